@@ -1,0 +1,39 @@
+/*
+ * ctl.h: vigilctl, the command-line client.  One file per command group
+ * (ctl-calendar.c, ...), each contributing rows to the command table.
+ */
+#ifndef CTL_H
+#define CTL_H
+
+#include <jansson.h>
+
+#include "conf.h"
+
+/* Exit statuses, as documented in vigilctl(1). */
+#define CTL_OK		0
+#define CTL_REFUSED	1
+#define CTL_USAGE	2
+#define CTL_UNREACHABLE	3
+
+struct ctl {
+	const char *conf_path;	/* -c, or NULL */
+	int	 json;		/* --json */
+	struct conf *conf;	/* loaded on first use */
+};
+
+struct ctl_cmd {
+	const char *name;	/* "calendar due" */
+	const char *usage;	/* what follows the name */
+	int	(*exec)(struct ctl *, int, char **);
+};
+
+/* vigilctl.c */
+struct conf *ctl_conf(struct ctl *);
+int	 ctl_usage(const struct ctl_cmd *);
+int	 ctl_refuse(const char *, ...) VIGIL_PRINTF(1, 2);
+void	 ctl_print_json(json_t *);
+
+/* ctl-calendar.c */
+extern const struct ctl_cmd ctl_calendar_cmds[];
+
+#endif

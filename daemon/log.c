@@ -1,0 +1,110 @@
+/*
+ * log.c: one line per message, with a priority.  Under systemd the lines go
+ * to stderr with "<N>" prefixes that journald turns into priorities; as a
+ * classic daemon they go to syslog; on a terminal they are plain.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vigil.h"
+
+static const char *log_ident = "vigil";
+static enum log_dest log_to = LOG_TO_STDERR;
+static int log_max = LOG_INFO;
+
+void
+log_init(const char *ident, enum log_dest dest, int max_priority)
+{
+	log_ident = ident;
+	log_to = dest;
+	log_max = max_priority;
+	if (dest == LOG_TO_SYSLOG)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+/* journald sets JOURNAL_STREAM to the device:inode of the stream it reads. */
+enum log_dest
+log_dest_for_stderr(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (js == NULL || sscanf(js, "%llu:%llu", &dev, &ino) != 2)
+		return LOG_TO_STDERR;
+	if (fstat(STDERR_FILENO, &st) == -1)
+		return LOG_TO_STDERR;
+	if ((unsigned long long)st.st_dev != dev ||
+	    (unsigned long long)st.st_ino != ino)
+		return LOG_TO_STDERR;
+	return LOG_TO_JOURNAL;
+}
+
+static void
+log_vwrite(int pri, const char *fmt, va_list ap)
+{
+	static const char *const label[] = {
+		"emergency: ", "alert: ", "critical: ", "error: ",
+		"warning: ", "", "", "debug: "
+	};
+	char buf[2048];
+
+	if (pri > log_max)
+		return;
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	switch (log_to) {
+	case LOG_TO_SYSLOG:
+		syslog(pri, "%s", buf);
+		break;
+	case LOG_TO_JOURNAL:
+		fprintf(stderr, "<%d>%s\n", pri, buf);
+		break;
+	case LOG_TO_STDERR:
+		fprintf(stderr, "%s: %s%s\n", log_ident, label[pri], buf);
+		break;
+	}
+}
+
+#define LOG_FN(name, pri)				\
+void							\
+name(const char *fmt, ...)				\
+{							\
+	va_list ap;					\
+	va_start(ap, fmt);				\
+	log_vwrite(pri, fmt, ap);			\
+	va_end(ap);					\
+}
+LOG_FN(log_err, LOG_ERR)
+LOG_FN(log_warn, LOG_WARNING)
+LOG_FN(log_notice, LOG_NOTICE)
+LOG_FN(log_info, LOG_INFO)
+LOG_FN(log_debug, LOG_DEBUG)
+
+void
+fatal(const char *fmt, ...)
+{
+	char buf[1024];
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	log_err("%s: %s", buf, strerror(saved));
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_ERR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}

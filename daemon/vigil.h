@@ -1,0 +1,71 @@
+/*
+ * vigil.h: what every part of vigil shares: logging, allocation, collected
+ * diagnostics and civil-date arithmetic.  Each subsystem has its own header
+ * (calendar.h, conf.h, ...) that includes this one.
+ */
+#ifndef VIGIL_H
+#define VIGIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define VIGIL_PRINTF(f, a)	__attribute__((format(printf, f, a)))
+#define VIGIL_NORETURN		__attribute__((noreturn))
+#define nitems(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* log.c */
+enum log_dest {
+	LOG_TO_STDERR,		/* plain "vigild: message" lines */
+	LOG_TO_JOURNAL,		/* "<3>message": stderr read by systemd-journald */
+	LOG_TO_SYSLOG
+};
+void	 log_init(const char *, enum log_dest, int);
+enum log_dest log_dest_for_stderr(void);
+void	 log_err(const char *, ...) VIGIL_PRINTF(1, 2);
+void	 log_warn(const char *, ...) VIGIL_PRINTF(1, 2);
+void	 log_notice(const char *, ...) VIGIL_PRINTF(1, 2);
+void	 log_info(const char *, ...) VIGIL_PRINTF(1, 2);
+void	 log_debug(const char *, ...) VIGIL_PRINTF(1, 2);
+void	 fatal(const char *, ...) VIGIL_PRINTF(1, 2) VIGIL_NORETURN;
+void	 fatalx(const char *, ...) VIGIL_PRINTF(1, 2) VIGIL_NORETURN;
+
+/* xmalloc.c */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) VIGIL_PRINTF(1, 2);
+char	*xvasprintf(const char *, va_list) VIGIL_PRINTF(1, 0);
+
+/* diag.c: problems found while loading files, reported as file:line. */
+struct diag_entry {
+	char	*file;
+	int	 line;		/* 0 when the problem is the whole file */
+	char	*msg;
+};
+struct diag {
+	struct diag_entry *v;
+	size_t	 n;
+	size_t	 cap;
+};
+void	 diag_add(struct diag *, const char *, int, const char *, ...)
+	    VIGIL_PRINTF(4, 5);
+void	 diag_vadd(struct diag *, const char *, int, const char *, va_list)
+	    VIGIL_PRINTF(4, 0);
+void	 diag_print(const struct diag *, FILE *);
+void	 diag_log(const struct diag *);
+void	 diag_move(struct diag *, struct diag *);
+void	 diag_clear(struct diag *);
+
+/* civil.c: proleptic Gregorian dates as days since 1970-01-01. */
+int32_t	 civil_days(int, int, int);
+void	 civil_from_days(int32_t, int *, int *, int *);
+int	 civil_weekday(int32_t);	/* 0 = Monday ... 6 = Sunday */
+int	 civil_days_in_month(int, int);
+int64_t	 floor_div(int64_t, int64_t);
+extern const char *const civil_weekday_names[7];	/* "Mon" ... */
+
+#endif
