@@ -533,6 +533,80 @@ add_working_days(const struct calendar *c, int64_t start, int64_t n,
 	return 0;
 }
 
+/* The open interval (a, b] that holds t, or else the last one before t. */
+static int
+interval_before(const struct calendar *c, int64_t t, int64_t *a, int64_t *b)
+{
+	int32_t day, secs;
+	int w;
+
+	cal_local(c, t, &day, &secs);
+	for (; (w = cal_working_day(c, day)) != -1; day--) {
+		if (!w)
+			continue;
+		for (int k = c->nranges - 1; k >= 0; k--) {
+			int64_t ra = instant(c, day, c->ranges[k].start);
+			int64_t rb = instant(c, day, c->ranges[k].end);
+
+			if (ra < t && rb > ra) {
+				*a = ra;
+				*b = rb;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
+/* The latest instant from which "secs" of open time lead up to t. */
+static int
+sub_working_seconds(const struct calendar *c, int64_t t, int64_t secs,
+    int64_t *out)
+{
+	int64_t a, b;
+
+	if (secs <= 0) {
+		*out = t;
+		return 0;
+	}
+	for (;;) {
+		if (interval_before(c, t, &a, &b) == -1)
+			return -1;
+		if (b > t)
+			b = t;
+		if (b - a >= secs) {
+			*out = b - secs;
+			return 0;
+		}
+		secs -= b - a;
+		t = a;
+	}
+}
+
+/* The same clock time N working days earlier, from t or the close before. */
+static int
+sub_working_days(const struct calendar *c, int64_t t, int64_t n, int64_t *out)
+{
+	int32_t day, secs;
+	int64_t a, b;
+	int w;
+
+	if (n <= 0) {
+		*out = t;
+		return 0;
+	}
+	if (interval_before(c, t, &a, &b) == -1)
+		return -1;
+	cal_local(c, b < t ? b : t, &day, &secs);
+	while (n > 0) {
+		if ((w = cal_working_day(c, --day)) == -1)
+			return -1;
+		n -= w;
+	}
+	*out = instant(c, day, secs);
+	return 0;
+}
+
 static int
 in_range(int64_t t)
 {
@@ -571,6 +645,40 @@ cal_add(const struct calendar *c, enum dur_unit u, int64_t n, int64_t start,
 		break;
 	}
 	return in_range(*due) ? 0 : -1;
+}
+
+/* n units before t: how reminders ahead of a deadline are placed. */
+int
+cal_sub(const struct calendar *c, enum dur_unit u, int64_t n, int64_t t,
+    int64_t *out)
+{
+	int32_t day, secs;
+
+	if (!in_range(t) || n < 0 || n > CAL_DUR_MAX)
+		return -1;
+	switch (u) {
+	case DUR_MINUTES:
+		*out = t - n * 60;
+		break;
+	case DUR_HOURS:
+		*out = t - n * 3600;
+		break;
+	case DUR_DAYS:
+	case DUR_WEEKS:
+		cal_local(c, t, &day, &secs);
+		*out = instant(c, day - (int32_t)(u == DUR_WEEKS ? 7 * n : n),
+		    secs);
+		break;
+	case DUR_WORKING_HOURS:
+		if (sub_working_seconds(c, t, n * 3600, out) == -1)
+			return -1;
+		break;
+	case DUR_WORKING_DAYS:
+		if (sub_working_days(c, t, n, out) == -1)
+			return -1;
+		break;
+	}
+	return in_range(*out) ? 0 : -1;
 }
 
 /* A duration from start, on its own calendar ("on NAME") or on deflt. */

@@ -109,6 +109,8 @@ int	 cal_is_open(const struct calendar *, int64_t);
 int	 cal_next_open(const struct calendar *, int64_t, int64_t *);
 int	 cal_add(const struct calendar *, enum dur_unit, int64_t, int64_t,
 	    int64_t *);
+int	 cal_sub(const struct calendar *, enum dur_unit, int64_t, int64_t,
+	    int64_t *);
 int	 cal_due(const struct cal_set *, const struct calendar *,
 	    const struct duration *, int64_t, int64_t *, char *, size_t);
 int64_t	 cal_working_seconds(const struct calendar *, int64_t, int64_t);

@@ -34,10 +34,20 @@ static const struct conf_opt {
 	{ "daemon", "staff", offsetof(struct conf, staff), 1 },
 };
 
+/*
+ * Sections whose keys belong to another module: conf keeps them as written
+ * and that module checks them (with their lines) when it is configured.
+ */
+static const char *const conf_module_sections[] = {
+	"email", "sms", "file", "notify", "http-sms", "quiet-hours", "links",
+	"outbox", "escalation", "metrics",
+};
+
 struct conf_parse {
 	struct conf *conf;
 	struct diag *dg;
 	struct calendar *cal;	/* the [calendar NAME] being read */
+	struct conf_section *sec; /* the module section being read */
 	int	 known;		/* in a section we know */
 };
 
@@ -53,8 +63,8 @@ field(struct conf *c, const struct conf_opt *o)
 	return (char **)(void *)((char *)c + o->off);
 }
 
-static char *
-resolve(const struct conf *c, const char *value)
+char *
+conf_resolve(const struct conf *c, const char *value)
 {
 	if (value[0] == '/' || c->dir == NULL)
 		return xstrdup(value);
@@ -67,6 +77,7 @@ on_section(struct conf_parse *p, const char *section, int line)
 	const char *name;
 
 	p->cal = NULL;
+	p->sec = NULL;
 	p->known = 1;
 	if (strncmp(section, "calendar", 8) == 0 &&
 	    (section[8] == ' ' || section[8] == '\0')) {
@@ -93,6 +104,23 @@ on_section(struct conf_parse *p, const char *section, int line)
 	for (size_t i = 0; i < nitems(conf_opts); i++)
 		if (strcmp(section, conf_opts[i].section) == 0)
 			return;
+	for (size_t i = 0; i < nitems(conf_module_sections); i++) {
+		struct conf *c = p->conf;
+
+		if (strcmp(section, conf_module_sections[i]) != 0)
+			continue;
+		if (conf_section(c, section) != NULL) {
+			diag_add(p->dg, c->path, line, "section [%s] appears "
+			    "twice", section);
+			p->known = 0;
+			return;
+		}
+		c->sections = xreallocarray(c->sections, c->nsections + 1,
+		    sizeof *c->sections);
+		p->sec = &c->sections[c->nsections++];
+		*p->sec = (struct conf_section){ xstrdup(section), line, NULL, 0 };
+		return;
+	}
 	diag_add(p->dg, p->conf->path, line, "unknown section [%s]", section);
 	p->known = 0;
 }
@@ -120,6 +148,19 @@ on_line(void *user, const char *section, const char *key, const char *value,
 			diag_add(p->dg, p->conf->path, line, "%s", err);
 		return;
 	}
+	if (p->sec != NULL) {
+		struct conf_section *sec = p->sec;
+
+		if (conf_kv(sec, key) != NULL) {
+			diag_add(p->dg, p->conf->path, line, "\"%s\" is set twice "
+			    "in [%s]", key, sec->name);
+			return;
+		}
+		sec->kv = xreallocarray(sec->kv, sec->n + 1, sizeof *sec->kv);
+		sec->kv[sec->n++] = (struct conf_kv){ xstrdup(key),
+		    xstrdup(value), line };
+		return;
+	}
 	for (size_t i = 0; i < nitems(conf_opts); i++) {
 		const struct conf_opt *o = &conf_opts[i];
 		char **f = field(p->conf, o);
@@ -132,7 +173,7 @@ on_line(void *user, const char *section, const char *key, const char *value,
 			return;
 		}
 		free(*f);
-		*f = o->path ? resolve(p->conf, value) : xstrdup(value);
+		*f = o->path ? conf_resolve(p->conf, value) : xstrdup(value);
 		return;
 	}
 	diag_add(p->dg, p->conf->path, line, "unknown setting \"%s\" in [%s]",
@@ -169,6 +210,21 @@ conf_load(const char *path, struct diag *dg)
 		c->default_calendar = cal_new("default");
 		cal_set_add(&c->calendars, c->default_calendar);
 	}
+	/*
+	 * The DVPN -> DVPO rule (Crime and Security Act 2010, s.27: 48 hours
+	 * excluding Sundays and public holidays) is national, so its calendar
+	 * is built in for the shipped workflows; a [calendar no-sundays]
+	 * section replaces it.
+	 */
+	if (cal_set_find(&c->calendars, "no-sundays") == NULL) {
+		struct calendar *ns = cal_new("no-sundays");
+		char err[128];
+
+		if (cal_set_option(ns, "days", "mon-sat", err, sizeof err) == -1 ||
+		    cal_set_option(ns, "hours", "00:00-24:00", err, sizeof err) == -1)
+			fatalx("built-in calendar: %s", err);
+		cal_set_add(&c->calendars, ns);
+	}
 	for (size_t i = 0; i < c->calendars.n; i++)
 		cal_prepare(c->calendars.v[i], c->dir, dg, c->path);
 	if (dg->n > before) {
@@ -176,6 +232,24 @@ conf_load(const char *path, struct diag *dg)
 		return NULL;
 	}
 	return c;
+}
+
+const struct conf_section *
+conf_section(const struct conf *c, const char *name)
+{
+	for (size_t i = 0; i < c->nsections; i++)
+		if (strcmp(c->sections[i].name, name) == 0)
+			return &c->sections[i];
+	return NULL;
+}
+
+const struct conf_kv *
+conf_kv(const struct conf_section *s, const char *key)
+{
+	for (size_t i = 0; s != NULL && i < s->n; i++)
+		if (strcmp(s->kv[i].key, key) == 0)
+			return &s->kv[i];
+	return NULL;
 }
 
 void
@@ -188,5 +262,14 @@ conf_free(struct conf *c)
 	for (size_t i = 0; i < nitems(conf_opts); i++)
 		free(*field(c, &conf_opts[i]));
 	cal_set_free(&c->calendars);
+	for (size_t i = 0; i < c->nsections; i++) {
+		for (size_t k = 0; k < c->sections[i].n; k++) {
+			free(c->sections[i].kv[k].key);
+			free(c->sections[i].kv[k].value);
+		}
+		free(c->sections[i].kv);
+		free(c->sections[i].name);
+	}
+	free(c->sections);
 	free(c);
 }

@@ -6,6 +6,19 @@
 
 #include "calendar.h"
 
+/* A section another module reads ([email], [sms], ...), kept as written. */
+struct conf_kv {
+	char	*key;
+	char	*value;
+	int	 line;
+};
+struct conf_section {
+	char	*name;
+	int	 line;
+	struct conf_kv *kv;
+	size_t	 n;
+};
+
 struct conf {
 	char	*path;		/* the file read, or NULL for the defaults */
 	char	*dir;		/* relative paths are relative to this */
@@ -15,10 +28,15 @@ struct conf {
 	char	*staff;
 	struct cal_set calendars;
 	struct calendar *default_calendar;
+	struct conf_section *sections;
+	size_t	 nsections;
 };
 
 struct conf *conf_load(const char *, struct diag *);
 void	 conf_free(struct conf *);
 const char *conf_default_path(void);
+const struct conf_section *conf_section(const struct conf *, const char *);
+const struct conf_kv *conf_kv(const struct conf_section *, const char *);
+char	*conf_resolve(const struct conf *, const char *);
 
 #endif

@@ -1,0 +1,137 @@
+/*
+ * workflow.h: workflows read from INI files (states, events, deadlines,
+ * guards, escalation policy; see vigil-workflow(5)), and the engine that runs
+ * one case through one workflow.
+ *
+ * The engine is pure: no database, no clock, no staff directory.  Every time
+ * is passed in, and the caller (the daemon) resolves who someone is before
+ * asking.  The same events applied in the same order to the same workflow
+ * version always give the same case: that is how "vigild --rebuild" works.
+ */
+#ifndef WORKFLOW_H
+#define WORKFLOW_H
+
+#include "calendar.h"
+
+#define WF_NAME_MAX		64
+#define WF_VERSION_LEN		12	/* hex digits of SHA-256 */
+#define WF_MAX_RECIPIENTS	8
+
+struct workflow;			/* one loaded workflow (opaque) */
+struct wf_set;				/* the workflows of a folder (opaque) */
+
+struct wf_field {
+	char	*key;
+	char	*value;
+};
+
+enum wf_status {
+	WF_PENDING,			/* missed, too, when due <= now */
+	WF_MET,
+	WF_CANCELLED			/* stopped by a state change or closure */
+};
+
+/* One instance of an obligation on one case. */
+struct wf_deadline {
+	uint32_t seq;			/* unique in the case, from 1, start order */
+	char	*name;			/* the obligation, e.g. "dash" */
+	char	*duration;		/* as applied, e.g. "1 working day" */
+	int64_t	 started;
+	int64_t	 due;
+	enum wf_status status;
+	int64_t	 closed_at;		/* when met or cancelled, else 0 */
+	char	*closed_by;		/* the event that did it, or NULL */
+	int64_t	 acked_at;		/* 0 unless acknowledged */
+	char	*acked_by;
+	int	 urgent;		/* its SMS ignore quiet hours */
+};
+
+struct wf_case {
+	char	*ref;
+	char	*workflow;		/* name */
+	char	*version;		/* wf_version() of what it runs */
+	char	*state;
+	struct wf_field *fields;	/* sorted by key */
+	size_t	 nfields;
+	struct wf_deadline *deadlines;	/* in seq order */
+	size_t	 ndeadlines;
+	int64_t	 opened;
+	int64_t	 last_event;		/* time of the latest event */
+	int64_t	 paused_at;		/* 0 unless paused */
+	uint32_t next_seq;
+	int	 closed;		/* reached a final state */
+};
+
+struct wf_event {
+	const char *name;		/* "open", "contact-made", "ack", ... */
+	int64_t	 at;			/* when it happened (--at) */
+	const char *by;			/* staff id of who recorded it, or NULL */
+	const char *by_role;		/* their role in the staff directory */
+	const struct wf_field *fields;	/* --set KEY=VALUE, open's options */
+	size_t	 nfields;
+};
+
+enum wf_target_kind {
+	WF_TO_OFFICER,			/* the case's officer */
+	WF_TO_MANAGER,			/* "up" levels above the officer */
+	WF_TO_GROUP			/* a named group of the staff directory */
+};
+#define WF_EMAIL	0x1
+#define WF_SMS		0x2
+struct wf_recipient {
+	enum wf_target_kind kind;
+	int	 up;			/* WF_TO_MANAGER: 1 = line manager */
+	const char *group;		/* WF_TO_GROUP */
+	unsigned channels;		/* WF_EMAIL | WF_SMS */
+};
+
+/* One message-worthy moment of a deadline's escalation policy. */
+struct wf_step {
+	uint32_t seq;			/* the deadline instance */
+	const char *deadline;		/* its name */
+	int	 level;			/* 0: reminder; 1: at the miss; 2...  */
+	int	 repeat;		/* 0, or 1..cap for repeats of the level */
+	int64_t	 at;
+	int	 urgent;
+	struct wf_recipient to[WF_MAX_RECIPIENTS];
+	size_t	 nto;
+};
+
+/* Loading.  NULL, with every problem in the diag as file:line, on error. */
+struct wf_set *wf_load_dir(const char *, const struct cal_set *, struct diag *);
+struct workflow *wf_load_buffer(const char *, const char *, size_t,
+	    const struct cal_set *, struct diag *);
+void	 wf_set_free(struct wf_set *);
+void	 wf_free(struct workflow *);
+size_t	 wf_set_count(const struct wf_set *);
+const struct workflow *wf_set_get(const struct wf_set *, size_t);
+const struct workflow *wf_set_find(const struct wf_set *, const char *);
+
+/* What a workflow is and says. */
+const char *wf_name(const struct workflow *);
+const char *wf_version(const struct workflow *);
+const char *wf_text(const struct workflow *);
+int	 wf_has_state(const struct workflow *, const char *);
+int	 wf_has_event(const struct workflow *, const char *);
+const char *wf_deadline_title(const struct workflow *, const char *);
+const char *wf_deadline_action(const struct workflow *, const char *);
+size_t	 wf_roles(const struct workflow *, const char **, size_t);
+size_t	 wf_groups(const struct workflow *, const char **, size_t);
+
+/* The engine.  On refusal: -1, a reason in err, the case untouched. */
+int	 wf_open(const struct workflow *, const struct cal_set *,
+	    struct wf_case *, const char *, const struct wf_event *, char *,
+	    size_t);
+int	 wf_apply(const struct workflow *, const struct cal_set *,
+	    struct wf_case *, const struct wf_event *, char *, size_t);
+int	 wf_migrate(const struct workflow *, struct wf_case *, int64_t, char *,
+	    size_t);
+size_t	 wf_steps(const struct workflow *, const struct cal_set *,
+	    const struct wf_case *, struct wf_step *, size_t);
+
+/* Cases. */
+void	 wf_case_free(struct wf_case *);
+void	 wf_case_copy(struct wf_case *, const struct wf_case *);
+const char *wf_case_field(const struct wf_case *, const char *);
+
+#endif
