@@ -17,6 +17,7 @@
 
 struct ctl {
 	const char *conf_path;	/* -c, or NULL */
+	const char *socket_path;	/* -s, or NULL */
 	int	 json;		/* --json */
 	struct conf *conf;	/* loaded on first use */
 };
@@ -33,7 +34,13 @@ int	 ctl_usage(const struct ctl_cmd *);
 int	 ctl_refuse(const char *, ...) VIGIL_PRINTF(1, 2);
 void	 ctl_print_json(json_t *);
 
-/* ctl-calendar.c */
+/* ctl-client.c */
+int	 ctl_request(struct ctl *, json_t *, json_t **);
+
+/* ctl-case.c, ctl-query.c, ctl-admin.c, ctl-calendar.c */
+extern const struct ctl_cmd ctl_case_cmds[];
+extern const struct ctl_cmd ctl_query_cmds[];
+extern const struct ctl_cmd ctl_admin_cmds[];
 extern const struct ctl_cmd ctl_calendar_cmds[];
 
 #endif

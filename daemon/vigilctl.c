@@ -10,17 +10,22 @@
 #include "ctl.h"
 
 static const struct ctl_cmd *const ctl_tables[] = {
+	ctl_case_cmds,
+	ctl_query_cmds,
+	ctl_admin_cmds,
 	ctl_calendar_cmds,
 };
 
 static void
 usage(FILE *fp)
 {
-	fprintf(fp, "usage: vigilctl [-c CONF] [--json] COMMAND [ARG...]\n\n"
+	fprintf(fp, "usage: vigilctl [-c CONF | -s SOCKET] [--json] COMMAND "
+	    "[ARG...]\n\n"
 	    "commands:\n");
 	for (size_t t = 0; t < nitems(ctl_tables); t++)
 		for (const struct ctl_cmd *c = ctl_tables[t]; c->name; c++)
-			fprintf(fp, "  %s %s\n", c->name, c->usage);
+			fprintf(fp, "  %s%s%s\n", c->name, *c->usage ? " " : "",
+			    c->usage);
 	fprintf(fp, "\nSee vigilctl(1).\n");
 }
 
@@ -111,6 +116,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -121,10 +127,13 @@ main(int argc, char **argv)
 	int ch, words = 0, rc;
 
 	log_init("vigilctl", LOG_TO_STDERR, 6);
-	while ((ch = getopt_long(argc, argv, "+c:jhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:s:jhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			ctl.conf_path = optarg;
+			break;
+		case 's':
+			ctl.socket_path = optarg;
 			break;
 		case 'j':
 			ctl.json = 1;

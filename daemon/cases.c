@@ -1,0 +1,404 @@
+/*
+ * cases.c: what the daemon does with a case between the engine (pure) and
+ * the store (durable): which workflow version it runs, when its next step
+ * falls due, firing steps exactly once, and rebuilding state from the log.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigild.h"
+
+#define CASE_MAX_STEPS	1024
+
+/*
+ * The workflow a case runs.  Open cases keep the version they started with:
+ * when the files no longer hold it, it is rebuilt from the text the store
+ * kept when that version was first loaded.
+ */
+const struct workflow *
+case_workflow(struct vigild *vd, const char *name, const char *version)
+{
+	const struct workflow *wf = wf_set_find(vd->cfg->workflows, name);
+	struct diag dg = { 0 };
+	struct workflow *old;
+	struct wf_old *o;
+	char *text;
+
+	if (wf != NULL && strcmp(wf_version(wf), version) == 0)
+		return wf;
+	for (o = vd->old_workflows; o != NULL; o = o->next)
+		if (strcmp(wf_name(o->wf), name) == 0 &&
+		    strcmp(wf_version(o->wf), version) == 0)
+			return o->wf;
+	if ((text = store_workflow_text(vd->store, name, version)) == NULL) {
+		log_err("workflow %s version %s is in no file and not in the "
+		    "database", name, version);
+		return NULL;
+	}
+	old = wf_load_buffer(name, text, strlen(text), &vd->cfg->conf->calendars,
+	    &dg);
+	free(text);
+	if (old == NULL) {
+		log_err("workflow %s version %s no longer loads:", name, version);
+		diag_log(&dg);
+		diag_clear(&dg);
+		return NULL;
+	}
+	diag_clear(&dg);
+	o = xcalloc(1, sizeof *o);
+	o->wf = old;
+	o->next = vd->old_workflows;
+	vd->old_workflows = o;
+	return old;
+}
+
+/* Old versions depend on the calendars, so a reload drops them. */
+void
+case_forget_old_workflows(struct vigild *vd)
+{
+	struct wf_old *o, *next;
+
+	for (o = vd->old_workflows; o != NULL; o = next) {
+		next = o->next;
+		wf_free(o->wf);
+		free(o);
+	}
+	vd->old_workflows = NULL;
+}
+
+/* Keep the text of every loaded version, so cases can outlive the files. */
+int
+case_store_workflows(struct vigild *vd)
+{
+	const struct wf_set *set = vd->cfg->workflows;
+
+	for (size_t i = 0; i < wf_set_count(set); i++) {
+		const struct workflow *wf = wf_set_get(set, i);
+
+		if (store_workflow_put(vd->store, wf_name(wf), wf_version(wf),
+		    wf_text(wf), vd->cfg->loaded_at) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+fired(const struct store_firing *f, size_t n, const struct wf_step *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].seq == s->seq && f[i].level == s->level &&
+		    f[i].rep == s->repeat)
+			return 1;
+	return 0;
+}
+
+struct case_steps {
+	struct wf_step *v;
+	size_t	 n;
+	struct store_firing *done;
+	size_t	 ndone;
+};
+
+static int
+steps_load(struct vigild *vd, const struct workflow *wf,
+    const struct wf_case *c, struct case_steps *cs)
+{
+	cs->v = xcalloc(CASE_MAX_STEPS, sizeof *cs->v);
+	cs->n = wf_steps(wf, &vd->cfg->conf->calendars, c, cs->v,
+	    CASE_MAX_STEPS);
+	if (cs->n > CASE_MAX_STEPS)
+		cs->n = CASE_MAX_STEPS;
+	return store_firings(vd->store, c->ref, &cs->done, &cs->ndone);
+}
+
+static void
+steps_free(struct case_steps *cs)
+{
+	free(cs->v);
+	free(cs->done);
+}
+
+/* The earliest step not yet handled, or 0. */
+static int64_t
+steps_next(const struct case_steps *cs)
+{
+	int64_t next = 0;
+
+	for (size_t i = 0; i < cs->n; i++)
+		if (!fired(cs->done, cs->ndone, &cs->v[i]) &&
+		    (next == 0 || cs->v[i].at < next))
+			next = cs->v[i].at;
+	return next;
+}
+
+int
+case_next_at(struct vigild *vd, const struct workflow *wf,
+    const struct wf_case *c, int64_t *next)
+{
+	struct case_steps cs;
+	int rc;
+
+	rc = steps_load(vd, wf, c, &cs);
+	*next = steps_next(&cs);
+	steps_free(&cs);
+	return rc;
+}
+
+/*
+ * After downtime a deadline may have several steps due at once.  A reminder
+ * or a repeat is only worth sending if nothing later of the same deadline is
+ * due too (no flood of stale repeats); a level is always sent, because each
+ * level tells someone new.
+ */
+static int
+superseded(const struct case_steps *cs, const struct wf_step *s, int64_t now)
+{
+	if (s->level != 0 && s->repeat == 0)
+		return 0;
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct wf_step *t = &cs->v[i];
+
+		if (t->seq == s->seq && t->at > s->at && t->at <= now &&
+		    (s->level == 0 || t->level == s->level))
+			return 1;
+	}
+	return 0;
+}
+
+static void
+step_effect(struct vigild *vd, const struct wf_case *c,
+    const struct workflow *wf, const struct wf_step *s, const char *outcome)
+{
+	char due[ISO_LEN];
+
+	log_notice("case %s: %s %s level %d%s%.0d (step due %s): %s", c->ref,
+	    wf_deadline_title(wf, s->deadline), s->level == 0 ? "reminder" :
+	    "escalation", s->level, s->repeat ? " repeat " : "", s->repeat,
+	    case_time(vd, s->at, due, sizeof due), outcome);
+}
+
+/*
+ * Handle one case's earliest unhandled instant, if it is due: each step at
+ * that instant is recorded in the firings table in the same transaction as
+ * its effects, then the case's next instant is stored.  One instant per
+ * call keeps catch-up in time order across cases.
+ */
+int
+case_fire_due(struct vigild *vd, const char *ref, int64_t now)
+{
+	const struct workflow *wf;
+	struct case_steps cs = { 0 };
+	struct wf_case c;
+	int64_t at;
+	int rc = -1;
+
+	if (store_case_load(vd->store, ref, &c) != 0)
+		return -1;
+	if ((wf = case_workflow(vd, c.workflow, c.version)) == NULL) {
+		/* Park it rather than spin: an admin must restore the file. */
+		rc = store_case_set_next(vd->store, ref, 0);
+		wf_case_free(&c);
+		return rc;
+	}
+	if (steps_load(vd, wf, &c, &cs) == -1)
+		goto out;
+	if ((at = steps_next(&cs)) != 0 && at <= now) {
+		for (size_t i = 0; i < cs.n; i++) {
+			const struct wf_step *s = &cs.v[i];
+			const char *outcome;
+
+			if (s->at != at || fired(cs.done, cs.ndone, s))
+				continue;
+			outcome = superseded(&cs, s, now) ? "superseded" :
+			    "logged";
+			if (store_fire(vd->store, ref, s, now, outcome) == -1)
+				goto out;
+			step_effect(vd, &c, wf, s, outcome);
+		}
+		steps_free(&cs);
+		if (steps_load(vd, wf, &c, &cs) == -1)
+			goto out;
+	}
+	at = steps_next(&cs);
+	if (store_case_set_next(vd->store, ref, at) == -1)
+		goto out;
+	sched_consider(vd, at);
+	rc = 0;
+out:
+	steps_free(&cs);
+	wf_case_free(&c);
+	return rc;
+}
+
+char *
+case_time(struct vigild *vd, int64_t t, char *buf, size_t len)
+{
+	return iso_format(t, vd->cfg->conf->default_calendar->tz, buf, len);
+}
+
+/* A deadline still running when its case was paused is stopped, not missed. */
+static const char *
+status_name(const struct wf_case *c, const struct wf_deadline *d, int64_t now)
+{
+	switch (d->status) {
+	case WF_MET:
+		return "met";
+	case WF_CANCELLED:
+		return "cancelled";
+	default:
+		if (c->paused_at != 0 && d->due > c->paused_at)
+			return "paused";
+		return d->due <= now ? "missed" : "pending";
+	}
+}
+
+/* The case as "vigilctl show --json" prints it (history and escalations
+ * are added by the show handler). */
+json_t *
+case_json(struct vigild *vd, const struct wf_case *c, int64_t now)
+{
+	json_t *fields = json_object(), *deadlines = json_array();
+	char t1[ISO_LEN], t2[ISO_LEN], t3[ISO_LEN];
+
+	for (size_t i = 0; i < c->nfields; i++)
+		json_object_set_new(fields, c->fields[i].key,
+		    json_string(c->fields[i].value));
+	for (size_t i = 0; i < c->ndeadlines; i++) {
+		const struct wf_deadline *d = &c->deadlines[i];
+
+		json_array_append_new(deadlines, json_pack(
+		    "{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b}",
+		    "seq", (json_int_t)d->seq, "name", d->name,
+		    "duration", d->duration,
+		    "started", case_time(vd, d->started, t1, sizeof t1),
+		    "due", case_time(vd, d->due, t2, sizeof t2),
+		    "status", status_name(c, d, now),
+		    "met_at", d->status == WF_MET ?
+		    case_time(vd, d->closed_at, t3, sizeof t3) : NULL,
+		    "closed_by", d->closed_by,
+		    "acked_by", d->acked_by,
+		    "acked_at", d->acked_at ?
+		    case_time(vd, d->acked_at, t1, sizeof t1) : NULL,
+		    "urgent", d->urgent));
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:s?, s:b, s:o}",
+	    "ref", c->ref, "workflow", c->workflow, "version", c->version,
+	    "state", c->state, "fields", fields, "paused", c->paused_at != 0,
+	    "paused_at", c->paused_at ?
+	    case_time(vd, c->paused_at, t2, sizeof t2) : NULL,
+	    "closed", c->closed, "deadlines", deadlines);
+}
+
+/* Fields of an event row back into engine form. */
+static size_t
+fields_from_json(const char *text, json_t **root, struct wf_field *out,
+    size_t max)
+{
+	const char *k;
+	json_t *v;
+	size_t n = 0;
+
+	*root = json_loads(text, 0, NULL);
+	json_object_foreach(*root, k, v) {
+		if (n == max || !json_is_string(v))
+			break;
+		out[n].key = (char *)(uintptr_t)k;
+		out[n++].value = (char *)(uintptr_t)json_string_value(v);
+	}
+	return n;
+}
+
+/*
+ * "vigild --rebuild": replay the whole event log through the engine into
+ * empty state tables, in one transaction.  Firings are kept (they are the
+ * record of what was sent), so each case's next instant comes out the same.
+ */
+int
+case_rebuild(struct vigild *vd)
+{
+	sqlite3 *db = store_db(vd->store);
+	sqlite3_stmt *st;
+	int64_t events = 0;
+	size_t ncases = 0;
+	int rc;
+
+	if (store_begin(vd->store) == -1 || store_rebuild_begin(vd->store) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT ref, event, at, by, role, workflow, "
+	    "version, fields FROM events ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *ref = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *wname = (const char *)sqlite3_column_text(st, 5);
+		const char *wver = (const char *)sqlite3_column_text(st, 6);
+		struct wf_field fields[PROTO_MAX_FIELDS];
+		struct wf_event ev = {
+			.name = name,
+			.at = sqlite3_column_int64(st, 2),
+			.by = (const char *)sqlite3_column_text(st, 3),
+			.by_role = (const char *)sqlite3_column_text(st, 4),
+			.fields = fields,
+		};
+		const struct workflow *wf;
+		struct wf_case c;
+		char err[256];
+		json_t *root;
+		int64_t next;
+		int r;
+
+		ev.nfields = fields_from_json((const char *)
+		    sqlite3_column_text(st, 7), &root, fields, nitems(fields));
+		events++;
+		if (strcmp(name, "open") == 0) {
+			memset(&c, 0, sizeof c);
+			ncases++;
+			wf = case_workflow(vd, wname, wver);
+			r = wf == NULL ? -1 :
+			    wf_open(wf, &vd->cfg->conf->calendars, &c, ref, &ev,
+			    err, sizeof err);
+		} else {
+			if (store_case_load(vd->store, ref, &c) != 0) {
+				log_err("rebuild: event %lld for unknown case "
+				    "%s", (long long)events, ref);
+				json_decref(root);
+				goto fail;
+			}
+			if (strcmp(name, "migrate") == 0) {
+				wf = case_workflow(vd, wname, wver);
+				r = wf == NULL ? -1 :
+				    wf_migrate(wf, &c, ev.at, err, sizeof err);
+			} else {
+				wf = case_workflow(vd, c.workflow, c.version);
+				r = wf == NULL ? -1 :
+				    wf_apply(wf, &vd->cfg->conf->calendars, &c,
+				    &ev, err, sizeof err);
+			}
+		}
+		json_decref(root);
+		if (r == -1) {
+			log_err("rebuild: case %s, event %s: the engine refused "
+			    "it now: %s", ref, name, wf ? err : "no workflow");
+			wf_case_free(&c);
+			goto fail;
+		}
+		if (case_next_at(vd, wf, &c, &next) == -1 ||
+		    store_case_save(vd->store, &c, next) == -1) {
+			wf_case_free(&c);
+			goto fail;
+		}
+		wf_case_free(&c);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE || store_commit(vd->store) == -1)
+		goto fail;
+	log_notice("rebuilt %zu cases from %lld events", ncases,
+	    (long long)events);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	store_rollback(vd->store);
+	return -1;
+}

@@ -1,0 +1,360 @@
+/*
+ * control.c: the control socket.  Line-delimited JSON (docs/protocol.md).
+ *
+ * Replies given while the loop's transaction is open are held until it
+ * commits (group commit: every client served in one loop iteration shares
+ * one fsync), and a client with a held reply is not read from again until
+ * it is released, so each client's replies stay in order.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "vigild.h"
+
+#define CONTROL_MAX_CLIENTS	256
+#define CONTROL_READ		8192
+
+struct client {
+	struct vigild *vd;
+	int	 fd;
+	ev_io	 rio, wio;
+	ev_timer idle;
+	struct peer peer;
+	char	*in;			/* bytes read, not yet a full line */
+	size_t	 inlen;
+	char	*out;			/* replies not yet written */
+	size_t	 outlen, outoff;
+	json_t	*held;			/* reply waiting for the commit */
+	int	 closing;		/* close once out is written */
+	struct client *next;
+};
+
+static void client_read_cb(struct ev_loop *, ev_io *, int);
+static void client_process(struct client *);
+
+static void
+client_free(struct client *cl)
+{
+	struct vigild *vd = cl->vd;
+	struct client **pp;
+
+	for (pp = &vd->clients; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == cl) {
+			*pp = cl->next;
+			break;
+		}
+	}
+	vd->nclients--;
+	ev_io_stop(vd->loop, &cl->rio);
+	ev_io_stop(vd->loop, &cl->wio);
+	ev_timer_stop(vd->loop, &cl->idle);
+	close(cl->fd);
+	json_decref(cl->held);
+	free(cl->in);
+	free(cl->out);
+	free(cl);
+}
+
+static void
+client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct client *cl = w->data;
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	while (cl->outoff < cl->outlen) {
+		n = write(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			client_free(cl);
+			return;
+		}
+		cl->outoff += (size_t)n;
+	}
+	cl->outoff = cl->outlen = 0;
+	ev_io_stop(cl->vd->loop, &cl->wio);
+	if (cl->closing)
+		client_free(cl);
+}
+
+/* Queue one reply line and start writing it. */
+static void
+client_send(struct client *cl, json_t *reply)
+{
+	char *text = json_dumps(reply, JSON_COMPACT);
+	size_t len;
+
+	json_decref(reply);
+	if (text == NULL)
+		fatalx("cannot encode a reply");
+	len = strlen(text);
+	cl->out = xreallocarray(cl->out, cl->outlen + len + 1, 1);
+	memcpy(cl->out + cl->outlen, text, len);
+	cl->out[cl->outlen + len] = '\n';
+	cl->outlen += len + 1;
+	free(text);
+	ev_io_start(cl->vd->loop, &cl->wio);
+}
+
+/* Say why, then hang up once that is written. */
+static void
+client_drop(struct client *cl, const char *why)
+{
+	client_send(cl, req_refuse("%s", why));
+	cl->closing = 1;
+	ev_io_stop(cl->vd->loop, &cl->rio);
+	ev_timer_stop(cl->vd->loop, &cl->idle);
+}
+
+static void
+client_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct client *cl = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (cl->held != NULL)
+		return;		/* waiting for us, not the other way round */
+	log_info("control: %s sent no complete request in %.0f seconds",
+	    cl->peer.text, cl->vd->client_timeout);
+	client_drop(cl, "timed out waiting for a request");
+}
+
+/* Handle each complete line, until one's reply must wait for a commit. */
+static void
+client_process(struct client *cl)
+{
+	struct vigild *vd = cl->vd;
+	char *nl, err[512];
+	struct request r;
+	json_t *reply;
+	size_t len;
+
+	while (cl->held == NULL && !cl->closing && !vd->stopping &&
+	    (nl = memchr(cl->in, '\n', cl->inlen)) != NULL) {
+		len = (size_t)(nl - cl->in);
+		if (proto_parse(cl->in, len, &r, err, sizeof err) == -1)
+			reply = req_refuse("%s", err);
+		else {
+			reply = req_dispatch(vd, &cl->peer, &r);
+			proto_free(&r);
+		}
+		memmove(cl->in, nl + 1, cl->inlen - len - 1);
+		cl->inlen -= len + 1;
+		if (store_in_transaction(vd->store))
+			cl->held = reply;
+		else
+			client_send(cl, reply);
+	}
+	if (cl->inlen > PROTO_MAX_LINE)
+		client_drop(cl, "request too large (limit 65536 bytes)");
+	else if (cl->held == NULL && !cl->closing && !vd->stopping)
+		ev_io_start(vd->loop, &cl->rio);
+	else
+		ev_io_stop(vd->loop, &cl->rio);
+}
+
+static void
+client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct client *cl = w->data;
+	ssize_t n;
+
+	(void)loop;
+	(void)revents;
+	cl->in = xreallocarray(cl->in, cl->inlen + CONTROL_READ, 1);
+	n = read(cl->fd, cl->in + cl->inlen, CONTROL_READ);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		if (cl->outlen == 0 && cl->held == NULL)
+			client_free(cl);
+		else {
+			cl->closing = 1;
+			ev_io_stop(cl->vd->loop, &cl->rio);
+		}
+		return;
+	}
+	cl->inlen += (size_t)n;
+	ev_timer_again(cl->vd->loop, &cl->idle);
+	client_process(cl);
+}
+
+/*
+ * The transaction ended: release held replies (as errors if the commit
+ * failed: nothing they describe is on disk) and read on.
+ */
+void
+control_committed(struct vigild *vd, int ok)
+{
+	struct client *cl, *next;
+
+	for (cl = vd->clients; cl != NULL; cl = next) {
+		next = cl->next;
+		if (cl->held == NULL)
+			continue;
+		if (ok)
+			client_send(cl, cl->held);
+		else {
+			json_decref(cl->held);
+			client_send(cl, req_refuse("not stored: the database "
+			    "could not commit; nothing was changed"));
+		}
+		cl->held = NULL;
+		client_process(cl);
+	}
+}
+
+static void
+peer_identify(int fd, struct peer *p)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	memset(p, 0, sizeof *p);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		snprintf(p->text, sizeof p->text, "unknown peer");
+		return;
+	}
+	p->uid = cred.uid;
+	p->pid = cred.pid;
+	if (getpwuid_r(cred.uid, &pw, buf, sizeof buf, &res) == 0 && res)
+		snprintf(p->user, sizeof p->user, "%s", pw.pw_name);
+	snprintf(p->text, sizeof p->text, "uid=%u(%s) pid=%d",
+	    (unsigned)cred.uid, p->user[0] ? p->user : "?", (int)cred.pid);
+}
+
+static void
+accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct vigild *vd = w->data;
+	struct client *cl;
+	int fd;
+
+	(void)revents;
+	if ((fd = accept4(vd->listen_fd, NULL, NULL,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			log_warn("control: accept: %s", strerror(errno));
+		return;
+	}
+	if (vd->stopping || vd->nclients >= CONTROL_MAX_CLIENTS) {
+		static const char busy[] = "{\"ok\":false,\"error\":"
+		    "\"too many clients, or shutting down\"}\n";
+
+		if (write(fd, busy, sizeof busy - 1) == -1)
+			log_debug("control: write: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	cl = xcalloc(1, sizeof *cl);
+	cl->vd = vd;
+	cl->fd = fd;
+	peer_identify(fd, &cl->peer);
+	ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
+	ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
+	ev_init(&cl->idle, client_idle_cb);
+	cl->idle.repeat = vd->client_timeout;
+	cl->rio.data = cl->wio.data = cl->idle.data = cl;
+	cl->next = vd->clients;
+	vd->clients = cl;
+	vd->nclients++;
+	ev_io_start(loop, &cl->rio);
+	ev_timer_again(loop, &cl->idle);
+}
+
+/* Bind the socket, 0660: the vigil group may drive vigild, nobody else. */
+int
+control_listen(struct vigild *vd, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *path = vd->cfg->conf->socket;
+	mode_t old;
+	int fd;
+
+	if (strlen(path) >= sizeof sun.sun_path) {
+		snprintf(err, errlen, "socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	/* A socket file left by a crash; the database lock proves it stale. */
+	if (unlink(path) == -1 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	old = umask(0117);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		umask(old);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (chmod(path, 0660) == -1 || listen(fd, 128) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	vd->listen_fd = fd;
+	vd->socket_path = xstrdup(path);
+	ev_io_init(&vd->listen_io, accept_cb, fd, EV_READ);
+	vd->listen_io.data = vd;
+	ev_io_start(vd->loop, &vd->listen_io);
+	return 0;
+}
+
+/* Stopping: accept nothing more and read no further requests. */
+void
+control_quiesce(struct vigild *vd)
+{
+	ev_io_stop(vd->loop, &vd->listen_io);
+	for (struct client *cl = vd->clients; cl != NULL; cl = cl->next) {
+		ev_io_stop(vd->loop, &cl->rio);
+		ev_timer_stop(vd->loop, &cl->idle);
+		cl->closing = 1;
+	}
+}
+
+/* Whether every reply has been written. */
+int
+control_drained(const struct vigild *vd)
+{
+	for (const struct client *cl = vd->clients; cl != NULL; cl = cl->next)
+		if (cl->held != NULL || cl->outlen > 0)
+			return 0;
+	return 1;
+}
+
+/* Stop accepting; drop clients (their held replies were released first). */
+void
+control_close(struct vigild *vd)
+{
+	if (vd->socket_path == NULL)
+		return;
+	ev_io_stop(vd->loop, &vd->listen_io);
+	close(vd->listen_fd);
+	unlink(vd->socket_path);
+	free(vd->socket_path);
+	vd->socket_path = NULL;
+	while (vd->clients != NULL)
+		client_free(vd->clients);
+}

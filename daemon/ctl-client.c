@@ -1,0 +1,180 @@
+/*
+ * ctl-client.c: one request to vigild and its reply, over the control
+ * socket: -s SOCKET, or the socket named by the configuration.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+#define CTL_REPLY_TIMEOUT_MS	60000
+#define CTL_REPLY_MAX		(256 * 1024 * 1024)
+
+static int
+unreachable(const char *path, const char *what)
+{
+	fprintf(stderr, "vigilctl: cannot reach vigild at %s: %s\n", path,
+	    what);
+	return CTL_UNREACHABLE;
+}
+
+static const char *
+socket_path(struct ctl *ctl)
+{
+	struct conf *conf;
+
+	if (ctl->socket_path != NULL)
+		return ctl->socket_path;
+	if ((conf = ctl_conf(ctl)) == NULL)
+		return NULL;
+	return conf->socket;
+}
+
+/* Write all of buf, or fail. */
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Read up to the first newline, with one overall deadline. */
+static char *
+read_line(int fd, const char **why)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL, *nl;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec start, now;
+	ssize_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		long spent;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		spent = (now.tv_sec - start.tv_sec) * 1000 +
+		    (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (spent >= CTL_REPLY_TIMEOUT_MS ||
+		    poll(&pfd, 1, (int)(CTL_REPLY_TIMEOUT_MS - spent)) == 0) {
+			*why = "no reply in time";
+			break;
+		}
+		if (len + 65536 > cap) {
+			cap = cap ? cap * 2 : 65536 * 2;
+			if (cap > CTL_REPLY_MAX) {
+				*why = "reply too large";
+				break;
+			}
+			buf = xreallocarray(buf, cap, 1);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*why = n == 0 ? "vigild closed the connection" :
+			    strerror(errno);
+			break;
+		}
+		len += (size_t)n;
+		buf[len] = '\0';
+		if ((nl = memchr(buf, '\n', len)) != NULL) {
+			*nl = '\0';
+			return buf;
+		}
+	}
+	free(buf);
+	return NULL;
+}
+
+/*
+ * Send req (consumed) and wait for the reply.  On success *result is the
+ * reply's "result" (the caller owns it); a refusal is printed.
+ */
+int
+ctl_request(struct ctl *ctl, json_t *req, json_t **result)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *path = socket_path(ctl), *why = NULL;
+	json_t *reply, *problems;
+	char *text, *line;
+	int fd, rc;
+
+	*result = NULL;
+	if (path == NULL) {
+		json_decref(req);
+		return CTL_REFUSED;
+	}
+	if (strlen(path) >= sizeof sun.sun_path) {
+		json_decref(req);
+		return unreachable(path, "socket path too long");
+	}
+	strcpy(sun.sun_path, path);
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (text == NULL)
+		fatalx("cannot encode the request");
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		rc = unreachable(path, strerror(errno));
+		free(text);
+		if (fd != -1)
+			close(fd);
+		return rc;
+	}
+	rc = write_all(fd, text, strlen(text)) == -1 ||
+	    write_all(fd, "\n", 1) == -1;
+	free(text);
+	if (rc || (line = read_line(fd, &why)) == NULL) {
+		close(fd);
+		return unreachable(path, why ? why : strerror(errno));
+	}
+	close(fd);
+	reply = json_loads(line, 0, NULL);
+	free(line);
+	if (reply == NULL || !json_is_object(reply)) {
+		json_decref(reply);
+		return unreachable(path, "unreadable reply");
+	}
+	if (json_is_true(json_object_get(reply, "ok"))) {
+		*result = json_incref(json_object_get(reply, "result"));
+		json_decref(reply);
+		return CTL_OK;
+	}
+	if (ctl->json)
+		ctl_print_json(json_incref(reply));
+	ctl_refuse("%s", json_string_value(json_object_get(reply, "error")) ?
+	    json_string_value(json_object_get(reply, "error")) : "refused");
+	problems = json_object_get(reply, "problems");
+	for (size_t i = 0; i < json_array_size(problems); i++) {
+		json_t *p = json_array_get(problems, i);
+
+		int lineno = (int)json_integer_value(json_object_get(p, "line"));
+
+		fprintf(stderr, lineno > 0 ? "%s:%d: %s\n" : "%s:%.0d %s\n",
+		    json_string_value(json_object_get(p, "file")), lineno,
+		    json_string_value(json_object_get(p, "message")));
+	}
+	if (json_object_get(reply, "broken_id") != NULL)
+		fprintf(stderr, "first broken link: event %lld: %s\n",
+		    (long long)json_integer_value(json_object_get(reply,
+		    "broken_id")), json_string_value(json_object_get(reply,
+		    "why")));
+	json_decref(reply);
+	return CTL_REFUSED;
+}

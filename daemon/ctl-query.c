@@ -1,0 +1,205 @@
+/*
+ * ctl-query.c: vigilctl show, list and status.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "ctl.h"
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "-";
+}
+
+static int
+query(struct ctl *ctl, json_t *req, void (*print)(json_t *))
+{
+	json_t *res;
+	int rc = ctl_request(ctl, req, &res);
+
+	if (rc != CTL_OK)
+		return rc;
+	if (ctl->json)
+		ctl_print_json(res);
+	else {
+		print(res);
+		json_decref(res);
+	}
+	return CTL_OK;
+}
+
+static void
+print_fields(json_t *fields)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(fields, k, v)
+		printf(" %s=%s", k, json_string_value(v));
+}
+
+static void
+print_case(json_t *c)
+{
+	json_t *a;
+	size_t i;
+	json_t *x;
+
+	printf("case %s: %s %s, state %s%s%s\n", str(c, "ref"),
+	    str(c, "workflow"), str(c, "version"), str(c, "state"),
+	    json_is_true(json_object_get(c, "paused")) ? ", paused since " : "",
+	    json_is_true(json_object_get(c, "paused")) ? str(c, "paused_at") :
+	    "");
+	printf("fields:");
+	print_fields(json_object_get(c, "fields"));
+	printf("\ndeadlines:\n");
+	a = json_object_get(c, "deadlines");
+	json_array_foreach(a, i, x) {
+		printf("  %-20s %-9s due %s", str(x, "name"), str(x, "status"),
+		    str(x, "due"));
+		if (json_object_get(x, "met_at"))
+			printf(", met %s", str(x, "met_at"));
+		if (json_object_get(x, "acked_by"))
+			printf(", acknowledged by %s", str(x, "acked_by"));
+		printf("\n");
+	}
+	a = json_object_get(c, "escalations");
+	if (json_array_size(a) > 0)
+		printf("escalations:\n");
+	json_array_foreach(a, i, x)
+		printf("  %s %s level %lld%s: %s\n", str(x, "at"),
+		    str(x, "deadline"),
+		    (long long)json_integer_value(json_object_get(x, "level")),
+		    json_integer_value(json_object_get(x, "repeat")) ?
+		    " (repeat)" : "", str(x, "status"));
+	printf("history:\n");
+	a = json_object_get(c, "history");
+	json_array_foreach(a, i, x) {
+		printf("  %s %-18s by %s", str(x, "at"), str(x, "event"),
+		    str(x, "by"));
+		print_fields(json_object_get(x, "fields"));
+		printf("\n");
+	}
+}
+
+static int
+cmd_show(struct ctl *ctl, int argc, char **argv)
+{
+	if (argc != 2)
+		return ctl_usage(&ctl_query_cmds[0]);
+	return query(ctl, json_pack("{s:s, s:s}", "cmd", "show", "ref",
+	    argv[1]), print_case);
+}
+
+static void
+print_list(json_t *res)
+{
+	json_t *cases = json_object_get(res, "cases"), *x;
+	size_t i;
+
+	if (json_array_size(cases) == 0) {
+		printf("no cases\n");
+		return;
+	}
+	printf("%-20s %-16s %-12s %-20s %-25s %s\n", "REF", "STATE", "OFFICER",
+	    "NEXT DEADLINE", "DUE", "MISSED");
+	json_array_foreach(cases, i, x)
+		printf("%-20s %-16s %-12s %-20s %-25s %lld%s\n", str(x, "ref"),
+		    str(x, "state"), str(x, "officer"), str(x, "next_deadline"),
+		    str(x, "next_due"),
+		    (long long)json_integer_value(json_object_get(x, "missed")),
+		    json_is_true(json_object_get(x, "paused")) ? " (paused)" :
+		    "");
+}
+
+static int
+cmd_list(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "overdue", no_argument, NULL, 'o' },
+		{ "due-before", required_argument, NULL, 'd' },
+		{ "officer", required_argument, NULL, 'O' },
+		{ "state", required_argument, NULL, 's' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	json_t *req = json_pack("{s:s}", "cmd", "list");
+	char *end;
+	long n;
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			json_object_set_new(req, "overdue", json_true());
+			break;
+		case 'd':
+			json_object_set_new(req, "due_before", json_string(optarg));
+			break;
+		case 'O':
+			json_object_set_new(req, "officer", json_string(optarg));
+			break;
+		case 's':
+			json_object_set_new(req, "state", json_string(optarg));
+			break;
+		case 'l':
+			n = strtol(optarg, &end, 10);
+			if (*end != '\0' || n < 1) {
+				json_decref(req);
+				return ctl_usage(&ctl_query_cmds[1]);
+			}
+			json_object_set_new(req, "limit", json_integer(n));
+			break;
+		default:
+			json_decref(req);
+			return ctl_usage(&ctl_query_cmds[1]);
+		}
+	}
+	if (optind != argc) {
+		json_decref(req);
+		return ctl_usage(&ctl_query_cmds[1]);
+	}
+	return query(ctl, req, print_list);
+}
+
+static void
+print_status(json_t *s)
+{
+	const char *k;
+	json_t *v;
+
+	printf("vigild %s, up %lld seconds (since %s)\n", str(s, "version"),
+	    (long long)json_integer_value(json_object_get(s, "uptime_seconds")),
+	    str(s, "started"));
+	printf("configuration loaded: %s\n", str(s, "config_loaded"));
+	printf("open cases by state:");
+	json_object_foreach(json_object_get(s, "open_cases"), k, v)
+		printf(" %s=%lld", k, (long long)json_integer_value(v));
+	printf("\nmissed deadlines now: %lld\n",
+	    (long long)json_integer_value(json_object_get(s,
+	    "missed_deadlines")));
+	printf("next due: %s\n", str(s, "next_due"));
+	printf("events logged: %lld\n",
+	    (long long)json_integer_value(json_object_get(s, "events")));
+}
+
+static int
+cmd_status(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return ctl_usage(&ctl_query_cmds[2]);
+	return query(ctl, json_pack("{s:s}", "cmd", "status"), print_status);
+}
+
+const struct ctl_cmd ctl_query_cmds[] = {
+	{ "show", "REF", cmd_show },
+	{ "list", "[--overdue] [--due-before TIME] [--officer ID] [--state S] "
+	    "[--limit N]", cmd_list },
+	{ "status", "", cmd_status },
+	{ NULL, NULL, NULL }
+};

@@ -1,0 +1,303 @@
+/*
+ * proto.c: parse and check one request line.  Everything from the socket
+ * passes through here before it reaches a case, so the checks are strict:
+ * unknown commands and keys, wrong types, bad names and oversized values
+ * are all refused with a message saying which.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "proto.h"
+
+enum key_type {
+	K_REF,			/* a CMS case reference */
+	K_NAME,			/* event, workflow, state, deadline, staff id */
+	K_TIME,			/* ISO 8601, parsed by the handler */
+	K_BOOL,
+	K_LIMIT,
+	K_FIELDS,		/* object of name -> short string */
+	K_FLAGS			/* array of names */
+};
+
+static const struct proto_key {
+	const char *name;
+	enum key_type type;
+	size_t	 off;
+} proto_keys[] = {
+	{ "ref", K_REF, offsetof(struct request, ref) },
+	{ "event", K_NAME, offsetof(struct request, event) },
+	{ "workflow", K_NAME, offsetof(struct request, workflow) },
+	{ "officer", K_NAME, offsetof(struct request, officer) },
+	{ "risk", K_NAME, offsetof(struct request, risk) },
+	{ "deadline", K_NAME, offsetof(struct request, deadline) },
+	{ "state", K_NAME, offsetof(struct request, state) },
+	{ "by", K_NAME, offsetof(struct request, by) },
+	{ "at", K_TIME, offsetof(struct request, at) },
+	{ "due_before", K_TIME, offsetof(struct request, due_before) },
+	{ "overdue", K_BOOL, offsetof(struct request, overdue) },
+	{ "all", K_BOOL, offsetof(struct request, all) },
+	{ "limit", K_LIMIT, offsetof(struct request, limit) },
+	{ "fields", K_FIELDS, 0 },
+	{ "flags", K_FLAGS, 0 },
+};
+
+/* Each command's keys; a trailing '!' marks a required one. */
+static const struct proto_cmd {
+	const char *name;
+	enum req_kind kind;
+	const char *keys;
+} proto_cmds[] = {
+	{ "open", REQ_OPEN,
+	    "ref! workflow! officer risk flags fields at by" },
+	{ "event", REQ_EVENT, "ref! event! fields at by" },
+	{ "ack", REQ_ACK, "ref! deadline at by!" },
+	{ "migrate", REQ_MIGRATE, "ref all workflow! by" },
+	{ "show", REQ_SHOW, "ref!" },
+	{ "list", REQ_LIST, "overdue due_before officer state limit" },
+	{ "status", REQ_STATUS, "" },
+	{ "reload", REQ_RELOAD, "" },
+	{ "audit-verify", REQ_AUDIT_VERIFY, "" },
+};
+
+int
+proto_ref_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > PROTO_REF_MAX)
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._/-") == n;
+}
+
+int
+proto_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-") == n;
+}
+
+/* A field value: short, printable, no control characters. */
+static int
+value_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > PROTO_VALUE_MAX)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Whether key is in the command's list, and whether it is required. */
+static int
+cmd_allows(const struct proto_cmd *c, const char *key, int *required)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = c->keys; (p = strstr(p, key)) != NULL; p += n) {
+		if ((p == c->keys || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0' || p[n] == '!')) {
+			*required = p[n] == '!';
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+take_fields(struct request *r, json_t *v, char *err, size_t errlen)
+{
+	const char *k;
+	json_t *x;
+
+	if (!json_is_object(v)) {
+		snprintf(err, errlen, "\"fields\" must be an object");
+		return -1;
+	}
+	json_object_foreach(v, k, x) {
+		if (!proto_name_ok(k)) {
+			snprintf(err, errlen, "bad field name \"%.64s\"", k);
+			return -1;
+		}
+		if (!json_is_string(x) || !value_ok(json_string_value(x))) {
+			snprintf(err, errlen, "field %s: the value must be 1-%d "
+			    "printable characters", k, PROTO_VALUE_MAX);
+			return -1;
+		}
+		if (r->nfields == PROTO_MAX_FIELDS) {
+			snprintf(err, errlen, "too many fields (at most %d)",
+			    PROTO_MAX_FIELDS);
+			return -1;
+		}
+		r->fields[r->nfields].key = (char *)(uintptr_t)k;
+		r->fields[r->nfields++].value =
+		    (char *)(uintptr_t)json_string_value(x);
+	}
+	return 0;
+}
+
+static int
+take_flags(struct request *r, json_t *v, char *err, size_t errlen)
+{
+	size_t i;
+	json_t *x;
+
+	if (!json_is_array(v)) {
+		snprintf(err, errlen, "\"flags\" must be an array");
+		return -1;
+	}
+	json_array_foreach(v, i, x) {
+		if (!json_is_string(x) || !proto_name_ok(json_string_value(x))) {
+			snprintf(err, errlen, "bad flag: use letters, digits, "
+			    "'.', '_' and '-'");
+			return -1;
+		}
+		if (r->nflags == PROTO_MAX_FIELDS) {
+			snprintf(err, errlen, "too many flags");
+			return -1;
+		}
+		r->flags[r->nflags++] = json_string_value(x);
+	}
+	return 0;
+}
+
+static int
+take(struct request *r, const struct proto_key *k, json_t *v, char *err,
+    size_t errlen)
+{
+	void *dst = (char *)r + k->off;
+	const char *s;
+
+	switch (k->type) {
+	case K_FIELDS:
+		return take_fields(r, v, err, errlen);
+	case K_FLAGS:
+		return take_flags(r, v, err, errlen);
+	case K_BOOL:
+		if (!json_is_boolean(v))
+			goto type;
+		*(int *)dst = json_is_true(v);
+		return 0;
+	case K_LIMIT:
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > 100000) {
+			snprintf(err, errlen, "\"limit\" must be 1-100000");
+			return -1;
+		}
+		*(json_int_t *)dst = json_integer_value(v);
+		return 0;
+	default:
+		break;
+	}
+	if (!json_is_string(v))
+		goto type;
+	s = json_string_value(v);
+	if ((k->type == K_REF && !proto_ref_ok(s)) ||
+	    (k->type == K_NAME && !proto_name_ok(s)) ||
+	    (k->type == K_TIME && (strlen(s) == 0 || strlen(s) > 40))) {
+		if (k->type == K_REF)
+			snprintf(err, errlen, "bad case reference \"%.64s\": "
+			    "1-%d characters of A-Z a-z 0-9 . _ / -", s,
+			    PROTO_REF_MAX);
+		else if (k->type == K_NAME)
+			snprintf(err, errlen, "bad %s \"%.64s\": 1-64 characters "
+			    "of A-Z a-z 0-9 . _ -", k->name, s);
+		else
+			snprintf(err, errlen, "bad %s: expected an ISO 8601 time",
+			    k->name);
+		return -1;
+	}
+	*(const char **)dst = s;
+	return 0;
+type:
+	snprintf(err, errlen, "\"%s\" has the wrong type", k->name);
+	return -1;
+}
+
+int
+proto_parse(const char *line, size_t len, struct request *r, char *err,
+    size_t errlen)
+{
+	const struct proto_cmd *c = NULL;
+	json_error_t jerr;
+	const char *key, *cmd;
+	json_t *v;
+
+	memset(r, 0, sizeof *r);
+	if (len > PROTO_MAX_LINE) {
+		snprintf(err, errlen, "request too large (limit %d bytes)",
+		    PROTO_MAX_LINE);
+		return -1;
+	}
+	r->root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (r->root == NULL) {
+		snprintf(err, errlen, "malformed request: %s", jerr.text);
+		return -1;
+	}
+	if (!json_is_object(r->root) ||
+	    !json_is_string(json_object_get(r->root, "cmd"))) {
+		snprintf(err, errlen, "malformed request: expected an object "
+		    "with \"cmd\"");
+		goto fail;
+	}
+	cmd = json_string_value(json_object_get(r->root, "cmd"));
+	for (size_t i = 0; i < nitems(proto_cmds); i++)
+		if (strcmp(cmd, proto_cmds[i].name) == 0)
+			c = &proto_cmds[i];
+	if (c == NULL) {
+		snprintf(err, errlen, "unknown command \"%.32s\"", cmd);
+		goto fail;
+	}
+	r->kind = c->kind;
+	r->cmd = c->name;
+	json_object_foreach(r->root, key, v) {
+		const struct proto_key *k = NULL;
+		int required;
+
+		if (strcmp(key, "cmd") == 0)
+			continue;
+		for (size_t i = 0; i < nitems(proto_keys); i++)
+			if (strcmp(key, proto_keys[i].name) == 0)
+				k = &proto_keys[i];
+		if (k == NULL || !cmd_allows(c, key, &required)) {
+			snprintf(err, errlen, "%s does not take \"%.32s\"",
+			    c->name, key);
+			goto fail;
+		}
+		if (take(r, k, v, err, errlen) == -1)
+			goto fail;
+	}
+	for (size_t i = 0; i < nitems(proto_keys); i++) {
+		int required;
+
+		if (cmd_allows(c, proto_keys[i].name, &required) && required &&
+		    json_object_get(r->root, proto_keys[i].name) == NULL) {
+			snprintf(err, errlen, "%s needs \"%s\"", c->name,
+			    proto_keys[i].name);
+			goto fail;
+		}
+	}
+	if (r->kind == REQ_MIGRATE && (r->ref == NULL) == (r->all == 0)) {
+		snprintf(err, errlen, "migrate needs a case reference or "
+		    "\"all\", not both");
+		goto fail;
+	}
+	return 0;
+fail:
+	proto_free(r);
+	return -1;
+}
+
+void
+proto_free(struct request *r)
+{
+	json_decref(r->root);
+	r->root = NULL;
+}

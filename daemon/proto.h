@@ -1,0 +1,58 @@
+/*
+ * proto.h: the control protocol between vigilctl and vigild (docs/protocol.md):
+ * one JSON object per line each way over a Unix stream socket.
+ */
+#ifndef PROTO_H
+#define PROTO_H
+
+#include <jansson.h>
+
+#include "workflow.h"
+
+#define PROTO_MAX_LINE		65536	/* bytes in one request */
+#define PROTO_REF_MAX		64
+#define PROTO_VALUE_MAX		128	/* a field value */
+#define PROTO_MAX_FIELDS	64
+
+enum req_kind {
+	REQ_OPEN,
+	REQ_EVENT,
+	REQ_ACK,
+	REQ_MIGRATE,
+	REQ_SHOW,
+	REQ_LIST,
+	REQ_STATUS,
+	REQ_RELOAD,
+	REQ_AUDIT_VERIFY,
+};
+
+/* A parsed, checked request.  Strings point into root. */
+struct request {
+	json_t	*root;
+	enum req_kind kind;
+	const char *cmd;
+	const char *ref;
+	const char *event;
+	const char *workflow;
+	const char *officer;
+	const char *risk;
+	const char *deadline;
+	const char *state;
+	const char *by;
+	const char *at;
+	const char *due_before;
+	int	 overdue;
+	int	 all;
+	json_int_t limit;
+	struct wf_field fields[PROTO_MAX_FIELDS];
+	size_t	 nfields;
+	const char *flags[PROTO_MAX_FIELDS];
+	size_t	 nflags;
+};
+
+int	 proto_parse(const char *, size_t, struct request *, char *, size_t);
+void	 proto_free(struct request *);
+int	 proto_ref_ok(const char *);
+int	 proto_name_ok(const char *);
+
+#endif

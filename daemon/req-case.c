@@ -1,0 +1,339 @@
+/*
+ * req-case.c: the requests that change a case: open, event, ack, migrate.
+ * Each runs in its own savepoint inside the loop's group-commit
+ * transaction; the reply is held by control.c until that commits, so an
+ * acknowledged event is on disk.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigild.h"
+
+/* The event's time: --at (local to the default calendar unless it has an
+ * offset), or now.  The future is refused. */
+static int
+event_time(struct vigild *vd, const struct request *r, int64_t now,
+    int64_t *at, char *err, size_t errlen)
+{
+	if (r->at == NULL) {
+		*at = now;
+		return 0;
+	}
+	if (iso_parse(r->at, vd->cfg->conf->default_calendar->tz, at, err,
+	    errlen) == -1)
+		return -1;
+	if (*at > now) {
+		snprintf(err, errlen, "%s is in the future", r->at);
+		return -1;
+	}
+	return 0;
+}
+
+/* Canonical JSON of the fields (sorted keys), as logged and hashed. */
+static char *
+fields_text(const struct wf_field *f, size_t n)
+{
+	json_t *o = json_object();
+	char *text;
+
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(o, f[i].key, json_string(f[i].value));
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (text == NULL)
+		fatalx("cannot encode fields");
+	return text;
+}
+
+static int
+add_field(struct wf_field *f, size_t *n, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp(f[i].key, key) == 0) {
+			snprintf(err, errlen, "field %s is given twice", key);
+			return -1;
+		}
+	}
+	if (*n == PROTO_MAX_FIELDS) {
+		snprintf(err, errlen, "too many fields");
+		return -1;
+	}
+	f[*n].key = (char *)(uintptr_t)key;
+	f[(*n)++].value = (char *)(uintptr_t)value;
+	return 0;
+}
+
+/* open's options become fields: officer, risk, and each flag = yes. */
+static int
+open_fields(const struct request *r, struct wf_field *f, size_t *n, char *err,
+    size_t errlen)
+{
+	*n = 0;
+	if (r->officer && add_field(f, n, "officer", r->officer, err,
+	    errlen) == -1)
+		return -1;
+	if (r->risk && add_field(f, n, "risk", r->risk, err, errlen) == -1)
+		return -1;
+	for (size_t i = 0; i < r->nflags; i++)
+		if (add_field(f, n, r->flags[i], "yes", err, errlen) == -1)
+			return -1;
+	for (size_t i = 0; i < r->nfields; i++)
+		if (add_field(f, n, r->fields[i].key, r->fields[i].value, err,
+		    errlen) == -1)
+			return -1;
+	return 0;
+}
+
+static json_t *
+pending_json(struct vigild *vd, const struct wf_case *c)
+{
+	json_t *a = json_array();
+	char due[ISO_LEN];
+
+	for (size_t i = 0; i < c->ndeadlines; i++)
+		if (c->deadlines[i].status == WF_PENDING)
+			json_array_append_new(a, json_pack("{s:s, s:s}",
+			    "name", c->deadlines[i].name, "due",
+			    case_time(vd, c->deadlines[i].due, due, sizeof due)));
+	return a;
+}
+
+/* Log the event, save the case and its next instant, in one savepoint. */
+static int
+commit_case(struct vigild *vd, const struct peer *peer, const struct wf_case *c,
+    const struct workflow *wf, const struct wf_event *ev, int workflow_row,
+    int64_t now)
+{
+	struct store_event se = {
+		.ref = c->ref,
+		.event = ev->name,
+		.at = ev->at,
+		.recorded = now,
+		.by = ev->by,
+		.role = ev->by_role,
+		.peer = peer->text,
+		.workflow = workflow_row ? wf_name(wf) : NULL,
+		.version = workflow_row ? wf_version(wf) : NULL,
+	};
+	char *fields = fields_text(ev->fields, ev->nfields);
+	int64_t next;
+	int rc = -1;
+
+	se.fields = fields;
+	if (loop_write_begin(vd) == -1 || store_savepoint(vd->store) == -1)
+		goto out;
+	if (store_event_append(vd->store, &se) == -1 ||
+	    case_next_at(vd, wf, c, &next) == -1 ||
+	    store_case_save(vd->store, c, next) == -1) {
+		store_rollback_to(vd->store);
+		goto out;
+	}
+	if (store_release(vd->store) == -1)
+		goto out;
+	sched_consider(vd, next);
+	rc = 0;
+out:
+	free(fields);
+	return rc;
+}
+
+static json_t *
+reply_case(struct vigild *vd, const struct wf_case *c, const char *event,
+    int64_t at)
+{
+	char when[ISO_LEN];
+
+	return req_ok(json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "ref", c->ref,
+	    "event", event, "at", case_time(vd, at, when, sizeof when),
+	    "workflow", c->workflow, "state", c->state,
+	    "pending", pending_json(vd, c)));
+}
+
+static json_t *
+do_open(struct vigild *vd, const struct peer *peer, struct request *r,
+    int64_t now)
+{
+	struct wf_field f[PROTO_MAX_FIELDS];
+	struct wf_event ev = { .name = "open", .by = r->by, .fields = f };
+	const struct workflow *wf;
+	struct wf_case c = { 0 };
+	char err[256];
+	json_t *reply;
+
+	if ((wf = wf_set_find(vd->cfg->workflows, r->workflow)) == NULL)
+		return req_refuse("unknown workflow \"%s\"", r->workflow);
+	if (store_case_exists(vd->store, r->ref))
+		return req_refuse("case %s already exists", r->ref);
+	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||
+	    open_fields(r, f, &ev.nfields, err, sizeof err) == -1 ||
+	    wf_open(wf, &vd->cfg->conf->calendars, &c, r->ref, &ev, err,
+	    sizeof err) == -1) {
+		wf_case_free(&c);
+		return req_refuse("%s", err);
+	}
+	if (commit_case(vd, peer, &c, wf, &ev, 1, now) == -1) {
+		wf_case_free(&c);
+		return req_refuse("case %s not opened: database error", r->ref);
+	}
+	log_info("case %s: opened on %s %s by %s (%s): %s", c.ref, wf_name(wf),
+	    wf_version(wf), r->by ? r->by : "-", peer->text, c.state);
+	reply = reply_case(vd, &c, "open", ev.at);
+	wf_case_free(&c);
+	return reply;
+}
+
+/* event and ack: the engine applies both to an existing case. */
+static json_t *
+do_event(struct vigild *vd, const struct peer *peer, struct request *r,
+    int64_t now)
+{
+	struct wf_field f[PROTO_MAX_FIELDS], ackf;
+	struct wf_event ev = { .by = r->by };
+	const struct workflow *wf;
+	struct wf_case c;
+	char err[256], *before;
+	json_t *reply;
+	int rc;
+
+	if (r->kind == REQ_ACK) {
+		ev.name = "ack";
+		ackf = (struct wf_field){ "deadline", (char *)(uintptr_t)r->deadline };
+		ev.fields = &ackf;
+		ev.nfields = r->deadline != NULL;
+	} else {
+		ev.name = r->event;
+		memcpy(f, r->fields, r->nfields * sizeof *f);
+		ev.fields = f;
+		ev.nfields = r->nfields;
+	}
+	if ((rc = store_case_load(vd->store, r->ref, &c)) != 0)
+		return req_refuse(rc == 1 ? "no case %s" :
+		    "case %s: database error", r->ref);
+	if ((wf = case_workflow(vd, c.workflow, c.version)) == NULL) {
+		wf_case_free(&c);
+		return req_refuse("case %s: its workflow %s %s cannot be loaded",
+		    r->ref, c.workflow, c.version);
+	}
+	before = xstrdup(c.state);
+	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||
+	    wf_apply(wf, &vd->cfg->conf->calendars, &c, &ev, err,
+	    sizeof err) == -1) {
+		reply = req_refuse("case %s: %s", r->ref, err);
+		goto out;
+	}
+	if (commit_case(vd, peer, &c, wf, &ev, 0, now) == -1) {
+		reply = req_refuse("case %s: %s not recorded: database error",
+		    r->ref, ev.name);
+		goto out;
+	}
+	log_info("case %s: %s by %s (%s): %s -> %s", c.ref, ev.name,
+	    r->by ? r->by : "-", peer->text, before, c.state);
+	reply = reply_case(vd, &c, ev.name, ev.at);
+out:
+	free(before);
+	wf_case_free(&c);
+	return reply;
+}
+
+static int
+migrate_one(struct vigild *vd, const struct peer *peer,
+    const struct workflow *wf, const char *ref, const char *by, int64_t now,
+    char *err, size_t errlen)
+{
+	struct wf_event ev = { .name = "migrate", .at = now, .by = by };
+	struct wf_case c;
+	int rc;
+
+	if ((rc = store_case_load(vd->store, ref, &c)) != 0) {
+		snprintf(err, errlen, rc == 1 ? "no case %s" :
+		    "case %s: database error", ref);
+		return -1;
+	}
+	if (wf_migrate(wf, &c, now, err, errlen) == -1 ||
+	    commit_case(vd, peer, &c, wf, &ev, 1, now) == -1) {
+		if (*err == '\0')
+			snprintf(err, errlen, "database error");
+		wf_case_free(&c);
+		return -1;
+	}
+	log_info("case %s: migrated to %s %s by %s (%s)", ref, wf_name(wf),
+	    wf_version(wf), by ? by : "-", peer->text);
+	wf_case_free(&c);
+	return 0;
+}
+
+/* Move one case, or every open case of a workflow, to its current version. */
+static json_t *
+do_migrate(struct vigild *vd, const struct peer *peer, struct request *r,
+    int64_t now)
+{
+	const struct workflow *wf = wf_set_find(vd->cfg->workflows, r->workflow);
+	json_t *done = json_array(), *failed = json_array();
+	char err[256] = "", **refs = NULL;
+	size_t nrefs = 0;
+	sqlite3_stmt *st;
+
+	if (wf == NULL) {
+		json_decref(done);
+		json_decref(failed);
+		return req_refuse("unknown workflow \"%s\"", r->workflow);
+	}
+	if (r->ref != NULL) {
+		if (migrate_one(vd, peer, wf, r->ref, r->by, now, err,
+		    sizeof err) == -1) {
+			json_decref(done);
+			json_decref(failed);
+			return req_refuse("case %s not migrated: %s", r->ref, err);
+		}
+		json_array_append_new(done, json_string(r->ref));
+		return req_ok(json_pack("{s:s, s:s, s:o, s:o}", "workflow",
+		    wf_name(wf), "version", wf_version(wf), "migrated", done,
+		    "failed", failed));
+	}
+	/* Collect first: the cases table must not change under its SELECT. */
+	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT ref FROM cases "
+	    "WHERE workflow = ? AND version != ? AND closed = 0 ORDER BY ref",
+	    -1, &st, NULL) != SQLITE_OK) {
+		json_decref(done);
+		json_decref(failed);
+		return req_refuse("database error");
+	}
+	sqlite3_bind_text(st, 1, wf_name(wf), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, wf_version(wf), -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		refs = xreallocarray(refs, nrefs + 1, sizeof *refs);
+		refs[nrefs++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < nrefs; i++) {
+		*err = '\0';
+		if (migrate_one(vd, peer, wf, refs[i], r->by, now, err,
+		    sizeof err) == 0)
+			json_array_append_new(done, json_string(refs[i]));
+		else
+			json_array_append_new(failed, json_pack("{s:s, s:s}",
+			    "ref", refs[i], "error", err));
+	}
+	store_refs_free(refs, nrefs);
+	return req_ok(json_pack("{s:s, s:s, s:o, s:o}", "workflow", wf_name(wf),
+	    "version", wf_version(wf), "migrated", done, "failed", failed));
+}
+
+json_t *
+req_case(struct vigild *vd, const struct peer *peer, struct request *r)
+{
+	int64_t now = loop_now(vd);
+
+	switch (r->kind) {
+	case REQ_OPEN:
+		return do_open(vd, peer, r, now);
+	case REQ_EVENT:
+	case REQ_ACK:
+		return do_event(vd, peer, r, now);
+	case REQ_MIGRATE:
+		return do_migrate(vd, peer, r, now);
+	default:
+		return req_refuse("not a case request");
+	}
+}

@@ -1,0 +1,817 @@
+/*
+ * store.c: vigil's SQLite database.
+ *
+ * Durability: WAL with synchronous=FULL, so a COMMIT that returned is on
+ * disk; the daemon acknowledges an event only after that.  The file is made
+ * 0600 before SQLite opens it (SQLite gives -wal and -shm the same mode).
+ * Every statement is prepared once and kept.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "store.h"
+
+enum stmt {
+	S_EVENT_INSERT,
+	S_EVENT_HEAD,
+	S_EVENT_COUNT,
+	S_EVENT_ALL,
+	S_CASE_GET,
+	S_CASE_EXISTS,
+	S_CASE_PUT,
+	S_CASE_NEXT,
+	S_FIELDS_GET,
+	S_FIELDS_DEL,
+	S_FIELD_PUT,
+	S_DEADLINES_GET,
+	S_DEADLINES_DEL,
+	S_DEADLINE_PUT,
+	S_FIRINGS_GET,
+	S_FIRING_PUT,
+	S_NEXT_AT,
+	S_DUE_REFS,
+	S_WORKFLOW_PUT,
+	S_WORKFLOW_GET,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_EVENT_INSERT] = "INSERT INTO events (id, ref, event, at, recorded, "
+	    "by, role, peer, workflow, version, fields, hash) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_EVENT_HEAD] = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
+	[S_EVENT_COUNT] = "SELECT count(*) FROM events",
+	[S_EVENT_ALL] = "SELECT id, ref, event, at, recorded, by, role, peer, "
+	    "workflow, version, fields, hash FROM events ORDER BY id",
+	[S_CASE_GET] = "SELECT workflow, version, state, opened, last_event, "
+	    "paused_at, next_seq, closed FROM cases WHERE ref = ?",
+	[S_CASE_EXISTS] = "SELECT 1 FROM cases WHERE ref = ?",
+	[S_CASE_PUT] = "INSERT OR REPLACE INTO cases (ref, workflow, version, "
+	    "state, officer, opened, last_event, paused_at, next_seq, closed, "
+	    "next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_CASE_NEXT] = "UPDATE cases SET next_at = ? WHERE ref = ?",
+	[S_FIELDS_GET] = "SELECT key, value FROM fields WHERE ref = ? "
+	    "ORDER BY key",
+	[S_FIELDS_DEL] = "DELETE FROM fields WHERE ref = ?",
+	[S_FIELD_PUT] = "INSERT INTO fields (ref, key, value) VALUES (?, ?, ?)",
+	[S_DEADLINES_GET] = "SELECT seq, name, duration, started, due, status, "
+	    "closed_at, closed_by, acked_at, acked_by, urgent FROM deadlines "
+	    "WHERE ref = ? ORDER BY seq",
+	[S_DEADLINES_DEL] = "DELETE FROM deadlines WHERE ref = ?",
+	[S_DEADLINE_PUT] = "INSERT INTO deadlines (ref, seq, name, duration, "
+	    "started, due, status, closed_at, closed_by, acked_at, acked_by, "
+	    "urgent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_FIRINGS_GET] = "SELECT seq, level, rep FROM firings WHERE ref = ?",
+	[S_FIRING_PUT] = "INSERT INTO firings (ref, seq, level, rep, deadline, "
+	    "at, fired_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_NEXT_AT] = "SELECT min(next_at) FROM cases WHERE next_at IS NOT NULL",
+	[S_DUE_REFS] = "SELECT ref FROM cases WHERE next_at IS NOT NULL AND "
+	    "next_at <= ? ORDER BY next_at LIMIT ?",
+	[S_WORKFLOW_PUT] = "INSERT OR IGNORE INTO workflows (name, version, "
+	    "text, first_loaded) VALUES (?, ?, ?, ?)",
+	[S_WORKFLOW_GET] = "SELECT text FROM workflows WHERE name = ? AND "
+	    "version = ?",
+};
+
+/*
+ * Forward migrations: migrations[i] takes a database from schema version i
+ * to i + 1.  A database newer than STORE_SCHEMA_VERSION is refused.
+ */
+static const char *const migrations[STORE_SCHEMA_VERSION] = {
+	/* 0 -> 1: the first schema. */
+	"CREATE TABLE workflows ("
+	"  name TEXT NOT NULL, version TEXT NOT NULL, text TEXT NOT NULL,"
+	"  first_loaded INTEGER NOT NULL,"
+	"  PRIMARY KEY (name, version)) WITHOUT ROWID;"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY, ref TEXT NOT NULL, event TEXT NOT NULL,"
+	"  at INTEGER NOT NULL, recorded INTEGER NOT NULL, by TEXT, role TEXT,"
+	"  peer TEXT NOT NULL, workflow TEXT, version TEXT,"
+	"  fields TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE INDEX events_by_ref ON events (ref, id);"
+	"CREATE TABLE cases ("
+	"  ref TEXT PRIMARY KEY, workflow TEXT NOT NULL, version TEXT NOT NULL,"
+	"  state TEXT NOT NULL, officer TEXT, opened INTEGER NOT NULL,"
+	"  last_event INTEGER NOT NULL, paused_at INTEGER NOT NULL,"
+	"  next_seq INTEGER NOT NULL, closed INTEGER NOT NULL,"
+	"  next_at INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX cases_next_at ON cases (next_at) WHERE next_at IS NOT NULL;"
+	"CREATE INDEX cases_officer ON cases (officer);"
+	"CREATE INDEX cases_state ON cases (state);"
+	"CREATE TABLE fields ("
+	"  ref TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+	"  PRIMARY KEY (ref, key)) WITHOUT ROWID;"
+	"CREATE TABLE deadlines ("
+	"  ref TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL,"
+	"  duration TEXT NOT NULL, started INTEGER NOT NULL,"
+	"  due INTEGER NOT NULL, status INTEGER NOT NULL,"
+	"  closed_at INTEGER NOT NULL, closed_by TEXT,"
+	"  acked_at INTEGER NOT NULL, acked_by TEXT, urgent INTEGER NOT NULL,"
+	"  PRIMARY KEY (ref, seq)) WITHOUT ROWID;"
+	"CREATE INDEX deadlines_pending ON deadlines (due) WHERE status = 0;"
+	"CREATE TABLE firings ("
+	"  ref TEXT NOT NULL, seq INTEGER NOT NULL, level INTEGER NOT NULL,"
+	"  rep INTEGER NOT NULL, deadline TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  fired_at INTEGER NOT NULL, outcome TEXT NOT NULL,"
+	"  PRIMARY KEY (ref, seq, level, rep)) WITHOUT ROWID;",
+};
+
+struct store {
+	sqlite3	*db;
+	char	*path;
+	sqlite3_stmt *stmt[S_COUNT];
+	int	 in_tx;
+	int	 in_savepoint;
+	/* The chain head: committed, and as of the open savepoint. */
+	int64_t	 last_id, sp_last_id;
+	char	 last_hash[STORE_HASH_LEN + 1], sp_last_hash[STORE_HASH_LEN + 1];
+};
+
+static const char zero_hash[STORE_HASH_LEN + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+const char *
+store_errmsg(struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+sqlite3 *
+store_db(struct store *s)
+{
+	return s->db;
+}
+
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
+}
+
+static int
+exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_err("database %s: %s", s->path, msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static sqlite3_stmt *
+stmt(struct store *s, enum stmt id)
+{
+	sqlite3_stmt *st = s->stmt[id];
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+/* Bind helpers: NULL strings bind SQL NULL. */
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static char *
+col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v ? xstrdup((const char *)v) : NULL;
+}
+
+/* Step a statement that returns no rows. */
+static int
+run(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("database %s: %s", s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_head(struct store *s)
+{
+	sqlite3_stmt *st = stmt(s, S_EVENT_HEAD);
+	int rc = sqlite3_step(st);
+
+	s->last_id = 0;
+	memcpy(s->last_hash, zero_hash, sizeof zero_hash);
+	if (rc == SQLITE_ROW) {
+		s->last_id = sqlite3_column_int64(st, 0);
+		snprintf(s->last_hash, sizeof s->last_hash, "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+migrate(struct store *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int version;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "%s: %s", s->path, sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: database schema version %d is newer "
+		    "than this vigild understands (%d): run the newer vigild, "
+		    "or restore a backup taken before the upgrade", s->path,
+		    version, STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	for (; version < STORE_SCHEMA_VERSION; version++) {
+		char *sql = xasprintf("BEGIN IMMEDIATE; %s PRAGMA user_version "
+		    "= %d; COMMIT;", migrations[version], version + 1);
+		int rc = exec(s, sql);
+
+		free(sql);
+		if (rc == -1) {
+			exec(s, "ROLLBACK");
+			snprintf(err, errlen, "%s: cannot migrate the schema from "
+			    "version %d: %s", s->path, version,
+			    sqlite3_errmsg(s->db));
+			return -1;
+		}
+		log_notice("database %s: schema migrated to version %d",
+		    s->path, version + 1);
+	}
+	return 0;
+}
+
+/*
+ * Open (creating if need be) the database.  readonly is for tools that only
+ * look; vigild opens it read-write and runs any forward migration.
+ */
+struct store *
+store_open(const char *path, int readonly, char *err, size_t errlen)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	int fd, flags = readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	s->path = xstrdup(path);
+	if (!readonly) {
+		if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		close(fd);
+	}
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db ?
+		    sqlite3_errmsg(s->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	if (!readonly && (exec(s, "PRAGMA journal_mode = WAL") == -1 ||
+	    exec(s, "PRAGMA synchronous = FULL") == -1)) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (exec(s, "PRAGMA foreign_keys = ON") == -1 ||
+	    (!readonly && migrate(s, err, errlen) == -1))
+		goto fail;
+	for (int i = 0; i < S_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s (is this a vigil "
+			    "database?)", path, sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+	if (load_head(s) == -1) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
+		log_err("database %s: close: %s", s->path, sqlite3_errmsg(s->db));
+	free(s->path);
+	free(s);
+}
+
+int
+store_begin(struct store *s)
+{
+	if (exec(s, "BEGIN IMMEDIATE") == -1)
+		return -1;
+	s->in_tx = 1;
+	return 0;
+}
+
+int
+store_commit(struct store *s)
+{
+	if (exec(s, "COMMIT") == -1) {
+		store_rollback(s);
+		return -1;
+	}
+	s->in_tx = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db) == 0)
+		exec(s, "ROLLBACK");
+	s->in_tx = 0;
+	s->in_savepoint = 0;
+	load_head(s);
+}
+
+int
+store_in_transaction(const struct store *s)
+{
+	return s->in_tx;
+}
+
+/* A savepoint per request: one refused request leaves the batch intact. */
+int
+store_savepoint(struct store *s)
+{
+	if (exec(s, "SAVEPOINT request") == -1)
+		return -1;
+	s->in_savepoint = 1;
+	s->sp_last_id = s->last_id;
+	memcpy(s->sp_last_hash, s->last_hash, sizeof s->last_hash);
+	return 0;
+}
+
+int
+store_release(struct store *s)
+{
+	s->in_savepoint = 0;
+	return exec(s, "RELEASE request");
+}
+
+void
+store_rollback_to(struct store *s)
+{
+	exec(s, "ROLLBACK TO request");
+	exec(s, "RELEASE request");
+	s->in_savepoint = 0;
+	s->last_id = s->sp_last_id;
+	memcpy(s->last_hash, s->sp_last_hash, sizeof s->last_hash);
+}
+
+/*
+ * hash = SHA-256(previous hash, newline, the row as a compact JSON array).
+ * JSON makes the encoding unambiguous whatever the fields contain.
+ */
+static void
+event_hash(const char *prev, const struct store_event *e, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	json_t *row;
+	char *text;
+	EVP_MD_CTX *ctx;
+
+	row = json_pack("[I, s, s, I, I, s?, s?, s, s?, s?, s]",
+	    (json_int_t)e->id, e->ref, e->event, (json_int_t)e->at,
+	    (json_int_t)e->recorded, e->by, e->role, e->peer, e->workflow,
+	    e->version, e->fields);
+	if (row == NULL || (text = json_dumps(row, JSON_COMPACT)) == NULL)
+		fatalx("cannot encode event %lld for hashing", (long long)e->id);
+	json_decref(row);
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, prev, STORE_HASH_LEN) != 1 ||
+	    EVP_DigestUpdate(ctx, "\n", 1) != 1 ||
+	    EVP_DigestUpdate(ctx, text, strlen(text)) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+		fatalx("SHA-256 failed");
+	EVP_MD_CTX_free(ctx);
+	free(text);
+	for (unsigned int i = 0; i < mdlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+int
+store_event_append(struct store *s, struct store_event *e)
+{
+	sqlite3_stmt *st = stmt(s, S_EVENT_INSERT);
+
+	e->id = s->last_id + 1;
+	event_hash(s->last_hash, e, e->hash);
+	sqlite3_bind_int64(st, 1, e->id);
+	bind_text(st, 2, e->ref);
+	bind_text(st, 3, e->event);
+	sqlite3_bind_int64(st, 4, e->at);
+	sqlite3_bind_int64(st, 5, e->recorded);
+	bind_text(st, 6, e->by);
+	bind_text(st, 7, e->role);
+	bind_text(st, 8, e->peer);
+	bind_text(st, 9, e->workflow);
+	bind_text(st, 10, e->version);
+	bind_text(st, 11, e->fields);
+	bind_text(st, 12, e->hash);
+	if (run(s, st) == -1)
+		return -1;
+	s->last_id = e->id;
+	memcpy(s->last_hash, e->hash, sizeof e->hash);
+	return 0;
+}
+
+int
+store_event_count(struct store *s, int64_t *n)
+{
+	sqlite3_stmt *st = stmt(s, S_EVENT_COUNT);
+	int rc = sqlite3_step(st);
+
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Walk the whole log and report the first row whose link is broken. */
+int
+store_audit_verify(struct store *s, struct store_audit *a)
+{
+	sqlite3_stmt *st = stmt(s, S_EVENT_ALL);
+	char prev[STORE_HASH_LEN + 1], want[STORE_HASH_LEN + 1];
+	int64_t expect_id = 1;
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	memcpy(prev, zero_hash, sizeof zero_hash);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_event e = {
+			.id = sqlite3_column_int64(st, 0),
+			.ref = (const char *)sqlite3_column_text(st, 1),
+			.event = (const char *)sqlite3_column_text(st, 2),
+			.at = sqlite3_column_int64(st, 3),
+			.recorded = sqlite3_column_int64(st, 4),
+			.by = (const char *)sqlite3_column_text(st, 5),
+			.role = (const char *)sqlite3_column_text(st, 6),
+			.peer = (const char *)sqlite3_column_text(st, 7),
+			.workflow = (const char *)sqlite3_column_text(st, 8),
+			.version = (const char *)sqlite3_column_text(st, 9),
+			.fields = (const char *)sqlite3_column_text(st, 10),
+		};
+		const char *stored = (const char *)sqlite3_column_text(st, 11);
+
+		a->events++;
+		if (e.ref == NULL || e.event == NULL || e.peer == NULL ||
+		    e.fields == NULL || stored == NULL) {
+			a->broken_id = e.id;
+			snprintf(a->why, sizeof a->why, "a required column is "
+			    "empty");
+			break;
+		}
+		if (e.id != expect_id) {
+			a->broken_id = e.id;
+			snprintf(a->why, sizeof a->why, "event %lld is missing",
+			    (long long)expect_id);
+			break;
+		}
+		event_hash(prev, &e, want);
+		if (strcmp(want, stored) != 0) {
+			a->broken_id = e.id;
+			snprintf(a->why, sizeof a->why, "its hash does not match "
+			    "its contents and the event before it");
+			break;
+		}
+		memcpy(prev, want, sizeof prev);
+		expect_id++;
+	}
+	sqlite3_reset(st);
+	memcpy(a->head, prev, sizeof prev);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_case_exists(struct store *s, const char *ref)
+{
+	sqlite3_stmt *st = stmt(s, S_CASE_EXISTS);
+	int rc;
+
+	bind_text(st, 1, ref);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+/* 0 loaded, 1 no such case, -1 database error. */
+int
+store_case_load(struct store *s, const char *ref, struct wf_case *c)
+{
+	sqlite3_stmt *st = stmt(s, S_CASE_GET);
+	size_t cap;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	bind_text(st, 1, ref);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 1 : -1;
+	}
+	c->ref = xstrdup(ref);
+	c->workflow = col_strdup(st, 0);
+	c->version = col_strdup(st, 1);
+	c->state = col_strdup(st, 2);
+	c->opened = sqlite3_column_int64(st, 3);
+	c->last_event = sqlite3_column_int64(st, 4);
+	c->paused_at = sqlite3_column_int64(st, 5);
+	c->next_seq = (uint32_t)sqlite3_column_int64(st, 6);
+	c->closed = sqlite3_column_int(st, 7);
+	sqlite3_reset(st);
+
+	st = stmt(s, S_FIELDS_GET);
+	bind_text(st, 1, ref);
+	for (cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW;) {
+		if (c->nfields == cap) {
+			cap = cap ? cap * 2 : 8;
+			c->fields = xreallocarray(c->fields, cap,
+			    sizeof *c->fields);
+		}
+		c->fields[c->nfields].key = col_strdup(st, 0);
+		c->fields[c->nfields++].value = col_strdup(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+
+	st = stmt(s, S_DEADLINES_GET);
+	bind_text(st, 1, ref);
+	for (cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW;) {
+		struct wf_deadline *d;
+
+		if (c->ndeadlines == cap) {
+			cap = cap ? cap * 2 : 8;
+			c->deadlines = xreallocarray(c->deadlines, cap,
+			    sizeof *c->deadlines);
+		}
+		d = &c->deadlines[c->ndeadlines++];
+		d->seq = (uint32_t)sqlite3_column_int64(st, 0);
+		d->name = col_strdup(st, 1);
+		d->duration = col_strdup(st, 2);
+		d->started = sqlite3_column_int64(st, 3);
+		d->due = sqlite3_column_int64(st, 4);
+		d->status = (enum wf_status)sqlite3_column_int(st, 5);
+		d->closed_at = sqlite3_column_int64(st, 6);
+		d->closed_by = col_strdup(st, 7);
+		d->acked_at = sqlite3_column_int64(st, 8);
+		d->acked_by = col_strdup(st, 9);
+		d->urgent = sqlite3_column_int(st, 10);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Write a case's whole current state; next_at is its next step, or 0. */
+int
+store_case_save(struct store *s, const struct wf_case *c, int64_t next_at)
+{
+	sqlite3_stmt *st = stmt(s, S_CASE_PUT);
+
+	bind_text(st, 1, c->ref);
+	bind_text(st, 2, c->workflow);
+	bind_text(st, 3, c->version);
+	bind_text(st, 4, c->state);
+	bind_text(st, 5, wf_case_field(c, "officer"));
+	sqlite3_bind_int64(st, 6, c->opened);
+	sqlite3_bind_int64(st, 7, c->last_event);
+	sqlite3_bind_int64(st, 8, c->paused_at);
+	sqlite3_bind_int64(st, 9, c->next_seq);
+	sqlite3_bind_int(st, 10, c->closed);
+	if (next_at > 0)
+		sqlite3_bind_int64(st, 11, next_at);
+	if (run(s, st) == -1)
+		return -1;
+
+	st = stmt(s, S_FIELDS_DEL);
+	bind_text(st, 1, c->ref);
+	if (run(s, st) == -1)
+		return -1;
+	for (size_t i = 0; i < c->nfields; i++) {
+		st = stmt(s, S_FIELD_PUT);
+		bind_text(st, 1, c->ref);
+		bind_text(st, 2, c->fields[i].key);
+		bind_text(st, 3, c->fields[i].value);
+		if (run(s, st) == -1)
+			return -1;
+	}
+
+	st = stmt(s, S_DEADLINES_DEL);
+	bind_text(st, 1, c->ref);
+	if (run(s, st) == -1)
+		return -1;
+	for (size_t i = 0; i < c->ndeadlines; i++) {
+		const struct wf_deadline *d = &c->deadlines[i];
+
+		st = stmt(s, S_DEADLINE_PUT);
+		bind_text(st, 1, c->ref);
+		sqlite3_bind_int64(st, 2, d->seq);
+		bind_text(st, 3, d->name);
+		bind_text(st, 4, d->duration);
+		sqlite3_bind_int64(st, 5, d->started);
+		sqlite3_bind_int64(st, 6, d->due);
+		sqlite3_bind_int(st, 7, (int)d->status);
+		sqlite3_bind_int64(st, 8, d->closed_at);
+		bind_text(st, 9, d->closed_by);
+		sqlite3_bind_int64(st, 10, d->acked_at);
+		bind_text(st, 11, d->acked_by);
+		sqlite3_bind_int(st, 12, d->urgent);
+		if (run(s, st) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_case_set_next(struct store *s, const char *ref, int64_t next_at)
+{
+	sqlite3_stmt *st = stmt(s, S_CASE_NEXT);
+
+	if (next_at > 0)
+		sqlite3_bind_int64(st, 1, next_at);
+	bind_text(st, 2, ref);
+	return run(s, st);
+}
+
+int
+store_firings(struct store *s, const char *ref, struct store_firing **out,
+    size_t *n)
+{
+	sqlite3_stmt *st = stmt(s, S_FIRINGS_GET);
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	bind_text(st, 1, ref);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = xreallocarray(*out, cap, sizeof **out);
+		}
+		(*out)[(*n)++] = (struct store_firing){
+		    (uint32_t)sqlite3_column_int64(st, 0),
+		    sqlite3_column_int(st, 1), sqlite3_column_int(st, 2) };
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Record that a step was handled; the primary key makes it once only. */
+int
+store_fire(struct store *s, const char *ref, const struct wf_step *step,
+    int64_t fired_at, const char *outcome)
+{
+	sqlite3_stmt *st = stmt(s, S_FIRING_PUT);
+
+	bind_text(st, 1, ref);
+	sqlite3_bind_int64(st, 2, step->seq);
+	sqlite3_bind_int(st, 3, step->level);
+	sqlite3_bind_int(st, 4, step->repeat);
+	bind_text(st, 5, step->deadline);
+	sqlite3_bind_int64(st, 6, step->at);
+	sqlite3_bind_int64(st, 7, fired_at);
+	bind_text(st, 8, outcome);
+	return run(s, st);
+}
+
+/* The earliest pending step of any case, through the partial index. */
+int
+store_next_at(struct store *s, int64_t *at)
+{
+	sqlite3_stmt *st = stmt(s, S_NEXT_AT);
+	int rc = sqlite3_step(st);
+
+	*at = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL ?
+	    sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_due_refs(struct store *s, int64_t now, size_t limit, char ***refs,
+    size_t *n)
+{
+	sqlite3_stmt *st = stmt(s, S_DUE_REFS);
+	int rc;
+
+	*refs = xcalloc(limit, sizeof **refs);
+	*n = 0;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+		(*refs)[(*n)++] = col_strdup(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+void
+store_refs_free(char **refs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(refs[i]);
+	free(refs);
+}
+
+int
+store_workflow_put(struct store *s, const char *name, const char *version,
+    const char *text, int64_t now)
+{
+	sqlite3_stmt *st = stmt(s, S_WORKFLOW_PUT);
+
+	bind_text(st, 1, name);
+	bind_text(st, 2, version);
+	bind_text(st, 3, text);
+	sqlite3_bind_int64(st, 4, now);
+	return run(s, st);
+}
+
+char *
+store_workflow_text(struct store *s, const char *name, const char *version)
+{
+	sqlite3_stmt *st = stmt(s, S_WORKFLOW_GET);
+	char *text = NULL;
+
+	bind_text(st, 1, name);
+	bind_text(st, 2, version);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		text = col_strdup(st, 0);
+	sqlite3_reset(st);
+	return text;
+}
+
+/* Empty the derived tables, inside the caller's transaction. */
+int
+store_rebuild_begin(struct store *s)
+{
+	return exec(s, "DELETE FROM cases; DELETE FROM fields; "
+	    "DELETE FROM deadlines;");
+}
+
+/*
+ * One vigild per database: an flock on a file beside it, held for the life
+ * of the process.  (Not on the database itself: closing any descriptor of
+ * that file would drop SQLite's own POSIX locks.)
+ */
+int
+store_lock(const char *dbpath, char *err, size_t errlen)
+{
+	char *path = xasprintf("%s.lock", dbpath);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		snprintf(err, errlen, "%s is in use by another vigild (%s)",
+		    dbpath, errno == EWOULDBLOCK ? "locked" : strerror(errno));
+		close(fd);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return fd;
+}

@@ -1,0 +1,156 @@
+/*
+ * vigild.c: the daemon.  Load and check the configuration, take the
+ * database, catch up on whatever fell due while stopped, then serve the
+ * control socket and fire deadlines until told to stop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vigild.h"
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: vigild [-f] [-c CONF] [-d]\n"
+	    "       vigild --check [-c CONF]\n"
+	    "       vigild --rebuild [-c CONF]\n"
+	    "\n"
+	    "  -c, --config CONF  configuration file (default %s if it exists,\n"
+	    "                     otherwise the built-in defaults)\n"
+	    "  -f, --foreground   stay in the foreground, log to stderr\n"
+	    "  -d, --debug        log debug messages too\n"
+	    "      --check        check the configuration and workflows, print\n"
+	    "                     \"ok\" or every problem as file:line, and exit\n"
+	    "      --rebuild      rebuild the case tables from the event log\n"
+	    "                     (vigild must not be running) and exit\n"
+	    "  -V, --version      print the version and exit\n"
+	    "  -h, --help         print this help and exit\n"
+	    "\nSee vigild(8).\n", conf_default_path());
+}
+
+static const char *
+default_conf(const char *given)
+{
+	if (given != NULL)
+		return given;
+	return access(conf_default_path(), F_OK) == 0 ? conf_default_path() :
+	    NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "rebuild", no_argument, NULL, 'R' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct vigild vd = { .listen_fd = -1, .client_timeout = 10.0 };
+	int ch, check = 0, rebuild = 0, debug = 0, lockfd, status = 1;
+	struct diag dg = { 0 };
+	char err[512];
+
+	while ((ch = getopt_long(argc, argv, "c:fdVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			vd.conf_path = optarg;
+			break;
+		case 'f':
+			vd.foreground = 1;
+			break;
+		case 'd':
+			debug = 1;
+			break;
+		case 'C':
+			check = 1;
+			break;
+		case 'R':
+			rebuild = 1;
+			break;
+		case 'V':
+			printf("vigild %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	vd.conf_path = default_conf(vd.conf_path);
+	log_init("vigild", check || rebuild || vd.foreground ?
+	    log_dest_for_stderr() : LOG_TO_SYSLOG, debug ? LOG_DEBUG : LOG_INFO);
+
+	if ((vd.cfg = cfg_load(vd.conf_path, &dg)) == NULL) {
+		diag_print(&dg, stderr);
+		diag_clear(&dg);
+		if (!check)
+			log_err("configuration has errors; not starting");
+		return 1;
+	}
+	diag_clear(&dg);
+	if (check) {
+		printf("ok\n");
+		cfg_free(vd.cfg);
+		return 0;
+	}
+
+	umask(077);
+	if (!vd.foreground && !rebuild && daemon(0, 0) == -1)
+		fatal("daemon");
+	if ((lockfd = store_lock(vd.cfg->conf->database, err, sizeof err)) == -1)
+		fatalx("%s", err);
+	if ((vd.store = store_open(vd.cfg->conf->database, 0, err,
+	    sizeof err)) == NULL)
+		fatalx("%s", err);
+	vd.loop = ev_default_loop(EVFLAG_AUTO);
+	vd.started = loop_now(&vd);
+	sched_init(&vd);
+
+	if (store_begin(vd.store) == -1 || case_store_workflows(&vd) == -1 ||
+	    store_commit(vd.store) == -1)
+		fatalx("cannot record the workflows in %s",
+		    vd.cfg->conf->database);
+	if (rebuild) {
+		status = case_rebuild(&vd) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (sched_catch_up(&vd) == -1)
+		fatalx("cannot handle what fell due while stopped");
+	if (control_listen(&vd, err, sizeof err) == -1)
+		fatalx("control socket: %s", err);
+	log_notice("vigild %s ready: database %s, socket %s, %zu workflows",
+	    PACKAGE_VERSION, vd.cfg->conf->database, vd.socket_path,
+	    wf_set_count(vd.cfg->workflows));
+
+	loop_run(&vd);
+	control_close(&vd);
+	log_notice("stopped");
+	status = 0;
+out:
+	case_forget_old_workflows(&vd);
+	store_close(vd.store);
+	close(lockfd);
+	cfg_free(vd.cfg);
+	if (vd.loop != NULL)
+		ev_loop_destroy(vd.loop);
+	return status;
+}

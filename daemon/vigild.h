@@ -1,0 +1,110 @@
+/*
+ * vigild.h: the daemon's own modules and the state they share.
+ *
+ *	cfg.c		everything a reload replaces at once
+ *	loop.c		the libev loop: signals, group commit, shutdown
+ *	control.c	the Unix socket and its clients
+ *	req-*.c		one file per group of control commands
+ *	cases.c		events applied to cases, steps fired, next instants
+ *	sched.c		the one timer for the earliest pending instant
+ */
+#ifndef VIGILD_H
+#define VIGILD_H
+
+#include <ev.h>
+#include <jansson.h>
+#include <sys/types.h>
+
+#include "conf.h"
+#include "proto.h"
+#include "store.h"
+#include "workflow.h"
+
+/* cfg.c: a configuration is used whole or not at all. */
+struct cfg {
+	struct conf *conf;
+	struct wf_set *workflows;
+	int64_t	 loaded_at;
+};
+struct cfg *cfg_load(const char *, struct diag *);
+void	 cfg_free(struct cfg *);
+
+/* A workflow version no longer in the files, rebuilt from the store. */
+struct wf_old {
+	struct workflow *wf;
+	struct wf_old *next;
+};
+
+struct vigild {
+	struct ev_loop *loop;
+	const char *conf_path;		/* NULL: built-in defaults */
+	struct cfg *cfg;
+	struct store *store;
+	struct wf_old *old_workflows;
+	int64_t	 started;
+	int	 foreground;
+	int	 stopping;
+
+	/* sched.c */
+	ev_periodic sched_timer;
+	ev_idle	 sched_more;
+	int64_t	 sched_armed;		/* 0 when nothing is pending */
+
+	/* control.c */
+	int	 listen_fd;
+	ev_io	 listen_io;
+	char	*socket_path;
+	double	 client_timeout;
+	struct client *clients;
+	size_t	 nclients;
+};
+
+/* loop.c */
+void	 loop_run(struct vigild *);
+void	 loop_stop(struct vigild *);
+int	 loop_write_begin(struct vigild *);
+int	 loop_reload(struct vigild *, struct diag *);
+int64_t	 loop_now(struct vigild *);
+
+/* control.c */
+int	 control_listen(struct vigild *, char *, size_t);
+void	 control_close(struct vigild *);
+void	 control_committed(struct vigild *, int);
+void	 control_quiesce(struct vigild *);
+int	 control_drained(const struct vigild *);
+
+/* Who is on the other end of a control connection (SO_PEERCRED). */
+struct peer {
+	uid_t	 uid;
+	pid_t	 pid;
+	char	 user[64];
+	char	 text[128];		/* "uid=1000(alice) pid=42" */
+};
+
+/* req-*.c: a handler returns the reply; it owns nothing of the request. */
+json_t	*req_dispatch(struct vigild *, const struct peer *, struct request *);
+json_t	*req_case(struct vigild *, const struct peer *, struct request *);
+json_t	*req_query(struct vigild *, struct request *);
+json_t	*req_admin(struct vigild *, struct request *);
+json_t	*req_ok(json_t *);
+json_t	*req_refuse(const char *, ...) VIGIL_PRINTF(1, 2);
+
+/* cases.c */
+const struct workflow *case_workflow(struct vigild *, const char *,
+	    const char *);
+int	 case_next_at(struct vigild *, const struct workflow *,
+	    const struct wf_case *, int64_t *);
+int	 case_fire_due(struct vigild *, const char *, int64_t);
+json_t	*case_json(struct vigild *, const struct wf_case *, int64_t);
+char	*case_time(struct vigild *, int64_t, char *, size_t);
+void	 case_forget_old_workflows(struct vigild *);
+int	 case_store_workflows(struct vigild *);
+int	 case_rebuild(struct vigild *);
+
+/* sched.c */
+void	 sched_init(struct vigild *);
+void	 sched_consider(struct vigild *, int64_t);
+void	 sched_rearm(struct vigild *);
+int	 sched_catch_up(struct vigild *);
+
+#endif
