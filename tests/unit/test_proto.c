@@ -1,0 +1,190 @@
+/*
+ * test_proto.c: the control protocol's request parser: what it accepts, and
+ * that every kind of bad request is refused with a message saying why.
+ */
+#include <string.h>
+
+#include "unit.h"
+#include "proto.h"
+
+static int
+parse(const char *line, struct request *r, char *err, size_t errlen)
+{
+	return proto_parse(line, strlen(line), r, err, errlen);
+}
+
+/* The request is refused and the message mentions want. */
+static void
+refused(const char *line, const char *want)
+{
+	struct request r;
+	char err[512];
+
+	ck_assert_msg(parse(line, &r, err, sizeof err) == -1,
+	    "accepted: %s", line);
+	ck_assert_msg(strstr(err, want) != NULL, "%s: error \"%s\" lacks \"%s\"",
+	    line, err, want);
+	ck_assert_ptr_null(r.root);
+}
+
+START_TEST(test_open_full)
+{
+	struct request r;
+	char err[256];
+
+	ck_assert_int_eq(parse("{\"cmd\":\"open\",\"ref\":\"HX/2026/0042\","
+	    "\"workflow\":\"domestic-abuse\",\"officer\":\"jsmith\","
+	    "\"risk\":\"high\",\"flags\":[\"immediate-risk\",\"joint-tenancy\"],"
+	    "\"fields\":{\"team\":\"north\"},\"at\":\"2026-04-01T09:00\","
+	    "\"by\":\"jsmith\"}", &r, err, sizeof err), 0);
+	ck_assert_int_eq(r.kind, REQ_OPEN);
+	ck_assert_str_eq(r.ref, "HX/2026/0042");
+	ck_assert_str_eq(r.workflow, "domestic-abuse");
+	ck_assert_str_eq(r.officer, "jsmith");
+	ck_assert_str_eq(r.risk, "high");
+	ck_assert_uint_eq(r.nflags, 2);
+	ck_assert_str_eq(r.flags[1], "joint-tenancy");
+	ck_assert_uint_eq(r.nfields, 1);
+	ck_assert_str_eq(r.fields[0].key, "team");
+	ck_assert_str_eq(r.fields[0].value, "north");
+	ck_assert_str_eq(r.at, "2026-04-01T09:00");
+	proto_free(&r);
+}
+END_TEST
+
+START_TEST(test_each_command)
+{
+	static const char *const ok[] = {
+		"{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"contact-made\"}",
+		"{\"cmd\":\"ack\",\"ref\":\"A\",\"by\":\"mgr1\"}",
+		"{\"cmd\":\"ack\",\"ref\":\"A\",\"deadline\":\"dash\",\"by\":\"m\"}",
+		"{\"cmd\":\"migrate\",\"ref\":\"A\",\"workflow\":\"w\"}",
+		"{\"cmd\":\"migrate\",\"all\":true,\"workflow\":\"w\"}",
+		"{\"cmd\":\"show\",\"ref\":\"A\"}",
+		"{\"cmd\":\"list\"}",
+		"{\"cmd\":\"list\",\"overdue\":true,\"officer\":\"x\",\"limit\":5}",
+		"{\"cmd\":\"status\"}",
+		"{\"cmd\":\"reload\"}",
+		"{\"cmd\":\"audit-verify\"}",
+	};
+	struct request r;
+	char err[256];
+
+	for (size_t i = 0; i < nitems(ok); i++) {
+		ck_assert_msg(parse(ok[i], &r, err, sizeof err) == 0, "%s: %s",
+		    ok[i], err);
+		proto_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_malformed)
+{
+	refused("", "malformed");
+	refused("{", "malformed");
+	refused("[1,2]", "expected an object");
+	refused("{\"ref\":\"A\"}", "expected an object with \"cmd\"");
+	refused("{\"cmd\":42}", "\"cmd\"");
+	refused("{\"cmd\":\"delete-everything\"}", "unknown command");
+	refused("{\"cmd\":\"show\",\"ref\":\"A\",\"ref\":\"B\"}", "malformed");
+}
+END_TEST
+
+START_TEST(test_keys)
+{
+	refused("{\"cmd\":\"show\"}", "show needs \"ref\"");
+	refused("{\"cmd\":\"open\",\"ref\":\"A\"}", "open needs \"workflow\"");
+	refused("{\"cmd\":\"event\",\"ref\":\"A\"}", "event needs \"event\"");
+	refused("{\"cmd\":\"ack\",\"ref\":\"A\"}", "ack needs \"by\"");
+	refused("{\"cmd\":\"show\",\"ref\":\"A\",\"officer\":\"x\"}",
+	    "show does not take \"officer\"");
+	refused("{\"cmd\":\"show\",\"ref\":\"A\",\"name\":\"x\"}",
+	    "does not take \"name\"");
+	refused("{\"cmd\":\"status\",\"all\":true}", "does not take");
+	refused("{\"cmd\":\"migrate\",\"workflow\":\"w\"}", "not both");
+	refused("{\"cmd\":\"migrate\",\"ref\":\"A\",\"all\":true,"
+	    "\"workflow\":\"w\"}", "not both");
+}
+END_TEST
+
+START_TEST(test_values)
+{
+	refused("{\"cmd\":\"show\",\"ref\":\"\"}", "bad case reference");
+	refused("{\"cmd\":\"show\",\"ref\":\"A B\"}", "bad case reference");
+	refused("{\"cmd\":\"show\",\"ref\":\"Mrs Smith's case\"}",
+	    "bad case reference");
+	refused("{\"cmd\":\"show\",\"ref\":\"0123456789012345678901234567890"
+	    "12345678901234567890123456789012345\"}", "bad case reference");
+	refused("{\"cmd\":\"show\",\"ref\":7}", "wrong type");
+	refused("{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"x;y\"}",
+	    "bad event");
+	refused("{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"e\","
+	    "\"fields\":[1]}", "\"fields\" must be an object");
+	refused("{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"e\","
+	    "\"fields\":{\"score\":14}}", "field score");
+	refused("{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"e\","
+	    "\"fields\":{\"a b\":\"1\"}}", "bad field name");
+	refused("{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"e\","
+	    "\"fields\":{\"x\":\"line\\nbreak\"}}", "printable");
+	refused("{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"e\","
+	    "\"fields\":{\"x\":\"\"}}", "field x");
+	refused("{\"cmd\":\"open\",\"ref\":\"A\",\"workflow\":\"w\","
+	    "\"flags\":\"one\"}", "\"flags\" must be an array");
+	refused("{\"cmd\":\"open\",\"ref\":\"A\",\"workflow\":\"w\","
+	    "\"flags\":[\"has space\"]}", "bad flag");
+	refused("{\"cmd\":\"list\",\"overdue\":\"yes\"}", "wrong type");
+	refused("{\"cmd\":\"list\",\"limit\":0}", "limit");
+	refused("{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"e\",\"at\":\"\"}",
+	    "ISO 8601");
+}
+END_TEST
+
+START_TEST(test_too_large)
+{
+	size_t n = PROTO_MAX_LINE + 100;
+	char *big = malloc(n + 1), err[256];
+	struct request r;
+
+	memset(big, ' ', n);
+	memcpy(big, "{\"cmd\":\"status\"}", 16);
+	big[n] = '\0';
+	ck_assert_int_eq(proto_parse(big, n, &r, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "too large"));
+	free(big);
+}
+END_TEST
+
+START_TEST(test_too_many_fields)
+{
+	char line[8192], *p = line;
+	struct request r;
+	char err[256];
+
+	p += sprintf(p, "{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"e\","
+	    "\"fields\":{");
+	for (int i = 0; i <= PROTO_MAX_FIELDS; i++)
+		p += sprintf(p, "%s\"f%d\":\"v\"", i ? "," : "", i);
+	sprintf(p, "}}");
+	ck_assert_int_eq(parse(line, &r, err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "too many fields"));
+}
+END_TEST
+
+static Suite *
+proto_suite(void)
+{
+	Suite *s = suite_create("proto");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_open_full);
+	tcase_add_test(tc, test_each_command);
+	tcase_add_test(tc, test_malformed);
+	tcase_add_test(tc, test_keys);
+	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_too_large);
+	tcase_add_test(tc, test_too_many_fields);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(proto_suite)
