@@ -44,6 +44,18 @@ wf_setting(const struct workflow *wf, const char *name)
 	return NULL;
 }
 
+/* A setting a rule refers to: marked, so unused ones can be reported. */
+const struct wf_setting *
+wf_setting_use(const struct workflow *wf, const char *name)
+{
+	for (size_t i = 0; i < wf->nsettings; i++)
+		if (strcmp(wf->settings[i].name, name) == 0) {
+			wf->settings[i].used = 1;
+			return &wf->settings[i];
+		}
+	return NULL;
+}
+
 const struct wf_cond *
 wf_cond(const struct workflow *wf, const char *name)
 {

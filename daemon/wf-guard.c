@@ -198,7 +198,7 @@ expand(struct gparse *p, const struct wf_cond *c)
 static const char *
 value_of(struct gparse *p, const char *w)
 {
-	const struct wf_setting *s = wf_setting(p->nm->wf, w);
+	const struct wf_setting *s = wf_setting_use(p->nm->wf, w);
 
 	return s ? s->value : w;
 }
@@ -310,8 +310,10 @@ parse_test(struct gparse *p)
 		return -1;
 	}
 	p->pos++;
-	if ((c = wf_cond(p->nm->wf, w)) != NULL)
+	if ((c = wf_cond(p->nm->wf, w)) != NULL) {
+		p->nm->wf->conds[c - p->nm->wf->conds].used = 1;
 		return expand(p, c);
+	}
 	if (wf_field_type(p->nm->wf, w, &t) == -1) {
 		gerr(p, "unknown field or condition \"%s\"", w);
 		return -1;

@@ -192,13 +192,14 @@ struct wf_setting {
 	char	*value;
 	const char *file;
 	int	 line;
+	int	 used;			/* by a rule: else it is a typo */
 };
 struct wf_cond {
 	char	*name;
 	char	*expr;
 	const char *file;
 	int	 line;
-	int	 busy;			/* being expanded: catches loops */
+	int	 used;
 };
 
 struct workflow {
@@ -229,6 +230,7 @@ const struct wf_statedef *wf_state(const struct workflow *, const char *);
 const struct wf_eventdef *wf_event(const struct workflow *, const char *);
 const struct wf_deaddef *wf_deaddef(const struct workflow *, const char *);
 const struct wf_setting *wf_setting(const struct workflow *, const char *);
+const struct wf_setting *wf_setting_use(const struct workflow *, const char *);
 const struct wf_cond *wf_cond(const struct workflow *, const char *);
 int	 wf_field_type(const struct workflow *, const char *, enum f_type *);
 int	 wf_choice_known(const struct workflow *, const char *, const char *);

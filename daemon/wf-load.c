@@ -136,7 +136,7 @@ duration_of(struct ld *x, const struct raw_kv *kv, const char *text,
 	char err[200], *t = trim(xstrdup(text)), *free_me = t;
 	int rc;
 
-	if ((s = wf_setting(x->wf, t)) != NULL)
+	if ((s = wf_setting_use(x->wf, t)) != NULL)
 		t = s->value;
 	if ((rc = dur_parse(t, d, err, sizeof err)) == -1 && !quiet) {
 		if (s != NULL)
@@ -915,8 +915,18 @@ compile(const struct raw *raw, const struct cal_set *cals, struct diag *dg,
 		if (strcmp(raw->sec[i].kind, "deadline") == 0)
 			load_deadline(&x, &raw->sec[i]);
 	collect_roles(wf);
-	if (dg->n == before)
-		wf_check(wf, dg);
+	wf_check(wf, dg);
+	/* A setting nothing reads is most likely a misspelt override. */
+	for (size_t i = 0; i < wf->nsettings; i++)
+		if (!wf->settings[i].used)
+			diag_add(dg, wf->settings[i].file, wf->settings[i].line,
+			    "setting %s is not used by any rule (misspelt?)",
+			    wf->settings[i].name);
+	for (size_t i = 0; i < wf->nconds; i++)
+		if (!wf->conds[i].used)
+			diag_add(dg, wf->conds[i].file, wf->conds[i].line,
+			    "condition %s is not used by any rule (misspelt?)",
+			    wf->conds[i].name);
 	if (dg->n > before) {
 		wf_free(wf);
 		return NULL;
@@ -934,7 +944,9 @@ wf_load_file(const char *path, const struct cal_set *cals, struct diag *dg)
 	struct workflow *wf = NULL;
 	size_t before = dg->n;
 
-	if (raw_load_file(&raw, path, dg) == 0 && dg->n == before)
+	/* Go on after problems in the text, to report the rest too. */
+	raw_load_file(&raw, path, dg);
+	if (raw.nsec > 1 || (raw.nsec == 1 && raw.sec[0].nkv > 1))
 		wf = compile(&raw, cals, dg, before);
 	raw_free(&raw);
 	return wf;
@@ -949,7 +961,8 @@ wf_load_buffer(const char *name, const char *buf, size_t len,
 	struct workflow *wf = NULL;
 	size_t before = dg->n;
 
-	if (raw_load_buffer(&raw, name, buf, len, dg) == 0 && dg->n == before)
+	raw_load_buffer(&raw, name, buf, len, dg);
+	if (raw.nsec > 1 || (raw.nsec == 1 && raw.sec[0].nkv > 1))
 		wf = compile(&raw, cals, dg, before);
 	raw_free(&raw);
 	return wf;

@@ -296,8 +296,8 @@ load_into(struct raw *r, const char *path, struct inc_stack *st,
 				    "a file name");
 				continue;
 			}
-			inc = kv->value[0] == '/' ? xstrdup(kv->value) :
-			    xasprintf("%s/%s", dir, kv->value);
+			inc = kv->value[0] == '/' || strchr(path, '/') == NULL ?
+			    xstrdup(kv->value) : xasprintf("%s/%s", dir, kv->value);
 			if ((ireal = realpath(inc, NULL)) == NULL) {
 				diag_add(dg, kv->file, kv->line, "cannot include "
 				    "%s: %s", kv->value, strerror(errno));
