@@ -204,7 +204,7 @@ load_settings(struct ld *x, const struct raw_sec *s)
 		wf->settings = xreallocarray(wf->settings, wf->nsettings + 1,
 		    sizeof *wf->settings);
 		wf->settings[wf->nsettings++] = (struct wf_setting){
-		    xstrdup(kv->key), xstrdup(kv->value), kv->file, kv->line };
+		    xstrdup(kv->key), xstrdup(kv->value), kv->file, kv->line, 0 };
 	}
 }
 
