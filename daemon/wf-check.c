@@ -77,7 +77,7 @@ wf_field_type(const struct workflow *wf, const char *name, enum f_type *t)
 		const struct wf_eventdef *ev = &wf->events[i];
 
 		for (size_t f = 0; f < ev->nfields; f++)
-			if (strcmp(ev->fields[f].name, name) == 0) {
+			if (strcmp(ev->fields[f].store, name) == 0) {
 				*t = ev->fields[f].type;
 				return 0;
 			}
@@ -98,7 +98,7 @@ wf_choice_known(const struct workflow *wf, const char *field, const char *v)
 		for (size_t f = 0; f < wf->events[i].nfields; f++) {
 			const struct wf_fielddef *fd = &wf->events[i].fields[f];
 
-			if (strcmp(fd->name, field) == 0 &&
+			if (strcmp(fd->store, field) == 0 &&
 			    strv_has(fd->choices, fd->nchoices, v))
 				return 1;
 		}
@@ -199,9 +199,12 @@ mark_targets(const struct workflow *wf, const struct wf_eventdef *ev,
 	return grew;
 }
 
-/* Everything reachable from the states marked in seen. */
+/*
+ * Everything reachable from the states marked in seen; with stop, not
+ * through final states (a final state cancels what runs).
+ */
 static void
-closure(const struct workflow *wf, char *seen)
+closure_stop(const struct workflow *wf, char *seen, int stop)
 {
 	int grew = 1;
 
@@ -213,12 +216,20 @@ closure(const struct workflow *wf, char *seen)
 			for (size_t f = 0; f < ev->nfrom; f++) {
 				size_t s = state_index(wf, ev->from[f]);
 
-				if (s < wf->nstates && seen[s] &&
-				    mark_targets(wf, ev, s, seen))
+				if (s >= wf->nstates || !seen[s] ||
+				    (stop && wf->states[s].final))
+					continue;
+				if (mark_targets(wf, ev, s, seen))
 					grew = 1;
 			}
 		}
 	}
+}
+
+static void
+closure(const struct workflow *wf, char *seen)
+{
+	closure_stop(wf, seen, 0);
 }
 
 static void
@@ -342,13 +353,14 @@ check_deadline(const struct workflow *wf, const struct wf_deaddef *d,
 	if (d->nmet_by == 0)
 		diag_add(dg, d->file, d->line, "deadline %s is never met (no "
 		    "met-by)", d->name);
+	/* It runs only in its starts-in states, when it has any. */
 	for (size_t i = 0; i < d->nstarts_in; i++) {
 		size_t s = state_index(wf, d->starts_in[i]);
 
 		if (s < wf->nstates)
 			run[s] = 1;
 	}
-	for (size_t i = 0; i < d->nstarts_on; i++) {
+	for (size_t i = 0; i < d->nstarts_on && d->nstarts_in == 0; i++) {
 		const struct wf_eventdef *ev = wf_event(wf, d->starts_on[i]);
 
 		if (ev == NULL)
@@ -363,7 +375,18 @@ check_deadline(const struct workflow *wf, const struct wf_deaddef *d,
 					run[s] = 1;
 			}
 	}
-	closure(wf, run);
+	/* Until a final state cancels it (unless it started there). */
+	if (d->nstarts_in == 0) {
+		char *fin = xcalloc(wf->nstates + 1, 1);
+
+		for (size_t s = 0; s < wf->nstates; s++)
+			fin[s] = run[s] && wf->states[s].final;
+		closure_stop(wf, run, 1);
+		for (size_t s = 0; s < wf->nstates; s++)
+			if (wf->states[s].final && !fin[s] && run[s])
+				run[s] = 0;
+		free(fin);
+	}
 	for (size_t m = 0; m < d->nmet_by && !met; m++) {
 		const struct wf_eventdef *ev = wf_event(wf, d->met_by[m]);
 

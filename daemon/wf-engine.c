@@ -197,7 +197,10 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 	int changed;
 
 	for (size_t i = 0; i < ev->nfields; i++)
-		case_set_field(c, ev->fields[i].key, ev->fields[i].value);
+		for (size_t k = 0; k < def->nfields; k++)
+			if (strcmp(def->fields[k].name, ev->fields[i].key) == 0)
+				case_set_field(c, def->fields[k].store,
+				    ev->fields[i].value);
 	stamp_format(ev->at, stamp, sizeof stamp);
 	for (size_t i = 0; i < def->nstamps; i++)
 		case_set_field(c, def->stamps[i], stamp);

@@ -90,7 +90,8 @@ enum f_type {
 	F_TIME				/* stamped by an event, never typed in */
 };
 struct wf_fielddef {
-	char	*name;
+	char	*name;			/* as the event gives it */
+	char	*store;			/* the case field it sets ("as NAME") */
 	enum f_type type;
 	int64_t	 min, max;
 	char	**choices;

@@ -120,32 +120,59 @@ guard(struct ld *x, const struct raw_kv *kv, const char *text)
 	return guard_compile(text, &nm);
 }
 
+/* Once per file:line, however many rules read a broken setting. */
 static void
-check_calendar(struct ld *x, const struct raw_kv *kv, const struct duration *d)
+diag_once(struct diag *dg, const char *file, int line, const char *fmt, ...)
+    VIGIL_PRINTF(4, 5);
+
+static void
+diag_once(struct diag *dg, const char *file, int line, const char *fmt, ...)
 {
-	if (d->calendar[0] && x->cals && !cal_set_find(x->cals, d->calendar))
-		ERR(x, kv, "unknown calendar \"%s\"", d->calendar);
+	va_list ap;
+	char *m;
+
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < dg->n; i++)
+		if (dg->v[i].line == line && strcmp(dg->v[i].file, file) == 0 &&
+		    strcmp(dg->v[i].msg, m) == 0) {
+			free(m);
+			return;
+		}
+	diag_add(dg, file, line, "%s", m);
+	free(m);
 }
 
-/* A duration written out, or a setting holding one. */
+/*
+ * A duration written out, or a setting holding one; a problem with a
+ * setting is reported where the setting is.
+ */
 static int
 duration_of(struct ld *x, const struct raw_kv *kv, const char *text,
     struct duration *d, int quiet)
 {
 	const struct wf_setting *s;
 	char err[200], *t = trim(xstrdup(text)), *free_me = t;
-	int rc;
+	const char *file = kv->file;
+	int rc, line = kv->line;
 
-	if ((s = wf_setting_use(x->wf, t)) != NULL)
+	if ((s = wf_setting_use(x->wf, t)) != NULL) {
 		t = s->value;
+		file = s->file;
+		line = s->line;
+	}
 	if ((rc = dur_parse(t, d, err, sizeof err)) == -1 && !quiet) {
 		if (s != NULL)
-			ERR(x, kv, "setting %s: %s", s->name, err);
+			diag_once(x->dg, file, line, "setting %s: %s", s->name,
+			    err);
 		else
-			ERR(x, kv, "%s", err);
+			diag_once(x->dg, file, line, "%s", err);
 	}
-	if (rc == 0)
-		check_calendar(x, kv, d);
+	if (rc == 0 && d->calendar[0] && x->cals &&
+	    !cal_set_find(x->cals, d->calendar))
+		diag_once(x->dg, file, line, "unknown calendar \"%s\"",
+		    d->calendar);
 	free(free_me);
 	return rc;
 }
@@ -271,6 +298,20 @@ field_type(struct ld *x, const struct raw_kv *kv, struct wf_fielddef *f)
 
 	f->min = 0;
 	f->max = 1000000;
+	f->store = NULL;
+	for (char *as = strstr(p, " as "); as != NULL; as = strstr(as + 1, " as "))
+		if (strstr(as + 1, " as ") == NULL) {
+			char *name = trim(as + 4);
+
+			if (!wf_name_ok(name) || strcmp(name, "state") == 0)
+				ERR(x, kv, "bad field name \"%s\" after as", name);
+			else
+				f->store = xstrdup(name);
+			*as = '\0';
+			break;
+		}
+	if (f->store == NULL)
+		f->store = xstrdup(f->name);
 	if (strncmp(p, "required ", 9) == 0) {
 		f->required = 1;
 		p = trim(p + 9);
@@ -775,31 +816,31 @@ check_fields(struct ld *x)
 					const struct wf_fielddef *o =
 					    &wf->events[j].fields[g];
 
-					if (strcmp(o->name, ev->fields[f].name)
+					if (strcmp(o->store, ev->fields[f].store)
 					    || o->type == ev->fields[f].type)
 						continue;
 					diag_add(x->dg, ev->file, ev->line,
 					    "field %s of event %s is %s, but "
 					    "event %s declares it %s",
-					    o->name, ev->name,
+					    o->store, ev->name,
 					    type_name(ev->fields[f].type),
 					    wf->events[j].name,
 					    type_name(o->type));
 					done = 1;
 					break;
 				}
-			if (wf_setting(wf, ev->fields[f].name) ||
-			    wf_cond(wf, ev->fields[f].name))
+			if (wf_setting(wf, ev->fields[f].store) ||
+			    wf_cond(wf, ev->fields[f].store))
 				diag_add(x->dg, ev->file, ev->line, "duplicate "
 				    "name: %s is a field and a setting or "
-				    "condition", ev->fields[f].name);
+				    "condition", ev->fields[f].store);
 		}
 		for (size_t s = 0; s < ev->nstamps; s++) {
 			enum f_type t;
 
 			for (size_t j = 0; j < wf->nevents; j++)
 				for (size_t g = 0; g < wf->events[j].nfields; g++)
-					if (strcmp(wf->events[j].fields[g].name,
+					if (strcmp(wf->events[j].fields[g].store,
 					    ev->stamps[s]) == 0)
 						diag_add(x->dg, ev->file,
 						    ev->line, "stamp %s is also "
@@ -915,7 +956,9 @@ compile(const struct raw *raw, const struct cal_set *cals, struct diag *dg,
 		if (strcmp(raw->sec[i].kind, "deadline") == 0)
 			load_deadline(&x, &raw->sec[i]);
 	collect_roles(wf);
-	wf_check(wf, dg);
+	/* The whole-graph checks only mean something once names resolve. */
+	if (dg->n == before)
+		wf_check(wf, dg);
 	/* A setting nothing reads is most likely a misspelt override. */
 	for (size_t i = 0; i < wf->nsettings; i++)
 		if (!wf->settings[i].used)
@@ -1018,6 +1061,7 @@ wf_free(struct workflow *wf)
 		free(ev->to);
 		for (size_t f = 0; f < ev->nfields; f++) {
 			free(ev->fields[f].name);
+			free(ev->fields[f].store);
 			strv_free(ev->fields[f].choices, ev->fields[f].nchoices);
 		}
 		free(ev->fields);
