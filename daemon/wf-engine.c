@@ -234,8 +234,12 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 		    !strv_has(dd->starts_in, dd->nstarts_in, target)))
 			close_deadline(d, WF_CANCELLED, ev->at, def->name);
 	}
-	free(c->state);
-	c->state = xstrdup(target);
+	/* target may be c->state itself. */
+	if (target != c->state) {
+		free(c->state);
+		c->state = xstrdup(target);
+		target = c->state;
+	}
 	for (size_t i = 0; i < wf->ndeadlines; i++) {
 		const struct wf_deaddef *dd = &wf->deadlines[i];
 		int in = strv_has(dd->starts_in, dd->nstarts_in, target);
