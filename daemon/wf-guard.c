@@ -212,11 +212,11 @@ parse_within(struct gparse *p, int n, const char *field)
 	const char *w;
 
 	while ((w = peek(p)) != NULL && strcmp(w, "after") != 0) {
-		if (strlen(text) + strlen(w) + 2 < sizeof text) {
-			if (*text)
-				strcat(text, " ");
-			strcat(text, value_of(p, w));
-		}
+		const char *v = value_of(p, w);
+		size_t l = strlen(text);
+
+		/* Too long to be a duration: dur_parse will say so. */
+		snprintf(text + l, sizeof text - l, "%s%s", l ? " " : "", v);
 		p->pos++;
 	}
 	if (!accept(p, "after") || (w = peek(p)) == NULL || is_keyword(w)) {
