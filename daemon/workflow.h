@@ -101,6 +101,8 @@ struct wf_step {
 struct wf_set *wf_load_dir(const char *, const struct cal_set *, struct diag *);
 struct workflow *wf_load_buffer(const char *, const char *, size_t,
 	    const struct cal_set *, struct diag *);
+struct workflow *wf_load_file(const char *, const struct cal_set *,
+	    struct diag *);
 void	 wf_set_free(struct wf_set *);
 void	 wf_free(struct workflow *);
 size_t	 wf_set_count(const struct wf_set *);
