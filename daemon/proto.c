@@ -59,28 +59,6 @@ static const struct proto_cmd {
 	{ "audit-verify", REQ_AUDIT_VERIFY, "" },
 };
 
-int
-proto_ref_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > PROTO_REF_MAX)
-		return 0;
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._/-") == n;
-}
-
-int
-proto_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 64)
-		return 0;
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._-") == n;
-}
-
 /* A field value: short, printable, no control characters. */
 static int
 value_ok(const char *s)
@@ -122,7 +100,7 @@ take_fields(struct request *r, json_t *v, char *err, size_t errlen)
 		return -1;
 	}
 	json_object_foreach(v, k, x) {
-		if (!proto_name_ok(k)) {
+		if (!valid_name(k)) {
 			snprintf(err, errlen, "bad field name \"%.64s\"", k);
 			return -1;
 		}
@@ -154,7 +132,7 @@ take_flags(struct request *r, json_t *v, char *err, size_t errlen)
 		return -1;
 	}
 	json_array_foreach(v, i, x) {
-		if (!json_is_string(x) || !proto_name_ok(json_string_value(x))) {
+		if (!json_is_string(x) || !valid_name(json_string_value(x))) {
 			snprintf(err, errlen, "bad flag: use letters, digits, "
 			    "'.', '_' and '-'");
 			return -1;
@@ -199,13 +177,13 @@ take(struct request *r, const struct proto_key *k, json_t *v, char *err,
 	if (!json_is_string(v))
 		goto type;
 	s = json_string_value(v);
-	if ((k->type == K_REF && !proto_ref_ok(s)) ||
-	    (k->type == K_NAME && !proto_name_ok(s)) ||
+	if ((k->type == K_REF && !valid_ref(s)) ||
+	    (k->type == K_NAME && !valid_name(s)) ||
 	    (k->type == K_TIME && (strlen(s) == 0 || strlen(s) > 40))) {
 		if (k->type == K_REF)
 			snprintf(err, errlen, "bad case reference \"%.64s\": "
 			    "1-%d characters of A-Z a-z 0-9 . _ / -", s,
-			    PROTO_REF_MAX);
+			    VALID_REF_MAX);
 		else if (k->type == K_NAME)
 			snprintf(err, errlen, "bad %s \"%.64s\": 1-64 characters "
 			    "of A-Z a-z 0-9 . _ -", k->name, s);

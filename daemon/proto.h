@@ -10,7 +10,6 @@
 #include "workflow.h"
 
 #define PROTO_MAX_LINE		65536	/* bytes in one request */
-#define PROTO_REF_MAX		64
 #define PROTO_VALUE_MAX		128	/* a field value */
 #define PROTO_MAX_FIELDS	64
 
@@ -52,7 +51,5 @@ struct request {
 
 int	 proto_parse(const char *, size_t, struct request *, char *, size_t);
 void	 proto_free(struct request *);
-int	 proto_ref_ok(const char *);
-int	 proto_name_ok(const char *);
 
 #endif

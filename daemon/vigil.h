@@ -60,6 +60,12 @@ void	 diag_log(const struct diag *);
 void	 diag_move(struct diag *, struct diag *);
 void	 diag_clear(struct diag *);
 
+/* names.c */
+#define VALID_NAME_MAX	64
+#define VALID_REF_MAX	64
+int	 valid_name(const char *);
+int	 valid_ref(const char *);
+
 /* civil.c: proleptic Gregorian dates as days since 1970-01-01. */
 int32_t	 civil_days(int, int, int);
 void	 civil_from_days(int32_t, int *, int *, int *);

@@ -25,20 +25,6 @@ strv_free(char **v, size_t n)
 	free(v);
 }
 
-static int
-id_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > WF_ID_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
-		    *s != '.' && *s != '@')
-			return 0;
-	return 1;
-}
-
 /* Whether value suits the field; why not in err. */
 int
 field_check(const struct wf_fielddef *f, const char *v,
@@ -99,10 +85,10 @@ field_check(const struct wf_fielddef *f, const char *v,
 		}
 		return 0;
 	case F_ID:
-		if (id_ok(v))
+		if (valid_name(v))
 			return 0;
-		snprintf(err, errlen, "%s must be an id: 1-%d letters, digits, "
-		    "'-', '_', '.' or '@'", f->name, WF_ID_MAX);
+		snprintf(err, errlen, "%s must be an id: 1-%d characters of "
+		    "A-Z a-z 0-9 . _ -", f->name, VALID_NAME_MAX);
 		return -1;
 	case F_TIME:
 		break;

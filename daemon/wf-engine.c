@@ -259,15 +259,6 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 	return 0;
 }
 
-static int
-ref_ok(const char *ref)
-{
-	struct wf_fielddef f = { .name = "ref", .type = F_ID };
-	char err[128];
-
-	return ref != NULL && field_check(&f, ref, NULL, err, sizeof err) == 0;
-}
-
 /* A new case from its "open" event; c must be empty (zeroed). */
 int
 wf_open(const struct workflow *wf, const struct cal_set *cals,
@@ -279,9 +270,9 @@ wf_open(const struct workflow *wf, const struct cal_set *cals,
 
 	if (c->state != NULL)
 		return refuse(err, len, "case %s is already open", c->ref);
-	if (!ref_ok(ref))
-		return refuse(err, len, "bad case reference: 1-%d letters, "
-		    "digits, '-', '_', '.' or '@'", WF_ID_MAX);
+	if (ref == NULL || !valid_ref(ref))
+		return refuse(err, len, "bad case reference: 1-%d characters "
+		    "of A-Z a-z 0-9 . _ / -", VALID_REF_MAX);
 	if (ev->name == NULL || strcmp(ev->name, "open") != 0)
 		return refuse(err, len, "a case starts with open, not %s",
 		    ev->name ? ev->name : "nothing");

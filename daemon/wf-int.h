@@ -11,7 +11,6 @@
 #define WF_MAX_LEVELS		9	/* level-1 ... level-9 */
 #define WF_MAX_INCLUDE		8	/* nesting of include */
 #define WF_MAX_REPEAT		100
-#define WF_ID_MAX		64	/* an "id" field: a staff id */
 
 /* wf-raw.c: the text as read, includes merged, before any meaning. */
 struct raw_kv {

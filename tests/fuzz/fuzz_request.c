@@ -17,10 +17,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 
 	if (proto_parse((const char *)data, len, &r, err, sizeof err) == 0) {
 		/* Whatever is accepted is well-formed. */
-		if (r.ref != NULL && !proto_ref_ok(r.ref))
+		if (r.ref != NULL && !valid_ref(r.ref))
 			abort();
 		for (size_t i = 0; i < r.nfields; i++)
-			if (!proto_name_ok(r.fields[i].key) ||
+			if (!valid_name(r.fields[i].key) ||
 			    strlen(r.fields[i].value) > PROTO_VALUE_MAX)
 				abort();
 		proto_free(&r);

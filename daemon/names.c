@@ -1,0 +1,29 @@
+/*
+ * names.c: what a name and a case reference may hold, in one place, so the
+ * protocol, the engine and the staff directory agree.
+ */
+#include <string.h>
+
+#include "vigil.h"
+
+#define NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789._-"
+
+/* Events, states, deadlines, fields, flags, staff ids: [A-Za-z0-9._-]. */
+int
+valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= VALID_NAME_MAX && strspn(s, NAME_CHARS) == n;
+}
+
+/* A CMS case reference: the same, and '/' (HX/2026/0042). */
+int
+valid_ref(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= VALID_REF_MAX &&
+	    strspn(s, NAME_CHARS "/") == n;
+}
