@@ -169,11 +169,17 @@ static void
 step_effect(struct vigild *vd, const struct wf_case *c,
     const struct workflow *wf, const struct wf_step *s, const char *outcome)
 {
-	char due[ISO_LEN];
+	char due[ISO_LEN], step[48];
 
-	log_notice("case %s: %s %s level %d%s%.0d (step due %s): %s", c->ref,
-	    wf_deadline_title(wf, s->deadline), s->level == 0 ? "reminder" :
-	    "escalation", s->level, s->repeat ? " repeat " : "", s->repeat,
+	if (s->level == 0)
+		snprintf(step, sizeof step, "reminder");
+	else if (s->repeat == 0)
+		snprintf(step, sizeof step, "escalation level %d", s->level);
+	else
+		snprintf(step, sizeof step, "escalation level %d repeat %d",
+		    s->level, s->repeat);
+	log_notice("case %s: %s %s (step due %s): %s", c->ref,
+	    wf_deadline_title(wf, s->deadline), step,
 	    case_time(vd, s->at, due, sizeof due), outcome);
 }
 

@@ -26,12 +26,18 @@ static const struct conf_opt {
 	const char *section;
 	const char *key;
 	size_t	 off;
-	int	 path;		/* resolved against the config's folder */
+	enum {
+		OPT_PATH,	/* resolved against the config's folder */
+		OPT_SECONDS	/* a whole number of seconds, 1 to max */
+	} type;
+	int	 max;
 } conf_opts[] = {
-	{ "daemon", "database", offsetof(struct conf, database), 1 },
-	{ "daemon", "socket", offsetof(struct conf, socket), 1 },
-	{ "daemon", "workflows", offsetof(struct conf, workflows), 1 },
-	{ "daemon", "staff", offsetof(struct conf, staff), 1 },
+	{ "daemon", "database", offsetof(struct conf, database), OPT_PATH, 0 },
+	{ "daemon", "socket", offsetof(struct conf, socket), OPT_PATH, 0 },
+	{ "daemon", "workflows", offsetof(struct conf, workflows), OPT_PATH, 0 },
+	{ "daemon", "staff", offsetof(struct conf, staff), OPT_PATH, 0 },
+	{ "daemon", "client_timeout", offsetof(struct conf, client_timeout),
+	    OPT_SECONDS, 3600 },
 };
 
 /*
@@ -163,7 +169,8 @@ on_line(void *user, const char *section, const char *key, const char *value,
 	}
 	for (size_t i = 0; i < nitems(conf_opts); i++) {
 		const struct conf_opt *o = &conf_opts[i];
-		char **f = field(p->conf, o);
+		char *end;
+		long n;
 
 		if (strcmp(section, o->section) != 0 || strcmp(key, o->key) != 0)
 			continue;
@@ -172,8 +179,18 @@ on_line(void *user, const char *section, const char *key, const char *value,
 			    key);
 			return;
 		}
-		free(*f);
-		*f = o->path ? conf_resolve(p->conf, value) : xstrdup(value);
+		if (o->type == OPT_PATH) {
+			free(*field(p->conf, o));
+			*field(p->conf, o) = conf_resolve(p->conf, value);
+			return;
+		}
+		n = strtol(value, &end, 10);
+		if (*end != '\0' || n < 1 || n > o->max) {
+			diag_add(p->dg, p->conf->path, line, "%s must be a whole "
+			    "number of seconds, 1 to %d", key, o->max);
+			return;
+		}
+		*(int *)(void *)((char *)p->conf + o->off) = (int)n;
 		return;
 	}
 	diag_add(p->dg, p->conf->path, line, "unknown setting \"%s\" in [%s]",
@@ -197,6 +214,7 @@ conf_load(const char *path, struct diag *dg)
 	c->socket = xstrdup(RUNSTATEDIR "/vigil/vigil.sock");
 	c->workflows = xstrdup(SYSCONFDIR "/vigil/workflows");
 	c->staff = xstrdup(SYSCONFDIR "/vigil/staff.ini");
+	c->client_timeout = 10;
 	if (path != NULL) {
 		c->path = xstrdup(path);
 		if ((slash = strrchr(path, '/')) == NULL)
@@ -260,7 +278,8 @@ conf_free(struct conf *c)
 	free(c->path);
 	free(c->dir);
 	for (size_t i = 0; i < nitems(conf_opts); i++)
-		free(*field(c, &conf_opts[i]));
+		if (conf_opts[i].type == OPT_PATH)
+			free(*field(c, &conf_opts[i]));
 	cal_set_free(&c->calendars);
 	for (size_t i = 0; i < c->nsections; i++) {
 		for (size_t k = 0; k < c->sections[i].n; k++) {

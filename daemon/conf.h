@@ -26,6 +26,7 @@ struct conf {
 	char	*socket;
 	char	*workflows;
 	char	*staff;
+	int	 client_timeout;	/* seconds a client may stay silent */
 	struct cal_set calendars;
 	struct calendar *default_calendar;
 	struct conf_section *sections;

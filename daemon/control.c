@@ -126,8 +126,8 @@ client_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	if (cl->held != NULL)
 		return;		/* waiting for us, not the other way round */
-	log_info("control: %s sent no complete request in %.0f seconds",
-	    cl->peer.text, cl->vd->client_timeout);
+	log_info("control: %s sent no complete request in %d seconds",
+	    cl->peer.text, cl->vd->cfg->conf->client_timeout);
 	client_drop(cl, "timed out waiting for a request");
 }
 
@@ -267,7 +267,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
 	ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
 	ev_init(&cl->idle, client_idle_cb);
-	cl->idle.repeat = vd->client_timeout;
+	cl->idle.repeat = vd->cfg->conf->client_timeout;
 	cl->rio.data = cl->wio.data = cl->idle.data = cl;
 	cl->next = vd->clients;
 	vd->clients = cl;

@@ -41,6 +41,24 @@ print_fields(json_t *fields)
 		printf(" %s=%s", k, json_string_value(v));
 }
 
+/* "reminder", "level 1", "level 2 repeat 3". */
+static const char *
+step_name(json_t *x)
+{
+	static char buf[64];
+	json_int_t level = json_integer_value(json_object_get(x, "level"));
+	json_int_t rep = json_integer_value(json_object_get(x, "repeat"));
+
+	if (level == 0)
+		return "reminder";
+	if (rep == 0)
+		snprintf(buf, sizeof buf, "level %lld", (long long)level);
+	else
+		snprintf(buf, sizeof buf, "level %lld repeat %lld",
+		    (long long)level, (long long)rep);
+	return buf;
+}
+
 static void
 print_case(json_t *c)
 {
@@ -60,21 +78,19 @@ print_case(json_t *c)
 	json_array_foreach(a, i, x) {
 		printf("  %-20s %-9s due %s", str(x, "name"), str(x, "status"),
 		    str(x, "due"));
-		if (json_object_get(x, "met_at"))
+		if (json_is_string(json_object_get(x, "met_at")))
 			printf(", met %s", str(x, "met_at"));
-		if (json_object_get(x, "acked_by"))
-			printf(", acknowledged by %s", str(x, "acked_by"));
+		if (json_is_string(json_object_get(x, "acked_by")))
+			printf(", acknowledged by %s at %s", str(x, "acked_by"),
+			    str(x, "acked_at"));
 		printf("\n");
 	}
 	a = json_object_get(c, "escalations");
 	if (json_array_size(a) > 0)
 		printf("escalations:\n");
 	json_array_foreach(a, i, x)
-		printf("  %s %s level %lld%s: %s\n", str(x, "at"),
-		    str(x, "deadline"),
-		    (long long)json_integer_value(json_object_get(x, "level")),
-		    json_integer_value(json_object_get(x, "repeat")) ?
-		    " (repeat)" : "", str(x, "status"));
+		printf("  %s %-20s %s: %s\n", str(x, "at"), str(x, "deadline"),
+		    step_name(x), str(x, "status"));
 	printf("history:\n");
 	a = json_object_get(c, "history");
 	json_array_foreach(a, i, x) {

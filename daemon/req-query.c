@@ -177,7 +177,7 @@ do_status(struct vigild *vd)
 {
 	json_t *states = json_object();
 	char started[ISO_LEN], loaded[ISO_LEN], next[ISO_LEN];
-	int64_t now = loop_now(vd), missed = 0, events = 0;
+	int64_t now = loop_now(vd), missed = 0, events = 0, next_at = 0;
 	sqlite3_stmt *st;
 
 	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT state, count(*) "
@@ -198,6 +198,7 @@ do_status(struct vigild *vd)
 		sqlite3_finalize(st);
 	}
 	store_event_count(vd->store, &events);
+	store_next_at(vd->store, &next_at);
 	return req_ok(json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:I, s:s?}",
 	    "version", PACKAGE_VERSION,
 	    "started", case_time(vd, vd->started, started, sizeof started),
@@ -206,8 +207,8 @@ do_status(struct vigild *vd)
 	    sizeof loaded),
 	    "open_cases", states, "missed_deadlines", (json_int_t)missed,
 	    "events", (json_int_t)events,
-	    "next_due", vd->sched_armed ? case_time(vd, vd->sched_armed, next,
-	    sizeof next) : NULL));
+	    "next_due", next_at ? case_time(vd, next_at, next, sizeof next) :
+	    NULL));
 }
 
 json_t *

@@ -58,7 +58,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct vigild vd = { .listen_fd = -1, .client_timeout = 10.0 };
+	struct vigild vd = { .listen_fd = -1 };
 	int ch, check = 0, rebuild = 0, debug = 0, lockfd, status = 1;
 	struct diag dg = { 0 };
 	char err[512];

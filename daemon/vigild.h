@@ -54,7 +54,6 @@ struct vigild {
 	int	 listen_fd;
 	ev_io	 listen_io;
 	char	*socket_path;
-	double	 client_timeout;
 	struct client *clients;
 	size_t	 nclients;
 };

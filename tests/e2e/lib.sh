@@ -1,0 +1,113 @@
+# lib.sh: end-to-end tests start the real vigild in a fresh folder and drive
+# it only through the real vigilctl.  Sourced by each tests/e2e/*.test.
+#
+# Conditions are polled (wait_for), never slept on.
+set -eu
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+VIGILD=$top_builddir/vigild
+VIGILCTL=$top_builddir/vigilctl
+T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-e2e.XXXXXX")
+VIGILD_PID=
+
+cleanup() {
+	status=$?
+	if [ -n "$VIGILD_PID" ] && kill -0 "$VIGILD_PID" 2>/dev/null; then
+		kill -9 "$VIGILD_PID" 2>/dev/null || true
+	fi
+	if [ $status -ne 0 ]; then
+		echo "--- vigild log ($T/vigild.log) ---"
+		tail -n 40 "$T/vigild.log" 2>/dev/null || true
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# Poll a shell condition for up to $1 seconds.
+wait_for() {
+	limit=$1
+	shift
+	i=0
+	while ! eval "$@"; do
+		i=$((i + 1))
+		[ $i -le $((limit * 20)) ] || fail "timed out waiting for: $*"
+		sleep 0.05
+	done
+}
+
+# The configuration every test starts from; tests append what they need.
+write_conf() {
+	mkdir -p "$T/workflows"
+	cp "$top_srcdir"/workflows/*.ini "$T/workflows/"
+	cat > "$T/vigil.conf" <<CONF
+[daemon]
+database = vigil.db
+socket = vigil.sock
+workflows = workflows
+client_timeout = 2
+CONF
+}
+
+start_vigild() {
+	rm -f "$T/vigil.sock"
+	"$VIGILD" -f -c "$T/vigil.conf" 2>>"$T/vigild.log" &
+	VIGILD_PID=$!
+	wait_for 10 '[ -S "$T/vigil.sock" ] || ! kill -0 $VIGILD_PID 2>/dev/null'
+	kill -0 "$VIGILD_PID" 2>/dev/null || fail "vigild did not start"
+}
+
+# SIGTERM, and vigild must exit 0.
+stop_vigild() {
+	kill -TERM "$VIGILD_PID"
+	rc=0
+	wait "$VIGILD_PID" || rc=$?
+	VIGILD_PID=
+	[ $rc -eq 0 ] || fail "vigild exited $rc on SIGTERM"
+}
+
+ctl() {
+	"$VIGILCTL" -c "$T/vigil.conf" "$@"
+}
+
+# expect STATUS COMMAND...: run vigilctl, check its exit status; the
+# output is left in $T/out and $T/err.
+expect() {
+	want=$1
+	shift
+	rc=0
+	ctl "$@" >"$T/out" 2>"$T/err" || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		cat "$T/out" "$T/err" >&2
+		fail "vigilctl $* exited $rc, expected $want"
+	fi
+}
+
+# The error message must contain the text.
+expect_error() {
+	grep -qF -- "$1" "$T/err" || fail "stderr lacks \"$1\": $(cat "$T/err")"
+}
+
+# jq EXPR on a case's show --json; prints the result.
+show() {
+	ctl --json show "$1" | jq -r "$2"
+}
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: got \"$1\", expected \"$2\""
+}
+
+# An instant N seconds ago, as ISO 8601 UTC.
+ago() {
+	date -u -d "@$(( $(date +%s) - $1 ))" +%Y-%m-%dT%H:%M:%SZ
+}
+
+sql() {
+	sqlite3 "$T/vigil.db" "$@"
+}
