@@ -32,6 +32,7 @@ static const struct conf_opt {
 	{ "daemon", "socket", offsetof(struct conf, socket), 1 },
 	{ "daemon", "workflows", offsetof(struct conf, workflows), 1 },
 	{ "daemon", "staff", offsetof(struct conf, staff), 1 },
+	{ "daemon", "templates", offsetof(struct conf, templates), 1 },
 };
 
 /*
@@ -197,6 +198,7 @@ conf_load(const char *path, struct diag *dg)
 	c->socket = xstrdup(RUNSTATEDIR "/vigil/vigil.sock");
 	c->workflows = xstrdup(SYSCONFDIR "/vigil/workflows");
 	c->staff = xstrdup(SYSCONFDIR "/vigil/staff.ini");
+	c->templates = xstrdup(SYSCONFDIR "/vigil/templates");
 	if (path != NULL) {
 		c->path = xstrdup(path);
 		if ((slash = strrchr(path, '/')) == NULL)

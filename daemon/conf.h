@@ -26,6 +26,7 @@ struct conf {
 	char	*socket;
 	char	*workflows;
 	char	*staff;
+	char	*templates;	/* folder of message templates */
 	struct cal_set calendars;
 	struct calendar *default_calendar;
 	struct conf_section *sections;
