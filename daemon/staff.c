@@ -437,8 +437,9 @@ find_cycles(struct staff_parse *p, struct staff *st)
 				size_t idx = path[at + (first - at + k) % (n - at)];
 				char *m;
 
-				if (k == 8 && n - at > 9) {
-					k = n - at - 2;	/* "a -> ... -> y -> z -> a" */
+				if (k == 8 && n - at > 12) {
+					/* "a -> ... -> x -> y -> z -> a" */
+					k = n - at - 3;
 					m = xasprintf("%s -> ...", msg);
 					free(msg);
 					msg = m;
@@ -579,12 +580,43 @@ parse_free(struct staff_parse *p)
 	free(p->v);
 }
 
+struct diag_order {
+	struct diag_entry e;
+	size_t	 seq;
+};
+
+static int
+order_cmp(const void *a, const void *b)
+{
+	const struct diag_order *x = a, *y = b;
+
+	if (x->e.line != y->e.line)
+		return x->e.line < y->e.line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The second pass finds problems out of order: list them by line. */
+static void
+sort_diags(struct diag *dg, size_t from)
+{
+	size_t n = dg->n - from;
+	struct diag_order *v = xreallocarray(NULL, n + 1, sizeof *v);
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct diag_order){ dg->v[from + i], i };
+	qsort(v, n, sizeof *v, order_cmp);
+	for (size_t i = 0; i < n; i++)
+		dg->v[from + i] = v[i].e;
+	free(v);
+}
+
 static struct staff *
 finish(struct staff_parse *p, size_t before)
 {
 	struct staff *st = build(p);
 
 	parse_free(p);
+	sort_diags(p->dg, before);
 	if (p->dg->n > before) {
 		staff_free(st);
 		return NULL;

@@ -55,31 +55,40 @@ static const struct ph_def {
 	unsigned kinds;		/* where it may appear */
 	unsigned item:1;	/* a fact about one deadline */
 	unsigned atomic:1;	/* an SMS shortens it only by leaving it out */
-	size_t	 min;		/* septets it keeps when an SMS is shortened */
 } ph_defs[PH_N] = {
-	[PH_REF] =	{ "ref", K_R | K_E | K_D | K_A, 1, 0, 24 },
-	[PH_DEADLINE] =	{ "deadline", K_R | K_E | K_D | K_A, 1, 0, 16 },
-	[PH_DUE] =	{ "due", K_R | K_E | K_D | K_A, 1, 1, 0 },
-	[PH_LATE] =	{ "late", K_R | K_E | K_D | K_A, 1, 1, 0 },
-	[PH_OFFICER] =	{ "officer", K_R | K_E | K_D | K_A, 1, 0, 0 },
-	[PH_ACTION] =	{ "action", K_R | K_E | K_D | K_A, 1, 0, 0 },
-	[PH_LINK] =	{ "link", K_R | K_E | K_D | K_A, 1, 1, 0 },
-	[PH_LEVEL] =	{ "level", K_E | K_D | K_A, 1, 1, 0 },
-	[PH_REPEAT] =	{ "repeat", K_E | K_D | K_A, 1, 1, 0 },
-	[PH_ACKED_BY] =	{ "acked_by", K_E | K_D | K_A, 1, 0, 0 },
-	[PH_ACKED_AT] =	{ "acked_at", K_E | K_D | K_A, 1, 1, 0 },
-	[PH_COUNT] =	{ "count", K_D, 0, 1, 0 },
-	[PH_RECIPIENT] = { "recipient", K_A, 0, 0, 0 },
-	[PH_CHANNEL] =	{ "channel", K_A, 0, 1, 0 },
-	[PH_ERROR] =	{ "error", K_A, 0, 0, 0 },
+	[PH_REF] =	{ "ref", K_R | K_E | K_D | K_A, 1, 0 },
+	[PH_DEADLINE] =	{ "deadline", K_R | K_E | K_D | K_A, 1, 0 },
+	[PH_DUE] =	{ "due", K_R | K_E | K_D | K_A, 1, 1 },
+	[PH_LATE] =	{ "late", K_R | K_E | K_D | K_A, 1, 1 },
+	[PH_OFFICER] =	{ "officer", K_R | K_E | K_D | K_A, 1, 0 },
+	[PH_ACTION] =	{ "action", K_R | K_E | K_D | K_A, 1, 0 },
+	[PH_LINK] =	{ "link", K_R | K_E | K_D | K_A, 1, 1 },
+	[PH_LEVEL] =	{ "level", K_E | K_D | K_A, 1, 1 },
+	[PH_REPEAT] =	{ "repeat", K_E | K_D | K_A, 1, 1 },
+	[PH_ACKED_BY] =	{ "acked_by", K_E | K_D | K_A, 1, 0 },
+	[PH_ACKED_AT] =	{ "acked_at", K_E | K_D | K_A, 1, 1 },
+	[PH_COUNT] =	{ "count", K_D, 0, 1 },
+	[PH_RECIPIENT] = { "recipient", K_A, 0, 0 },
+	[PH_CHANNEL] =	{ "channel", K_A, 0, 1 },
+	[PH_ERROR] =	{ "error", K_A, 0, 0 },
 };
 
-/* The order an SMS gives things up in; CUT_ITEMS drops digest entries. */
+/*
+ * The order an SMS gives things up in: each step shortens one placeholder
+ * down to a floor (0 leaves it out); CUT_ITEMS drops digest entries, after
+ * long deadline names have been trimmed so that more entries fit.
+ */
 #define CUT_ITEMS	(-1)
-static const int sms_cut_order[] = {
-	PH_ACTION, PH_ERROR, PH_ACKED_AT, PH_ACKED_BY, PH_OFFICER,
-	PH_RECIPIENT, PH_LINK, PH_CHANNEL, CUT_ITEMS, PH_REPEAT, PH_DUE,
-	PH_DEADLINE, PH_LEVEL, PH_LATE, PH_COUNT, PH_REF,
+static const struct cut_step {
+	int	 ph;
+	size_t	 floor;
+} sms_cut_order[] = {
+	{ PH_ACTION, 0 }, { PH_ERROR, 0 }, { PH_ACKED_AT, 0 },
+	{ PH_ACKED_BY, 0 }, { PH_OFFICER, 0 }, { PH_RECIPIENT, 0 },
+	{ PH_LINK, 0 }, { PH_CHANNEL, 0 }, { PH_DEADLINE, 28 },
+	{ CUT_ITEMS, 0 }, { PH_REPEAT, 0 }, { PH_DUE, 0 },
+	{ PH_DEADLINE, 16 }, { PH_LEVEL, 0 }, { PH_LATE, 0 }, { PH_COUNT, 0 },
+	{ PH_REF, 24 },
 };
 
 /* What an SMS template may spend on its own words. */
@@ -448,7 +457,7 @@ tpl_parse(const char *name, const char *buf, size_t len, enum tpl_kind kind,
 	if (kind == TPL_DIGEST && blocks == 0 && !in_block)
 		diag_add(dg, name, 0, "a digest lists its deadlines between "
 		    "{items} and {end} lines");
-	if (t->nlines == 0)
+	if (t->nlines == 0 && dg->n == before)
 		diag_add(dg, name, 0, "the %s is empty",
 		    form == TPL_EMAIL ? "body" : "text");
 	if (dg->n == before && form == TPL_SMS)
@@ -654,7 +663,7 @@ raw_value(const struct render *r, int ph, const struct tpl_item *it)
 	case PH_LATE:
 		return xstrdup(tpl_late(r->v->now, it->due, buf, sizeof buf));
 	case PH_OFFICER:
-		return xstrdup(it->officer ? it->officer : "");
+		return xstrdup(it->officer ? it->officer : "no officer assigned");
 	case PH_ACTION:
 		return xstrdup(it->action ? it->action : "");
 	case PH_LINK:
@@ -819,7 +828,7 @@ static char *
 render_sms(struct render *r)
 {
 	const struct tpl *t = r->t;
-	size_t ci = 0, n;
+	size_t ci = 0, n, floor;
 	char *text;
 
 	for (;;) {
@@ -830,26 +839,25 @@ render_sms(struct render *r)
 		if ((n = gsm7_septets(text)) <= GSM7_SMS_MAX || ci ==
 		    nitems(sms_cut_order))
 			break;
-		step = sms_cut_order[ci];
+		step = sms_cut_order[ci].ph;
+		floor = sms_cut_order[ci].floor;
 		if (step == CUT_ITEMS) {
 			if (t->kind == TPL_DIGEST && r->nshow > 1)
 				r->nshow--;
 			else
 				ci++;
 		} else if (!(t->used & (1u << step)) ||
-		    r->longest[step] <= ph_defs[step].min ||
-		    r->cap[step] <= ph_defs[step].min)
+		    r->longest[step] <= floor || r->cap[step] <= floor)
 			ci++;
 		else if (ph_defs[step].atomic) {
 			r->cap[step] = 0;
 			ci++;
 		} else {
-			size_t excess = n - GSM7_SMS_MAX, want;
+			size_t excess = n - GSM7_SMS_MAX;
 
-			want = r->longest[step] > excess + ph_defs[step].min ?
-			    r->longest[step] - excess : ph_defs[step].min;
-			r->cap[step] = want;
-			if (want == ph_defs[step].min)
+			r->cap[step] = r->longest[step] > excess + floor ?
+			    r->longest[step] - excess : floor;
+			if (r->cap[step] == floor)
 				ci++;
 		}
 		free(text);
@@ -981,7 +989,7 @@ load_one(const char *dir, const char *base, enum tpl_kind kind,
 	if (buf != NULL)
 		t = tpl_parse(path, buf, len, kind, form, dg);
 	else if (missing && required)
-		diag_add(dg, path, 0, "missing: vigil needs a %s template for "
+		diag_add(dg, path, 0, "missing: vigil needs %s template for "
 		    "each kind of message (the defaults are in conf/templates)",
 		    form == TPL_EMAIL ? "an email" : "an SMS");
 	free(buf);

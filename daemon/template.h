@@ -43,7 +43,7 @@ struct tpl_item {
 	const char *ref;		/* case reference */
 	const char *deadline;		/* in plain words: "initial contact" */
 	int64_t	 due;
-	const char *officer;		/* display name, or NULL: none assigned */
+	const char *officer;		/* NULL: "no officer assigned" */
 	const char *action;		/* what to do next, or NULL */
 	int	 level;			/* 0 for a reminder, then 1, 2... */
 	int	 repeat;		/* 0, then 1, 2... for repeats */
