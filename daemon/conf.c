@@ -36,6 +36,7 @@ static const struct conf_opt {
 	{ "daemon", "socket", offsetof(struct conf, socket), OPT_PATH, 0 },
 	{ "daemon", "workflows", offsetof(struct conf, workflows), OPT_PATH, 0 },
 	{ "daemon", "staff", offsetof(struct conf, staff), OPT_PATH, 0 },
+	{ "daemon", "templates", offsetof(struct conf, templates), OPT_PATH, 0 },
 	{ "daemon", "client_timeout", offsetof(struct conf, client_timeout),
 	    OPT_SECONDS, 3600 },
 };
@@ -215,6 +216,7 @@ conf_load(const char *path, struct diag *dg)
 	c->workflows = xstrdup(SYSCONFDIR "/vigil/workflows");
 	c->staff = xstrdup(SYSCONFDIR "/vigil/staff.ini");
 	c->client_timeout = 10;
+	c->templates = xstrdup(SYSCONFDIR "/vigil/templates");
 	if (path != NULL) {
 		c->path = xstrdup(path);
 		if ((slash = strrchr(path, '/')) == NULL)

@@ -26,6 +26,7 @@ struct conf {
 	char	*socket;
 	char	*workflows;
 	char	*staff;
+	char	*templates;	/* folder of message templates */
 	int	 client_timeout;	/* seconds a client may stay silent */
 	struct cal_set calendars;
 	struct calendar *default_calendar;

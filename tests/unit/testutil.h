@@ -1,0 +1,30 @@
+/*
+ * testutil.h: temporary folders and files for the unit tests, and the real
+ * servers (tests/servers/) some of them talk to on loopback.
+ */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <sys/types.h>
+
+#include "conf.h"
+
+char	*tu_tmpdir(void);
+void	 tu_rmtree(const char *);
+void	 tu_write(const char *, const char *, const char *);
+char	*tu_read(const char *, const char *);
+struct conf *tu_conf(const char *, const char *);
+
+/* A server process: started, polled until it listens, always stopped. */
+struct tu_server {
+	pid_t	 pid;
+	int	 in;		/* its stdin: closing it stops the server */
+	int	 port;
+	char	*dir;		/* its own folder (port file, spool, certs) */
+};
+int	 tu_server_start(struct tu_server *, const char *, const char *const *);
+void	 tu_server_stop(struct tu_server *);
+int	 tu_free_port(void);
+int	 tu_silent_listener(int *);
+
+#endif
