@@ -1,6 +1,6 @@
 /*
- * cfg.c: vigil.conf, its calendars and the workflow folder, loaded and
- * checked together.  Start-up, "vigild --check" and a reload all go through
+ * cfg.c: vigil.conf, its calendars, the workflow folder and the staff
+ * directory, loaded and checked together.  Start-up, "vigild --check" and a reload all go through
  * cfg_load(), so a configuration that --check accepts is exactly one that a
  * reload will apply; with any problem, nothing is applied.
  */
@@ -8,6 +8,23 @@
 #include <time.h>
 
 #include "vigild.h"
+
+/* Every group a workflow escalates to must be in the staff directory. */
+static void
+check_groups(const struct cfg *cfg, struct diag *dg)
+{
+	for (size_t i = 0; i < wf_set_count(cfg->workflows); i++) {
+		const struct workflow *wf = wf_set_get(cfg->workflows, i);
+		const char *groups[64];
+		size_t n = wf_groups(wf, groups, nitems(groups));
+
+		for (size_t g = 0; g < n && g < nitems(groups); g++)
+			if (staff_group(cfg->staff, groups[g]) == NULL)
+				diag_add(dg, cfg->conf->staff, 0, "workflow %s "
+				    "escalates to group %s, which is not "
+				    "defined here", wf_name(wf), groups[g]);
+	}
+}
 
 struct cfg *
 cfg_load(const char *path, struct diag *dg)
@@ -19,7 +36,11 @@ cfg_load(const char *path, struct diag *dg)
 		goto fail;
 	cfg->workflows = wf_load_dir(cfg->conf->workflows,
 	    &cfg->conf->calendars, dg);
-	if (cfg->workflows == NULL || dg->n > before)
+	cfg->staff = staff_load(cfg->conf->staff, dg);
+	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
+		goto fail;
+	check_groups(cfg, dg);
+	if (dg->n > before)
 		goto fail;
 	cfg->loaded_at = time(NULL);
 	return cfg;
@@ -34,6 +55,7 @@ cfg_free(struct cfg *cfg)
 	if (cfg == NULL)
 		return;
 	wf_set_free(cfg->workflows);
+	staff_free(cfg->staff);
 	conf_free(cfg->conf);
 	free(cfg);
 }

@@ -9,13 +9,22 @@
 #define NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789._-"
 
+/* Starting with a letter or digit: "-x" would read as an option. */
+static int
+starts_ok(const char *s)
+{
+	return (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+	    (*s >= '0' && *s <= '9');
+}
+
 /* Events, states, deadlines, fields, flags, staff ids: [A-Za-z0-9._-]. */
 int
 valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n > 0 && n <= VALID_NAME_MAX && strspn(s, NAME_CHARS) == n;
+	return n > 0 && n <= VALID_NAME_MAX && starts_ok(s) &&
+	    strspn(s, NAME_CHARS) == n;
 }
 
 /* A CMS case reference: the same, and '/' (HX/2026/0042). */
@@ -24,6 +33,6 @@ valid_ref(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n > 0 && n <= VALID_REF_MAX &&
+	return n > 0 && n <= VALID_REF_MAX && starts_ok(s) &&
 	    strspn(s, NAME_CHARS "/") == n;
 }

@@ -29,6 +29,50 @@ event_time(struct vigild *vd, const struct request *r, int64_t now,
 	return 0;
 }
 
+/*
+ * Who recorded an event: --by must be in the staff directory (approvals
+ * depend on their role); without it, the person whose login ran vigilctl,
+ * if the directory knows them.
+ */
+static int
+recorder(struct vigild *vd, const struct peer *peer, const struct request *r,
+    struct wf_event *ev, char *err, size_t errlen)
+{
+	const struct staff_person *p;
+
+	if (r->by != NULL) {
+		if ((p = staff_find(vd->cfg->staff, r->by)) == NULL) {
+			snprintf(err, errlen, "%s is not in the staff directory",
+			    r->by);
+			return -1;
+		}
+	} else if (peer->user[0] == '\0' ||
+	    (p = staff_find_unix(vd->cfg->staff, peer->user)) == NULL) {
+		ev->by = NULL;
+		ev->by_role = NULL;
+		return 0;
+	}
+	ev->by = p->id;
+	ev->by_role = staff_role_name(p->role);
+	return 0;
+}
+
+/* An officer named by an event must be someone escalations can reach. */
+static int
+officer_known(struct vigild *vd, const struct wf_event *ev, char *err,
+    size_t errlen)
+{
+	for (size_t i = 0; i < ev->nfields; i++) {
+		if (strcmp(ev->fields[i].key, "officer") != 0 ||
+		    staff_find(vd->cfg->staff, ev->fields[i].value) != NULL)
+			continue;
+		snprintf(err, errlen, "officer %s is not in the staff directory",
+		    ev->fields[i].value);
+		return -1;
+	}
+	return 0;
+}
+
 /* Canonical JSON of the fields (sorted keys), as logged and hashed. */
 static char *
 fields_text(const struct wf_field *f, size_t n)
@@ -155,7 +199,7 @@ do_open(struct vigild *vd, const struct peer *peer, struct request *r,
     int64_t now)
 {
 	struct wf_field f[PROTO_MAX_FIELDS];
-	struct wf_event ev = { .name = "open", .by = r->by, .fields = f };
+	struct wf_event ev = { .name = "open", .fields = f };
 	const struct workflow *wf;
 	struct wf_case c = { 0 };
 	char err[256];
@@ -166,7 +210,9 @@ do_open(struct vigild *vd, const struct peer *peer, struct request *r,
 	if (store_case_exists(vd->store, r->ref))
 		return req_refuse("case %s already exists", r->ref);
 	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||
+	    recorder(vd, peer, r, &ev, err, sizeof err) == -1 ||
 	    open_fields(r, f, &ev.nfields, err, sizeof err) == -1 ||
+	    officer_known(vd, &ev, err, sizeof err) == -1 ||
 	    wf_open(wf, &vd->cfg->conf->calendars, &c, r->ref, &ev, err,
 	    sizeof err) == -1) {
 		wf_case_free(&c);
@@ -177,7 +223,7 @@ do_open(struct vigild *vd, const struct peer *peer, struct request *r,
 		return req_refuse("case %s not opened: database error", r->ref);
 	}
 	log_info("case %s: opened on %s %s by %s (%s): %s", c.ref, wf_name(wf),
-	    wf_version(wf), r->by ? r->by : "-", peer->text, c.state);
+	    wf_version(wf), ev.by ? ev.by : "-", peer->text, c.state);
 	reply = reply_case(vd, &c, "open", ev.at);
 	wf_case_free(&c);
 	return reply;
@@ -189,7 +235,7 @@ do_event(struct vigild *vd, const struct peer *peer, struct request *r,
     int64_t now)
 {
 	struct wf_field f[PROTO_MAX_FIELDS], ackf;
-	struct wf_event ev = { .by = r->by };
+	struct wf_event ev = { 0 };
 	const struct workflow *wf;
 	struct wf_case c;
 	char err[256], *before;
@@ -217,6 +263,8 @@ do_event(struct vigild *vd, const struct peer *peer, struct request *r,
 	}
 	before = xstrdup(c.state);
 	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||
+	    recorder(vd, peer, r, &ev, err, sizeof err) == -1 ||
+	    officer_known(vd, &ev, err, sizeof err) == -1 ||
 	    wf_apply(wf, &vd->cfg->conf->calendars, &c, &ev, err,
 	    sizeof err) == -1) {
 		reply = req_refuse("case %s: %s", r->ref, err);
@@ -228,7 +276,7 @@ do_event(struct vigild *vd, const struct peer *peer, struct request *r,
 		goto out;
 	}
 	log_info("case %s: %s by %s (%s): %s -> %s", c.ref, ev.name,
-	    r->by ? r->by : "-", peer->text, before, c.state);
+	    ev.by ? ev.by : "-", peer->text, before, c.state);
 	reply = reply_case(vd, &c, ev.name, ev.at);
 out:
 	free(before);
@@ -238,13 +286,15 @@ out:
 
 static int
 migrate_one(struct vigild *vd, const struct peer *peer,
-    const struct workflow *wf, const char *ref, const char *by, int64_t now,
-    char *err, size_t errlen)
+    const struct workflow *wf, const char *ref, const struct request *r,
+    int64_t now, char *err, size_t errlen)
 {
-	struct wf_event ev = { .name = "migrate", .at = now, .by = by };
+	struct wf_event ev = { .name = "migrate", .at = now };
 	struct wf_case c;
 	int rc;
 
+	if (recorder(vd, peer, r, &ev, err, errlen) == -1)
+		return -1;
 	if ((rc = store_case_load(vd->store, ref, &c)) != 0) {
 		snprintf(err, errlen, rc == 1 ? "no case %s" :
 		    "case %s: database error", ref);
@@ -258,7 +308,7 @@ migrate_one(struct vigild *vd, const struct peer *peer,
 		return -1;
 	}
 	log_info("case %s: migrated to %s %s by %s (%s)", ref, wf_name(wf),
-	    wf_version(wf), by ? by : "-", peer->text);
+	    wf_version(wf), ev.by ? ev.by : "-", peer->text);
 	wf_case_free(&c);
 	return 0;
 }
@@ -280,7 +330,7 @@ do_migrate(struct vigild *vd, const struct peer *peer, struct request *r,
 		return req_refuse("unknown workflow \"%s\"", r->workflow);
 	}
 	if (r->ref != NULL) {
-		if (migrate_one(vd, peer, wf, r->ref, r->by, now, err,
+		if (migrate_one(vd, peer, wf, r->ref, r, now, err,
 		    sizeof err) == -1) {
 			json_decref(done);
 			json_decref(failed);
@@ -308,7 +358,7 @@ do_migrate(struct vigild *vd, const struct peer *peer, struct request *r,
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < nrefs; i++) {
 		*err = '\0';
-		if (migrate_one(vd, peer, wf, refs[i], r->by, now, err,
+		if (migrate_one(vd, peer, wf, refs[i], r, now, err,
 		    sizeof err) == 0)
 			json_array_append_new(done, json_string(refs[i]));
 		else

@@ -74,25 +74,6 @@ staff_role_parse(const char *s, enum staff_role *r)
 	return -1;
 }
 
-/* Letters, digits, ".", "_" and "-", starting with a letter or digit. */
-int
-staff_id_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > STAFF_ID_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9');
-
-		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
-			return 0;
-	}
-	return 1;
-}
-
 /* POSIX portable user names, as useradd(8) takes them by default. */
 static int
 unix_user_ok(const char *s)
@@ -533,10 +514,10 @@ build(struct staff_parse *p)
 
 		if (group_name(s->name) != NULL)
 			continue;
-		if (!staff_id_ok(s->name))
+		if (!valid_name(s->name))
 			diag_add(p->dg, p->file, s->line, "\"%s\" is not a person "
 			    "id (letters, digits, \".\", \"_\" and \"-\", at "
-			    "most %d) or \"group NAME\"", s->name, STAFF_ID_MAX);
+			    "most %d) or \"group NAME\"", s->name, VALID_NAME_MAX);
 		person_from(p, s, &st->people[st->npeople++]);
 	}
 	qsort(st->people, st->npeople, sizeof *st->people, person_cmp);
@@ -547,7 +528,7 @@ build(struct staff_parse *p)
 
 		if (name == NULL)
 			continue;
-		if (!staff_id_ok(name))
+		if (!valid_name(name))
 			diag_add(p->dg, p->file, s->line, "\"%s\" is not a group "
 			    "name (letters, digits, \".\", \"_\" and \"-\")",
 			    name);

@@ -24,7 +24,6 @@
 
 #include "vigil.h"
 
-#define STAFF_ID_MAX		64
 #define STAFF_NAME_MAX		100
 #define STAFF_FALLBACK		"fallback"
 #define STAFF_ADMINS		"admins"
@@ -77,6 +76,5 @@ const struct staff_group *staff_group_get(const struct staff *, size_t);
 
 const char *staff_role_name(enum staff_role);
 int	 staff_role_parse(const char *, enum staff_role *);
-int	 staff_id_ok(const char *);
 
 #endif

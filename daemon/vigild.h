@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "proto.h"
+#include "staff.h"
 #include "store.h"
 #include "workflow.h"
 
@@ -24,6 +25,7 @@
 struct cfg {
 	struct conf *conf;
 	struct wf_set *workflows;
+	struct staff *staff;
 	int64_t	 loaded_at;
 };
 struct cfg *cfg_load(const char *, struct diag *);

@@ -43,14 +43,19 @@ wait_for() {
 }
 
 # The configuration every test starts from; tests append what they need.
+# People are the shipped example staff.ini's: jo.bloggs (officer, managed
+# by sam.patel), chris.evans (officer, managed by alex.okafor), sam.patel
+# and alex.okafor (managers), it.admin.
 write_conf() {
 	mkdir -p "$T/workflows"
 	cp "$top_srcdir"/workflows/*.ini "$T/workflows/"
+	cp "$top_srcdir"/conf/staff.ini "$T/staff.ini"
 	cat > "$T/vigil.conf" <<CONF
 [daemon]
 database = vigil.db
 socket = vigil.sock
 workflows = workflows
+staff = staff.ini
 client_timeout = 2
 CONF
 }
@@ -106,6 +111,12 @@ assert_eq() {
 # An instant N seconds ago, as ISO 8601 UTC.
 ago() {
 	date -u -d "@$(( $(date +%s) - $1 ))" +%Y-%m-%dT%H:%M:%SZ
+}
+
+# Caught up: vigild's next pending instant, if any, is in the future.
+caught_up() {
+	next=$(ctl --json status | jq -r '.next_due // empty')
+	[ -z "$next" ] || [ "$(date -d "$next" +%s)" -gt "$(date +%s)" ]
 }
 
 sql() {
