@@ -8,7 +8,7 @@
 
 #include "vigild.h"
 
-#define CASE_MAX_STEPS	1024
+#define CASE_STEPS_FIRST	64	/* enough for most cases; grows on demand */
 
 /*
  * The workflow a case runs.  Open cases keep the version they started with:
@@ -103,11 +103,15 @@ static int
 steps_load(struct vigild *vd, const struct workflow *wf,
     const struct wf_case *c, struct case_steps *cs)
 {
-	cs->v = xcalloc(CASE_MAX_STEPS, sizeof *cs->v);
-	cs->n = wf_steps(wf, &vd->cfg->conf->calendars, c, cs->v,
-	    CASE_MAX_STEPS);
-	if (cs->n > CASE_MAX_STEPS)
-		cs->n = CASE_MAX_STEPS;
+	size_t cap = CASE_STEPS_FIRST;
+
+	for (;;) {
+		cs->v = xreallocarray(cs->v, cap, sizeof *cs->v);
+		cs->n = wf_steps(wf, &vd->cfg->conf->calendars, c, cs->v, cap);
+		if (cs->n <= cap)
+			break;
+		cap = cs->n;
+	}
 	return store_firings(vd->store, c->ref, &cs->done, &cs->ndone);
 }
 
@@ -135,7 +139,7 @@ int
 case_next_at(struct vigild *vd, const struct workflow *wf,
     const struct wf_case *c, int64_t *next)
 {
-	struct case_steps cs;
+	struct case_steps cs = { 0 };
 	int rc;
 
 	rc = steps_load(vd, wf, c, &cs);
@@ -222,6 +226,7 @@ case_fire_due(struct vigild *vd, const char *ref, int64_t now)
 			step_effect(vd, &c, wf, s, outcome);
 		}
 		steps_free(&cs);
+		memset(&cs, 0, sizeof cs);
 		if (steps_load(vd, wf, &c, &cs) == -1)
 			goto out;
 	}

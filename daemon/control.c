@@ -237,6 +237,11 @@ peer_identify(int fd, struct peer *p)
 	    (unsigned)cred.uid, p->user[0] ? p->user : "?", (int)cred.pid);
 }
 
+/*
+ * Take every connection waiting, and read each at once: a client writes
+ * its request straight after connecting, so all of them join the same
+ * commit instead of one per loop iteration.
+ */
 static void
 accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -245,35 +250,38 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	int fd;
 
 	(void)revents;
-	if ((fd = accept4(vd->listen_fd, NULL, NULL,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
-		if (errno != EAGAIN && errno != EINTR)
-			log_warn("control: accept: %s", strerror(errno));
-		return;
-	}
-	if (vd->stopping || vd->nclients >= CONTROL_MAX_CLIENTS) {
-		static const char busy[] = "{\"ok\":false,\"error\":"
-		    "\"too many clients, or shutting down\"}\n";
+	for (;;) {
+		if ((fd = accept4(vd->listen_fd, NULL, NULL,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("control: accept: %s", strerror(errno));
+			return;
+		}
+		if (vd->stopping || vd->nclients >= CONTROL_MAX_CLIENTS) {
+			static const char busy[] = "{\"ok\":false,\"error\":"
+			    "\"too many clients, or shutting down\"}\n";
 
-		if (write(fd, busy, sizeof busy - 1) == -1)
-			log_debug("control: write: %s", strerror(errno));
-		close(fd);
-		return;
+			if (write(fd, busy, sizeof busy - 1) == -1)
+				log_debug("control: write: %s", strerror(errno));
+			close(fd);
+			continue;
+		}
+		cl = xcalloc(1, sizeof *cl);
+		cl->vd = vd;
+		cl->fd = fd;
+		peer_identify(fd, &cl->peer);
+		ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
+		ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
+		ev_init(&cl->idle, client_idle_cb);
+		cl->idle.repeat = vd->cfg->conf->client_timeout;
+		cl->rio.data = cl->wio.data = cl->idle.data = cl;
+		cl->next = vd->clients;
+		vd->clients = cl;
+		vd->nclients++;
+		ev_io_start(loop, &cl->rio);
+		ev_timer_again(loop, &cl->idle);
+		client_read_cb(loop, &cl->rio, EV_READ);
 	}
-	cl = xcalloc(1, sizeof *cl);
-	cl->vd = vd;
-	cl->fd = fd;
-	peer_identify(fd, &cl->peer);
-	ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
-	ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
-	ev_init(&cl->idle, client_idle_cb);
-	cl->idle.repeat = vd->cfg->conf->client_timeout;
-	cl->rio.data = cl->wio.data = cl->idle.data = cl;
-	cl->next = vd->clients;
-	vd->clients = cl;
-	vd->nclients++;
-	ev_io_start(loop, &cl->rio);
-	ev_timer_again(loop, &cl->idle);
 }
 
 /* Bind the socket, 0660: the vigil group may drive vigild, nobody else. */

@@ -1,0 +1,237 @@
+/*
+ * bench_ingest.c: events per second into vigild through its control socket,
+ * from 1, 8 and 64 concurrent clients that each behave like vigilctl
+ * (connect, one request, wait for the durable reply, close); then raw
+ * SQLite writing the same rows with the same durability (WAL,
+ * synchronous=FULL), one event per transaction and batched.
+ *
+ *	bench_ingest -s SOCKET -d DIR [-t SECONDS]
+ *
+ * Run through bench/ingest, which starts a vigild for it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+
+static const char *sock_path;
+static double run_seconds = 5;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One vigilctl-like exchange; 0 when vigild answered ok. */
+static int
+request(const char *line)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char buf[65536];
+	size_t len = 0;
+	ssize_t n;
+	int fd, ok;
+
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", sock_path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1)
+		fatal("connect %s", sock_path);
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
+		fatal("write");
+	while (len < sizeof buf - 1 &&
+	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0) {
+		len += (size_t)n;
+		if (memchr(buf, '\n', len) != NULL)
+			break;
+	}
+	close(fd);
+	buf[len] = '\0';
+	ok = strncmp(buf, "{\"ok\":true", 10) == 0;
+	if (!ok)
+		fprintf(stderr, "refused: %s", buf);
+	return ok ? 0 : -1;
+}
+
+struct client {
+	pthread_t thread;
+	int	 clients, id;
+	long	 done;
+	double	 until;
+};
+
+static void *
+client_run(void *arg)
+{
+	struct client *c = arg;
+	char line[256];
+
+	while (now() < c->until) {
+		snprintf(line, sizeof line, "{\"cmd\":\"event\",\"ref\":"
+		    "\"ING/%d/%d\",\"event\":\"update\",\"fields\":{\"risk\":"
+		    "\"%s\"}}\n", c->clients, c->id,
+		    c->done % 2 ? "standard" : "medium");
+		if (request(line) == -1)
+			exit(1);
+		c->done++;
+	}
+	return NULL;
+}
+
+static double
+vigild_rate(int clients)
+{
+	struct client *c = xcalloc((size_t)clients, sizeof *c);
+	char line[256];
+	double t0, until;
+	long total = 0;
+
+	for (int i = 0; i < clients; i++) {
+		snprintf(line, sizeof line, "{\"cmd\":\"open\",\"ref\":"
+		    "\"ING/%d/%d\",\"workflow\":\"domestic-abuse\",\"officer\":"
+		    "\"jo.bloggs\",\"risk\":\"standard\"}\n", clients, i);
+		if (request(line) == -1)
+			exit(1);
+	}
+	t0 = now();
+	until = t0 + run_seconds;
+	for (int i = 0; i < clients; i++) {
+		c[i] = (struct client){ .clients = clients, .id = i,
+		    .until = until };
+		pthread_create(&c[i].thread, NULL, client_run, &c[i]);
+	}
+	for (int i = 0; i < clients; i++) {
+		pthread_join(c[i].thread, NULL);
+		total += c[i].done;
+	}
+	free(c);
+	return total / (now() - t0);
+}
+
+/*
+ * What vigild writes for one "update" of a newly opened case: the event,
+ * the case row, its two fields and its one deadline (store_case_save).
+ */
+static const char *const raw_sql[] = {
+	"INSERT INTO events (id, ref, event, at, recorded, by, role, peer, "
+	"workflow, version, fields, hash) VALUES (?1, 'RAW/1', 'update', ?2, "
+	"?2, NULL, NULL, 'uid=0(root) pid=1', NULL, NULL, "
+	"'{\"risk\":\"medium\"}', "
+	"'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef')",
+	"INSERT OR REPLACE INTO cases (ref, workflow, version, state, officer, "
+	"opened, last_event, paused_at, next_seq, closed, next_at) VALUES "
+	"('RAW/1', 'domestic-abuse', '0123456789ab', 'reported', 'jo.bloggs', "
+	"?2, ?2, 0, 2, 0, ?2)",
+	"DELETE FROM fields WHERE ref = 'RAW/1'",
+	"INSERT INTO fields (ref, key, value) VALUES ('RAW/1', 'officer', "
+	"'jo.bloggs')",
+	"INSERT INTO fields (ref, key, value) VALUES ('RAW/1', 'risk', "
+	"'medium')",
+	"DELETE FROM deadlines WHERE ref = 'RAW/1'",
+	"INSERT INTO deadlines (ref, seq, name, duration, started, due, "
+	"status, closed_at, closed_by, acked_at, acked_by, urgent) VALUES "
+	"('RAW/1', 1, 'initial-contact', '1 working day', ?2, ?2, 0, 0, NULL, "
+	"0, NULL, 0)",
+};
+
+static double
+raw_rate(const char *dir, int batch, long events)
+{
+	char *path = xasprintf("%s/raw-%d.db", dir, batch), err[256];
+	sqlite3_stmt *st[nitems(raw_sql)];
+	struct store *s;
+	sqlite3 *db;
+	double t0;
+	long id = 0;
+
+	unlink(path);
+	if ((s = store_open(path, 0, err, sizeof err)) == NULL)
+		fatalx("%s", err);
+	db = store_db(s);
+	for (size_t i = 0; i < nitems(raw_sql); i++)
+		if (sqlite3_prepare_v2(db, raw_sql[i], -1, &st[i], NULL) !=
+		    SQLITE_OK)
+			fatalx("%s", sqlite3_errmsg(db));
+	t0 = now();
+	while (id < events) {
+		store_begin(s);
+		for (int b = 0; b < batch && id < events; b++) {
+			id++;
+			for (size_t i = 0; i < nitems(raw_sql); i++) {
+				sqlite3_bind_int64(st[i], 1, id);
+				sqlite3_bind_int64(st[i], 2, 1775037600 + id);
+				if (sqlite3_step(st[i]) != SQLITE_DONE)
+					fatalx("%s", sqlite3_errmsg(db));
+				sqlite3_reset(st[i]);
+			}
+		}
+		if (store_commit(s) == -1)
+			fatalx("commit");
+	}
+	t0 = events / (now() - t0);
+	for (size_t i = 0; i < nitems(raw_sql); i++)
+		sqlite3_finalize(st[i]);
+	store_close(s);
+	unlink(path);
+	free(path);
+	return t0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const int conc[] = { 1, 8, 64 };
+	const char *dir = NULL;
+	double rate[nitems(conc)], r1, r64, r1000;
+	int ch;
+
+	log_init("bench_ingest", LOG_TO_STDERR, 4);
+	while ((ch = getopt(argc, argv, "s:d:t:")) != -1) {
+		switch (ch) {
+		case 's':
+			sock_path = optarg;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 't':
+			run_seconds = atof(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: bench_ingest -s SOCKET -d DIR "
+			    "[-t SECONDS]\n");
+			return 2;
+		}
+	}
+	if (sock_path == NULL || dir == NULL) {
+		fprintf(stderr, "usage: bench_ingest -s SOCKET -d DIR [-t SECONDS]\n");
+		return 2;
+	}
+	printf("durable events per second (WAL, synchronous=FULL), %.0f s each\n",
+	    run_seconds);
+	for (size_t i = 0; i < nitems(conc); i++) {
+		rate[i] = vigild_rate(conc[i]);
+		printf("  vigild, %2d client%s (vigilctl-like) %9.0f\n", conc[i],
+		    conc[i] == 1 ? " " : "s", rate[i]);
+	}
+	r1 = raw_rate(dir, 1, 2000);
+	r64 = raw_rate(dir, 64, 40000);
+	r1000 = raw_rate(dir, 1000, 100000);
+	printf("  raw SQLite, 1 event per transaction  %9.0f\n", r1);
+	printf("  raw SQLite, 64 per transaction       %9.0f\n", r64);
+	printf("  raw SQLite, 1000 per transaction     %9.0f\n", r1000);
+	printf("64 clients / raw batched by 64:   %.2f\n", rate[2] / r64);
+	printf("64 clients / raw batched by 1000: %.2f\n", rate[2] / r1000);
+	printf("64 clients / raw one per commit:  %.1f\n", rate[2] / r1);
+	return 0;
+}
