@@ -74,11 +74,11 @@ open_case(struct vigild *vd, const struct workflow *wf, const char *ref,
 	wf_case_free(&c);
 }
 
+/* Send one request; 1 when vigild answered it as expected. */
 static int
-status_ok(const char *path)
+answered(const char *path, const char *req, const char *want)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	static const char req[] = "{\"cmd\":\"status\"}\n";
 	char buf[4096];
 	ssize_t n;
 	int fd, ok = 0;
@@ -87,10 +87,10 @@ status_ok(const char *path)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
 		return 0;
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0 &&
-	    write(fd, req, sizeof req - 1) == sizeof req - 1 &&
+	    write(fd, req, strlen(req)) == (ssize_t)strlen(req) &&
 	    (n = read(fd, buf, sizeof buf - 1)) > 0) {
 		buf[n] = '\0';
-		ok = strstr(buf, "\"ok\":true") != NULL;
+		ok = strstr(buf, want) != NULL;
 	}
 	close(fd);
 	return ok;
@@ -218,7 +218,9 @@ main(int argc, char **argv)
 		execl(vigild, vigild, "-f", "-c", conf, (char *)NULL);
 		_exit(127);
 	}
-	while (!status_ok(vd.cfg->conf->socket)) {
+	/* Ready: answering a request (a case lookup, through the index). */
+	while (!answered(vd.cfg->conf->socket,
+	    "{\"cmd\":\"show\",\"ref\":\"S/0000001\"}\n", "\"ok\":true")) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			fatalx("vigild exited");
 		usleep(2000);
@@ -227,6 +229,12 @@ main(int argc, char **argv)
 	printf("%ld open cases: start to ready %.3f s (target < 1 s), "
 	    "resident %ld KB (target < 65536 KB)\n", ncases + burst, t_ready,
 	    proc_kb(pid, "VmRSS:"));
+	t0 = now();
+	if (!answered(vd.cfg->conf->socket, "{\"cmd\":\"status\"}\n",
+	    "\"ok\":true"))
+		fatalx("status failed");
+	printf("vigilctl status: %.3f s\n",
+	    now() - t0);
 	if (now() > due)
 		fatalx("vigild was ready after the burst instant; rerun");
 

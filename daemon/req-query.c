@@ -180,9 +180,9 @@ do_status(struct vigild *vd)
 	int64_t now = loop_now(vd), missed = 0, events = 0, next_at = 0;
 	sqlite3_stmt *st;
 
-	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT state, count(*) "
-	    "FROM cases WHERE closed = 0 GROUP BY state ORDER BY state", -1,
-	    &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT state, n FROM "
+	    "open_counts WHERE n > 0 ORDER BY state", -1, &st, NULL) ==
+	    SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW)
 			json_object_set_new(states, col(st, 0),
 			    json_integer(sqlite3_column_int64(st, 1)));

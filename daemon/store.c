@@ -54,9 +54,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_CASE_GET] = "SELECT workflow, version, state, opened, last_event, "
 	    "paused_at, next_seq, closed FROM cases WHERE ref = ?",
 	[S_CASE_EXISTS] = "SELECT 1 FROM cases WHERE ref = ?",
-	[S_CASE_PUT] = "INSERT OR REPLACE INTO cases (ref, workflow, version, "
-	    "state, officer, opened, last_event, paused_at, next_seq, closed, "
-	    "next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_CASE_PUT] = "INSERT INTO cases (ref, workflow, version, state, "
+	    "officer, opened, last_event, paused_at, next_seq, closed, next_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO "
+	    "UPDATE SET workflow = excluded.workflow, version = "
+	    "excluded.version, state = excluded.state, officer = "
+	    "excluded.officer, opened = excluded.opened, last_event = "
+	    "excluded.last_event, paused_at = excluded.paused_at, next_seq = "
+	    "excluded.next_seq, closed = excluded.closed, next_at = "
+	    "excluded.next_at",
 	[S_CASE_NEXT] = "UPDATE cases SET next_at = ? WHERE ref = ?",
 	[S_FIELDS_GET] = "SELECT key, value FROM fields WHERE ref = ? "
 	    "ORDER BY key",
@@ -104,6 +110,23 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  next_seq INTEGER NOT NULL, closed INTEGER NOT NULL,"
 	"  next_at INTEGER) WITHOUT ROWID;"
 	"CREATE INDEX cases_next_at ON cases (next_at) WHERE next_at IS NOT NULL;"
+	/* Open cases by state, kept exact by triggers: status stays O(1). */
+	"CREATE TABLE open_counts ("
+	"  state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TRIGGER open_count_insert AFTER INSERT ON cases"
+	"  WHEN NEW.closed = 0 BEGIN"
+	"  INSERT INTO open_counts (state, n) VALUES (NEW.state, 1)"
+	"  ON CONFLICT (state) DO UPDATE SET n = n + 1; END;"
+	"CREATE TRIGGER open_count_delete AFTER DELETE ON cases"
+	"  WHEN OLD.closed = 0 BEGIN"
+	"  UPDATE open_counts SET n = n - 1 WHERE state = OLD.state; END;"
+	"CREATE TRIGGER open_count_update AFTER UPDATE OF state, closed ON cases"
+	"  BEGIN"
+	"  UPDATE open_counts SET n = n - 1"
+	"    WHERE state = OLD.state AND OLD.closed = 0;"
+	"  INSERT INTO open_counts (state, n) SELECT NEW.state, 1"
+	"    WHERE NEW.closed = 0 ON CONFLICT (state) DO UPDATE SET n = n + 1;"
+	"  END;"
 	"CREATE INDEX cases_officer ON cases (officer);"
 	"CREATE INDEX cases_state ON cases (state);"
 	"CREATE TABLE fields ("
