@@ -4,7 +4,9 @@
  * Replies given while the loop's transaction is open are held until it
  * commits (group commit: every client served in one loop iteration shares
  * one fsync), and a client with a held reply is not read from again until
- * it is released, so each client's replies stay in order.
+ * it is released, so each client's replies stay in order.  A request whose
+ * work runs off the loop (audit verify) is answered later through
+ * control_reply(), by client id: the client may have gone by then.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,12 +34,21 @@ struct client {
 	char	*out;			/* replies not yet written */
 	size_t	 outlen, outoff;
 	json_t	*held;			/* reply waiting for the commit */
+	uint64_t id;			/* for replies given later */
+	int	 waiting;		/* its request runs off the loop */
 	int	 closing;		/* close once out is written */
 	struct client *next;
 };
 
 static void client_read_cb(struct ev_loop *, ev_io *, int);
 static void client_process(struct client *);
+
+/* Answering something already: read no further request yet. */
+static int
+client_busy(const struct client *cl)
+{
+	return cl->held != NULL || cl->waiting;
+}
 
 static void
 client_free(struct client *cl)
@@ -124,7 +135,7 @@ client_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (cl->held != NULL)
+	if (client_busy(cl))
 		return;		/* waiting for us, not the other way round */
 	log_info("control: %s sent no complete request in %d seconds",
 	    cl->peer.text, cl->vd->cfg->conf->client_timeout);
@@ -141,25 +152,27 @@ client_process(struct client *cl)
 	json_t *reply;
 	size_t len;
 
-	while (cl->held == NULL && !cl->closing && !vd->stopping &&
+	while (!client_busy(cl) && !cl->closing && !vd->stopping &&
 	    (nl = memchr(cl->in, '\n', cl->inlen)) != NULL) {
 		len = (size_t)(nl - cl->in);
 		if (proto_parse(cl->in, len, &r, err, sizeof err) == -1)
 			reply = req_refuse("%s", err);
 		else {
-			reply = req_dispatch(vd, &cl->peer, &r);
+			reply = req_dispatch(vd, cl->id, &cl->peer, &r);
 			proto_free(&r);
 		}
 		memmove(cl->in, nl + 1, cl->inlen - len - 1);
 		cl->inlen -= len + 1;
-		if (store_in_transaction(vd->store))
+		if (reply == NULL)
+			cl->waiting = 1;
+		else if (store_in_transaction(vd->store))
 			cl->held = reply;
 		else
 			client_send(cl, reply);
 	}
 	if (cl->inlen > PROTO_MAX_LINE)
 		client_drop(cl, "request too large (limit 65536 bytes)");
-	else if (cl->held == NULL && !cl->closing && !vd->stopping)
+	else if (!client_busy(cl) && !cl->closing && !vd->stopping)
 		ev_io_start(vd->loop, &cl->rio);
 	else
 		ev_io_stop(vd->loop, &cl->rio);
@@ -178,7 +191,7 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		if (cl->outlen == 0 && cl->held == NULL)
+		if (cl->outlen == 0 && !client_busy(cl))
 			client_free(cl);
 		else {
 			cl->closing = 1;
@@ -269,6 +282,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		cl = xcalloc(1, sizeof *cl);
 		cl->vd = vd;
 		cl->fd = fd;
+		cl->id = ++vd->next_client_id;
 		peer_identify(fd, &cl->peer);
 		ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
 		ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
@@ -330,6 +344,23 @@ control_listen(struct vigild *vd, char *err, size_t errlen)
 	return 0;
 }
 
+/* The reply to a request that was worked on off the loop. */
+void
+control_reply(struct vigild *vd, uint64_t id, json_t *reply)
+{
+	struct client *cl;
+
+	for (cl = vd->clients; cl != NULL && cl->id != id; cl = cl->next)
+		;
+	if (cl == NULL) {
+		json_decref(reply);	/* it hung up meanwhile */
+		return;
+	}
+	cl->waiting = 0;
+	client_send(cl, reply);
+	client_process(cl);
+}
+
 /* Stopping: accept nothing more and read no further requests. */
 void
 control_quiesce(struct vigild *vd)
@@ -347,7 +378,7 @@ int
 control_drained(const struct vigild *vd)
 {
 	for (const struct client *cl = vd->clients; cl != NULL; cl = cl->next)
-		if (cl->held != NULL || cl->outlen > 0)
+		if (client_busy(cl) || cl->outlen > 0)
 			return 0;
 	return 1;
 }

@@ -1,9 +1,23 @@
 /*
- * req-admin.c: reload and audit verify.
+ * req-admin.c: reload and audit verify.  Verifying the audit chain reads
+ * the whole event log, seconds for millions of events, so it runs on a
+ * thread with its own read-only connection (WAL gives it a consistent
+ * snapshot) while the loop goes on firing deadlines.
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vigild.h"
+
+struct audit_job {
+	pthread_t thread;
+	char	*path;
+	uint64_t client;
+	int	 rc;
+	char	 err[256];
+	struct store_audit result;
+};
 
 static json_t *
 do_reload(struct vigild *vd)
@@ -26,24 +40,110 @@ do_reload(struct vigild *vd)
 	    "problems", problems);
 }
 
-static json_t *
-do_audit(struct vigild *vd)
+static void *
+audit_run(void *arg)
 {
-	struct store_audit a;
+	struct audit_job *job = arg;
+	struct store *s;
 
-	if (store_audit_verify(vd->store, &a) == -1)
-		return req_refuse("audit: database error");
-	if (a.broken_id != 0)
+	job->rc = -1;
+	if ((s = store_open(job->path, 1, job->err, sizeof job->err)) == NULL)
+		return NULL;
+	if ((job->rc = store_audit_verify(s, &job->result)) == -1)
+		snprintf(job->err, sizeof job->err, "%s", store_errmsg(s));
+	store_close(s);
+	return NULL;
+}
+
+static json_t *
+audit_reply(const struct audit_job *job)
+{
+	const struct store_audit *a = &job->result;
+
+	if (job->rc == -1)
+		return req_refuse("audit: %s", job->err);
+	if (a->broken_id != 0)
 		return json_pack("{s:b, s:s, s:I, s:I, s:s}", "ok", 0,
 		    "error", "the audit chain is broken", "events",
-		    (json_int_t)a.events, "broken_id", (json_int_t)a.broken_id,
-		    "why", a.why);
-	return req_ok(json_pack("{s:I, s:s}", "events", (json_int_t)a.events,
-	    "head", a.head));
+		    (json_int_t)a->events, "broken_id",
+		    (json_int_t)a->broken_id, "why", a->why);
+	log_info("audit: chain intact, %lld events, head %s",
+	    (long long)a->events, a->head);
+	return req_ok(json_pack("{s:I, s:s}", "events", (json_int_t)a->events,
+	    "head", a->head));
+}
+
+/* The thread finished: join it (which also makes its result visible). */
+static void
+audit_done_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct vigild *vd = w->data;
+	struct audit_job *job = vd->audit;
+
+	(void)loop;
+	(void)revents;
+	if (job == NULL)
+		return;
+	pthread_join(job->thread, NULL);
+	vd->audit = NULL;
+	control_reply(vd, job->client, audit_reply(job));
+	free(job->path);
+	free(job);
+}
+
+static void *
+audit_thread(void *arg)
+{
+	struct vigild *vd = arg;
+
+	audit_run(vd->audit);
+	ev_async_send(vd->loop, &vd->audit_done);
+	return NULL;
+}
+
+static json_t *
+do_audit(struct vigild *vd, uint64_t client)
+{
+	struct audit_job *job;
+
+	if (vd->audit != NULL)
+		return req_refuse("an audit is already running");
+	job = xcalloc(1, sizeof *job);
+	job->path = xstrdup(store_path(vd->store));
+	job->client = client;
+	vd->audit = job;
+	if (pthread_create(&job->thread, NULL, audit_thread, vd) != 0) {
+		vd->audit = NULL;
+		free(job->path);
+		free(job);
+		return req_refuse("audit: cannot start a thread");
+	}
+	return NULL;
+}
+
+void
+req_admin_init(struct vigild *vd)
+{
+	ev_async_init(&vd->audit_done, audit_done_cb);
+	vd->audit_done.data = vd;
+	ev_async_start(vd->loop, &vd->audit_done);
+}
+
+/* On the way out: let a running audit finish, and drop its reply. */
+void
+req_admin_finish(struct vigild *vd)
+{
+	if (vd->audit != NULL) {
+		pthread_join(vd->audit->thread, NULL);
+		free(vd->audit->path);
+		free(vd->audit);
+		vd->audit = NULL;
+	}
+	ev_async_stop(vd->loop, &vd->audit_done);
 }
 
 json_t *
-req_admin(struct vigild *vd, struct request *r)
+req_admin(struct vigild *vd, uint64_t client, struct request *r)
 {
-	return r->kind == REQ_RELOAD ? do_reload(vd) : do_audit(vd);
+	return r->kind == REQ_RELOAD ? do_reload(vd) : do_audit(vd, client);
 }

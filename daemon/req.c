@@ -24,7 +24,8 @@ req_refuse(const char *fmt, ...)
 }
 
 json_t *
-req_dispatch(struct vigild *vd, const struct peer *peer, struct request *r)
+req_dispatch(struct vigild *vd, uint64_t client, const struct peer *peer,
+    struct request *r)
 {
 	switch (r->kind) {
 	case REQ_OPEN:
@@ -38,7 +39,7 @@ req_dispatch(struct vigild *vd, const struct peer *peer, struct request *r)
 		return req_query(vd, r);
 	case REQ_RELOAD:
 	case REQ_AUDIT_VERIFY:
-		return req_admin(vd, r);
+		return req_admin(vd, client, r);
 	}
 	return req_refuse("unknown command");
 }

@@ -124,6 +124,7 @@ main(int argc, char **argv)
 	vd.loop = ev_default_loop(EVFLAG_AUTO);
 	vd.started = loop_now(&vd);
 	sched_init(&vd);
+	req_admin_init(&vd);
 
 	if (store_begin(vd.store) == -1 || case_store_workflows(&vd) == -1 ||
 	    store_commit(vd.store) == -1)
@@ -146,6 +147,7 @@ main(int argc, char **argv)
 	log_notice("stopped");
 	status = 0;
 out:
+	req_admin_finish(&vd);
 	case_forget_old_workflows(&vd);
 	store_close(vd.store);
 	close(lockfd);

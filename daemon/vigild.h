@@ -58,6 +58,11 @@ struct vigild {
 	char	*socket_path;
 	struct client *clients;
 	size_t	 nclients;
+	uint64_t next_client_id;
+
+	/* req-admin.c: an audit running off the loop */
+	struct audit_job *audit;
+	ev_async audit_done;
 };
 
 /* loop.c */
@@ -71,6 +76,7 @@ int64_t	 loop_now(struct vigild *);
 int	 control_listen(struct vigild *, char *, size_t);
 void	 control_close(struct vigild *);
 void	 control_committed(struct vigild *, int);
+void	 control_reply(struct vigild *, uint64_t, json_t *);
 void	 control_quiesce(struct vigild *);
 int	 control_drained(const struct vigild *);
 
@@ -82,11 +88,17 @@ struct peer {
 	char	 text[128];		/* "uid=1000(alice) pid=42" */
 };
 
-/* req-*.c: a handler returns the reply; it owns nothing of the request. */
-json_t	*req_dispatch(struct vigild *, const struct peer *, struct request *);
+/*
+ * req-*.c: a handler returns the reply, or NULL when the work goes off the
+ * loop and the reply will come through control_reply() to that client id.
+ */
+json_t	*req_dispatch(struct vigild *, uint64_t, const struct peer *,
+	    struct request *);
 json_t	*req_case(struct vigild *, const struct peer *, struct request *);
 json_t	*req_query(struct vigild *, struct request *);
-json_t	*req_admin(struct vigild *, struct request *);
+json_t	*req_admin(struct vigild *, uint64_t, struct request *);
+void	 req_admin_init(struct vigild *);
+void	 req_admin_finish(struct vigild *);
 json_t	*req_ok(json_t *);
 json_t	*req_refuse(const char *, ...) VIGIL_PRINTF(1, 2);
 
