@@ -6,6 +6,8 @@
 #ifndef BACKEND_H
 #define BACKEND_H
 
+#include <signal.h>
+
 #include "notifier.h"
 
 /* The backends, registered in notifier.c. */
@@ -40,6 +42,14 @@ int	 nf_host_is_loopback(const char *);
 void	 nf_wipe(char *);
 void	 nf_seterr(char *, size_t, const char *, ...) VIGIL_PRINTF(3, 4);
 char	*nf_printable(const char *, size_t, char *, size_t);
+
+/* A write to a closed connection must fail with EPIPE, not kill vigild. */
+struct nf_sigpipe {
+	sigset_t old;
+	int	 was_pending;
+};
+void	 nf_sigpipe_hold(struct nf_sigpipe *);
+void	 nf_sigpipe_release(struct nf_sigpipe *);
 
 /* mail.c: an RFC 5322 message, CRLF lines, 7-bit clean. */
 struct mail_from {

@@ -121,7 +121,15 @@ make_ctx(const struct nf_conf *nc, const char *host, const char *ca_file)
 
 	if (ctx == NULL)
 		fatalx("SSL_CTX_new failed");
+	/*
+	 * TLS 1.2 at most: after a TLS 1.3 handshake the server's session
+	 * tickets can arrive while libESMTP 1.1 still holds EHLO unsent, and
+	 * its loop then waits to read before it writes, until the timeout
+	 * (seen in about one session in twenty).  TLS 1.2 sends its ticket
+	 * inside the handshake.
+	 */
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 	if (ca_file != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1)
 			nf_err(nc, "ca_file", "cannot load certificates from %s",
@@ -470,6 +478,7 @@ smtp_send(void *p, const struct message *m, char *err, size_t errlen)
 		Timeout_TRANSFER, Timeout_DATA2,
 	};
 	auth_context_t auth = NULL;
+	struct nf_sigpipe sp;
 	smtp_session_t session;
 	smtp_message_t msg;
 	smtp_recipient_t rcpt;
@@ -480,6 +489,7 @@ smtp_send(void *p, const struct message *m, char *err, size_t errlen)
 
 	if (probe(s, err, errlen) == -1)
 		return NOTIFY_TEMPFAIL;
+	nf_sigpipe_hold(&sp);
 	verify_error[0] = '\0';
 	if ((session = smtp_create_session()) == NULL)
 		fatalx("smtp_create_session failed");
@@ -514,6 +524,7 @@ smtp_send(void *p, const struct message *m, char *err, size_t errlen)
 		auth_destroy_context(auth);
 	free(text);
 	ERR_clear_error();	/* this thread's OpenSSL errors are spent */
+	nf_sigpipe_release(&sp);
 	return r;
 }
 

@@ -52,6 +52,7 @@ http_request(const struct http_opts *o, const char *method, const char *url,
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hl = NULL, *t;
+	struct nf_sigpipe sp;
 	CURLcode rc;
 	CURL *h;
 
@@ -100,7 +101,9 @@ http_request(const struct http_opts *o, const char *method, const char *url,
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE,
 		    (long)(body ? strlen(body) : 0));
 	}
+	nf_sigpipe_hold(&sp);
 	rc = curl_easy_perform(h);
+	nf_sigpipe_release(&sp);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	else

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,4 +309,37 @@ nf_printable(const char *s, size_t n, char *out, size_t len)
 		o--;
 	out[o] = '\0';
 	return out;
+}
+
+/*
+ * Hold SIGPIPE for this thread while a library writes to a socket that the
+ * server may have closed (libESMTP and OpenSSL use plain write(2)); a
+ * SIGPIPE raised meanwhile is discarded on release.  The rest of the
+ * process keeps whatever disposition vigild chose.
+ */
+void
+nf_sigpipe_hold(struct nf_sigpipe *sp)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, &sp->old);
+	sigpending(&pending);
+	sp->was_pending = sigismember(&pending, SIGPIPE);
+}
+
+void
+nf_sigpipe_release(struct nf_sigpipe *sp)
+{
+	static const struct timespec zero;
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigpending(&pending);
+	if (!sp->was_pending && sigismember(&pending, SIGPIPE))
+		while (sigtimedwait(&set, NULL, &zero) == -1 && errno == EINTR)
+			;
+	pthread_sigmask(SIG_SETMASK, &sp->old, NULL);
 }

@@ -12,6 +12,7 @@ Must run as /usr/bin/python3: aiosmtpd is a Debian package.
 import argparse
 import asyncio
 import json
+import logging
 import os
 import socket
 import ssl
@@ -99,6 +100,11 @@ def authenticator(args):
 
 
 async def main(args):
+    # Refused handshakes and the like are the tests' business, not noise.
+    if not os.environ.get("VIGIL_TEST_VERBOSE"):
+        logging.getLogger("mail.log").setLevel(logging.CRITICAL)
+        logging.getLogger("mail.log").propagate = False
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     loop = asyncio.get_running_loop()
     ctx = None
     if args.tls:
