@@ -5,6 +5,8 @@
  *
  * send() blocks and is only ever called from a delivery thread, never from
  * the event loop; it must give up by itself (timeouts), never hang forever.
+ * A configured notifier is never changed after notifier_new(), so several
+ * delivery threads may call send() on the same one at once.
  */
 #ifndef NOTIFIER_H
 #define NOTIFIER_H
@@ -33,8 +35,18 @@ struct message {
 	const char *key;		/* idempotency key: Message-ID, reference */
 };
 
+/*
+ * Idempotency keys go into Message-IDs, file names and Notify references
+ * unchanged, so they are limited to [A-Za-z0-9._=+-], 1 to 128 characters,
+ * not starting with "." (notifier_key_ok()).  A key must never hold
+ * personal data: Notify keeps references, mail servers log Message-IDs.
+ */
+#define NOTIFY_KEY_MAX		128
+#define NOTIFY_ERR_MAX		512	/* a good size for send()'s err */
+
 struct notifier_ops {
 	const char *name;		/* the "via" value: smtp, notify, ... */
+	unsigned channels;		/* bit (1 << channel) for each it serves */
 	/* Check this notifier's settings in conf; problems go to the diag. */
 	void	*(*configure)(const struct conf *, enum notify_channel,
 		    struct diag *);
@@ -51,5 +63,7 @@ enum notify_result notifier_send(struct notifier *, const struct message *,
 	    char *, size_t);
 const char *notifier_name(const struct notifier *);
 void	 notifier_free(struct notifier *);
+int	 notifier_key_ok(const char *);
+const char *notifier_result_name(enum notify_result);
 
 #endif

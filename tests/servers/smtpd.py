@@ -12,6 +12,7 @@ Must run as /usr/bin/python3: aiosmtpd is a Debian package.
 import argparse
 import asyncio
 import json
+import logging
 import os
 import socket
 import ssl
@@ -28,8 +29,8 @@ def write_atomic(path, text):
     os.rename(tmp, path)
 
 
-def make_cert(folder):
-    """A self-signed certificate for localhost and 127.0.0.1."""
+def make_cert(folder, names):
+    """A self-signed certificate for names (a subjectAltName list)."""
     cert = os.path.join(folder, "cert.pem")
     key = os.path.join(folder, "key.pem")
     if not os.path.exists(cert):
@@ -37,8 +38,8 @@ def make_cert(folder):
             ["openssl", "req", "-x509", "-newkey", "ec",
              "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
              "-keyout", key, "-out", cert, "-days", "2",
-             "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+             "-subj", "/CN=vigil test", "-addext",
+             "subjectAltName=" + names],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return cert, key
 
@@ -66,6 +67,10 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         if self.args.data_reply:
             return self.args.data_reply
+        for rule in self.args.data_reply_for:
+            who, _, reply = rule.partition("=")
+            if who in envelope.rcpt_tos:
+                return reply
         self.count += 1
         record = {
             "mail_from": envelope.mail_from,
@@ -83,8 +88,9 @@ class Handler:
 def authenticator(args):
     def check(server, session, envelope, mechanism, data):
         if args.auth_tempfail:
-            return AuthResult(success=False, handled=True,
-                              message="454 4.7.0 Temporary authentication failure")
+            return AuthResult(success=False, handled=False,
+                              message="454 4.7.0 Temporary authentication "
+                              "failure")
         if (isinstance(data, LoginPassword)
                 and data.login.decode() == args.user
                 and data.password.decode() == args.password):
@@ -94,10 +100,15 @@ def authenticator(args):
 
 
 async def main(args):
+    # Refused handshakes and the like are the tests' business, not noise.
+    if not os.environ.get("VIGIL_TEST_VERBOSE"):
+        logging.getLogger("mail.log").setLevel(logging.CRITICAL)
+        logging.getLogger("mail.log").propagate = False
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     loop = asyncio.get_running_loop()
     ctx = None
     if args.tls:
-        cert, key = make_cert(args.tls)
+        cert, key = make_cert(args.tls, args.tls_names)
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(cert, key)
     handler = Handler(args)
@@ -129,6 +140,7 @@ if __name__ == "__main__":
     p.add_argument("--port-file", required=True)
     p.add_argument("--spool", required=True)
     p.add_argument("--tls", help="folder for a self-signed certificate")
+    p.add_argument("--tls-names", default="DNS:localhost,IP:127.0.0.1")
     p.add_argument("--require-starttls", action="store_true")
     p.add_argument("--user")
     p.add_argument("--password")
@@ -137,4 +149,6 @@ if __name__ == "__main__":
     p.add_argument("--rcpt-reply", action="append", default=[],
                    help="ADDRESS=REPLY, e.g. x@example.org=550 5.1.1 No such user")
     p.add_argument("--data-reply")
+    p.add_argument("--data-reply-for", action="append", default=[],
+                   help="ADDRESS=REPLY for messages to ADDRESS")
     asyncio.run(main(p.parse_args()))

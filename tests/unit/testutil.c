@@ -13,12 +13,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "testutil.h"
 
@@ -239,4 +242,147 @@ tu_silent_listener(int *port)
 		fatal("silent listener");
 	*port = ntohs(sin.sin_port);
 	return fd;
+}
+
+/* A header's value, unfolded, or NULL. */
+char *
+tu_header(const char *msg, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = msg, *end = strstr(msg, "\r\n\r\n");
+	char *out = NULL;
+
+	while (p != NULL && p < end) {
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1, *e;
+
+			while (*v == ' ')
+				v++;
+			out = xstrdup("");
+			for (;;) {
+				char *t;
+
+				e = strstr(v, "\r\n");
+				t = xasprintf("%s%.*s", out, (int)(e - v), v);
+				free(out);
+				out = t;
+				if (e[2] != ' ' && e[2] != '\t')
+					break;
+				v = e + 2;
+			}
+			return out;
+		}
+		p = strstr(p, "\r\n");
+		if (p != NULL)
+			p += 2;
+	}
+	return NULL;
+}
+
+/* "Date,From,..." in order. */
+char *
+tu_header_names(const char *msg)
+{
+	const char *p = msg, *end = strstr(msg, "\r\n\r\n");
+	char *out = xstrdup("");
+
+	while (p != NULL && p < end) {
+		if (*p != ' ' && *p != '\t') {
+			const char *colon = strchr(p, ':');
+			char *t = xasprintf("%s%s%.*s", out, *out ? "," : "",
+			    (int)(colon - p), p);
+
+			free(out);
+			out = t;
+		}
+		p = strstr(p, "\r\n");
+		if (p != NULL)
+			p += 2;
+	}
+	return out;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The body, quoted-printable decoded, with LF line ends. */
+char *
+tu_body(const char *msg)
+{
+	const char *p = strstr(msg, "\r\n\r\n");
+	char *out, *o;
+
+	if (p == NULL)
+		return NULL;
+	out = o = xmalloc(strlen(p) + 1);
+	for (p += 4; *p; p++) {
+		if (p[0] == '=' && p[1] == '\r' && p[2] == '\n')
+			p += 2;
+		else if (p[0] == '=' && hexval(p[1]) >= 0 && hexval(p[2]) >= 0) {
+			*o++ = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+			p += 2;
+		} else if (p[0] == '\r' && p[1] == '\n')
+			;
+		else
+			*o++ = *p;
+	}
+	*o = '\0';
+	/* The message ends with a line end the text did not have. */
+	if (o > out && o[-1] == '\n')
+		o[-1] = '\0';
+	return out;
+}
+
+/* A header value with its RFC 2047 base64 words decoded. */
+char *
+tu_unwords(const char *v)
+{
+	char *out = xstrdup("");
+	const char *p = v;
+
+	if (strncmp(v, "=?UTF-8?B?", 10) != 0)
+		return xstrdup(v);
+	while ((p = strstr(p, "=?UTF-8?B?")) != NULL) {
+		const char *e = strstr(p + 10, "?=");
+		unsigned char buf[256];
+		int n = EVP_DecodeBlock(buf, (const unsigned char *)p + 10,
+		    (int)(e - p - 10));
+		char *t;
+
+		/* DecodeBlock counts padding as data. */
+		for (const char *q = e - 1; *q == '='; q--)
+			n--;
+		t = xasprintf("%s%.*s", out, n, buf);
+		free(out);
+		out = t;
+		p = e + 2;
+	}
+	return out;
+}
+
+/* Printable ASCII in lines of at most 78 characters, CRLF ends. */
+int
+tu_seven_bit(const char *msg)
+{
+	size_t col = 0;
+
+	for (const char *p = msg; *p; p++) {
+		if (p[0] == '\r' && p[1] == '\n') {
+			p++;
+			col = 0;
+			continue;
+		}
+		if (((unsigned char)*p < 0x20 && *p != '\t') ||
+		    (unsigned char)*p > 0x7E ||
+		    ++col > 78)
+			return 0;
+	}
+	return 1;
 }

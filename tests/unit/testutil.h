@@ -27,4 +27,11 @@ void	 tu_server_stop(struct tu_server *);
 int	 tu_free_port(void);
 int	 tu_silent_listener(int *);
 
+/* Reading back a mail message (CRLF lines). */
+char	*tu_header(const char *, const char *);
+char	*tu_header_names(const char *);
+char	*tu_body(const char *);
+char	*tu_unwords(const char *);
+int	 tu_seven_bit(const char *);
+
 #endif

@@ -1,0 +1,83 @@
+/*
+ * backend.h: what the notifiers share among themselves, not with the rest
+ * of vigil: the backends' tables, reading their settings, building a mail
+ * message and making an HTTP request.
+ */
+#ifndef BACKEND_H
+#define BACKEND_H
+
+#include <signal.h>
+
+#include "notifier.h"
+
+/* The backends, registered in notifier.c. */
+extern const struct notifier_ops notifier_smtp;		/* email.c */
+extern const struct notifier_ops notifier_notify;	/* notify.c */
+extern const struct notifier_ops notifier_http;		/* httpsms.c */
+extern const struct notifier_ops notifier_smsmail;	/* smsmail.c */
+extern const struct notifier_ops notifier_file;		/* file.c */
+
+/* settings.c: a backend's settings, each problem reported at its line. */
+struct nf_conf {
+	const struct conf *conf;
+	const struct conf_section *sec;	/* may be NULL: all defaults */
+	const char *name;		/* "email", "http-sms", ... */
+	struct diag *dg;
+};
+void	 nf_conf_init(struct nf_conf *, const struct conf *, const char *,
+	    struct diag *);
+void	 nf_err(const struct nf_conf *, const char *, const char *, ...)
+	    VIGIL_PRINTF(3, 4);
+void	 nf_keys(const struct nf_conf *, const char *const *, size_t);
+const char *nf_str(const struct nf_conf *, const char *, const char *);
+const char *nf_need(const struct nf_conf *, const char *);
+int	 nf_int(const struct nf_conf *, const char *, int, int, int);
+int	 nf_choice(const struct nf_conf *, const char *, const char *const *,
+	    size_t, int);
+char	*nf_path(const struct nf_conf *, const char *);
+char	*nf_secret(const struct nf_conf *, const char *, int);
+char	*nf_email(const struct nf_conf *, const char *, const char *, int);
+int	 nf_url(const struct nf_conf *, const char *, char **);
+int	 nf_host_is_loopback(const char *);
+void	 nf_wipe(char *);
+void	 nf_seterr(char *, size_t, const char *, ...) VIGIL_PRINTF(3, 4);
+char	*nf_printable(const char *, size_t, char *, size_t);
+
+/* A write to a closed connection must fail with EPIPE, not kill vigild. */
+struct nf_sigpipe {
+	sigset_t old;
+	int	 was_pending;
+};
+void	 nf_sigpipe_hold(struct nf_sigpipe *);
+void	 nf_sigpipe_release(struct nf_sigpipe *);
+
+/* mail.c: an RFC 5322 message, CRLF lines, 7-bit clean. */
+struct mail_from {
+	const char *addr;
+	const char *name;		/* display name, or NULL */
+};
+char	*mail_format(const struct mail_from *, const struct message *,
+	    int64_t, size_t *);
+char	*mail_quoted_printable(const char *);
+char	*mail_header_words(const char *);
+
+/* http.c: one HTTPS request with libcurl, bounded by timeouts. */
+struct http_opts {
+	int	 timeout;		/* seconds, the whole request */
+	int	 connect_timeout;	/* seconds */
+	const char *ca_file;		/* extra trusted CAs, or NULL */
+	const char *username;		/* for Basic authentication, or NULL */
+	const char *password;
+};
+struct http_reply {
+	long	 status;		/* 0: no reply (network error) */
+	char	 body[1024];		/* the start of the reply */
+	size_t	 len;
+	char	 error[256];		/* curl's words when status is 0 */
+};
+void	 http_init(void);
+int	 http_request(const struct http_opts *, const char *, const char *,
+	    const char *const *, const char *, struct http_reply *);
+enum notify_result http_result(long);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * notifier.c: the registry.  "[email] via" and "[sms] via" name a backend;
+ * with neither section set, both channels write files, so a fresh install
+ * shows real messages without a mail server or an SMS account.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "backend.h"
+
+static const struct notifier_ops *const backends[] = {
+	&notifier_smtp, &notifier_notify, &notifier_http, &notifier_smsmail,
+	&notifier_file,
+};
+
+/* The channel sections: "via" and what the backends read from them. */
+static const char *const email_keys[] = {
+	"via", "host", "port", "starttls", "username", "password_file",
+	"from", "from_name", "timeout", "connect_timeout", "ca_file", "helo",
+};
+static const char *const sms_keys[] = {
+	"via", "email_to", "email_subject",
+};
+
+struct notifier {
+	const struct notifier_ops *ops;
+	void	*state;
+	enum notify_channel channel;
+};
+
+static const char *
+channel_section(enum notify_channel ch)
+{
+	return ch == NOTIFY_EMAIL ? "email" : "sms";
+}
+
+/* The via a channel uses; NULL (with a diag) when it cannot be told. */
+static const char *
+via_for(const struct conf *c, enum notify_channel ch, struct diag *dg)
+{
+	struct nf_conf nc;
+	const char *via;
+	const struct conf_section *email = conf_section(c, "email");
+
+	nf_conf_init(&nc, c, channel_section(ch), dg);
+	if (ch == NOTIFY_EMAIL)
+		nf_keys(&nc, email_keys, nitems(email_keys));
+	else
+		nf_keys(&nc, sms_keys, nitems(sms_keys));
+	if ((via = nf_str(&nc, "via", NULL)) != NULL)
+		return via;
+	if (conf_kv(nc.sec, "via") != NULL)
+		return NULL;		/* empty: reported */
+	/*
+	 * No via.  Only a configuration that sets up no notifier at all gets
+	 * files: anything else probably meant a real transport, and messages
+	 * quietly written to a folder would reach no one.
+	 */
+	for (size_t i = 0; nc.sec != NULL && i < nc.sec->n; i++) {
+		const char *k = nc.sec->kv[i].key;
+
+		if (strcmp(k, "from") != 0 && strcmp(k, "from_name") != 0) {
+			nf_err(&nc, NULL, "\"%s\" is set but \"via\" is not: "
+			    "say how to send (%s)", k, ch == NOTIFY_EMAIL ?
+			    "smtp, notify or file" : "notify, http, email or "
+			    "file");
+			return NULL;
+		}
+	}
+	if (ch == NOTIFY_SMS && conf_section(c, "http-sms") != NULL) {
+		nf_err(&nc, NULL, "[http-sms] is configured but [sms] has no "
+		    "\"via = http\"");
+		return NULL;
+	}
+	if (ch == NOTIFY_SMS && conf_kv(email, "via") != NULL &&
+	    strcmp(conf_kv(email, "via")->value, "file") != 0) {
+		nf_err(&nc, NULL, "email goes out by %s but [sms] has no via: "
+		    "set notify, http or email, or \"via = file\" to keep SMS "
+		    "in a folder where they reach no phone",
+		    conf_kv(email, "via")->value);
+		return NULL;
+	}
+	return "file";
+}
+
+/* Append the entries of src that dst does not have yet. */
+static void
+diag_merge(struct diag *dst, struct diag *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		const struct diag_entry *e = &src->v[i];
+		size_t j;
+
+		for (j = 0; j < dst->n; j++)
+			if (dst->v[j].line == e->line &&
+			    strcmp(dst->v[j].file, e->file) == 0 &&
+			    strcmp(dst->v[j].msg, e->msg) == 0)
+				break;
+		if (j == dst->n)
+			diag_add(dst, e->file, e->line, "%s", e->msg);
+	}
+	diag_clear(src);
+}
+
+/*
+ * The notifier for a channel, configured from c.  NULL, with every problem
+ * in dg as file:line, when the settings are wrong.  Both channels may read
+ * the same sections ([file], [notify]); a problem is reported once.
+ */
+struct notifier *
+notifier_new(const struct conf *c, enum notify_channel ch, struct diag *dg)
+{
+	struct diag mine = { 0 };
+	const struct notifier_ops *ops = NULL;
+	struct notifier *n = NULL;
+	const char *via;
+	void *state;
+
+	if ((via = via_for(c, ch, &mine)) != NULL) {
+		for (size_t i = 0; i < nitems(backends); i++)
+			if (strcmp(backends[i]->name, via) == 0 &&
+			    (backends[i]->channels & (1u << ch)))
+				ops = backends[i];
+		if (ops == NULL) {
+			struct nf_conf nc;
+
+			nf_conf_init(&nc, c, channel_section(ch), &mine);
+			nf_err(&nc, "via", "\"%s\" cannot send %s: use %s", via,
+			    ch == NOTIFY_EMAIL ? "email" : "SMS",
+			    ch == NOTIFY_EMAIL ? "smtp, notify or file" :
+			    "notify, http, email or file");
+		}
+	}
+	if (ops != NULL && (state = ops->configure(c, ch, &mine)) != NULL) {
+		if (mine.n == 0) {
+			n = xcalloc(1, sizeof *n);
+			n->ops = ops;
+			n->state = state;
+			n->channel = ch;
+		} else
+			ops->free(state);
+	}
+	diag_merge(dg, &mine);
+	return n;
+}
+
+/* [A-Za-z0-9._=+-]{1,128}, not starting with ".": see notifier.h. */
+int
+notifier_key_ok(const char *key)
+{
+	size_t n;
+
+	if (key == NULL || (n = strlen(key)) == 0 || n > NOTIFY_KEY_MAX ||
+	    key[0] == '.')
+		return 0;
+	for (; *key; key++)
+		if (!((*key >= 'a' && *key <= 'z') ||
+		    (*key >= 'A' && *key <= 'Z') ||
+		    (*key >= '0' && *key <= '9') ||
+		    strchr("._=+-", *key) != NULL))
+			return 0;
+	return 1;
+}
+
+/*
+ * Send one message.  A message that can never be sent as it stands (bad
+ * key or address: a bug upstream) is a permanent failure, so the admins
+ * hear of it; err always says why on failure.
+ */
+enum notify_result
+notifier_send(struct notifier *n, const struct message *m, char *err,
+    size_t errlen)
+{
+	enum notify_result r;
+	char why[256];
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (m->channel != n->channel) {
+		nf_seterr(err, errlen, "an %s message given to the %s notifier",
+		    m->channel == NOTIFY_EMAIL ? "email" : "SMS",
+		    n->channel == NOTIFY_EMAIL ? "email" : "SMS");
+		return NOTIFY_PERMFAIL;
+	}
+	if (!notifier_key_ok(m->key)) {
+		nf_seterr(err, errlen, "bad idempotency key");
+		return NOTIFY_PERMFAIL;
+	}
+	if (m->to == NULL || (m->channel == NOTIFY_EMAIL ?
+	    !addr_email_ok(m->to, why, sizeof why) :
+	    !addr_e164_ok(m->to, why, sizeof why))) {
+		nf_seterr(err, errlen, "%s", m->to ? why : "no recipient");
+		return NOTIFY_PERMFAIL;
+	}
+	if (m->body == NULL || (m->channel == NOTIFY_EMAIL &&
+	    m->subject == NULL)) {
+		nf_seterr(err, errlen, "no text");
+		return NOTIFY_PERMFAIL;
+	}
+	r = n->ops->send(n->state, m, err, errlen);
+	if (r != NOTIFY_OK && errlen > 0 && err[0] == '\0')
+		nf_seterr(err, errlen, "%s failed", n->ops->name);
+	return r;
+}
+
+const char *
+notifier_name(const struct notifier *n)
+{
+	return n->ops->name;
+}
+
+const char *
+notifier_result_name(enum notify_result r)
+{
+	switch (r) {
+	case NOTIFY_OK:
+		return "ok";
+	case NOTIFY_TEMPFAIL:
+		return "tempfail";
+	case NOTIFY_PERMFAIL:
+		return "permfail";
+	}
+	return "?";
+}
+
+void
+notifier_free(struct notifier *n)
+{
+	if (n == NULL)
+		return;
+	n->ops->free(n->state);
+	free(n);
+}

@@ -1,0 +1,123 @@
+/*
+ * smsmail.c: SMS through an email-to-SMS gateway: the text is emailed, by
+ * whatever [email] uses, to an address made from the number.
+ *
+ *	[sms]
+ *	via = email
+ *	email_to = {digits}@sms.example.net	{digits}: 447700900123,
+ *						{e164}: +447700900123,
+ *						{national}: 07700900123
+ *	email_subject = ...			optional; some gateways
+ *						want an account code here
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "backend.h"
+
+static const char *const forms[] = { "{digits}", "{e164}", "{national}" };
+
+struct smsmail_nf {
+	struct notifier *mail;
+	char	*to;			/* the email_to template */
+	char	*subject;
+};
+
+/* The address for a number; NULL when the template does not fit it. */
+static char *
+address_for(const char *tpl, const char *e164)
+{
+	const char *at;
+	char num[32];
+
+	for (size_t i = 0; i < nitems(forms); i++) {
+		if ((at = strstr(tpl, forms[i])) == NULL)
+			continue;
+		if (i == 0)
+			snprintf(num, sizeof num, "%s", e164 + 1);
+		else if (i == 1)
+			snprintf(num, sizeof num, "%s", e164);
+		else if (strncmp(e164, "+44", 3) == 0)
+			snprintf(num, sizeof num, "0%s", e164 + 3);
+		else
+			return NULL;
+		return xasprintf("%.*s%s%s", (int)(at - tpl), tpl, num,
+		    at + strlen(forms[i]));
+	}
+	return NULL;
+}
+
+static void *
+smsmail_configure(const struct conf *c, enum notify_channel ch,
+    struct diag *dg)
+{
+	struct smsmail_nf *s = xcalloc(1, sizeof *s);
+	struct nf_conf nc;
+	const char *v;
+	char *sample, err[256];
+	int n = 0;
+
+	(void)ch;
+	nf_conf_init(&nc, c, "sms", dg);
+	if ((v = nf_need(&nc, "email_to")) != NULL) {
+		for (size_t i = 0; i < nitems(forms); i++)
+			for (const char *p = v; (p = strstr(p, forms[i])); p++)
+				n++;
+		sample = address_for(v, "+447700900123");
+		if (n != 1)
+			nf_err(&nc, "email_to", "needs one of {digits}, {e164} "
+			    "or {national}, once");
+		else if (!addr_email_ok(sample, err, sizeof err))
+			nf_err(&nc, "email_to", "%s", err);
+		else
+			s->to = xstrdup(v);
+		free(sample);
+	}
+	s->subject = xstrdup(nf_str(&nc, "email_subject", ""));
+	s->mail = notifier_new(c, NOTIFY_EMAIL, dg);
+	return s;
+}
+
+static void
+smsmail_free(void *p)
+{
+	struct smsmail_nf *s = p;
+
+	if (s == NULL)
+		return;
+	notifier_free(s->mail);
+	free(s->to);
+	free(s->subject);
+	free(s);
+}
+
+static enum notify_result
+smsmail_send(void *p, const struct message *m, char *err, size_t errlen)
+{
+	const struct smsmail_nf *s = p;
+	struct message mm = *m;
+	enum notify_result r;
+	char *to = address_for(s->to, m->to);
+
+	if (to == NULL) {
+		nf_seterr(err, errlen, "%s cannot be written as {national}",
+		    m->to);
+		return NOTIFY_PERMFAIL;
+	}
+	mm.channel = NOTIFY_EMAIL;
+	mm.to = to;
+	mm.to_name = NULL;
+	mm.subject = s->subject;
+	r = notifier_send(s->mail, &mm, err, errlen);
+	free(to);
+	return r;
+}
+
+const struct notifier_ops notifier_smsmail = {
+	.name = "email",
+	.channels = 1u << NOTIFY_SMS,
+	.configure = smsmail_configure,
+	.send = smsmail_send,
+	.free = smsmail_free,
+};
