@@ -988,8 +988,7 @@ wf_load_file(const char *path, const struct cal_set *cals, struct diag *dg)
 	size_t before = dg->n;
 
 	/* Go on after problems in the text, to report the rest too. */
-	raw_load_file(&raw, path, dg);
-	if (raw.nsec > 1 || (raw.nsec == 1 && raw.sec[0].nkv > 1))
+	if (raw_load_file(&raw, path, dg) != -2)
 		wf = compile(&raw, cals, dg, before);
 	raw_free(&raw);
 	return wf;
@@ -1005,8 +1004,7 @@ wf_load_buffer(const char *name, const char *buf, size_t len,
 	size_t before = dg->n;
 
 	raw_load_buffer(&raw, name, buf, len, dg);
-	if (raw.nsec > 1 || (raw.nsec == 1 && raw.sec[0].nkv > 1))
-		wf = compile(&raw, cals, dg, before);
+	wf = compile(&raw, cals, dg, before);
 	raw_free(&raw);
 	return wf;
 }

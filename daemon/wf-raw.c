@@ -263,7 +263,10 @@ dir_of(const char *path)
 	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-/* Read one file, then what it includes, into r (which owns file names). */
+/*
+ * Read one file, then what it includes, into r (which owns file names).
+ * -2 when the file cannot be read at all, -1 for any other problem.
+ */
 static int
 load_into(struct raw *r, const char *path, struct inc_stack *st,
     struct diag *dg)
@@ -276,7 +279,7 @@ load_into(struct raw *r, const char *path, struct inc_stack *st,
 
 	x.file = intern(r, path);
 	if (ini_load(path, on_line, &x, dg) == -1)
-		return -1;
+		return -2;
 	if ((real = realpath(path, NULL)) == NULL)
 		real = xstrdup(path);
 	st->path[st->n] = real;
