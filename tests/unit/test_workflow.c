@@ -1138,6 +1138,52 @@ START_TEST(test_migrate)
 }
 END_TEST
 
+static char *
+slurp(const char *rel)
+{
+	char *p = path_of(rel), *buf = NULL;
+	size_t cap = 0, len;
+	FILE *fp = fopen(p, "r");
+
+	ck_assert_msg(fp != NULL, "cannot read %s", p);
+	len = getdelim(&buf, &cap, '\0', fp);
+	ck_assert(len > 0);
+	fclose(fp);
+	free(p);
+	return buf;
+}
+
+/* The man page's complete example is a fixture, and it works. */
+START_TEST(test_man_example)
+{
+	char *man = slurp("docs/vigil-workflow.5");
+	char *ex = slurp("tests/data/workflows/example.ini");
+	char *p = path_of("tests/data/workflows/example.ini");
+	struct diag dg = { 0 };
+	struct workflow *wf = wf_load_file(p, cals, &dg);
+	struct wf_case c = { 0 };
+
+	ck_assert_msg(strstr(man, ex) != NULL, "example.ini differs from "
+	    "the EXAMPLES of vigil-workflow.5");
+	diag_print(&dg, stderr);
+	ck_assert_ptr_nonnull(wf);
+	OPEN(wf, &c, "EX-1", E("open", "2026-04-01T10:00", "o1", "officer",
+	    "officer=o1", "risk=high", NULL));
+	assert_deadline(&c, 1, "initial-contact", "1 working day",
+	    "2026-04-02T10:00:00+01:00", WF_PENDING);
+	APPLY(wf, &c, E("contact-made", "2026-04-01T11:00", "o1", "officer",
+	    NULL));
+	APPLY(wf, &c, E("dash-completed", "2026-04-01T12:00", "o1", "officer",
+	    "score=3", "judgement=high", NULL));
+	ck_assert_str_eq(c.state, "referred");
+	wf_case_free(&c);
+	wf_free(wf);
+	free(man);
+	free(ex);
+	free(p);
+}
+END_TEST
+
 /* --- load errors: one fixture each, reported as file:line ------------- */
 
 static void
@@ -1360,6 +1406,7 @@ workflow_suite(void)
 	tcase_add_test(tc, test_text_round_trip);
 	tcase_add_test(tc, test_versions_differ);
 	tcase_add_test(tc, test_buffer_refuses_include);
+	tcase_add_test(tc, test_man_example);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("engine");
