@@ -497,6 +497,42 @@ START_TEST(test_incident)
 }
 END_TEST
 
+static void
+assert_step(const struct wf_step *s, uint32_t seq, int level, int repeat,
+    const char *at)
+{
+	ck_assert_uint_eq(s->seq, seq);
+	ck_assert_int_eq(s->level, level);
+	ck_assert_int_eq(s->repeat, repeat);
+	ck_assert_str_eq(L(s->at), at);
+}
+
+/*
+ * Reported on a Saturday: 1 working day runs from Monday's opening, and a
+ * due time at an opening is the close before it (Mon 17:00, the same
+ * working time).  The reminder is 2 working hours before: Mon 15:00.
+ */
+START_TEST(test_weekend_report)
+{
+	struct workflow *wf = load("domestic-abuse");
+	struct wf_case c = { 0 };
+	struct wf_step s[16];
+
+	OPEN(wf, &c, "DA-14", E("open", "2026-04-11T14:00", "o1", "officer",
+	    "officer=o1", "risk=standard", NULL));
+	assert_deadline(&c, 1, "initial-contact", "1 working day",
+	    "2026-04-13T17:00:00+01:00", WF_PENDING);
+	ck_assert_uint_eq(wf_steps(wf, cals, &c, s, nitems(s)), 8);
+	assert_step(&s[0], 1, 0, 0, "2026-04-13T15:00:00+01:00");
+	assert_step(&s[1], 1, 1, 0, "2026-04-13T17:00:00+01:00");
+	/* 4 working hours after Monday's close: Tue 13:00. */
+	assert_step(&s[2], 1, 2, 0, "2026-04-14T13:00:00+01:00");
+	assert_step(&s[3], 1, 2, 1, "2026-04-15T13:00:00+01:00");
+	wf_case_free(&c);
+	wf_free(wf);
+}
+END_TEST
+
 START_TEST(test_immediate_risk)
 {
 	struct workflow *wf = load("domestic-abuse");
@@ -513,16 +549,6 @@ START_TEST(test_immediate_risk)
 END_TEST
 
 /* --- escalation steps ------------------------------------------------- */
-
-static void
-assert_step(const struct wf_step *s, uint32_t seq, int level, int repeat,
-    const char *at)
-{
-	ck_assert_uint_eq(s->seq, seq);
-	ck_assert_int_eq(s->level, level);
-	ck_assert_int_eq(s->repeat, repeat);
-	ck_assert_str_eq(L(s->at), at);
-}
 
 START_TEST(test_steps_standard)
 {
@@ -1416,6 +1442,7 @@ workflow_suite(void)
 	tcase_add_test(tc, test_repeat_marac);
 	tcase_add_test(tc, test_incident);
 	tcase_add_test(tc, test_immediate_risk);
+	tcase_add_test(tc, test_weekend_report);
 	tcase_add_test(tc, test_steps_standard);
 	tcase_add_test(tc, test_steps_urgent_and_ack);
 	tcase_add_test(tc, test_steps_ack_later);
