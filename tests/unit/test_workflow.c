@@ -1344,6 +1344,39 @@ START_TEST(test_err_all_collected)
 }
 END_TEST
 
+/* A folder: every file's problems, and a workflow named twice. */
+START_TEST(test_err_dir)
+{
+	char *dir = path_of("tests/data/workflows");
+	struct diag dg = { 0 };
+	int role = 0, limbo = 0, dup = 0;
+	char *dupdir = path_of("tests/data/workflows/dup");
+
+	ck_assert_ptr_null(wf_load_dir(dir, cals, &dg));
+	for (size_t i = 0; i < dg.n; i++) {
+		const char *f = strrchr(dg.v[i].file, '/');
+
+		f = f ? f + 1 : dg.v[i].file;
+		if (strcmp(f, "bad-role.ini") == 0 && dg.v[i].line == 5)
+			role = 1;
+		if (strcmp(f, "bad-unreachable.ini") == 0 &&
+		    dg.v[i].line == 4)
+			limbo = 1;
+	}
+	ck_assert(role && limbo);
+	diag_clear(&dg);
+	ck_assert_ptr_null(wf_load_dir(dupdir, cals, &dg));
+	for (size_t i = 0; i < dg.n; i++)
+		if (strstr(dg.v[i].file, "two.ini") &&
+		    strstr(dg.v[i].msg, "duplicate name: workflow same"))
+			dup = 1;
+	ck_assert(dup);
+	diag_clear(&dg);
+	free(dir);
+	free(dupdir);
+}
+END_TEST
+
 /* Mistakes in a text, each at its line. */
 START_TEST(test_err_text)
 {
@@ -1482,6 +1515,7 @@ workflow_suite(void)
 	tcase_add_test(tc, test_err_setting_typo);
 	tcase_add_test(tc, test_err_all_collected);
 	tcase_add_test(tc, test_err_text);
+	tcase_add_test(tc, test_err_dir);
 	suite_add_tcase(s, tc);
 	return s;
 }
