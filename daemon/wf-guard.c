@@ -21,6 +21,7 @@
 
 #define G_MAX_TOKENS	128
 #define G_MAX_DEPTH	8
+#define G_MAX_NODES	2048	/* named conditions can multiply */
 
 struct gparse {
 	const struct g_names *nm;
@@ -29,6 +30,7 @@ struct gparse {
 	int	 ntok;
 	int	 pos;
 	int	 failed;
+	int	 limit;			/* failed on depth or size: pass it up */
 	int	 depth;			/* of condition expansion */
 	const char *text;
 };
@@ -165,9 +167,16 @@ expand(struct gparse *p, const struct wf_cond *c)
 	struct g_names nm = *p->nm;
 	int root;
 
+	if (p->g->nn > G_MAX_NODES) {
+		gerr(p, "too complex (more than %d tests once named conditions "
+		    "are expanded)", G_MAX_NODES);
+		p->limit = 1;
+		return -1;
+	}
 	if (p->depth >= G_MAX_DEPTH) {
 		gerr(p, "condition %s refers to itself (directly or through "
 		    "others)", c->name);
+		p->limit = 1;
 		return -1;
 	}
 	/* Its own problems are reported at its own line, once. */
@@ -185,10 +194,13 @@ expand(struct gparse *p, const struct wf_cond *c)
 	}
 	for (int i = 0; i < sub.ntok; i++)
 		free(sub.tok[i]);
-	if (scratch.n > 0 && strstr(scratch.v[0].msg, "refers to itself"))
-		gerr(p, "condition %s refers to itself (directly or through "
-		    "others)", c->name);
-	else
+	/* Other problems show at the condition's own line. */
+	if (sub.limit && scratch.n > 0) {
+		const char *m = strstr(scratch.v[0].msg, "\": ");
+
+		gerr(p, "%s", m ? m + 3 : scratch.v[0].msg);
+		p->limit = 1;
+	} else
 		p->failed++;
 	diag_clear(&scratch);
 	return -1;

@@ -1394,6 +1394,13 @@ START_TEST(test_err_text)
 		{ "[event x]\nfrom = a, a\n", 2, "listed twice" },
 		{ "[settings]\na = 1\n[conditions]\na = b\n", 4, "duplicate" },
 		{ "[conditions]\na = b\nb = a\n", 2, "refers to itself" },
+		{ "[event o]\nfield f = flag\n[conditions]\n"
+		  "a = b or b or b or b or b or b or b or b\n"
+		  "b = c or c or c or c or c or c or c or c\n"
+		  "c = d or d or d or d or d or d or d or d\n"
+		  "d = e or e or e or e or e or e or e or e\n"
+		  "e = f or f or f or f or f or f or f or f\n", 4,
+		  "too complex" },
 		{ "[escalation e]\nlevel-1-after = 1 hour\n", 2, "level 1" },
 		{ "[escalation e]\nlevel-1-to = officer email\n", 2, "WHO:" },
 		{ "[escalation e]\nrepeat-max = 500\n", 2, "repeat-max" },
