@@ -431,7 +431,7 @@ parse_expr(struct gparse *p)
 }
 
 struct wf_guard *
-guard_compile(const char *text, const struct g_names *nm)
+wf_guard_compile(const char *text, const struct g_names *nm)
 {
 	struct gparse p = { .nm = nm, .text = text };
 	struct wf_guard *g = xcalloc(1, sizeof *g);
@@ -447,14 +447,14 @@ guard_compile(const char *text, const struct g_names *nm)
 	for (int i = 0; i < p.ntok; i++)
 		free(p.tok[i]);
 	if (p.failed) {
-		guard_free(g);
+		wf_guard_free(g);
 		return NULL;
 	}
 	return g;
 }
 
 void
-guard_free(struct wf_guard *g)
+wf_guard_free(struct wf_guard *g)
 {
 	if (g == NULL)
 		return;
@@ -512,8 +512,8 @@ eval(const struct wf_guard *g, int i, const struct wf_field *f, size_t nf,
 	case G_WITHIN:
 		v = lookup(f, nf, n->field, state);
 		v2 = lookup(f, nf, n->field2, state);
-		if (v == NULL || v2 == NULL || stamp_parse(v, &a) == -1 ||
-		    stamp_parse(v2, &b) == -1)
+		if (v == NULL || v2 == NULL || wf_stamp_parse(v, &a) == -1 ||
+		    wf_stamp_parse(v2, &b) == -1)
 			return 0;
 		return a >= b && a - b <= n->num;
 	default:
@@ -541,7 +541,7 @@ eval(const struct wf_guard *g, int i, const struct wf_field *f, size_t nf,
 
 /* True when the case's fields (sorted by key) and state satisfy g. */
 int
-guard_eval(const struct wf_guard *g, const struct wf_field *f, size_t nf,
+wf_guard_eval(const struct wf_guard *g, const struct wf_field *f, size_t nf,
     const char *state)
 {
 	if (g == NULL)
