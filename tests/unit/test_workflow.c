@@ -396,6 +396,70 @@ START_TEST(test_default_main_path)
 }
 END_TEST
 
+/*
+ * The common path through every shipped workflow, from report to survey,
+ * with the due instants their procedures give; nothing is left pending.
+ */
+START_TEST(test_main_path_all)
+{
+	static const char *const contact_due[] = {
+		"2026-04-02T10:00:00+01:00", "2026-04-02T10:00:00+01:00",
+		"2026-04-02T10:00:00+01:00", "2026-04-02T10:00:00+01:00",
+		"2026-04-07T10:00:00+01:00",	/* wiltshire: 2 working days */
+		"2026-04-02T10:00:00+01:00",
+	};
+	struct workflow *wf = load(shipped[_i]);
+	struct wf_case c = { 0 };
+	const struct wf_deadline *d;
+
+	ck_assert_uint_eq(nitems(contact_due), nitems(shipped));
+	OPEN(wf, &c, "ALL-1", E("open", "2026-04-01T10:00", "o1", "officer",
+	    "officer=o1", "risk=high", NULL));
+	assert_deadline(&c, 1, "initial-contact", DL(&c, 1)->duration,
+	    contact_due[_i], WF_PENDING);
+	APPLY(wf, &c, E("contact-made", "2026-04-01T15:00", "o1", "officer",
+	    NULL));
+	ck_assert_str_eq(c.state, "assessment");
+	d = &c.deadlines[c.ndeadlines - 1];
+	if (strcmp(d->name, "audit") == 0)	/* welwyn-hatfield 12.3 */
+		d--;
+	ck_assert_str_eq(d->name, "dash");
+	ck_assert_str_eq(L(d->due), "2026-04-02T15:00:00+01:00");
+	APPLY(wf, &c, E("dash-completed", "2026-04-02T11:00", "o1", "officer",
+	    "score=17", "judgement=high", "police-incidents-12m=4", NULL));
+	ck_assert_str_eq(c.state, "marac-referral");
+	APPLY(wf, &c, E("marac-referred", "2026-04-02T16:00", "o1", "officer",
+	    NULL));
+	APPLY(wf, &c, E("marac-heard", "2026-04-22T14:00", "o1", "officer",
+	    NULL));
+	ck_assert_str_eq(c.state, "support");
+	/* High risk: a review every 2 weeks. */
+	d = &c.deadlines[c.ndeadlines - 1];
+	ck_assert_str_eq(d->name, "review");
+	ck_assert_str_eq(d->duration, "2 weeks");
+	ck_assert_str_eq(L(d->due), "2026-05-06T14:00:00+01:00");
+	APPLY(wf, &c, E("review-done", "2026-05-05T10:00", "o1", "officer",
+	    "review-interval=3 weeks", NULL));
+	d = &c.deadlines[c.ndeadlines - 1];
+	ck_assert_str_eq(L(d->due), "2026-05-26T10:00:00+01:00");
+	APPLY(wf, &c, E("closure-requested", "2026-05-20T10:00", "o1",
+	    "officer", "reason=agreed", NULL));
+	APPLY(wf, &c, E("closure-approved", "2026-05-21T10:00", "m1",
+	    "manager", NULL));
+	ck_assert_str_eq(c.state, "closed");
+	d = &c.deadlines[c.ndeadlines - 1];
+	ck_assert_str_eq(d->name, "satisfaction-survey");
+	/* 10 working days from Thu 21 May, past the late May holiday. */
+	ck_assert_str_eq(L(d->due), "2026-06-05T10:00:00+01:00");
+	APPLY(wf, &c, E("survey-done", "2026-06-01T10:00", "s1", "officer",
+	    NULL));
+	for (size_t i = 0; i < c.ndeadlines; i++)
+		ck_assert_int_ne(c.deadlines[i].status, WF_PENDING);
+	wf_case_free(&c);
+	wf_free(wf);
+}
+END_TEST
+
 /* Each SafeLives criterion alone routes to a referral; none, to support. */
 START_TEST(test_marac_criteria)
 {
@@ -1478,6 +1542,7 @@ workflow_suite(void)
 	tc = tcase_create("engine");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_default_main_path);
+	tcase_add_loop_test(tc, test_main_path_all, 0, nitems(shipped));
 	tcase_add_test(tc, test_marac_criteria);
 	tcase_add_test(tc, test_repeat_marac);
 	tcase_add_test(tc, test_incident);
