@@ -9,7 +9,7 @@
 #include "wf-int.h"
 
 int
-strv_has(char *const *v, size_t n, const char *s)
+wf_strv_has(char *const *v, size_t n, const char *s)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(v[i], s) == 0)
@@ -18,7 +18,7 @@ strv_has(char *const *v, size_t n, const char *s)
 }
 
 void
-strv_free(char **v, size_t n)
+wf_strv_free(char **v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
@@ -27,7 +27,7 @@ strv_free(char **v, size_t n)
 
 /* Whether value suits the field; why not in err. */
 int
-field_check(const struct wf_fielddef *f, const char *v,
+wf_field_check(const struct wf_fielddef *f, const char *v,
     const struct cal_set *cals, char *err, size_t errlen)
 {
 	struct duration d;
@@ -99,7 +99,7 @@ field_check(const struct wf_fielddef *f, const char *v,
 
 /* Set key to value, keeping the fields sorted. */
 void
-case_set_field(struct wf_case *c, const char *key, const char *value)
+wf_case_set_field(struct wf_case *c, const char *key, const char *value)
 {
 	size_t i;
 
@@ -122,21 +122,6 @@ case_set_field(struct wf_case *c, const char *key, const char *value)
 	c->nfields++;
 }
 
-void
-case_unset_field(struct wf_case *c, const char *key)
-{
-	for (size_t i = 0; i < c->nfields; i++) {
-		if (strcmp(key, c->fields[i].key) != 0)
-			continue;
-		free(c->fields[i].key);
-		free(c->fields[i].value);
-		memmove(c->fields + i, c->fields + i + 1,
-		    (c->nfields - i - 1) * sizeof *c->fields);
-		c->nfields--;
-		return;
-	}
-}
-
 const char *
 wf_case_field(const struct wf_case *c, const char *key)
 {
@@ -148,7 +133,7 @@ wf_case_field(const struct wf_case *c, const char *key)
 
 /* Stamps are UTC, "2026-04-01T09:00:00Z", readable and exact. */
 void
-stamp_format(int64_t t, char *buf, size_t len)
+wf_stamp_format(int64_t t, char *buf, size_t len)
 {
 	int32_t day = (int32_t)floor_div(t, 86400);
 	int secs = (int)(t - (int64_t)day * 86400), y, m, d;
@@ -159,7 +144,7 @@ stamp_format(int64_t t, char *buf, size_t len)
 }
 
 int
-stamp_parse(const char *s, int64_t *t)
+wf_stamp_parse(const char *s, int64_t *t)
 {
 	char err[128];
 

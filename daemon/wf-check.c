@@ -81,7 +81,7 @@ wf_field_type(const struct workflow *wf, const char *name, enum f_type *t)
 				*t = ev->fields[f].type;
 				return 0;
 			}
-		if (strv_has(ev->stamps, ev->nstamps, name)) {
+		if (wf_strv_has(ev->stamps, ev->nstamps, name)) {
 			*t = F_TIME;
 			return 0;
 		}
@@ -99,7 +99,7 @@ wf_choice_known(const struct workflow *wf, const char *field, const char *v)
 			const struct wf_fielddef *fd = &wf->events[i].fields[f];
 
 			if (strcmp(fd->store, field) == 0 &&
-			    strv_has(fd->choices, fd->nchoices, v))
+			    wf_strv_has(fd->choices, fd->nchoices, v))
 				return 1;
 		}
 	return 0;
@@ -280,10 +280,10 @@ check_events(const struct workflow *wf, struct diag *dg)
 			for (size_t d = 0; d < wf->ndeadlines; d++) {
 				const struct wf_deaddef *dd = &wf->deadlines[d];
 
-				if (strv_has(dd->starts_on, dd->nstarts_on,
-				    ev->name) || strv_has(dd->met_by,
+				if (wf_strv_has(dd->starts_on, dd->nstarts_on,
+				    ev->name) || wf_strv_has(dd->met_by,
 				    dd->nmet_by, ev->name) ||
-				    strv_has(dd->cancelled_by,
+				    wf_strv_has(dd->cancelled_by,
 				    dd->ncancelled_by, ev->name))
 					diag_add(dg, ev->file, ev->line, "event "
 					    "%s is allowed while paused, so it "

@@ -51,7 +51,7 @@ check_event(const struct wf_eventdef *def, const struct wf_case *c,
 	char why[256];
 
 	if (def->nroles > 0 && (ev->by_role == NULL ||
-	    !strv_has(def->roles, def->nroles, ev->by_role))) {
+	    !wf_strv_has(def->roles, def->nroles, ev->by_role))) {
 		list_names(why, sizeof why, def->roles, def->nroles);
 		return refuse(err, len, "%s may be recorded only by: %s",
 		    def->name, why);
@@ -88,7 +88,7 @@ check_event(const struct wf_eventdef *def, const struct wf_case *c,
 			if (strcmp(ev->fields[j].key, f->key) == 0)
 				return refuse(err, len, "field %s is given "
 				    "twice", f->key);
-		if (field_check(fd, f->value, cals, why, sizeof why) == -1)
+		if (wf_field_check(fd, f->value, cals, why, sizeof why) == -1)
 			return refuse(err, len, "%s", why);
 	}
 	for (size_t k = 0; k < def->nfields; k++) {
@@ -132,7 +132,7 @@ start_deadline(const struct workflow *wf, const struct cal_set *cals,
 	for (i = 0; i < def->ndur; i++) {
 		const struct wf_durrule *r = &def->dur[i];
 
-		if (!guard_eval(r->when, c->fields, c->nfields, c->state))
+		if (!wf_guard_eval(r->when, c->fields, c->nfields, c->state))
 			continue;
 		if (r->src == D_FIXED) {
 			dur = r->d;
@@ -180,7 +180,7 @@ set_urgency(const struct workflow *wf, struct wf_case *c)
 		    (def = wf_deaddef(wf, d->name)) == NULL || def->esc == NULL)
 			continue;
 		d->urgent = def->esc->urgent != NULL &&
-		    guard_eval(def->esc->urgent, c->fields, c->nfields,
+		    wf_guard_eval(def->esc->urgent, c->fields, c->nfields,
 		    c->state);
 	}
 }
@@ -199,16 +199,16 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 	for (size_t i = 0; i < ev->nfields; i++)
 		for (size_t k = 0; k < def->nfields; k++)
 			if (strcmp(def->fields[k].name, ev->fields[i].key) == 0)
-				case_set_field(c, def->fields[k].store,
+				wf_case_set_field(c, def->fields[k].store,
 				    ev->fields[i].value);
-	stamp_format(ev->at, stamp, sizeof stamp);
+	wf_stamp_format(ev->at, stamp, sizeof stamp);
 	for (size_t i = 0; i < def->nstamps; i++)
-		case_set_field(c, def->stamps[i], stamp);
+		wf_case_set_field(c, def->stamps[i], stamp);
 	if (def->nto > 0) {
 		size_t r;
 
 		for (r = 0; r < def->nto; r++)
-			if (def->to[r].line > 0 && guard_eval(def->to[r].when,
+			if (def->to[r].line > 0 && wf_guard_eval(def->to[r].when,
 			    c->fields, c->nfields, c->state))
 				break;
 		if (r == def->nto)
@@ -226,12 +226,12 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 
 		if (d->status != WF_PENDING)
 			continue;
-		if (dd != NULL && strv_has(dd->met_by, dd->nmet_by, def->name))
+		if (dd != NULL && wf_strv_has(dd->met_by, dd->nmet_by, def->name))
 			close_deadline(d, WF_MET, ev->at, def->name);
-		else if ((dd != NULL && strv_has(dd->cancelled_by,
+		else if ((dd != NULL && wf_strv_has(dd->cancelled_by,
 		    dd->ncancelled_by, def->name)) || (changed && to->final) ||
 		    (changed && dd != NULL && dd->nstarts_in > 0 &&
-		    !strv_has(dd->starts_in, dd->nstarts_in, target)))
+		    !wf_strv_has(dd->starts_in, dd->nstarts_in, target)))
 			close_deadline(d, WF_CANCELLED, ev->at, def->name);
 	}
 	/* target may be c->state itself. */
@@ -242,12 +242,12 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 	}
 	for (size_t i = 0; i < wf->ndeadlines; i++) {
 		const struct wf_deaddef *dd = &wf->deadlines[i];
-		int in = strv_has(dd->starts_in, dd->nstarts_in, target);
+		int in = wf_strv_has(dd->starts_in, dd->nstarts_in, target);
 
-		if (!(changed && in) && !(strv_has(dd->starts_on,
+		if (!(changed && in) && !(wf_strv_has(dd->starts_on,
 		    dd->nstarts_on, def->name) && (dd->nstarts_in == 0 || in)))
 			continue;
-		if (!guard_eval(dd->starts_when, c->fields, c->nfields,
+		if (!wf_guard_eval(dd->starts_when, c->fields, c->nfields,
 		    c->state))
 			continue;
 		if (start_deadline(wf, cals, c, dd, ev->at, err, len) == -1)
@@ -388,8 +388,8 @@ wf_apply(const struct workflow *wf, const struct cal_set *cals,
 	if (ev->at < c->last_event) {
 		char a[32], b[32];
 
-		stamp_format(ev->at, a, sizeof a);
-		stamp_format(c->last_event, b, sizeof b);
+		wf_stamp_format(ev->at, a, sizeof a);
+		wf_stamp_format(c->last_event, b, sizeof b);
 		return refuse(err, len, "%s at %s is earlier than the case's "
 		    "last event (%s)", ev->name, a, b);
 	}
@@ -415,7 +415,7 @@ wf_apply(const struct workflow *wf, const struct cal_set *cals,
 		    "the case is paused: resume it before %s", def->name);
 	if (is_resume && c->paused_at == 0)
 		return refuse(err, len, "the case is not paused");
-	if (!strv_has(def->from, def->nfrom, c->state)) {
+	if (!wf_strv_has(def->from, def->nfrom, c->state)) {
 		list_names(why, sizeof why, def->from, def->nfrom);
 		return refuse(err, len, "%s is not allowed in state %s "
 		    "(allowed in: %s)", def->name, c->state, why);

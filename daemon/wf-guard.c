@@ -21,6 +21,7 @@
 
 #define G_MAX_TOKENS	128
 #define G_MAX_DEPTH	8
+#define G_MAX_NODES	2048	/* named conditions can multiply */
 
 struct gparse {
 	const struct g_names *nm;
@@ -29,6 +30,7 @@ struct gparse {
 	int	 ntok;
 	int	 pos;
 	int	 failed;
+	int	 limit;			/* failed on depth or size: pass it up */
 	int	 depth;			/* of condition expansion */
 	const char *text;
 };
@@ -165,9 +167,16 @@ expand(struct gparse *p, const struct wf_cond *c)
 	struct g_names nm = *p->nm;
 	int root;
 
+	if (p->g->nn > G_MAX_NODES) {
+		gerr(p, "too complex (more than %d tests once named conditions "
+		    "are expanded)", G_MAX_NODES);
+		p->limit = 1;
+		return -1;
+	}
 	if (p->depth >= G_MAX_DEPTH) {
 		gerr(p, "condition %s refers to itself (directly or through "
 		    "others)", c->name);
+		p->limit = 1;
 		return -1;
 	}
 	/* Its own problems are reported at its own line, once. */
@@ -185,10 +194,13 @@ expand(struct gparse *p, const struct wf_cond *c)
 	}
 	for (int i = 0; i < sub.ntok; i++)
 		free(sub.tok[i]);
-	if (scratch.n > 0 && strstr(scratch.v[0].msg, "refers to itself"))
-		gerr(p, "condition %s refers to itself (directly or through "
-		    "others)", c->name);
-	else
+	/* Other problems show at the condition's own line. */
+	if (sub.limit && scratch.n > 0) {
+		const char *m = strstr(scratch.v[0].msg, "\": ");
+
+		gerr(p, "%s", m ? m + 3 : scratch.v[0].msg);
+		p->limit = 1;
+	} else
 		p->failed++;
 	diag_clear(&scratch);
 	return -1;
@@ -419,7 +431,7 @@ parse_expr(struct gparse *p)
 }
 
 struct wf_guard *
-guard_compile(const char *text, const struct g_names *nm)
+wf_guard_compile(const char *text, const struct g_names *nm)
 {
 	struct gparse p = { .nm = nm, .text = text };
 	struct wf_guard *g = xcalloc(1, sizeof *g);
@@ -435,14 +447,14 @@ guard_compile(const char *text, const struct g_names *nm)
 	for (int i = 0; i < p.ntok; i++)
 		free(p.tok[i]);
 	if (p.failed) {
-		guard_free(g);
+		wf_guard_free(g);
 		return NULL;
 	}
 	return g;
 }
 
 void
-guard_free(struct wf_guard *g)
+wf_guard_free(struct wf_guard *g)
 {
 	if (g == NULL)
 		return;
@@ -500,8 +512,8 @@ eval(const struct wf_guard *g, int i, const struct wf_field *f, size_t nf,
 	case G_WITHIN:
 		v = lookup(f, nf, n->field, state);
 		v2 = lookup(f, nf, n->field2, state);
-		if (v == NULL || v2 == NULL || stamp_parse(v, &a) == -1 ||
-		    stamp_parse(v2, &b) == -1)
+		if (v == NULL || v2 == NULL || wf_stamp_parse(v, &a) == -1 ||
+		    wf_stamp_parse(v2, &b) == -1)
 			return 0;
 		return a >= b && a - b <= n->num;
 	default:
@@ -529,7 +541,7 @@ eval(const struct wf_guard *g, int i, const struct wf_field *f, size_t nf,
 
 /* True when the case's fields (sorted by key) and state satisfy g. */
 int
-guard_eval(const struct wf_guard *g, const struct wf_field *f, size_t nf,
+wf_guard_eval(const struct wf_guard *g, const struct wf_field *f, size_t nf,
     const char *state)
 {
 	if (g == NULL)

@@ -36,12 +36,12 @@ struct raw {
 };
 
 int	 wf_name_ok(const char *);
-int	 raw_load_file(struct raw *, const char *, struct diag *);
-int	 raw_load_buffer(struct raw *, const char *, const char *, size_t,
+int	 wf_raw_load_file(struct raw *, const char *, struct diag *);
+int	 wf_raw_load_buffer(struct raw *, const char *, const char *, size_t,
 	    struct diag *);
-void	 raw_free(struct raw *);
-char	*raw_text(const struct raw *, const char *);
-const struct raw_kv *raw_get(const struct raw_sec *, const char *);
+void	 wf_raw_free(struct raw *);
+char	*wf_raw_text(const struct raw *, const char *);
+const struct raw_kv *wf_raw_get(const struct raw_sec *, const char *);
 
 /* wf-guard.c: "score >= dash-threshold or judgement = high". */
 enum g_op {
@@ -74,9 +74,9 @@ struct g_names {
 	int	 line;
 	struct diag *dg;
 };
-struct wf_guard *guard_compile(const char *, const struct g_names *);
-void	 guard_free(struct wf_guard *);
-int	 guard_eval(const struct wf_guard *, const struct wf_field *, size_t,
+struct wf_guard *wf_guard_compile(const char *, const struct g_names *);
+void	 wf_guard_free(struct wf_guard *);
+int	 wf_guard_eval(const struct wf_guard *, const struct wf_field *, size_t,
 	    const char *);
 
 /* wf-load.c: the compiled workflow. */
@@ -235,18 +235,53 @@ const struct wf_cond *wf_cond(const struct workflow *, const char *);
 int	 wf_field_type(const struct workflow *, const char *, enum f_type *);
 int	 wf_choice_known(const struct workflow *, const char *, const char *);
 
+/* wf-load.c: compiling, shared by the section readers. */
+struct ld {
+	struct workflow *wf;
+	const struct raw *raw;
+	const struct cal_set *cals;
+	struct diag *dg;
+};
+#define WF_LD_ERR(x, kv, ...) \
+	diag_add((x)->dg, (kv)->file, (kv)->line, __VA_ARGS__)
+char	*wf_ld_trim(char *);
+void	 wf_ld_name_list(struct ld *, const struct raw_kv *, char ***, size_t *,
+	    const char *);
+int	 wf_ld_yes_no(struct ld *, const struct raw_kv *);
+int	 wf_ld_once(struct ld *, const struct raw_sec *, const struct raw_kv *);
+char	*wf_ld_split_when(const char *, char **);
+struct wf_guard *wf_ld_guard(struct ld *, const struct raw_kv *, const char *);
+void	 wf_ld_diag_once(struct diag *, const char *, int, const char *, ...)
+	    VIGIL_PRINTF(4, 5);
+int	 wf_ld_duration(struct ld *, const struct raw_kv *, const char *,
+	    struct duration *, int);
+
+/* wf-section.c */
+void	 wf_load_workflow(struct ld *, const struct raw_sec *);
+void	 wf_load_settings(struct ld *, const struct raw_sec *);
+void	 wf_load_conditions(struct ld *, const struct raw_sec *);
+void	 wf_load_state(struct ld *, const struct raw_sec *);
+void	 wf_load_event(struct ld *, const struct raw_sec *);
+void	 wf_load_routes(struct ld *, const struct raw_sec *,
+	    struct wf_eventdef *);
+void	 wf_load_deadline(struct ld *, const struct raw_sec *);
+const char *wf_type_name(enum f_type);
+
+/* wf-escalation.c */
+void	 wf_load_escalation(struct ld *, const struct raw_sec *);
+void	 wf_escdef_free(struct wf_escdef *);
+
 /* wf-check.c: the whole-workflow checks run after compiling. */
 void	 wf_check(const struct workflow *, struct diag *);
 
 /* wf-case.c */
-int	 strv_has(char *const *, size_t, const char *);
-void	 strv_free(char **, size_t);
-int	 field_check(const struct wf_fielddef *, const char *,
+int	 wf_strv_has(char *const *, size_t, const char *);
+void	 wf_strv_free(char **, size_t);
+int	 wf_field_check(const struct wf_fielddef *, const char *,
 	    const struct cal_set *, char *, size_t);
-void	 case_set_field(struct wf_case *, const char *, const char *);
-void	 case_unset_field(struct wf_case *, const char *);
-void	 stamp_format(int64_t, char *, size_t);
-int	 stamp_parse(const char *, int64_t *);
+void	 wf_case_set_field(struct wf_case *, const char *, const char *);
+void	 wf_stamp_format(int64_t, char *, size_t);
+int	 wf_stamp_parse(const char *, int64_t *);
 const struct calendar *wf_calendar(const struct workflow *,
 	    const struct cal_set *, const struct duration *);
 

@@ -94,7 +94,7 @@ kv_add(struct raw_sec *s, const char *key, const char *value,
 }
 
 const struct raw_kv *
-raw_get(const struct raw_sec *s, const char *key)
+wf_raw_get(const struct raw_sec *s, const char *key)
 {
 	for (size_t i = 0; i < s->nkv; i++)
 		if (strcmp(s->kv[i].key, key) == 0)
@@ -181,7 +181,7 @@ sec_free(struct raw_sec *s)
 }
 
 void
-raw_free(struct raw *r)
+wf_raw_free(struct raw *r)
 {
 	for (size_t i = 0; i < r->nsec; i++)
 		sec_free(&r->sec[i]);
@@ -263,7 +263,10 @@ dir_of(const char *path)
 	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-/* Read one file, then what it includes, into r (which owns file names). */
+/*
+ * Read one file, then what it includes, into r (which owns file names).
+ * -2 when the file cannot be read at all, -1 for any other problem.
+ */
 static int
 load_into(struct raw *r, const char *path, struct inc_stack *st,
     struct diag *dg)
@@ -276,7 +279,7 @@ load_into(struct raw *r, const char *path, struct inc_stack *st,
 
 	x.file = intern(r, path);
 	if (ini_load(path, on_line, &x, dg) == -1)
-		return -1;
+		return -2;
 	if ((real = realpath(path, NULL)) == NULL)
 		real = xstrdup(path);
 	st->path[st->n] = real;
@@ -339,7 +342,7 @@ load_into(struct raw *r, const char *path, struct inc_stack *st,
 	}
 	merge(r, &base);
 	merge(r, &mine);
-	raw_free(&base);
+	wf_raw_free(&base);
 	/* mine's file names were interned in r already. */
 	for (size_t i = 0; i < mine.nsec; i++)
 		sec_free(&mine.sec[i]);
@@ -362,7 +365,7 @@ set_name(struct raw *r, const char *path)
 		n -= 4;
 	if (w == NULL)
 		w = sec_add(r, "workflow", "", r->nfiles ? r->files[0] : "-", 0);
-	if ((kv = raw_get(w, "name")) != NULL)
+	if ((kv = wf_raw_get(w, "name")) != NULL)
 		r->name = xstrdup(kv->value);
 	else {
 		r->name = xstrndup(base, n);
@@ -383,7 +386,7 @@ set_name(struct raw *r, const char *path)
 }
 
 int
-raw_load_file(struct raw *r, const char *path, struct diag *dg)
+wf_raw_load_file(struct raw *r, const char *path, struct diag *dg)
 {
 	struct inc_stack st = { .n = 0 };
 	int rc;
@@ -394,7 +397,7 @@ raw_load_file(struct raw *r, const char *path, struct diag *dg)
 }
 
 int
-raw_load_buffer(struct raw *r, const char *name, const char *buf, size_t len,
+wf_raw_load_buffer(struct raw *r, const char *name, const char *buf, size_t len,
     struct diag *dg)
 {
 	struct raw_ctx x = { .r = r, .dg = dg };
@@ -409,7 +412,7 @@ raw_load_buffer(struct raw *r, const char *name, const char *buf, size_t len,
 	}
 	ini_load_buffer(name, buf, len, on_line, &x, dg);
 	if ((w = sec_find(r, "workflow", "")) != NULL) {
-		const struct raw_kv *kv = raw_get(w, "include");
+		const struct raw_kv *kv = wf_raw_get(w, "include");
 
 		/* A stored text stands alone: it has its includes merged. */
 		if (kv != NULL)
@@ -425,7 +428,7 @@ raw_load_buffer(struct raw *r, const char *name, const char *buf, size_t len,
  * comments.  Reading it back gives the same raw, so the same text.
  */
 char *
-raw_text(const struct raw *r, const char *header)
+wf_raw_text(const struct raw *r, const char *header)
 {
 	char *buf = NULL;
 	size_t len = 0;

@@ -43,7 +43,7 @@ emit(struct gen *g, const struct wf_deadline *d, const struct wf_level *lv,
 		unsigned ch = 0;
 
 		for (size_t k = 0; k < r->nch; k++)
-			if (guard_eval(r->ch[k].when, g->c->fields,
+			if (wf_guard_eval(r->ch[k].when, g->c->fields,
 			    g->c->nfields, g->c->state))
 				ch |= r->ch[k].channel;
 		if (ch == 0)

@@ -97,7 +97,13 @@ struct wf_step {
 	size_t	 nto;
 };
 
-/* Loading.  NULL, with every problem in the diag as file:line, on error. */
+/*
+ * Loading.  NULL, with every problem in the diag as file:line, on error.
+ * wf_load_dir() loads every *.ini of a folder; wf_load_file() one file and
+ * what it includes; wf_load_buffer() a self-contained text (no include),
+ * such as wf_text() gives.  A non-NULL cal_set is checked for every
+ * calendar a workflow names.
+ */
 struct wf_set *wf_load_dir(const char *, const struct cal_set *, struct diag *);
 struct workflow *wf_load_buffer(const char *, const char *, size_t,
 	    const struct cal_set *, struct diag *);
@@ -109,7 +115,10 @@ size_t	 wf_set_count(const struct wf_set *);
 const struct workflow *wf_set_get(const struct wf_set *, size_t);
 const struct workflow *wf_set_find(const struct wf_set *, const char *);
 
-/* What a workflow is and says. */
+/*
+ * What a workflow is and says.  wf_roles() and wf_groups() store up to max
+ * names and return how many there are.
+ */
 const char *wf_name(const struct workflow *);
 const char *wf_version(const struct workflow *);
 const char *wf_text(const struct workflow *);
@@ -120,7 +129,15 @@ const char *wf_deadline_action(const struct workflow *, const char *);
 size_t	 wf_roles(const struct workflow *, const char **, size_t);
 size_t	 wf_groups(const struct workflow *, const char **, size_t);
 
-/* The engine.  On refusal: -1, a reason in err, the case untouched. */
+/*
+ * The engine.  On refusal: -1, a reason in err, the case untouched.
+ * wf_open() fills a zeroed case from an "open" event; wf_apply() takes any
+ * other event, "ack" included; wf_migrate() moves a case to another
+ * workflow or version (refused when its state or a pending deadline does
+ * not exist there).  wf_steps() stores the earliest max steps, sorted by
+ * time, and returns how many there are in all; their deadline names point
+ * into the case, so they last until it changes.
+ */
 int	 wf_open(const struct workflow *, const struct cal_set *,
 	    struct wf_case *, const char *, const struct wf_event *, char *,
 	    size_t);
