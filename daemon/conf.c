@@ -136,13 +136,14 @@ on_line(void *user, const char *section, const char *key, const char *value,
 		on_section(p, section, line);
 		return;
 	}
-	if (!p->known)
-		return;		/* the section was already reported */
+	/* Before any section "known" is still 0: check for that first. */
 	if (section[0] == '\0') {
 		diag_add(p->dg, p->conf->path, line, "\"%s\" is outside any "
 		    "section", key);
 		return;
 	}
+	if (!p->known)
+		return;		/* the section was already reported */
 	if (p->cal != NULL) {
 		if (cal_set_option(p->cal, key, value, err, sizeof err) == -1)
 			diag_add(p->dg, p->conf->path, line, "%s", err);
