@@ -12,7 +12,7 @@
 #include "unit-cal.h"
 
 #define SEED	0x76696769UL	/* "vigi" */
-#define NSTART	1500		/* per calendar and property */
+#define NSTART	2500		/* per calendar and property */
 
 struct pcal {
 	struct calendar *c;
