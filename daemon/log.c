@@ -44,6 +44,8 @@ log_dest_for_stderr(void)
 	return LOG_TO_JOURNAL;
 }
 
+static void log_vwrite(int, const char *, va_list) VIGIL_PRINTF(2, 0);
+
 static void
 log_vwrite(int pri, const char *fmt, va_list ap)
 {
