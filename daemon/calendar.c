@@ -378,9 +378,13 @@ cal_prepare(struct calendar *c, const char *basedir, struct diag *dg,
 	}
 	free(c->closed);
 	c->closed = xcalloc(CAL_END_DAY / 8 + 1, 1);
-	for (int32_t day = 0; day < CAL_END_DAY; day++)
-		if (!(c->days & (1 << civil_weekday(day))))
+	/* A running weekday: civil_weekday() per day was most of a load. */
+	for (int32_t day = 0, wd = civil_weekday(0); day < CAL_END_DAY; day++) {
+		if (!(c->days & (1 << wd)))
 			set_closed(c, day, 1);
+		if (++wd == 7)
+			wd = 0;
+	}
 	for (int y = CAL_FIRST_YEAR; y <= CAL_LAST_YEAR; y++) {
 		struct holiday h[HOL_MAX_PER_YEAR];
 		size_t n = hol_year(c->holidays, y, h, nitems(h));
