@@ -7,12 +7,15 @@
  * - "N working days" is N times the day's open time, on calendars whose
  *   hours do not touch a clock change;
  * - a later start never gives an earlier due instant;
- * - cal_sub() goes back exactly as far as cal_add() goes forward.
+ * - cal_sub() goes back exactly as far as cal_add() goes forward;
+ * - minute by minute, from the local time alone (no interval arithmetic),
+ *   a slow count of open time agrees with cal_working_seconds() and
+ *   cal_add().
  */
 #include "unit-cal.h"
 
 #define SEED	0x76696769UL	/* "vigi" */
-#define NSTART	2500		/* per calendar and property */
+#define NSTART	2000		/* per calendar and property */
 
 struct pcal {
 	struct calendar *c;
@@ -228,6 +231,62 @@ START_TEST(test_elapsed_and_days)
 }
 END_TEST
 
+/* Open at t, from its local day and time alone. */
+static int
+brute_open(const struct calendar *c, int64_t t)
+{
+	int32_t day, secs;
+
+	cal_local(c, t, &day, &secs);
+	if (cal_working_day(c, day) != 1)
+		return 0;
+	for (int k = 0; k < c->nranges; k++)
+		if (secs >= c->ranges[k].start && secs < c->ranges[k].end)
+			return 1;
+	return 0;
+}
+
+START_TEST(test_brute_force)
+{
+	struct calendar *always = ucal("always", "days", "mon-sun",
+	    "hours", "00:00-24:00", "holidays", "none", NULL);
+
+	rng = SEED + 5;
+	for (size_t k = 0; k <= nitems(cals); k++) {
+		const struct calendar *c = k < nitems(cals) ? cals[k].c : always;
+
+		/* Local times in a repeated hour are open or not by rule. */
+		if (k < nitems(cals) && !cals[k].dst_safe)
+			continue;
+		for (int i = 0; i < 40; i++) {
+			int64_t t = rnd_start(), n = 1 + rnd() % 24, open = 0;
+			int64_t span = 60 * (int64_t)(rnd() % (4 * 24 * 60)), due;
+
+			t -= t % 60;
+			/* Minute steps: ranges and starts are on minutes. */
+			for (int64_t u = t; u < t + span; u += 60)
+				open += brute_open(c, u) ? 60 : 0;
+			ck_assert_msg(open == cal_working_seconds(c, t,
+			    t + span), "%s: %s + %lld min", c->name,
+			    uiso(c, t), (long long)span / 60);
+
+			ck_assert_int_eq(cal_add(c, DUR_WORKING_HOURS, n, t,
+			    &due), 0);
+			open = 0;
+			for (int64_t u = t; open < n * 3600; u += 60) {
+				open += brute_open(c, u) ? 60 : 0;
+				if (open == n * 3600)
+					ck_assert_msg(due == u + 60, "%s: %s + "
+					    "%lld wh = %s, counted %s", c->name,
+					    uiso(c, t), (long long)n,
+					    uiso(c, due), uiso(c, u + 60));
+			}
+		}
+	}
+	cal_free(always);
+}
+END_TEST
+
 static Suite *
 property_suite(void)
 {
@@ -241,6 +300,7 @@ property_suite(void)
 	tcase_add_test(tc, test_monotonic);
 	tcase_add_test(tc, test_sub_add);
 	tcase_add_test(tc, test_elapsed_and_days);
+	tcase_add_test(tc, test_brute_force);
 	suite_add_tcase(s, tc);
 	return s;
 }
