@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "calendar.h"
+
+#define CAL_CLOSURES_MAX	(1024 * 1024)
 
 static const char *const day_names[7] = {
 	"mon", "tue", "wed", "thu", "fri", "sat", "sun"
@@ -243,12 +246,21 @@ read_closures(struct calendar *c, const char *path, struct diag *dg)
 	char *line = NULL, err[160];
 	size_t cap = 0;
 	int lineno = 0, bad = 0;
+	struct stat st;
 	ssize_t len;
 	FILE *fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
 		diag_add(dg, path, 0, "cannot open closures file: %s",
 		    strerror(errno));
+		return -1;
+	}
+	/* Not a device or a pipe: a typo must not hang or eat the daemon. */
+	if (fstat(fileno(fp), &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CAL_CLOSURES_MAX) {
+		diag_add(dg, path, 0, "closures file must be a regular file of "
+		    "at most %d bytes", CAL_CLOSURES_MAX);
+		fclose(fp);
 		return -1;
 	}
 	while ((len = getline(&line, &cap, fp)) != -1) {
@@ -285,6 +297,20 @@ read_closures(struct calendar *c, const char *path, struct diag *dg)
 			continue;
 		}
 		day = (int32_t)floor_div(t + tz_offset(c->tz, t), 86400);
+		if (day < 0 || day >= CAL_END_DAY) {
+			diag_add(dg, path, lineno, "%s is outside %d-%d", p,
+			    CAL_FIRST_YEAR, CAL_LAST_YEAR);
+			bad = 1;
+			continue;
+		}
+		/* A "not" that changes nothing is a mistake worth a word. */
+		if (removed && !(c->days & (1 << civil_weekday(day)))) {
+			diag_add(dg, path, lineno, "\"not %s\": that day is a "
+			    "%s, not a working day of calendar %s", p,
+			    civil_weekday_names[civil_weekday(day)], c->name);
+			bad = 1;
+			continue;
+		}
 		if (removed && !is_holiday(c, day) && !is_closure(c, day)) {
 			diag_add(dg, path, lineno, "\"not %s\": that day is not "
 			    "a holiday or a closure of calendar %s", p, c->name);
@@ -330,6 +356,12 @@ cal_prepare(struct calendar *c, const char *basedir, struct diag *dg,
 		diag_add(dg, file, line, "calendar %s has no working time", c->name);
 		ok = -1;
 	}
+	/* Prepared again (a reload): read the closures afresh. */
+	for (size_t i = 0; i < c->nclosures; i++)
+		free(c->closures[i].name);
+	free(c->closures);
+	c->closures = NULL;
+	c->nclosures = 0;
 	tz_free(c->tz);
 	if ((c->tz = tz_load(c->timezone, err, sizeof err)) == NULL) {
 		diag_add(dg, file, line, "calendar %s: %s", c->name, err);
@@ -346,9 +378,13 @@ cal_prepare(struct calendar *c, const char *basedir, struct diag *dg,
 	}
 	free(c->closed);
 	c->closed = xcalloc(CAL_END_DAY / 8 + 1, 1);
-	for (int32_t day = 0; day < CAL_END_DAY; day++)
-		if (!(c->days & (1 << civil_weekday(day))))
+	/* A running weekday: civil_weekday() per day was most of a load. */
+	for (int32_t day = 0, wd = civil_weekday(0); day < CAL_END_DAY; day++) {
+		if (!(c->days & (1 << wd)))
 			set_closed(c, day, 1);
+		if (++wd == 7)
+			wd = 0;
+	}
 	for (int y = CAL_FIRST_YEAR; y <= CAL_LAST_YEAR; y++) {
 		struct holiday h[HOL_MAX_PER_YEAR];
 		size_t n = hol_year(c->holidays, y, h, nitems(h));

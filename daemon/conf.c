@@ -143,13 +143,14 @@ on_line(void *user, const char *section, const char *key, const char *value,
 		on_section(p, section, line);
 		return;
 	}
-	if (!p->known)
-		return;		/* the section was already reported */
+	/* Before any section "known" is still 0: check for that first. */
 	if (section[0] == '\0') {
 		diag_add(p->dg, p->conf->path, line, "\"%s\" is outside any "
 		    "section", key);
 		return;
 	}
+	if (!p->known)
+		return;		/* the section was already reported */
 	if (p->cal != NULL) {
 		if (cal_set_option(p->cal, key, value, err, sizeof err) == -1)
 			diag_add(p->dg, p->conf->path, line, "%s", err);
@@ -198,19 +199,13 @@ on_line(void *user, const char *section, const char *key, const char *value,
 	    key, section);
 }
 
-/*
- * Read a configuration, or the built-in defaults when path is NULL.  Returns
- * NULL, with every problem in dg, when anything is wrong.
- */
-struct conf *
-conf_load(const char *path, struct diag *dg)
+/* The defaults, and the file's name and folder when there is one. */
+static struct conf *
+conf_new(const char *path)
 {
-	struct conf_parse p = { .dg = dg };
 	struct conf *c = xcalloc(1, sizeof *c);
-	size_t before = dg->n;
 	const char *slash;
 
-	p.conf = c;
 	c->database = xstrdup(LOCALSTATEDIR "/lib/vigil/vigil.db");
 	c->socket = xstrdup(RUNSTATEDIR "/vigil/vigil.sock");
 	c->workflows = xstrdup(SYSCONFDIR "/vigil/workflows");
@@ -224,8 +219,14 @@ conf_load(const char *path, struct diag *dg)
 		else
 			c->dir = xstrndup(path, slash == path ? 1 :
 			    (size_t)(slash - path));
-		ini_load(path, on_line, &p, dg);
 	}
+	return c;
+}
+
+/* Add the built-in calendars and prepare every calendar. */
+static struct conf *
+conf_finish(struct conf *c, struct diag *dg, size_t before)
+{
 	if ((c->default_calendar = cal_set_find(&c->calendars, "default")) == NULL) {
 		c->default_calendar = cal_new("default");
 		cal_set_add(&c->calendars, c->default_calendar);
@@ -252,6 +253,38 @@ conf_load(const char *path, struct diag *dg)
 		return NULL;
 	}
 	return c;
+}
+
+/*
+ * Read a configuration, or the built-in defaults when path is NULL.  Returns
+ * NULL, with every problem in dg, when anything is wrong.
+ */
+struct conf *
+conf_load(const char *path, struct diag *dg)
+{
+	struct conf *c = conf_new(path);
+	struct conf_parse p = { .conf = c, .dg = dg };
+	size_t before = dg->n;
+
+	if (path != NULL)
+		ini_load(path, on_line, &p, dg);
+	return conf_finish(c, dg, before);
+}
+
+/*
+ * The same from memory (tests, fuzzing): name stands for the file in
+ * messages, and relative paths are resolved against its folder.
+ */
+struct conf *
+conf_load_buffer(const char *name, const char *buf, size_t len,
+    struct diag *dg)
+{
+	struct conf *c = conf_new(name);
+	struct conf_parse p = { .conf = c, .dg = dg };
+	size_t before = dg->n;
+
+	ini_load_buffer(name, buf, len, on_line, &p, dg);
+	return conf_finish(c, dg, before);
 }
 
 const struct conf_section *

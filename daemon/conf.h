@@ -35,6 +35,8 @@ struct conf {
 };
 
 struct conf *conf_load(const char *, struct diag *);
+struct conf *conf_load_buffer(const char *, const char *, size_t,
+	    struct diag *);
 void	 conf_free(struct conf *);
 const char *conf_default_path(void);
 const struct conf_section *conf_section(const struct conf *, const char *);

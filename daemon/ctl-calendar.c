@@ -98,7 +98,7 @@ cmd_holidays(struct ctl *ctl, int argc, char **argv)
 {
 	const struct ctl_cmd *cmd = &ctl_calendar_cmds[1];
 	const struct calendar *cal;
-	struct cal_day days[64];
+	struct cal_day days[366];	/* closures may close any day */
 	char *ops[1], *end;
 	json_t *list;
 	size_t nd;

@@ -84,12 +84,13 @@ dur_parse(const char *s, struct duration *d, char *err, size_t errlen)
 
 	memset(d, 0, sizeof *d);
 	n = word(&p, w, sizeof w);
-	if (n == 0 || n > 6)
+	if (n == 0 || n >= sizeof w)
 		goto bad;
 	for (size_t i = 0; i < n; i++)
 		if (!isdigit((unsigned char)w[i]))
 			goto bad;
-	for (size_t i = 0; i < n; i++)
+	/* Leading zeros aside, more than six digits is too many. */
+	for (size_t i = 0; i < n && d->n <= CAL_DUR_MAX; i++)
 		d->n = d->n * 10 + (w[i] - '0');
 	if (d->n > CAL_DUR_MAX) {
 		why = "the number must be at most 100000";

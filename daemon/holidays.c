@@ -5,8 +5,11 @@
  * A holiday that falls on a weekend gives a substitute: the next weekday that
  * is not already a holiday (Christmas on a Saturday: Monday 27 and Tuesday
  * 28).  One-off changes are listed in a table.  Years before 2000 follow
- * today's rules plus the one-offs listed; the dates that matter to open
- * cases (2020 on) are checked against the feed in tests/unit/test_holidays.c.
+ * today's rules plus the one-offs listed (so New Year's Day before 1974 and
+ * the early May holiday before 1978 are closed too: no open case reaches
+ * back that far, and one rule is easier to check than a history); the dates
+ * that matter to open cases (2012 on) are checked against the feed in
+ * tests/unit/test_holidays.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -154,8 +157,7 @@ hol_year(enum hol_region r, int y, struct holiday *out, size_t max)
 
 	if (r == HOL_NONE)
 		return 0;
-	if (y >= 1974 || r == HOL_SCOTLAND)
-		add(&l, civil_days(y, 1, 1), "New Year's Day");
+	add(&l, civil_days(y, 1, 1), "New Year's Day");
 	if (r == HOL_SCOTLAND)
 		add(&l, civil_days(y, 1, 2), "2nd January");
 	if (r == HOL_NORTHERN_IRELAND)
@@ -163,8 +165,7 @@ hol_year(enum hol_region r, int y, struct holiday *out, size_t max)
 	add(&l, easter - 2, "Good Friday");
 	if (r != HOL_SCOTLAND)
 		add(&l, easter + 1, "Easter Monday");
-	if (y >= 1978)
-		add_moveable(&l, r, y, 5, monday(y, 5, 1), "Early May bank holiday");
+	add_moveable(&l, r, y, 5, monday(y, 5, 1), "Early May bank holiday");
 	add_moveable(&l, r, y, 6, monday(y, 5, -1), "Spring bank holiday");
 	if (r == HOL_NORTHERN_IRELAND)
 		add(&l, civil_days(y, 7, 12), "Battle of the Boyne (Orangemen's Day)");
@@ -172,7 +173,8 @@ hol_year(enum hol_region r, int y, struct holiday *out, size_t max)
 		add(&l, monday(y, 8, 1), "Summer bank holiday");
 	else
 		add(&l, monday(y, 8, -1), "Summer bank holiday");
-	if (r == HOL_SCOTLAND && y >= 2007)
+	/* A bank holiday since 2007; before 2000, today's rules. */
+	if (r == HOL_SCOTLAND && (y < 2000 || y >= 2007))
 		add(&l, civil_days(y, 11, 30), "St Andrew's Day");
 	add(&l, civil_days(y, 12, 25), "Christmas Day");
 	add(&l, civil_days(y, 12, 26), "Boxing Day");

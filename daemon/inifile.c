@@ -25,6 +25,7 @@ struct ini_ctx {
 	int	 line;
 	char	*buf;
 	size_t	 cap;
+	int	 skip;		/* after a broken "[section" line */
 	char	 section[INI_LINE_MAX + 1];
 };
 
@@ -80,14 +81,24 @@ line_reader(char *str, int num, void *stream)
 	if (strlen(p) > (size_t)num - 2) {
 		diag_add(x->dg, x->name, x->line, "line too long (more than %d "
 		    "characters)", num - 2);
+		if (*p == '[')
+			x->skip = 1;
 		return str;
 	}
-	if (syntax_ok(x, p)) {
+	if (!syntax_ok(x, p)) {
+		/*
+		 * Keys after a broken section line belong to no section we
+		 * know: skip them rather than give them to the one before.
+		 */
+		if (*p == '[')
+			x->skip = 1;
+	} else {
 		if (*p == '[') {
 			/* Tell the loader about each section, even empty ones. */
 			size_t n = (size_t)(strchr(p, ']') - p - 1);
 			char *s = x->section, *e;
 
+			x->skip = 0;
 			memcpy(s, p + 1, n);
 			s[n] = '\0';
 			while (isspace((unsigned char)*s))
@@ -109,7 +120,8 @@ line_handler(void *user, const char *section, const char *key,
 	struct ini_ctx *x = user;
 
 	(void)section;
-	x->fn(x->user, x->section, key, value, x->line);
+	if (!x->skip)
+		x->fn(x->user, x->section, key, value, x->line);
 	return 1;
 }
 

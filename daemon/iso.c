@@ -70,9 +70,12 @@ iso_parse(const char *s, const struct tz *tz, int64_t *out, char *err,
 		sign = *p++ == '-' ? -1 : 1;
 		if (digits(&p, 2, &oh) == -1)
 			goto bad;
-		if (*p == ':')
+		/* +HH, +HHMM or +HH:MM: a colon needs its minutes. */
+		if (*p == ':') {
 			p++;
-		if (*p != '\0' && digits(&p, 2, &om) == -1)
+			if (digits(&p, 2, &om) == -1)
+				goto bad;
+		} else if (*p != '\0' && digits(&p, 2, &om) == -1)
 			goto bad;
 		if (oh > 23 || om > 59) {
 			why = "offset must be at most 23:59";
