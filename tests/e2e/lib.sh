@@ -60,11 +60,13 @@ client_timeout = 2
 CONF
 }
 
+# VIGILD_WRAPPER runs vigild under a tool, e.g. "valgrind --error-exitcode=99
+# --leak-check=full": a leak or a bad read then fails the SIGTERM check.
 start_vigild() {
 	rm -f "$T/vigil.sock"
-	"$VIGILD" -f -c "$T/vigil.conf" 2>>"$T/vigild.log" &
+	${VIGILD_WRAPPER:-} "$VIGILD" -f -c "$T/vigil.conf" 2>>"$T/vigild.log" &
 	VIGILD_PID=$!
-	wait_for 10 '[ -S "$T/vigil.sock" ] || ! kill -0 $VIGILD_PID 2>/dev/null'
+	wait_for 30 '[ -S "$T/vigil.sock" ] || ! kill -0 $VIGILD_PID 2>/dev/null'
 	kill -0 "$VIGILD_PID" 2>/dev/null || fail "vigild did not start"
 }
 
