@@ -220,10 +220,12 @@ case_fire_due(struct vigild *vd, const char *ref, int64_t now)
 			if (s->at != at || fired(cs.done, cs.ndone, s))
 				continue;
 			outcome = superseded(&cs, s, now) ? "superseded" :
-			    "logged";
+			    "queued";
 			if (store_fire(vd->store, ref, s, now, outcome) == -1)
 				goto out;
 			step_effect(vd, &c, wf, s, outcome);
+			if (strcmp(outcome, "queued") == 0)
+				esc_step(vd, &c, wf, s, now);
 		}
 		steps_free(&cs);
 		memset(&cs, 0, sizeof cs);

@@ -1,6 +1,7 @@
 /*
- * cfg.c: vigil.conf, its calendars, the workflow folder and the staff
- * directory, loaded and checked together.  Start-up, "vigild --check" and a reload all go through
+ * cfg.c: vigil.conf, its calendars, the workflow folder, the staff
+ * directory, the notifiers, the message templates and the outbox settings,
+ * loaded and checked together.  Start-up, "vigild --check" and a reload all go through
  * cfg_load(), so a configuration that --check accepts is exactly one that a
  * reload will apply; with any problem, nothing is applied.
  */
@@ -37,6 +38,10 @@ cfg_load(const char *path, struct diag *dg)
 	cfg->workflows = wf_load_dir(cfg->conf->workflows,
 	    &cfg->conf->calendars, dg);
 	cfg->staff = staff_load(cfg->conf->staff, dg);
+	cfg->notifiers[NOTIFY_EMAIL] = notifier_new(cfg->conf, NOTIFY_EMAIL, dg);
+	cfg->notifiers[NOTIFY_SMS] = notifier_new(cfg->conf, NOTIFY_SMS, dg);
+	cfg->templates = tpl_load(cfg->conf, dg);
+	outbox_configure(cfg, dg);
 	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
 		goto fail;
 	check_groups(cfg, dg);
@@ -56,6 +61,11 @@ cfg_free(struct cfg *cfg)
 		return;
 	wf_set_free(cfg->workflows);
 	staff_free(cfg->staff);
+	for (int ch = 0; ch < 2; ch++)
+		if (cfg->notifiers[ch] != NULL)
+			notifier_free(cfg->notifiers[ch]);
+	tpl_set_free(cfg->templates);
+	outbox_conf_free(&cfg->ob);
 	conf_free(cfg->conf);
 	free(cfg);
 }

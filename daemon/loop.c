@@ -49,6 +49,7 @@ commit(struct vigild *vd)
 		sched_rearm(vd);	/* what it armed was rolled back */
 	}
 	control_committed(vd, ok);
+	outbox_committed(vd, ok);
 }
 
 static void
@@ -92,7 +93,7 @@ loop_reload(struct vigild *vd, struct diag *dg)
 	}
 	store_release(vd->store);
 	case_forget_old_workflows(vd);
-	cfg_free(old);
+	outbox_retire(vd, old);
 	log_notice("reload: configuration %s loaded (%zu workflows)",
 	    vd->conf_path ? vd->conf_path : "(built-in)",
 	    wf_set_count(vd->cfg->workflows));

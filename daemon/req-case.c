@@ -173,6 +173,7 @@ commit_case(struct vigild *vd, const struct peer *peer, const struct wf_case *c,
 		store_rollback_to(vd->store);
 		goto out;
 	}
+	outbox_cancel_case(vd, c);
 	if (store_release(vd->store) == -1)
 		goto out;
 	sched_consider(vd, next);

@@ -10,7 +10,7 @@
  */
 #include "vigild.h"
 
-#define SCHED_BATCH	256
+#define SCHED_CASES_PER_BATCH	256
 
 static void
 sched_arm(struct vigild *vd, int64_t at)
@@ -54,7 +54,7 @@ sched_batch(struct vigild *vd)
 	char **refs;
 	size_t n;
 
-	if (store_due_refs(vd->store, now, SCHED_BATCH, &refs, &n) == -1) {
+	if (store_due_refs(vd->store, now, SCHED_CASES_PER_BATCH, &refs, &n) == -1) {
 		log_err("scheduler: %s", store_errmsg(vd->store));
 		return 0;
 	}

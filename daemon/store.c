@@ -145,6 +145,29 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  rep INTEGER NOT NULL, deadline TEXT NOT NULL, at INTEGER NOT NULL,"
 	"  fired_at INTEGER NOT NULL, outcome TEXT NOT NULL,"
 	"  PRIMARY KEY (ref, seq, level, rep)) WITHOUT ROWID;",
+
+	/*
+	 * 1 -> 2: the outbox.  A row per message to one recipient on one
+	 * channel, holding the facts it is about (never rendered text, which
+	 * is made at sending, so a digest can combine rows and "how late" is
+	 * true when read); key is its idempotency key.
+	 */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+	"  kind INTEGER NOT NULL, ref TEXT, seq INTEGER, level INTEGER,"
+	"  rep INTEGER, deadline TEXT, title TEXT, action TEXT, due INTEGER,"
+	"  officer TEXT, acked_by TEXT, acked_at INTEGER, about INTEGER,"
+	"  recipient TEXT NOT NULL, to_name TEXT, address TEXT NOT NULL,"
+	"  channel INTEGER NOT NULL, urgent INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL, created INTEGER NOT NULL,"
+	"  not_before INTEGER NOT NULL, attempts INTEGER NOT NULL,"
+	"  last_error TEXT, done_at INTEGER, message TEXT);"
+	"CREATE INDEX outbox_queued ON outbox (not_before) WHERE status = 0;"
+	"CREATE INDEX outbox_queued_to ON outbox (channel, address)"
+	"  WHERE status = 0;"
+	"CREATE INDEX outbox_sent_to ON outbox (channel, address, done_at)"
+	"  WHERE status = 1;"
+	"CREATE INDEX outbox_by_case ON outbox (ref, seq);",
 };
 
 struct store {

@@ -134,6 +134,8 @@ main(int argc, char **argv)
 		status = case_rebuild(&vd) == 0 ? 0 : 1;
 		goto out;
 	}
+	if (outbox_init(&vd) == -1)
+		fatalx("outbox: %s", store_errmsg(vd.store));
 	if (sched_catch_up(&vd) == -1)
 		fatalx("cannot handle what fell due while stopped");
 	if (control_listen(&vd, err, sizeof err) == -1)
@@ -146,6 +148,7 @@ main(int argc, char **argv)
 	control_close(&vd);
 	log_notice("stopped");
 	status = 0;
+	outbox_finish(&vd);
 out:
 	req_admin_finish(&vd);
 	case_forget_old_workflows(&vd);

@@ -7,6 +7,9 @@
  *	req-*.c		one file per group of control commands
  *	cases.c		events applied to cases, steps fired, next instants
  *	sched.c		the one timer for the earliest pending instant
+ *	escalate.c	who hears about an escalation step, and how
+ *	outbox.c	messages: queued durably, digested, sent, retried
+ *	deliver.c	the delivery threads
  */
 #ifndef VIGILD_H
 #define VIGILD_H
@@ -16,17 +19,33 @@
 #include <sys/types.h>
 
 #include "conf.h"
+#include "deliver.h"
+#include "notifier.h"
 #include "proto.h"
 #include "staff.h"
 #include "store.h"
+#include "template.h"
 #include "workflow.h"
+
+/* outbox.c: [outbox] and [quiet-hours]. */
+struct outbox_conf {
+	int	 digest_window;		/* seconds */
+	int64_t	 retry_for;		/* seconds */
+	int	 workers;		/* delivery threads per channel */
+	struct calendar *sms_hours;	/* when SMS may go, or NULL */
+};
 
 /* cfg.c: a configuration is used whole or not at all. */
 struct cfg {
 	struct conf *conf;
 	struct wf_set *workflows;
 	struct staff *staff;
+	struct notifier *notifiers[2];	/* by enum notify_channel */
+	struct tpl_set *templates;
+	struct outbox_conf ob;
 	int64_t	 loaded_at;
+	int	 inflight;		/* deliveries using its notifiers */
+	struct cfg *next_retired;
 };
 struct cfg *cfg_load(const char *, struct diag *);
 void	 cfg_free(struct cfg *);
@@ -63,6 +82,19 @@ struct vigild {
 	/* req-admin.c: an audit running off the loop */
 	struct audit_job *audit;
 	ev_async audit_done;
+
+	/* outbox.c */
+	struct {
+		ev_async wake;		/* a delivery thread finished */
+		ev_timer poke;		/* look for due messages soon */
+		ev_periodic timer;	/* the next queued message's time */
+		struct deliverer deliver[2];
+		struct job *pending;	/* to submit after the commit */
+		int	 npending[2];
+		char	 last_error[NOTIFY_ERR_MAX];
+		int64_t	 last_error_at;
+	} ob;
+	struct cfg *retired;		/* replaced, deliveries still out */
 };
 
 /* loop.c */
@@ -113,6 +145,49 @@ char	*case_time(struct vigild *, int64_t, char *, size_t);
 void	 case_forget_old_workflows(struct vigild *);
 int	 case_store_workflows(struct vigild *);
 int	 case_rebuild(struct vigild *);
+
+/* outbox.c */
+enum outbox_status {
+	OB_QUEUED,
+	OB_SENT,
+	OB_FAILED,
+	OB_CANCELLED,
+	OB_SENDING
+};
+struct outbox_row {
+	enum tpl_kind kind;
+	const char *ref;
+	uint32_t seq;
+	int	 level, rep;
+	const char *deadline;
+	const char *title;
+	const char *action;
+	int64_t	 due;
+	const char *officer;		/* display name */
+	const char *acked_by;		/* display name */
+	int64_t	 acked_at;
+	int64_t	 about;			/* admin alert: the failed row */
+	const char *recipient;		/* staff id, or "group NAME" */
+	const char *to_name;
+	const char *address;
+	enum notify_channel channel;
+	int	 urgent;
+};
+void	 outbox_configure(struct cfg *, struct diag *);
+void	 outbox_conf_free(struct outbox_conf *);
+int	 outbox_init(struct vigild *);
+void	 outbox_finish(struct vigild *);
+void	 outbox_add(struct vigild *, const struct outbox_row *, int64_t);
+void	 outbox_cancel_case(struct vigild *, const struct wf_case *);
+void	 outbox_committed(struct vigild *, int);
+void	 outbox_poke(struct vigild *);
+void	 outbox_retire(struct vigild *, struct cfg *);
+const char *outbox_status_name(int);
+const char *outbox_channel_name(int);
+
+/* escalate.c */
+void	 esc_step(struct vigild *, const struct wf_case *,
+	    const struct workflow *, const struct wf_step *, int64_t);
 
 /* sched.c */
 void	 sched_init(struct vigild *);

@@ -43,6 +43,8 @@ wait_for() {
 }
 
 # The configuration every test starts from; tests append what they need.
+# Messages go to $T/messages by the file notifier (email as .eml, SMS as
+# JSON lines in sms.jsonl) unless a test configures SMTP or HTTP.
 # People are the shipped example staff.ini's: jo.bloggs (officer, managed
 # by sam.patel), chris.evans (officer, managed by alex.okafor), sam.patel
 # and alex.okafor (managers), it.admin.
@@ -50,13 +52,21 @@ write_conf() {
 	mkdir -p "$T/workflows"
 	cp "$top_srcdir"/workflows/*.ini "$T/workflows/"
 	cp "$top_srcdir"/conf/staff.ini "$T/staff.ini"
+	cp -r "$top_srcdir"/conf/templates "$T/templates"
 	cat > "$T/vigil.conf" <<CONF
 [daemon]
 database = vigil.db
 socket = vigil.sock
 workflows = workflows
 staff = staff.ini
+templates = templates
 client_timeout = 2
+
+[file]
+directory = messages
+
+[links]
+case_url = https://cms.example/case/{ref}
 CONF
 }
 

@@ -1,0 +1,45 @@
+/*
+ * deliver.h: delivery threads, one small pool per channel.
+ */
+#ifndef DELIVER_H
+#define DELIVER_H
+
+#include <ev.h>
+#include <pthread.h>
+
+#include "notifier.h"
+
+struct cfg;
+
+/* One message on its way: the outbox rows it carries (a digest has more). */
+struct job {
+	struct message msg;		/* strings owned by the job */
+	struct notifier *notifier;
+	struct cfg *cfg;		/* kept alive while the job is out */
+	int64_t	*ids;
+	size_t	 nids;
+	enum notify_result result;
+	char	 err[NOTIFY_ERR_MAX];
+	struct job *next;
+};
+
+struct deliverer {
+	pthread_t *threads;
+	int	 nthreads;
+	int	 busy;			/* jobs out (loop thread only) */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job *todo;		/* FIFO */
+	struct job *done;
+	int	 stopping;
+	struct ev_loop *loop;
+	ev_async *wake;
+};
+
+void	 deliver_start(struct deliverer *, struct ev_loop *, ev_async *, int);
+void	 deliver_submit(struct deliverer *, struct job *);
+struct job *deliver_done(struct deliverer *);
+void	 deliver_stop(struct deliverer *);
+void	 deliver_free_jobs(struct job *);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * escalate.c: who hears about an escalation step, and how.
+ *
+ * The workflow names roles relative to the case (officer, line manager,
+ * the manager above, a group); the staff directory says who they are and
+ * how to reach them.  A role with nobody behind it (no officer, no line
+ * manager) goes to the fallback group: a missed deadline never goes
+ * nowhere.  An SMS to someone with no mobile number goes by email instead.
+ */
+#include <string.h>
+
+#include "vigild.h"
+
+struct esc_ctx {
+	struct vigild *vd;
+	const struct wf_case *c;
+	const struct workflow *wf;
+	const struct wf_step *s;
+	const struct wf_deadline *d;
+	const struct staff_person *officer;
+	int64_t	 now;
+};
+
+static void
+enqueue(struct esc_ctx *x, const char *recipient, const char *to_name,
+    const char *address, enum notify_channel ch)
+{
+	const struct staff_person *acker = x->d->acked_by ?
+	    staff_find(x->vd->cfg->staff, x->d->acked_by) : NULL;
+	struct outbox_row row = {
+		.kind = x->s->level == 0 ? TPL_REMINDER : TPL_ESCALATION,
+		.ref = x->c->ref,
+		.seq = x->s->seq,
+		.level = x->s->level,
+		.rep = x->s->repeat,
+		.deadline = x->d->name,
+		.title = wf_deadline_title(x->wf, x->d->name),
+		.action = wf_deadline_action(x->wf, x->d->name),
+		.due = x->d->due,
+		.officer = x->officer ? x->officer->name : NULL,
+		.acked_by = acker ? acker->name : x->d->acked_by,
+		.acked_at = x->d->acked_at,
+		.recipient = recipient,
+		.to_name = to_name,
+		.address = address,
+		.channel = ch,
+		.urgent = x->s->urgent,
+	};
+
+	outbox_add(x->vd, &row, x->now);
+}
+
+/* One person on the channels asked for; SMS without a mobile is email. */
+static void
+to_person(struct esc_ctx *x, const struct staff_person *p, unsigned channels)
+{
+	if ((channels & WF_SMS) && p->mobile == NULL) {
+		log_notice("case %s: %s has no mobile number; telling them by "
+		    "email", x->c->ref, p->id);
+		channels = (channels & ~WF_SMS) | WF_EMAIL;
+	}
+	if (channels & WF_EMAIL)
+		enqueue(x, p->id, p->name, p->email, NOTIFY_EMAIL);
+	if (channels & WF_SMS)
+		enqueue(x, p->id, p->name, p->mobile, NOTIFY_SMS);
+}
+
+/* A group's shared address or phone, else each of its members. */
+static void
+to_group(struct esc_ctx *x, const struct staff_group *g, unsigned channels)
+{
+	char recipient[VALID_NAME_MAX + 8];
+	unsigned left = channels;
+
+	snprintf(recipient, sizeof recipient, "group %s", g->name);
+	if ((channels & WF_EMAIL) && g->email != NULL) {
+		enqueue(x, recipient, g->name, g->email, NOTIFY_EMAIL);
+		left &= ~WF_EMAIL;
+	}
+	if ((channels & WF_SMS) && g->mobile != NULL) {
+		enqueue(x, recipient, g->name, g->mobile, NOTIFY_SMS);
+		left &= ~WF_SMS;
+	}
+	for (size_t i = 0; left && i < g->nmembers; i++)
+		to_person(x, g->members[i], left);
+}
+
+/*
+ * The outbox rows for one step, in the firing's transaction.  The outbox's
+ * unique keys make a step's message to one recipient on one channel exist
+ * at most once.
+ */
+void
+esc_step(struct vigild *vd, const struct wf_case *c, const struct workflow *wf,
+    const struct wf_step *s, int64_t now)
+{
+	const struct staff *st = vd->cfg->staff;
+	const char *officer = wf_case_field(c, "officer");
+	struct esc_ctx x = { vd, c, wf, s, NULL, NULL, now };
+
+	for (size_t i = 0; i < c->ndeadlines; i++)
+		if (c->deadlines[i].seq == s->seq)
+			x.d = &c->deadlines[i];
+	if (x.d == NULL)
+		return;
+	x.officer = officer ? staff_find(st, officer) : NULL;
+	for (size_t i = 0; i < s->nto; i++) {
+		const struct wf_recipient *r = &s->to[i];
+		const struct staff_person *p = NULL;
+		const struct staff_group *g = NULL;
+
+		switch (r->kind) {
+		case WF_TO_OFFICER:
+			p = x.officer;
+			break;
+		case WF_TO_MANAGER:
+			p = x.officer ? staff_manager(x.officer, r->up) : NULL;
+			break;
+		case WF_TO_GROUP:
+			g = staff_group(st, r->group);
+			break;
+		}
+		if (p == NULL && g == NULL) {
+			g = staff_group(st, STAFF_FALLBACK);
+			log_notice("case %s: %s: no %s to tell; telling group %s",
+			    c->ref, s->deadline, r->kind == WF_TO_OFFICER ?
+			    "officer" : r->kind == WF_TO_MANAGER ?
+			    "line manager" : r->group, STAFF_FALLBACK);
+		}
+		if (p != NULL)
+			to_person(&x, p, r->channels);
+		else if (g != NULL)
+			to_group(&x, g, r->channels);
+	}
+}

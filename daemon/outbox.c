@@ -1,0 +1,733 @@
+/*
+ * outbox.c: the durable outbox.
+ *
+ * A firing writes its messages here in the same transaction that records
+ * it, as facts (which case, which deadline, who, by which channel), never
+ * as rendered text.  The loop thread picks what is due, renders it (several
+ * messages to one address become one digest), marks the rows "sending" and,
+ * once that is committed, hands the message to a delivery thread; the
+ * outcome comes back to the loop thread, which alone writes it down.
+ * Temporary failures retry with exponential backoff and jitter until
+ * [outbox] retry_for has passed since the message was made; then, or at a
+ * permanent failure, the row fails and the admins group is told.  Rows
+ * "sending" when vigild stopped are sent again at the next start: every
+ * message carries an idempotency key (the email Message-ID).
+ *
+ * Digests: the first message to an address goes at once; another to the
+ * same address within [outbox] digest_window waits for the end of the
+ * window, and everything waiting for an address then goes as one message.
+ * Quiet hours: an SMS outside [quiet-hours] sms waits for the next allowed
+ * time.  Urgent deadlines (immediate risk) wait for neither.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "backend.h"
+#include "deliver.h"
+#include "vigild.h"
+
+#define DIGEST_MAX	30
+#define BACKOFF_FIRST	60
+#define BACKOFF_MAX	3600
+
+static const char *const status_names[] = {
+	[OB_QUEUED] = "queued", [OB_SENT] = "sent", [OB_FAILED] = "failed",
+	[OB_CANCELLED] = "cancelled", [OB_SENDING] = "sending",
+};
+
+static const char *const channel_names[] = {
+	[NOTIFY_EMAIL] = "email", [NOTIFY_SMS] = "sms",
+};
+
+/* "21:00-08:00": the SMS-allowed hours as a calendar, for cal_next_open. */
+static struct calendar *
+quiet_calendar(const struct conf *c, const char *quiet, struct nf_conf *nc)
+{
+	int h1, m1, h2, m2, a, b, n;
+	struct calendar *cal;
+	char hours[64], err[256];
+	struct diag dg = { 0 };
+
+	if (sscanf(quiet, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) != 4 ||
+	    quiet[n] != '\0' || h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 ||
+	    (a = h1 * 60 + m1) == (b = h2 * 60 + m2)) {
+		nf_err(nc, "sms", "expected HH:MM-HH:MM, e.g. 21:00-08:00");
+		return NULL;
+	}
+	if (a > b)	/* quiet over midnight: allowed in between */
+		snprintf(hours, sizeof hours, "%02d:%02d-%02d:%02d", h2, m2,
+		    h1, m1);
+	else if (a == 0)
+		snprintf(hours, sizeof hours, "%02d:%02d-24:00", h2, m2);
+	else if (b == 24 * 60)
+		snprintf(hours, sizeof hours, "00:00-%02d:%02d", h1, m1);
+	else
+		snprintf(hours, sizeof hours, "00:00-%02d:%02d,%02d:%02d-24:00",
+		    h1, m1, h2, m2);
+	cal = cal_new("sms-hours");
+	if (cal_set_option(cal, "days", "mon-sun", err, sizeof err) == -1 ||
+	    cal_set_option(cal, "hours", hours, err, sizeof err) == -1 ||
+	    cal_set_option(cal, "holidays", "none", err, sizeof err) == -1 ||
+	    cal_set_option(cal, "timezone", c->default_calendar->timezone, err,
+	    sizeof err) == -1 || cal_prepare(cal, NULL, &dg, c->path) == -1) {
+		nf_err(nc, "sms", "%s", dg.n ? dg.v[0].msg : err);
+		diag_clear(&dg);
+		cal_free(cal);
+		return NULL;
+	}
+	return cal;
+}
+
+/* [outbox] and [quiet-hours]. */
+void
+outbox_configure(struct cfg *cfg, struct diag *dg)
+{
+	static const char *const outbox_keys[] = {
+		"digest_window", "retry_for", "workers"
+	};
+	static const char *const quiet_keys[] = { "sms" };
+	const struct conf *c = cfg->conf;
+	struct nf_conf nc;
+	struct duration d;
+	const char *v;
+	char err[256];
+
+	nf_conf_init(&nc, c, "outbox", dg);
+	nf_keys(&nc, outbox_keys, nitems(outbox_keys));
+	cfg->ob.digest_window = nf_int(&nc, "digest_window", 120, 0, 3600);
+	cfg->ob.workers = nf_int(&nc, "workers", 2, 1, 16);
+	cfg->ob.retry_for = 24 * 3600;
+	if ((v = nf_str(&nc, "retry_for", NULL)) != NULL) {
+		if (dur_parse(v, &d, err, sizeof err) == -1)
+			nf_err(&nc, "retry_for", "%s", err);
+		else if (dur_is_working(d.unit) || d.calendar[0] || d.n == 0)
+			nf_err(&nc, "retry_for", "expected minutes, hours, days "
+			    "or weeks of elapsed time");
+		else
+			cfg->ob.retry_for = d.n * (d.unit == DUR_MINUTES ? 60 :
+			    d.unit == DUR_HOURS ? 3600 : d.unit == DUR_DAYS ?
+			    86400 : 7 * 86400);
+	}
+	nf_conf_init(&nc, c, "quiet-hours", dg);
+	nf_keys(&nc, quiet_keys, nitems(quiet_keys));
+	if ((v = nf_str(&nc, "sms", NULL)) != NULL)
+		cfg->ob.sms_hours = quiet_calendar(c, v, &nc);
+}
+
+void
+outbox_conf_free(struct outbox_conf *ob)
+{
+	cal_free(ob->sms_hours);
+}
+
+/* An opaque, stable key: no case data leaves in a Message-ID. */
+static void
+make_key(const char *prefix, const char *text, char *out, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	size_t o;
+
+	if (EVP_Digest(text, strlen(text), md, &mdlen, EVP_sha256(), NULL) != 1)
+		fatalx("SHA-256 failed");
+	o = (size_t)snprintf(out, len, "%s", prefix);
+	for (unsigned int i = 0; i < 16 && o + 2 < len; i++, o += 2)
+		snprintf(out + o, len - o, "%02x", md[i]);
+}
+
+static int64_t
+one_int(struct vigild *vd, const char *sql, int ch, const char *address)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	sqlite3_bind_int(st, 1, ch);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* When a new message to this address may go: see the digest rule above. */
+static int64_t
+not_before(struct vigild *vd, const struct outbox_row *r, int64_t now)
+{
+	const struct outbox_conf *ob = &vd->cfg->ob;
+	int64_t nb = now, last, t;
+
+	if (r->urgent)
+		return now;
+	last = one_int(vd, "SELECT max(done_at) FROM outbox WHERE status = 1 "
+	    "AND channel = ? AND address = ?", r->channel, r->address);
+	if (last != 0 && last + ob->digest_window > nb)
+		nb = last + ob->digest_window;
+	if (r->channel == NOTIFY_SMS && ob->sms_hours != NULL &&
+	    cal_next_open(ob->sms_hours, nb, &t) == 0)
+		nb = t;
+	return nb;
+}
+
+/* Queue one message, inside the caller's transaction.  Once per key. */
+void
+outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
+{
+	sqlite3_stmt *st;
+	char key[64], *text;
+
+	if (r->about != 0)
+		text = xasprintf("alert\n%lld\n%s", (long long)r->about,
+		    r->address);
+	else
+		text = xasprintf("%s\n%u\n%d\n%d\n%s\n%d", r->ref, r->seq,
+		    r->level, r->rep, r->recipient, (int)r->channel);
+	make_key("vigil-", text, key, sizeof key);
+	free(text);
+	if (sqlite3_prepare_v2(store_db(vd->store), "INSERT OR IGNORE INTO "
+	    "outbox (key, kind, ref, seq, level, rep, deadline, title, action, "
+	    "due, officer, acked_by, acked_at, about, recipient, to_name, "
+	    "address, channel, urgent, status, created, not_before, attempts) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, "
+	    "?, ?, 0)", -1, &st, NULL) != SQLITE_OK) {
+		log_err("outbox: %s", store_errmsg(vd->store));
+		return;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)r->kind);
+	sqlite3_bind_text(st, 3, r->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, r->seq);
+	sqlite3_bind_int(st, 5, r->level);
+	sqlite3_bind_int(st, 6, r->rep);
+	sqlite3_bind_text(st, 7, r->deadline, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, r->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, r->action, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, r->due);
+	sqlite3_bind_text(st, 11, r->officer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, r->acked_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, r->acked_at);
+	sqlite3_bind_int64(st, 14, r->about);
+	sqlite3_bind_text(st, 15, r->recipient, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, r->to_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 17, r->address, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 18, (int)r->channel);
+	sqlite3_bind_int(st, 19, r->urgent);
+	sqlite3_bind_int64(st, 20, now);
+	sqlite3_bind_int64(st, 21, not_before(vd, r, now));
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_err("outbox: %s", store_errmsg(vd->store));
+	sqlite3_finalize(st);
+	outbox_poke(vd);
+}
+
+static void
+exec_ref(struct vigild *vd, const char *sql, const char *ref, uint32_t seq)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		log_err("outbox: %s", store_errmsg(vd->store));
+		return;
+	}
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		log_err("outbox: %s", store_errmsg(vd->store));
+	sqlite3_finalize(st);
+}
+
+/*
+ * After an event: nothing still queued about a deadline that was met or
+ * cancelled goes out, nor a repeat of one that was acknowledged.
+ */
+void
+outbox_cancel_case(struct vigild *vd, const struct wf_case *c)
+{
+	for (size_t i = 0; i < c->ndeadlines; i++) {
+		const struct wf_deadline *d = &c->deadlines[i];
+
+		if (d->status != WF_PENDING)
+			exec_ref(vd, "UPDATE outbox SET status = 3 WHERE ref = ? "
+			    "AND seq = ? AND status = 0", c->ref, d->seq);
+		else if (d->acked_at != 0)
+			exec_ref(vd, "UPDATE outbox SET status = 3 WHERE ref = ? "
+			    "AND seq = ? AND status = 0 AND rep > 0", c->ref,
+			    d->seq);
+	}
+}
+
+/* The columns render() reads, in this order. */
+#define ROW_COLUMNS "id, kind, ref, title, due, officer, action, level, rep, " \
+	"acked_by, acked_at, to_name, about, key, urgent"
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* A failed row, for the admin alert about it. */
+static int
+alert_vars(struct vigild *vd, int64_t about, struct tpl_item *item,
+    struct tpl_vars *v, char **strs)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT ref, title, due, "
+	    "officer, recipient, channel, last_error FROM outbox WHERE id = ?",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, about);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		strs[0] = xstrdup(col(st, 0) ? col(st, 0) : "-");
+		strs[1] = xstrdup(col(st, 1) ? col(st, 1) : "-");
+		strs[2] = col(st, 3) ? xstrdup(col(st, 3)) : NULL;
+		strs[3] = xstrdup(col(st, 4));
+		strs[4] = xstrdup(col(st, 6) ? col(st, 6) : "unknown error");
+		*item = (struct tpl_item){ .ref = strs[0], .deadline = strs[1],
+		    .due = sqlite3_column_int64(st, 2), .officer = strs[2] };
+		v->recipient = strs[3];
+		v->channel = sqlite3_column_int(st, 5) == NOTIFY_SMS ? "SMS" :
+		    "email";
+		v->error = strs[4];
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The next message due on a channel: the earliest due row and everything
+ * else due to the same address (one digest), rendered, its rows marked
+ * "sending" in the loop's transaction.  NULL when nothing is due.
+ */
+static struct job *
+next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
+{
+	struct tpl_item items[DIGEST_MAX];
+	char *strs[DIGEST_MAX][6], *astrs[5] = { 0 }, *address = NULL;
+	struct tpl_vars v = { .now = now, .items = items };
+	sqlite3 *db = store_db(vd->store);
+	struct job *job = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t about = 0;
+	enum tpl_kind kind = TPL_ESCALATION;
+	char keys[DIGEST_MAX * 40] = "", key[64];
+	size_t n = 0;
+
+	memset(strs, 0, sizeof strs);
+	if (sqlite3_prepare_v2(db, "SELECT address, kind, id FROM outbox "
+	    "WHERE status = 0 AND channel = ? AND not_before <= ? "
+	    "ORDER BY not_before, id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int(st, 1, (int)ch);
+	sqlite3_bind_int64(st, 2, now);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	address = xstrdup(col(st, 0));
+	kind = (enum tpl_kind)sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	/* Alerts go alone; the rest of an address's due rows go together. */
+	if (sqlite3_prepare_v2(db, kind == TPL_ADMIN_ALERT ?
+	    "SELECT " ROW_COLUMNS " FROM outbox WHERE status = 0 AND channel = ? "
+	    "AND address = ? AND not_before <= ? AND kind = 3 ORDER BY id "
+	    "LIMIT 1" :
+	    "SELECT " ROW_COLUMNS " FROM outbox WHERE status = 0 AND channel = ? "
+	    "AND address = ? AND not_before <= ? AND kind != 3 ORDER BY id "
+	    "LIMIT 30", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int(st, 1, (int)ch);
+	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	job = xcalloc(1, sizeof *job);
+	job->ids = xcalloc(DIGEST_MAX, sizeof *job->ids);
+	while (n < DIGEST_MAX && sqlite3_step(st) == SQLITE_ROW) {
+		job->ids[n] = sqlite3_column_int64(st, 0);
+		kind = (enum tpl_kind)sqlite3_column_int(st, 1);
+		for (int i = 0; i < 6; i++) {
+			static const int c[6] = { 2, 3, 5, 6, 9, 11 };
+
+			strs[n][i] = col(st, c[i]) ? xstrdup(col(st, c[i])) :
+			    NULL;
+		}
+		items[n] = (struct tpl_item){ .ref = strs[n][0],
+		    .deadline = strs[n][1], .due = sqlite3_column_int64(st, 4),
+		    .officer = strs[n][2], .action = strs[n][3],
+		    .level = sqlite3_column_int(st, 7),
+		    .repeat = sqlite3_column_int(st, 8),
+		    .acked_by = strs[n][4],
+		    .acked_at = sqlite3_column_int64(st, 10) };
+		about = sqlite3_column_int64(st, 12);
+		if (n == 0) {
+			job->msg.to_name = col(st, 11) ?
+			    xstrdup(col(st, 11)) : NULL;
+			snprintf(key, sizeof key, "%s", col(st, 13));
+		}
+		strncat(keys, col(st, 13), sizeof keys - strlen(keys) - 1);
+		n++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (n == 0) {
+		deliver_free_jobs(job);
+		job = NULL;
+		goto out;
+	}
+	job->nids = n;
+	v.nitems = n;
+	if (n > 1) {
+		kind = TPL_DIGEST;
+		make_key("vigil-d-", keys, key, sizeof key);
+	}
+	if (kind == TPL_ADMIN_ALERT &&
+	    alert_vars(vd, about, &items[0], &v, astrs) == -1) {
+		log_err("outbox: admin alert %lld: the row it is about is gone",
+		    (long long)job->ids[0]);
+		v.recipient = "?";
+		v.channel = "?";
+		v.error = "?";
+	}
+	job->msg.id = job->ids[0];
+	job->msg.channel = ch;
+	job->msg.to = xstrdup(address);
+	job->msg.key = xstrdup(key);
+	if (ch == NOTIFY_EMAIL) {
+		char *subject = NULL, *body = NULL;
+
+		if (tpl_render_email(vd->cfg->templates, kind, &v, &subject,
+		    &body) == -1)
+			fatalx("outbox: cannot render message %lld",
+			    (long long)job->ids[0]);
+		job->msg.subject = subject;
+		job->msg.body = body;
+	} else
+		job->msg.body = tpl_render_sms(vd->cfg->templates, kind, &v);
+	for (size_t i = 0; i < n; i++) {
+		char sql[96];
+
+		snprintf(sql, sizeof sql, "UPDATE outbox SET status = 4, "
+		    "attempts = attempts + 1 WHERE id = %lld",
+		    (long long)job->ids[i]);
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			log_err("outbox: %s", sqlite3_errmsg(db));
+	}
+	job->cfg = vd->cfg;
+	job->notifier = vd->cfg->notifiers[ch];
+	vd->cfg->inflight++;
+out:
+	sqlite3_finalize(st);
+	for (size_t i = 0; i < DIGEST_MAX; i++)
+		for (int j = 0; j < 6; j++)
+			free(strs[i][j]);
+	for (int i = 0; i < 5; i++)
+		free(astrs[i]);
+	free(address);
+	return job;
+}
+
+static void
+outbox_arm(struct vigild *vd)
+{
+	sqlite3_stmt *st;
+	int64_t at = 0;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT min(not_before) "
+	    "FROM outbox WHERE status = 0", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+			at = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	ev_periodic_stop(vd->loop, &vd->ob.timer);
+	if (at == 0)
+		return;
+	ev_periodic_set(&vd->ob.timer, (ev_tstamp)at, 0, NULL);
+	ev_periodic_start(vd->loop, &vd->ob.timer);
+}
+
+/* Give each idle delivery thread a message; they leave after the commit. */
+static void
+pump(struct vigild *vd)
+{
+	int64_t now = loop_now(vd);
+
+	if (vd->stopping)
+		return;
+	for (int ch = 0; ch < 2; ch++) {
+		struct deliverer *d = &vd->ob.deliver[ch];
+		struct job *job;
+
+		while (d->busy + vd->ob.npending[ch] < d->nthreads) {
+			if (loop_write_begin(vd) == -1 ||
+			    (job = next_job(vd, (enum notify_channel)ch,
+			    now)) == NULL)
+				break;
+			job->next = vd->ob.pending;
+			vd->ob.pending = job;
+			vd->ob.npending[ch]++;
+		}
+	}
+	outbox_arm(vd);
+}
+
+/* The "sending" marks are on disk (or not): send, or forget. */
+void
+outbox_committed(struct vigild *vd, int ok)
+{
+	struct job *job, *next;
+
+	for (job = vd->ob.pending; job != NULL; job = next) {
+		next = job->next;
+		vd->ob.npending[job->msg.channel]--;
+		if (ok)
+			deliver_submit(&vd->ob.deliver[job->msg.channel], job);
+		else {
+			job->cfg->inflight--;
+			job->next = NULL;
+			deliver_free_jobs(job);
+		}
+	}
+	vd->ob.pending = NULL;
+	if (!ok)
+		outbox_poke(vd);
+}
+
+static void
+fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
+{
+	const struct staff_group *admins = staff_group(vd->cfg->staff,
+	    STAFF_ADMINS);
+	sqlite3_stmt *st;
+	int kind = 0;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), "UPDATE outbox SET status "
+	    "= 2, done_at = ?, last_error = ? WHERE id = ? RETURNING kind, "
+	    "recipient, channel", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, err, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		kind = sqlite3_column_int(st, 0);
+		log_err("outbox: message %lld to %s by %s failed for good: %s",
+		    (long long)id, col(st, 1), channel_names[
+		    sqlite3_column_int(st, 2) == NOTIFY_SMS], err);
+	}
+	sqlite3_finalize(st);
+	/* Tell the admins, unless this was already a word to them. */
+	if (kind == TPL_ADMIN_ALERT || admins == NULL)
+		return;
+	if (admins->email != NULL)
+		outbox_add(vd, &(struct outbox_row){ .kind = TPL_ADMIN_ALERT,
+		    .about = id, .recipient = "group admins",
+		    .to_name = admins->name, .address = admins->email,
+		    .channel = NOTIFY_EMAIL, .urgent = 1 }, now);
+	else
+		for (size_t i = 0; i < admins->nmembers; i++)
+			outbox_add(vd, &(struct outbox_row){
+			    .kind = TPL_ADMIN_ALERT, .about = id,
+			    .recipient = admins->members[i]->id,
+			    .to_name = admins->members[i]->name,
+			    .address = admins->members[i]->email,
+			    .channel = NOTIFY_EMAIL, .urgent = 1 }, now);
+}
+
+/* A delivery thread came back: write down what happened to each row. */
+static void
+record(struct vigild *vd, const struct job *job, int64_t now)
+{
+	sqlite3 *db = store_db(vd->store);
+
+	for (size_t i = 0; i < job->nids; i++) {
+		sqlite3_stmt *st;
+		int64_t created = 0, attempts = 1, delay;
+
+		if (job->result == NOTIFY_OK) {
+			if (sqlite3_prepare_v2(db, "UPDATE outbox SET status = 1, "
+			    "done_at = ?, message = ?, last_error = NULL WHERE "
+			    "id = ?", -1, &st, NULL) != SQLITE_OK)
+				continue;
+			sqlite3_bind_int64(st, 1, now);
+			sqlite3_bind_text(st, 2, job->msg.key, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, job->ids[i]);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+			continue;
+		}
+		if (sqlite3_prepare_v2(db, "SELECT created, attempts FROM outbox "
+		    "WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, job->ids[i]);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				created = sqlite3_column_int64(st, 0);
+				attempts = sqlite3_column_int64(st, 1);
+			}
+			sqlite3_finalize(st);
+		}
+		if (job->result == NOTIFY_PERMFAIL ||
+		    now - created >= vd->cfg->ob.retry_for) {
+			fail_row(vd, job->ids[i], job->err, now);
+			continue;
+		}
+		/* 1, 2, 4 ... minutes up to an hour, give or take a fifth. */
+		delay = BACKOFF_FIRST << (attempts > 7 ? 6 : attempts - 1);
+		if (delay > BACKOFF_MAX)
+			delay = BACKOFF_MAX;
+		delay = delay * 4 / 5 + (int64_t)arc4random_uniform(
+		    (uint32_t)(delay * 2 / 5 + 1));
+		if (sqlite3_prepare_v2(db, "UPDATE outbox SET status = 0, "
+		    "not_before = ?, last_error = ? WHERE id = ?", -1, &st,
+		    NULL) != SQLITE_OK)
+			continue;
+		sqlite3_bind_int64(st, 1, now + delay);
+		sqlite3_bind_text(st, 2, job->err, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, job->ids[i]);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (job->result == NOTIFY_OK)
+		log_info("outbox: %s to %s sent (%zu item%s, key %s)",
+		    channel_names[job->msg.channel], job->msg.to_name ?
+		    job->msg.to_name : "?", job->nids, job->nids == 1 ? "" : "s",
+		    job->msg.key);
+	else {
+		log_warn("outbox: %s to %s: %s (%s)",
+		    channel_names[job->msg.channel], job->msg.to_name ?
+		    job->msg.to_name : "?", job->err,
+		    notifier_result_name(job->result));
+		snprintf(vd->ob.last_error, sizeof vd->ob.last_error, "%s",
+		    job->err);
+		vd->ob.last_error_at = now;
+	}
+}
+
+/* Retire a configuration once no delivery still uses its notifiers. */
+static void
+release_cfg(struct vigild *vd, struct cfg *cfg)
+{
+	struct cfg **pp;
+
+	if (--cfg->inflight > 0 || cfg == vd->cfg)
+		return;
+	for (pp = &vd->retired; *pp != NULL; pp = &(*pp)->next_retired) {
+		if (*pp == cfg) {
+			*pp = cfg->next_retired;
+			cfg_free(cfg);
+			return;
+		}
+	}
+}
+
+static void
+done_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct vigild *vd = w->data;
+	int64_t now = loop_now(vd);
+	struct job *done, *next;
+
+	(void)loop;
+	(void)revents;
+	for (int ch = 0; ch < 2; ch++) {
+		done = deliver_done(&vd->ob.deliver[ch]);
+		if (done != NULL && loop_write_begin(vd) == -1)
+			fatalx("outbox: cannot write delivery results");
+		for (; done != NULL; done = next) {
+			next = done->next;
+			record(vd, done, now);
+			release_cfg(vd, done->cfg);
+			done->next = NULL;
+			deliver_free_jobs(done);
+		}
+	}
+	pump(vd);
+}
+
+static void
+poke_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	pump(w->data);
+}
+
+static void
+timer_cb(struct ev_loop *loop, ev_periodic *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	pump(w->data);
+}
+
+/* Something may be due: look in the next loop iteration. */
+void
+outbox_poke(struct vigild *vd)
+{
+	if (!ev_is_active(&vd->ob.poke))
+		ev_timer_start(vd->loop, &vd->ob.poke);
+}
+
+/* A reload: replace the configuration, keeping the old one alive while
+ * deliveries that started with it are out. */
+void
+outbox_retire(struct vigild *vd, struct cfg *old)
+{
+	if (old->inflight == 0) {
+		cfg_free(old);
+		return;
+	}
+	old->next_retired = vd->retired;
+	vd->retired = old;
+}
+
+int
+outbox_init(struct vigild *vd)
+{
+	ev_async_init(&vd->ob.wake, done_cb);
+	ev_timer_init(&vd->ob.poke, poke_cb, 0, 0);
+	ev_periodic_init(&vd->ob.timer, timer_cb, 0, 0, NULL);
+	vd->ob.wake.data = vd->ob.poke.data = vd->ob.timer.data = vd;
+	ev_async_start(vd->loop, &vd->ob.wake);
+	for (int ch = 0; ch < 2; ch++)
+		deliver_start(&vd->ob.deliver[ch], vd->loop, &vd->ob.wake,
+		    vd->cfg->ob.workers);
+	/* In flight when vigild stopped: whether they arrived is unknown. */
+	if (sqlite3_exec(store_db(vd->store), "UPDATE outbox SET status = 0 "
+	    "WHERE status = 4", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	outbox_poke(vd);
+	return 0;
+}
+
+void
+outbox_finish(struct vigild *vd)
+{
+	for (int ch = 0; ch < 2; ch++)
+		deliver_stop(&vd->ob.deliver[ch]);
+	ev_async_stop(vd->loop, &vd->ob.wake);
+	ev_timer_stop(vd->loop, &vd->ob.poke);
+	ev_periodic_stop(vd->loop, &vd->ob.timer);
+	while (vd->retired != NULL) {
+		struct cfg *next = vd->retired->next_retired;
+
+		cfg_free(vd->retired);
+		vd->retired = next;
+	}
+}
+
+const char *
+outbox_status_name(int status)
+{
+	return status >= 0 && status < (int)nitems(status_names) ?
+	    status_names[status] : "?";
+}
+
+const char *
+outbox_channel_name(int ch)
+{
+	return ch == NOTIFY_SMS ? "sms" : "email";
+}
