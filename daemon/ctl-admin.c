@@ -1,6 +1,8 @@
 /*
  * ctl-admin.c: vigilctl reload and audit verify.
  */
+#include <stdlib.h>
+
 #include "ctl.h"
 
 static int
@@ -44,8 +46,32 @@ cmd_audit_verify(struct ctl *ctl, int argc, char **argv)
 	return simple(ctl, "audit-verify", "audit chain intact");
 }
 
+static int
+cmd_outbox_retry(struct ctl *ctl, int argc, char **argv)
+{
+	json_t *res;
+	char *end;
+	long long id;
+	int rc;
+
+	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) < 1 || *end != '\0')
+		return ctl_usage(&ctl_admin_cmds[2]);
+	rc = ctl_request(ctl, json_pack("{s:s, s:I}", "cmd", "outbox-retry",
+	    "id", (json_int_t)id), &res);
+	if (rc != CTL_OK)
+		return rc;
+	if (ctl->json)
+		ctl_print_json(res);
+	else {
+		printf("message %lld queued again\n", id);
+		json_decref(res);
+	}
+	return CTL_OK;
+}
+
 const struct ctl_cmd ctl_admin_cmds[] = {
 	{ "reload", "", cmd_reload },
 	{ "audit verify", "", cmd_audit_verify },
+	{ "outbox retry", "ID", cmd_outbox_retry },
 	{ NULL, NULL, NULL }
 };

@@ -89,8 +89,13 @@ print_case(json_t *c)
 	if (json_array_size(a) > 0)
 		printf("escalations:\n");
 	json_array_foreach(a, i, x)
-		printf("  %s %-20s %s: %s\n", str(x, "at"), str(x, "deadline"),
-		    step_name(x), str(x, "status"));
+		printf("  %s %-20s %-18s %s%s%s%s\n", str(x, "at"),
+		    str(x, "deadline"), step_name(x), str(x, "status"),
+		    json_is_string(json_object_get(x, "to")) ? " to " : "",
+		    json_is_string(json_object_get(x, "to")) ? str(x, "to") : "",
+		    json_is_string(json_object_get(x, "channel")) ?
+		    (strcmp(str(x, "channel"), "sms") == 0 ? " by SMS" :
+		    " by email") : "");
 	printf("history:\n");
 	a = json_object_get(c, "history");
 	json_array_foreach(a, i, x) {
@@ -201,6 +206,12 @@ print_status(json_t *s)
 	printf("next due: %s\n", str(s, "next_due"));
 	printf("events logged: %lld\n",
 	    (long long)json_integer_value(json_object_get(s, "events")));
+	printf("outbox: %lld waiting\n",
+	    (long long)json_integer_value(json_object_get(s, "outbox_depth")));
+	if (json_is_string(json_object_get(s, "last_delivery_error")))
+		printf("last delivery error: %s: %s\n",
+		    str(s, "last_delivery_error_at"),
+		    str(s, "last_delivery_error"));
 }
 
 static int
@@ -212,10 +223,57 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 	return query(ctl, json_pack("{s:s}", "cmd", "status"), print_status);
 }
 
+static void
+print_outbox(json_t *res)
+{
+	json_t *msgs = json_object_get(res, "messages"), *x;
+	size_t i;
+
+	if (json_array_size(msgs) == 0) {
+		printf("no messages\n");
+		return;
+	}
+	printf("%-6s %-9s %-16s %-20s %-5s %-14s %-5s %s\n", "ID", "STATUS",
+	    "CASE", "DEADLINE", "STEP", "TO", "BY", "NEXT TRY / ERROR");
+	json_array_foreach(msgs, i, x) {
+		char step[16];
+
+		snprintf(step, sizeof step, "%lld%s%lld",
+		    (long long)json_integer_value(json_object_get(x, "level")),
+		    json_integer_value(json_object_get(x, "repeat")) ? "r" : "",
+		    (long long)json_integer_value(json_object_get(x, "repeat")));
+		if (!json_integer_value(json_object_get(x, "repeat")))
+			step[strcspn(step, "r")] = '\0';
+		if (json_integer_value(json_object_get(x, "level")) == 0)
+			snprintf(step, sizeof step, "rem");
+		printf("%-6lld %-9s %-16s %-20s %-5s %-14s %-5s %s\n",
+		    (long long)json_integer_value(json_object_get(x, "id")),
+		    str(x, "status"), str(x, "ref"), str(x, "deadline"), step,
+		    str(x, "to"), str(x, "channel"),
+		    json_is_string(json_object_get(x, "last_error")) ?
+		    str(x, "last_error") : str(x, "next_try"));
+	}
+}
+
+static int
+cmd_outbox(struct ctl *ctl, int argc, char **argv)
+{
+	json_t *req = json_pack("{s:s}", "cmd", "outbox");
+
+	if (argc == 2 && strcmp(argv[1], "--failed") == 0)
+		json_object_set_new(req, "failed", json_true());
+	else if (argc != 1) {
+		json_decref(req);
+		return ctl_usage(&ctl_query_cmds[3]);
+	}
+	return query(ctl, req, print_outbox);
+}
+
 const struct ctl_cmd ctl_query_cmds[] = {
 	{ "show", "REF", cmd_show },
 	{ "list", "[--overdue] [--due-before TIME] [--officer ID] [--state S] "
 	    "[--limit N]", cmd_list },
 	{ "status", "", cmd_status },
+	{ "outbox", "[--failed]", cmd_outbox },
 	{ NULL, NULL, NULL }
 };

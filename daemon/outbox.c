@@ -7,8 +7,9 @@
  * messages to one address become one digest), marks the rows "sending" and,
  * once that is committed, hands the message to a delivery thread; the
  * outcome comes back to the loop thread, which alone writes it down.
- * Temporary failures retry with exponential backoff and jitter until
- * [outbox] retry_for has passed since the message was made; then, or at a
+ * Temporary failures retry after [outbox] retry_first, doubling each time
+ * up to an hour, with jitter, until [outbox] retry_for has passed since
+ * the message was made; then, or at a
  * permanent failure, the row fails and the admins group is told.  Rows
  * "sending" when vigild stopped are sent again at the next start: every
  * message carries an idempotency key (the email Message-ID).
@@ -29,7 +30,6 @@
 #include "vigild.h"
 
 #define DIGEST_MAX	30
-#define BACKOFF_FIRST	60
 #define BACKOFF_MAX	3600
 
 static const char *const status_names[] = {
@@ -85,7 +85,7 @@ void
 outbox_configure(struct cfg *cfg, struct diag *dg)
 {
 	static const char *const outbox_keys[] = {
-		"digest_window", "retry_for", "workers"
+		"digest_window", "retry_first", "retry_for", "workers"
 	};
 	static const char *const quiet_keys[] = { "sms" };
 	const struct conf *c = cfg->conf;
@@ -97,6 +97,7 @@ outbox_configure(struct cfg *cfg, struct diag *dg)
 	nf_conf_init(&nc, c, "outbox", dg);
 	nf_keys(&nc, outbox_keys, nitems(outbox_keys));
 	cfg->ob.digest_window = nf_int(&nc, "digest_window", 120, 0, 3600);
+	cfg->ob.retry_first = nf_int(&nc, "retry_first", 60, 1, 3600);
 	cfg->ob.workers = nf_int(&nc, "workers", 2, 1, 16);
 	cfg->ob.retry_for = 24 * 3600;
 	if ((v = nf_str(&nc, "retry_for", NULL)) != NULL) {
@@ -574,8 +575,9 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 			fail_row(vd, job->ids[i], job->err, now);
 			continue;
 		}
-		/* 1, 2, 4 ... minutes up to an hour, give or take a fifth. */
-		delay = BACKOFF_FIRST << (attempts > 7 ? 6 : attempts - 1);
+		/* retry_first, doubling, up to an hour, give or take a fifth. */
+		delay = (int64_t)vd->cfg->ob.retry_first <<
+		    (attempts > 13 ? 12 : attempts - 1);
 		if (delay > BACKOFF_MAX)
 			delay = BACKOFF_MAX;
 		delay = delay * 4 / 5 + (int64_t)arc4random_uniform(

@@ -15,6 +15,7 @@ enum key_type {
 	K_TIME,			/* ISO 8601, parsed by the handler */
 	K_BOOL,
 	K_LIMIT,
+	K_ID,			/* a row number */
 	K_FIELDS,		/* object of name -> short string */
 	K_FLAGS			/* array of names */
 };
@@ -37,6 +38,8 @@ static const struct proto_key {
 	{ "overdue", K_BOOL, offsetof(struct request, overdue) },
 	{ "all", K_BOOL, offsetof(struct request, all) },
 	{ "limit", K_LIMIT, offsetof(struct request, limit) },
+	{ "failed", K_BOOL, offsetof(struct request, failed) },
+	{ "id", K_ID, offsetof(struct request, id) },
 	{ "fields", K_FIELDS, 0 },
 	{ "flags", K_FLAGS, 0 },
 };
@@ -57,6 +60,8 @@ static const struct proto_cmd {
 	{ "status", REQ_STATUS, "" },
 	{ "reload", REQ_RELOAD, "" },
 	{ "audit-verify", REQ_AUDIT_VERIFY, "" },
+	{ "outbox", REQ_OUTBOX, "failed limit" },
+	{ "outbox-retry", REQ_OUTBOX_RETRY, "id!" },
 };
 
 /* A field value: short, printable, no control characters. */
@@ -167,6 +172,14 @@ take(struct request *r, const struct proto_key *k, json_t *v, char *err,
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 		    json_integer_value(v) > 100000) {
 			snprintf(err, errlen, "\"limit\" must be 1-100000");
+			return -1;
+		}
+		*(json_int_t *)dst = json_integer_value(v);
+		return 0;
+	case K_ID:
+		if (!json_is_integer(v) || json_integer_value(v) < 1) {
+			snprintf(err, errlen, "\"%s\" must be a positive whole "
+			    "number", k->name);
 			return -1;
 		}
 		*(json_int_t *)dst = json_integer_value(v);

@@ -23,6 +23,8 @@ enum req_kind {
 	REQ_STATUS,
 	REQ_RELOAD,
 	REQ_AUDIT_VERIFY,
+	REQ_OUTBOX,
+	REQ_OUTBOX_RETRY,
 };
 
 /* A parsed, checked request.  Strings point into root. */
@@ -42,7 +44,9 @@ struct request {
 	const char *due_before;
 	int	 overdue;
 	int	 all;
+	int	 failed;
 	json_int_t limit;
+	json_int_t id;
 	struct wf_field fields[PROTO_MAX_FIELDS];
 	size_t	 nfields;
 	const char *flags[PROTO_MAX_FIELDS];

@@ -142,8 +142,42 @@ req_admin_finish(struct vigild *vd)
 	ev_async_stop(vd->loop, &vd->audit_done);
 }
 
+/* Send a failed (or waiting) message again, now. */
+static json_t *
+do_retry(struct vigild *vd, json_int_t id)
+{
+	sqlite3_stmt *st;
+	int changed;
+
+	if (loop_write_begin(vd) == -1 || sqlite3_prepare_v2(store_db(vd->store),
+	    "UPDATE outbox SET status = 0, not_before = ?, attempts = 0, "
+	    "created = ? WHERE id = ? AND status IN (0, 2)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return req_refuse("database error");
+	sqlite3_bind_int64(st, 1, loop_now(vd));
+	sqlite3_bind_int64(st, 2, loop_now(vd));
+	sqlite3_bind_int64(st, 3, id);
+	changed = sqlite3_step(st) == SQLITE_DONE &&
+	    sqlite3_changes(store_db(vd->store)) == 1;
+	sqlite3_finalize(st);
+	if (!changed)
+		return req_refuse("no failed or queued message %lld in the outbox",
+		    (long long)id);
+	log_notice("outbox: message %lld queued again by request",
+	    (long long)id);
+	outbox_poke(vd);
+	return req_ok(json_pack("{s:I}", "id", id));
+}
+
 json_t *
 req_admin(struct vigild *vd, uint64_t client, struct request *r)
 {
-	return r->kind == REQ_RELOAD ? do_reload(vd) : do_audit(vd, client);
+	switch (r->kind) {
+	case REQ_RELOAD:
+		return do_reload(vd);
+	case REQ_OUTBOX_RETRY:
+		return do_retry(vd, r->id);
+	default:
+		return do_audit(vd, client);
+	}
 }

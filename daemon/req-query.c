@@ -48,18 +48,29 @@ history_row(struct vigild *vd, sqlite3_stmt *st)
 	    "peer", col(st, 6), "fields", json_loads(col(st, 7), 0, NULL));
 }
 
+/* A step handled, and each message it made (none when superseded). */
 static json_t *
 firing_row(struct vigild *vd, sqlite3_stmt *st)
 {
-	char at[ISO_LEN], fired[ISO_LEN];
+	char at[ISO_LEN], fired[ISO_LEN], sent[ISO_LEN];
+	int has_msg = sqlite3_column_type(st, 8) != SQLITE_NULL;
 
-	return json_pack("{s:s, s:I, s:i, s:i, s:s, s:s, s:s}",
+	return json_pack("{s:s, s:I, s:i, s:i, s:s, s:s, s:s?, s:s?, s:s, "
+	    "s:s?}",
 	    "deadline", col(st, 0), "seq", (json_int_t)sqlite3_column_int64(st, 1),
 	    "level", sqlite3_column_int(st, 2), "repeat",
 	    sqlite3_column_int(st, 3),
 	    "at", case_time(vd, sqlite3_column_int64(st, 4), at, sizeof at),
 	    "fired_at", case_time(vd, sqlite3_column_int64(st, 5), fired,
-	    sizeof fired), "status", col(st, 6));
+	    sizeof fired),
+	    "to", col(st, 7),
+	    "channel", has_msg ? outbox_channel_name(sqlite3_column_int(st, 8)) :
+	    NULL,
+	    "status", has_msg ? outbox_status_name(sqlite3_column_int(st, 9)) :
+	    col(st, 6),
+	    "sent_at", has_msg && sqlite3_column_int(st, 9) == OB_SENT ?
+	    case_time(vd, sqlite3_column_int64(st, 10), sent, sizeof sent) :
+	    NULL);
 }
 
 static json_t *
@@ -75,8 +86,11 @@ do_show(struct vigild *vd, struct request *r)
 	j = case_json(vd, &c, loop_now(vd));
 	wf_case_free(&c);
 	json_object_set_new(j, "escalations", rows_json(vd,
-	    "SELECT deadline, seq, level, rep, at, fired_at, outcome "
-	    "FROM firings WHERE ref = ? ORDER BY at, seq, level, rep",
+	    "SELECT f.deadline, f.seq, f.level, f.rep, f.at, f.fired_at, "
+	    "f.outcome, o.recipient, o.channel, o.status, o.done_at "
+	    "FROM firings f LEFT JOIN outbox o ON o.ref = f.ref AND "
+	    "o.seq = f.seq AND o.level = f.level AND o.rep = f.rep "
+	    "WHERE f.ref = ? ORDER BY f.at, f.seq, f.level, f.rep, o.id",
 	    r->ref, firing_row));
 	json_object_set_new(j, "history", rows_json(vd,
 	    "SELECT id, event, at, recorded, by, role, peer, fields "
@@ -178,6 +192,8 @@ do_status(struct vigild *vd)
 	json_t *states = json_object();
 	char started[ISO_LEN], loaded[ISO_LEN], next[ISO_LEN];
 	int64_t now = loop_now(vd), missed = 0, events = 0, next_at = 0;
+	int64_t depth = 0;
+	char errat[ISO_LEN];
 	sqlite3_stmt *st;
 
 	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT state, n FROM "
@@ -198,8 +214,15 @@ do_status(struct vigild *vd)
 		sqlite3_finalize(st);
 	}
 	store_event_count(vd->store, &events);
+	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT count(*) FROM "
+	    "outbox WHERE status IN (0, 4)", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			depth = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
 	store_next_at(vd->store, &next_at);
-	return req_ok(json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:I, s:s?}",
+	return req_ok(json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:I, s:s?, "
+	    "s:I, s:s?, s:s?}",
 	    "version", PACKAGE_VERSION,
 	    "started", case_time(vd, vd->started, started, sizeof started),
 	    "uptime_seconds", (json_int_t)(now - vd->started),
@@ -208,7 +231,55 @@ do_status(struct vigild *vd)
 	    "open_cases", states, "missed_deadlines", (json_int_t)missed,
 	    "events", (json_int_t)events,
 	    "next_due", next_at ? case_time(vd, next_at, next, sizeof next) :
-	    NULL));
+	    NULL,
+	    "outbox_depth", (json_int_t)depth,
+	    "last_delivery_error", vd->ob.last_error_at ? vd->ob.last_error :
+	    NULL,
+	    "last_delivery_error_at", vd->ob.last_error_at ? case_time(vd,
+	    vd->ob.last_error_at, errat, sizeof errat) : NULL));
+}
+
+/* What the outbox holds: waiting and recent messages, or the failed. */
+static json_t *
+do_outbox(struct vigild *vd, struct request *r)
+{
+	json_t *rows = json_array();
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), r->failed ?
+	    "SELECT id, ref, deadline, level, rep, recipient, channel, status, "
+	    "attempts, not_before, last_error, created FROM outbox WHERE "
+	    "status = 2 ORDER BY id DESC LIMIT ?" :
+	    "SELECT id, ref, deadline, level, rep, recipient, channel, status, "
+	    "attempts, not_before, last_error, created FROM outbox WHERE "
+	    "status IN (0, 4) OR id > (SELECT max(id) FROM outbox) - 100 "
+	    "ORDER BY id DESC LIMIT ?", -1, &st, NULL) != SQLITE_OK) {
+		json_decref(rows);
+		return req_refuse("database error");
+	}
+	sqlite3_bind_int64(st, 1, r->limit ? r->limit : LIST_DEFAULT_LIMIT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char next[ISO_LEN], made[ISO_LEN];
+		int status = sqlite3_column_int(st, 7);
+
+		json_array_append_new(rows, json_pack("{s:I, s:s?, s:s?, s:i, "
+		    "s:i, s:s, s:s, s:s, s:i, s:s?, s:s?, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(st, 0),
+		    "ref", col(st, 1), "deadline", col(st, 2),
+		    "level", sqlite3_column_int(st, 3),
+		    "repeat", sqlite3_column_int(st, 4),
+		    "to", col(st, 5),
+		    "channel", outbox_channel_name(sqlite3_column_int(st, 6)),
+		    "status", outbox_status_name(status),
+		    "attempts", sqlite3_column_int(st, 8),
+		    "next_try", status == OB_QUEUED ? case_time(vd,
+		    sqlite3_column_int64(st, 9), next, sizeof next) : NULL,
+		    "last_error", col(st, 10),
+		    "created", case_time(vd, sqlite3_column_int64(st, 11), made,
+		    sizeof made)));
+	}
+	sqlite3_finalize(st);
+	return req_ok(json_pack("{s:o}", "messages", rows));
 }
 
 json_t *
@@ -219,6 +290,8 @@ req_query(struct vigild *vd, struct request *r)
 		return do_show(vd, r);
 	case REQ_LIST:
 		return do_list(vd, r);
+	case REQ_OUTBOX:
+		return do_outbox(vd, r);
 	default:
 		return do_status(vd);
 	}

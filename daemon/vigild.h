@@ -30,6 +30,7 @@
 /* outbox.c: [outbox] and [quiet-hours]. */
 struct outbox_conf {
 	int	 digest_window;		/* seconds */
+	int	 retry_first;		/* seconds before the first retry */
 	int64_t	 retry_for;		/* seconds */
 	int	 workers;		/* delivery threads per channel */
 	struct calendar *sms_hours;	/* when SMS may go, or NULL */

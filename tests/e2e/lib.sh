@@ -131,6 +131,27 @@ caught_up() {
 	[ -z "$next" ] || [ "$(date -d "$next" +%s)" -gt "$(date +%s)" ]
 }
 
+# server NAME FD SCRIPT ARG...: a real server from tests/servers, reading
+# from a FIFO this shell holds open as file descriptor FD (7, 8 or 9): it
+# exits when the test closes FD (server_stop) or ends, so it can never
+# outlive the test.  Its port is left in $NAME_port.
+server() {
+	name=$1 fd=$2 script=$3
+	shift 3
+	rm -f "$T/$name.port" "$T/$name.in"
+	mkfifo "$T/$name.in"
+	/usr/bin/python3 "$top_srcdir/tests/servers/$script" \
+	    --port-file "$T/$name.port" "$@" <"$T/$name.in" \
+	    >>"$T/$name.log" 2>&1 &
+	eval "exec $fd>\"\$T/\$name.in\""
+	wait_for 20 "[ -s \"\$T/$name.port\" ]"
+	eval "${name}_port=\$(cat \"\$T/$name.port\")"
+}
+
+server_stop() {
+	eval "exec $1>&-"
+}
+
 sql() {
 	sqlite3 "$T/vigil.db" "$@"
 }

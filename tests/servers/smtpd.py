@@ -123,7 +123,7 @@ async def main(args):
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", args.port))
     server = await loop.create_server(factory, sock=sock)
     write_atomic(args.port_file, "%d\n" % sock.getsockname()[1])
 
@@ -138,6 +138,8 @@ async def main(args):
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--port-file", required=True)
+    p.add_argument("--port", type=int, default=0,
+                   help="listen here (to come back where a test had it)")
     p.add_argument("--spool", required=True)
     p.add_argument("--tls", help="folder for a self-signed certificate")
     p.add_argument("--tls-names", default="DNS:localhost,IP:127.0.0.1")
