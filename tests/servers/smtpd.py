@@ -47,7 +47,9 @@ def make_cert(folder, names):
 class Handler:
     def __init__(self, args):
         self.args = args
-        self.count = 0
+        # Go on after what an earlier server left in the same spool.
+        self.count = len([n for n in os.listdir(args.spool)
+                          if n.endswith(".json")])
 
     async def handle_MAIL(self, server, session, envelope, address, options):
         if self.args.mail_reply:
