@@ -2,6 +2,7 @@
  * ctl-admin.c: vigilctl reload and audit verify.
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ctl.h"
 
@@ -69,9 +70,42 @@ cmd_outbox_retry(struct ctl *ctl, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* The file is written by vigild: make the path absolute from here. */
+static int
+cmd_backup(struct ctl *ctl, int argc, char **argv)
+{
+	char *path, cwd[4096];
+	json_t *res;
+	int rc;
+
+	if (argc != 2)
+		return ctl_usage(&ctl_admin_cmds[3]);
+	if (argv[1][0] == '/')
+		path = xstrdup(argv[1]);
+	else if (getcwd(cwd, sizeof cwd) != NULL)
+		path = xasprintf("%s/%s", cwd, argv[1]);
+	else
+		return ctl_refuse("cannot tell the current folder");
+	rc = ctl_request(ctl, json_pack("{s:s, s:s}", "cmd", "backup", "file",
+	    path), &res);
+	free(path);
+	if (rc != CTL_OK)
+		return rc;
+	if (ctl->json)
+		ctl_print_json(res);
+	else {
+		printf("backup written to %s in %.2f s\n",
+		    json_string_value(json_object_get(res, "file")),
+		    json_real_value(json_object_get(res, "seconds")));
+		json_decref(res);
+	}
+	return CTL_OK;
+}
+
 const struct ctl_cmd ctl_admin_cmds[] = {
 	{ "reload", "", cmd_reload },
 	{ "audit verify", "", cmd_audit_verify },
 	{ "outbox retry", "ID", cmd_outbox_retry },
+	{ "backup", "FILE", cmd_backup },
 	{ NULL, NULL, NULL }
 };

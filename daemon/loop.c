@@ -111,7 +111,9 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	if (w->signum == SIGHUP) {
 		log_notice("SIGHUP: reloading");
+		sdn_reloading();
 		loop_reload(vd, &dg);
+		sdn_reloaded(vd);
 		diag_clear(&dg);
 		return;
 	}
@@ -142,6 +144,7 @@ loop_stop(struct vigild *vd)
 	if (vd->stopping)
 		return;
 	vd->stopping = 1;
+	sdn_stopping(vd);
 	control_quiesce(vd);
 	ev_periodic_stop(vd->loop, &vd->sched_timer);
 	ev_idle_stop(vd->loop, &vd->sched_more);

@@ -13,6 +13,7 @@ enum key_type {
 	K_REF,			/* a CMS case reference */
 	K_NAME,			/* event, workflow, state, deadline, staff id */
 	K_TIME,			/* ISO 8601, parsed by the handler */
+	K_PATH,			/* a file path */
 	K_BOOL,
 	K_LIMIT,
 	K_ID,			/* a row number */
@@ -35,6 +36,7 @@ static const struct proto_key {
 	{ "by", K_NAME, offsetof(struct request, by) },
 	{ "at", K_TIME, offsetof(struct request, at) },
 	{ "due_before", K_TIME, offsetof(struct request, due_before) },
+	{ "file", K_PATH, offsetof(struct request, file) },
 	{ "overdue", K_BOOL, offsetof(struct request, overdue) },
 	{ "all", K_BOOL, offsetof(struct request, all) },
 	{ "limit", K_LIMIT, offsetof(struct request, limit) },
@@ -62,6 +64,7 @@ static const struct proto_cmd {
 	{ "audit-verify", REQ_AUDIT_VERIFY, "" },
 	{ "outbox", REQ_OUTBOX, "failed limit" },
 	{ "outbox-retry", REQ_OUTBOX_RETRY, "id!" },
+	{ "backup", REQ_BACKUP, "file!" },
 };
 
 /* A field value: short, printable, no control characters. */
@@ -192,7 +195,8 @@ take(struct request *r, const struct proto_key *k, json_t *v, char *err,
 	s = json_string_value(v);
 	if ((k->type == K_REF && !valid_ref(s)) ||
 	    (k->type == K_NAME && !valid_name(s)) ||
-	    (k->type == K_TIME && (strlen(s) == 0 || strlen(s) > 40))) {
+	    (k->type == K_TIME && (strlen(s) == 0 || strlen(s) > 40)) ||
+	    (k->type == K_PATH && !value_ok(s))) {
 		if (k->type == K_REF)
 			snprintf(err, errlen, "bad case reference \"%.64s\": "
 			    "1-%d characters of A-Z a-z 0-9 . _ / -", s,
@@ -200,6 +204,9 @@ take(struct request *r, const struct proto_key *k, json_t *v, char *err,
 		else if (k->type == K_NAME)
 			snprintf(err, errlen, "bad %s \"%.64s\": 1-64 characters "
 			    "of A-Z a-z 0-9 . _ -", k->name, s);
+		else if (k->type == K_PATH)
+			snprintf(err, errlen, "bad %s: 1-%d printable characters",
+			    k->name, PROTO_VALUE_MAX);
 		else
 			snprintf(err, errlen, "bad %s: expected an ISO 8601 time",
 			    k->name);

@@ -25,6 +25,7 @@ enum req_kind {
 	REQ_AUDIT_VERIFY,
 	REQ_OUTBOX,
 	REQ_OUTBOX_RETRY,
+	REQ_BACKUP,
 };
 
 /* A parsed, checked request.  Strings point into root. */
@@ -42,6 +43,7 @@ struct request {
 	const char *by;
 	const char *at;
 	const char *due_before;
+	const char *file;
 	int	 overdue;
 	int	 all;
 	int	 failed;

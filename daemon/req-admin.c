@@ -1,23 +1,19 @@
 /*
- * req-admin.c: reload and audit verify.  Verifying the audit chain reads
- * the whole event log, seconds for millions of events, so it runs on a
- * thread with its own read-only connection (WAL gives it a consistent
- * snapshot) while the loop goes on firing deadlines.
+ * req-admin.c: reload, outbox retry, audit verify and backup.  Verifying
+ * the audit chain and copying the database read all of it, seconds for
+ * millions of events, so they run on a thread with their own connection
+ * (WAL gives it a consistent snapshot) while the loop goes on firing
+ * deadlines.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "vigild.h"
-
-struct audit_job {
-	pthread_t thread;
-	char	*path;
-	uint64_t client;
-	int	 rc;
-	char	 err[256];
-	struct store_audit result;
-};
 
 static json_t *
 do_reload(struct vigild *vd)
@@ -38,108 +34,6 @@ do_reload(struct vigild *vd)
 	return json_pack("{s:b, s:s, s:o}", "ok", 0, "error",
 	    "configuration has errors; the previous one is still in use",
 	    "problems", problems);
-}
-
-static void *
-audit_run(void *arg)
-{
-	struct audit_job *job = arg;
-	struct store *s;
-
-	job->rc = -1;
-	if ((s = store_open(job->path, 1, job->err, sizeof job->err)) == NULL)
-		return NULL;
-	if ((job->rc = store_audit_verify(s, &job->result)) == -1)
-		snprintf(job->err, sizeof job->err, "%s", store_errmsg(s));
-	store_close(s);
-	return NULL;
-}
-
-static json_t *
-audit_reply(const struct audit_job *job)
-{
-	const struct store_audit *a = &job->result;
-
-	if (job->rc == -1)
-		return req_refuse("audit: %s", job->err);
-	if (a->broken_id != 0)
-		return json_pack("{s:b, s:s, s:I, s:I, s:s}", "ok", 0,
-		    "error", "the audit chain is broken", "events",
-		    (json_int_t)a->events, "broken_id",
-		    (json_int_t)a->broken_id, "why", a->why);
-	log_info("audit: chain intact, %lld events, head %s",
-	    (long long)a->events, a->head);
-	return req_ok(json_pack("{s:I, s:s}", "events", (json_int_t)a->events,
-	    "head", a->head));
-}
-
-/* The thread finished: join it (which also makes its result visible). */
-static void
-audit_done_cb(struct ev_loop *loop, ev_async *w, int revents)
-{
-	struct vigild *vd = w->data;
-	struct audit_job *job = vd->audit;
-
-	(void)loop;
-	(void)revents;
-	if (job == NULL)
-		return;
-	pthread_join(job->thread, NULL);
-	vd->audit = NULL;
-	control_reply(vd, job->client, audit_reply(job));
-	free(job->path);
-	free(job);
-}
-
-static void *
-audit_thread(void *arg)
-{
-	struct vigild *vd = arg;
-
-	audit_run(vd->audit);
-	ev_async_send(vd->loop, &vd->audit_done);
-	return NULL;
-}
-
-static json_t *
-do_audit(struct vigild *vd, uint64_t client)
-{
-	struct audit_job *job;
-
-	if (vd->audit != NULL)
-		return req_refuse("an audit is already running");
-	job = xcalloc(1, sizeof *job);
-	job->path = xstrdup(store_path(vd->store));
-	job->client = client;
-	vd->audit = job;
-	if (pthread_create(&job->thread, NULL, audit_thread, vd) != 0) {
-		vd->audit = NULL;
-		free(job->path);
-		free(job);
-		return req_refuse("audit: cannot start a thread");
-	}
-	return NULL;
-}
-
-void
-req_admin_init(struct vigild *vd)
-{
-	ev_async_init(&vd->audit_done, audit_done_cb);
-	vd->audit_done.data = vd;
-	ev_async_start(vd->loop, &vd->audit_done);
-}
-
-/* On the way out: let a running audit finish, and drop its reply. */
-void
-req_admin_finish(struct vigild *vd)
-{
-	if (vd->audit != NULL) {
-		pthread_join(vd->audit->thread, NULL);
-		free(vd->audit->path);
-		free(vd->audit);
-		vd->audit = NULL;
-	}
-	ev_async_stop(vd->loop, &vd->audit_done);
 }
 
 /* Send a failed (or waiting) message again, now. */
@@ -169,6 +63,180 @@ do_retry(struct vigild *vd, json_int_t id)
 	return req_ok(json_pack("{s:I}", "id", id));
 }
 
+/*
+ * Work that reads the whole database (audit verify, backup) runs on a
+ * thread with its own connection, one at a time; its reply comes back to
+ * the client through control_reply().
+ */
+struct offloop_job {
+	pthread_t thread;
+	char	*path;			/* the database */
+	char	*arg;
+	uint64_t client;
+	json_t	*(*run)(const char *, const char *);
+	json_t	*reply;
+};
+
+static void *
+offloop_thread(void *arg)
+{
+	struct vigild *vd = arg;
+	struct offloop_job *job = vd->offloop;
+
+	job->reply = job->run(job->path, job->arg);
+	ev_async_send(vd->loop, &vd->offloop_done);
+	return NULL;
+}
+
+/* The thread finished: join it (which also makes its reply visible). */
+static void
+offloop_done_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct vigild *vd = w->data;
+	struct offloop_job *job = vd->offloop;
+
+	(void)loop;
+	(void)revents;
+	if (job == NULL)
+		return;
+	pthread_join(job->thread, NULL);
+	vd->offloop = NULL;
+	control_reply(vd, job->client, job->reply);
+	free(job->path);
+	free(job->arg);
+	free(job);
+}
+
+static json_t *
+offloop_start(struct vigild *vd, uint64_t client,
+    json_t *(*run)(const char *, const char *), const char *arg)
+{
+	struct offloop_job *job;
+
+	if (vd->offloop != NULL)
+		return req_refuse("an audit or a backup is already running");
+	job = xcalloc(1, sizeof *job);
+	job->path = xstrdup(store_path(vd->store));
+	job->arg = arg ? xstrdup(arg) : NULL;
+	job->client = client;
+	job->run = run;
+	vd->offloop = job;
+	if (pthread_create(&job->thread, NULL, offloop_thread, vd) != 0) {
+		vd->offloop = NULL;
+		free(job->path);
+		free(job->arg);
+		free(job);
+		return req_refuse("cannot start a thread");
+	}
+	return NULL;
+}
+
+/* Audit verify: recompute the hash chain over the whole log. */
+static json_t *
+audit_run(const char *path, const char *unused)
+{
+	struct store_audit a;
+	struct store *s;
+	char err[256];
+	json_t *reply;
+
+	(void)unused;
+	if ((s = store_open(path, 1, err, sizeof err)) == NULL)
+		return req_refuse("audit: %s", err);
+	if (store_audit_verify(s, &a) == -1)
+		reply = req_refuse("audit: %s", store_errmsg(s));
+	else if (a.broken_id != 0)
+		reply = json_pack("{s:b, s:s, s:I, s:I, s:s}", "ok", 0,
+		    "error", "the audit chain is broken", "events",
+		    (json_int_t)a.events, "broken_id", (json_int_t)a.broken_id,
+		    "why", a.why);
+	else {
+		log_info("audit: chain intact, %lld events, head %s",
+		    (long long)a.events, a.head);
+		reply = req_ok(json_pack("{s:I, s:s}", "events",
+		    (json_int_t)a.events, "head", a.head));
+	}
+	store_close(s);
+	return reply;
+}
+
+/* Backup: a consistent copy through SQLite's online backup, to a new file. */
+static json_t *
+backup_run(const char *path, const char *dest)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	sqlite3_backup *b;
+	struct timespec t0, t1;
+	json_t *reply;
+	int fd, rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1)
+		return req_refuse("backup: %s: %s", dest, strerror(errno));
+	close(fd);
+	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE,
+	    NULL) != SQLITE_OK) {
+		reply = req_refuse("backup: %s", sqlite3_errmsg(dst ? dst : src));
+		goto out;
+	}
+	sqlite3_busy_timeout(src, 5000);
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+		reply = req_refuse("backup: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	/* One step: a single read transaction gives one consistent copy. */
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		reply = req_refuse("backup: %s", sqlite3_errstr(rc));
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_notice("backup: %s written", dest);
+	reply = req_ok(json_pack("{s:s, s:f}", "file", dest, "seconds",
+	    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9));
+out:
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	if (!json_is_true(json_object_get(reply, "ok")))
+		unlink(dest);
+	return reply;
+}
+
+static json_t *
+do_backup(struct vigild *vd, uint64_t client, const char *dest)
+{
+	if (dest[0] != '/')
+		return req_refuse("backup: give an absolute path (vigild writes "
+		    "the file, from its own folder)");
+	return offloop_start(vd, client, backup_run, dest);
+}
+
+void
+req_admin_init(struct vigild *vd)
+{
+	ev_async_init(&vd->offloop_done, offloop_done_cb);
+	vd->offloop_done.data = vd;
+	ev_async_start(vd->loop, &vd->offloop_done);
+}
+
+/* On the way out: let a running audit or backup finish; drop its reply. */
+void
+req_admin_finish(struct vigild *vd)
+{
+	if (vd->offloop != NULL) {
+		pthread_join(vd->offloop->thread, NULL);
+		json_decref(vd->offloop->reply);
+		free(vd->offloop->path);
+		free(vd->offloop->arg);
+		free(vd->offloop);
+		vd->offloop = NULL;
+	}
+	ev_async_stop(vd->loop, &vd->offloop_done);
+}
+
 json_t *
 req_admin(struct vigild *vd, uint64_t client, struct request *r)
 {
@@ -177,7 +245,9 @@ req_admin(struct vigild *vd, uint64_t client, struct request *r)
 		return do_reload(vd);
 	case REQ_OUTBOX_RETRY:
 		return do_retry(vd, r->id);
+	case REQ_BACKUP:
+		return do_backup(vd, client, r->file);
 	default:
-		return do_audit(vd, client);
+		return offloop_start(vd, client, audit_run, NULL);
 	}
 }

@@ -39,6 +39,7 @@ req_dispatch(struct vigild *vd, uint64_t client, const struct peer *peer,
 	case REQ_OUTBOX:
 		return req_query(vd, r);
 	case REQ_OUTBOX_RETRY:
+	case REQ_BACKUP:
 	case REQ_RELOAD:
 	case REQ_AUDIT_VERIFY:
 		return req_admin(vd, client, r);

@@ -143,6 +143,7 @@ main(int argc, char **argv)
 	log_notice("vigild %s ready: database %s, socket %s, %zu workflows",
 	    PACKAGE_VERSION, vd.cfg->conf->database, vd.socket_path,
 	    wf_set_count(vd.cfg->workflows));
+	sdn_ready(&vd);
 
 	loop_run(&vd);
 	control_close(&vd);

@@ -10,6 +10,7 @@
  *	escalate.c	who hears about an escalation step, and how
  *	outbox.c	messages: queued durably, digested, sent, retried
  *	deliver.c	the delivery threads
+ *	sdnotify.c	what systemd is told
  */
 #ifndef VIGILD_H
 #define VIGILD_H
@@ -67,12 +68,12 @@ struct vigild {
 	int	 foreground;
 	int	 stopping;
 
-	/* sched.c */
+	/* sched.c: its timer */
 	ev_periodic sched_timer;
 	ev_idle	 sched_more;
 	int64_t	 sched_armed;		/* 0 when nothing is pending */
 
-	/* control.c */
+	/* control.c: the socket and its clients */
 	int	 listen_fd;
 	ev_io	 listen_io;
 	char	*socket_path;
@@ -80,9 +81,9 @@ struct vigild {
 	size_t	 nclients;
 	uint64_t next_client_id;
 
-	/* req-admin.c: an audit running off the loop */
-	struct audit_job *audit;
-	ev_async audit_done;
+	/* req-admin.c: an audit or backup running off the loop */
+	struct offloop_job *offloop;
+	ev_async offloop_done;
 
 	/* outbox.c */
 	struct {
@@ -189,6 +190,13 @@ const char *outbox_channel_name(int);
 /* escalate.c */
 void	 esc_step(struct vigild *, const struct wf_case *,
 	    const struct workflow *, const struct wf_step *, int64_t);
+
+/* sdnotify.c */
+void	 sdn_ready(struct vigild *);
+void	 sdn_status(struct vigild *);
+void	 sdn_reloading(void);
+void	 sdn_reloaded(struct vigild *);
+void	 sdn_stopping(struct vigild *);
 
 /* sched.c */
 void	 sched_init(struct vigild *);

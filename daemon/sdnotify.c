@@ -1,0 +1,96 @@
+/*
+ * sdnotify.c: telling systemd how vigild is (Type=notify): READY=1 once the
+ * database is open and start-up catch-up is done, RELOADING=1 and READY=1
+ * around a reload, STATUS= with the open cases and the next due instant,
+ * WATCHDOG=1 at half of WatchdogSec, STOPPING=1.  libsystemd's sd_notify()
+ * does nothing without NOTIFY_SOCKET, so neither does this outside systemd.
+ */
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "vigild.h"
+
+#define STATUS_EVERY	30.0	/* seconds between STATUS= updates */
+
+static ev_timer watchdog, status_timer;
+
+static void
+watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+/* "STATUS=12 open cases; next due 2026-11-23T09:00:00+00:00" */
+void
+sdn_status(struct vigild *vd)
+{
+	char next[ISO_LEN];
+	int64_t open = 0, at = 0;
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT coalesce(sum(n), "
+	    "0) FROM open_counts", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			open = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	store_next_at(vd->store, &at);
+	sd_notifyf(0, "STATUS=%lld open case%s; next due %s", (long long)open,
+	    open == 1 ? "" : "s", at ? case_time(vd, at, next, sizeof next) :
+	    "none");
+}
+
+static void
+status_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	sdn_status(w->data);
+}
+
+/* Serving: catch-up is done and the socket is open. */
+void
+sdn_ready(struct vigild *vd)
+{
+	uint64_t usec;
+
+	sdn_status(vd);
+	sd_notify(0, "READY=1");
+	if (sd_watchdog_enabled(0, &usec) > 0) {
+		ev_timer_init(&watchdog, watchdog_cb, 0, usec / 2e6);
+		ev_timer_again(vd->loop, &watchdog);
+		log_info("systemd watchdog: pinging every %.1f s", usec / 2e6);
+	}
+	ev_timer_init(&status_timer, status_cb, STATUS_EVERY, STATUS_EVERY);
+	status_timer.data = vd;
+	if (getenv("NOTIFY_SOCKET") != NULL)
+		ev_timer_start(vd->loop, &status_timer);
+}
+
+void
+sdn_reloading(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+void
+sdn_reloaded(struct vigild *vd)
+{
+	sdn_status(vd);
+	sd_notify(0, "READY=1");
+}
+
+void
+sdn_stopping(struct vigild *vd)
+{
+	sd_notify(0, "STOPPING=1");
+	ev_timer_stop(vd->loop, &watchdog);
+	ev_timer_stop(vd->loop, &status_timer);
+}
