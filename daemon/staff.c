@@ -548,10 +548,9 @@ build(struct staff_parse *p)
 		if (group_name(s->name) != NULL)
 			continue;
 		if (!staff_id_ok(s->name))
-			problem(p, s->line, "\"%s\" is not a person "
+			diag_add(p->dg, p->file, s->line, "\"%s\" is not a person "
 			    "id (letters, digits, \".\", \"_\" and \"-\", at "
-			    "most %d) or \"group NAME\"", s->name,
-			    STAFF_ID_MAX);
+			    "most %d) or \"group NAME\"", s->name, STAFF_ID_MAX);
 		person_from(p, s, &st->people[st->npeople++]);
 	}
 	qsort(st->people, st->npeople, sizeof *st->people, person_cmp);
@@ -563,7 +562,7 @@ build(struct staff_parse *p)
 		if (name == NULL)
 			continue;
 		if (!staff_id_ok(name))
-			problem(p, s->line, "\"%s\" is not a group "
+			diag_add(p->dg, p->file, s->line, "\"%s\" is not a group "
 			    "name (letters, digits, \".\", \"_\" and \"-\")",
 			    name);
 		group_from(p, st, s, name, &st->groups[st->ngroups++]);
