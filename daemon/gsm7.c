@@ -78,6 +78,14 @@ static const struct {
 int
 gsm7_septets_of(uint32_t cp)
 {
+	if (cp < 0x80) {
+		/* ASCII: all of it but controls, DEL and "`". */
+		if (cp == '\n')
+			return 1;
+		if (cp < 0x20 || cp == 0x7F || cp == '`')
+			return 0;
+		return cp != 0 && strchr("^{}\\[~]|", (int)cp) ? 2 : 1;
+	}
 	for (size_t i = 0; i < nitems(gsm7_basic); i++)
 		if (gsm7_basic[i] == cp && cp != 0x000D)
 			return 1;

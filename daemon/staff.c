@@ -43,6 +43,9 @@ struct staff_parse {
 	int	 skip;			/* in a section already reported */
 };
 
+static void problem(struct staff_parse *, int, const char *, ...)
+	    VIGIL_PRINTF(3, 4);
+
 static const char *const role_names[] = {
 	[STAFF_OFFICER] = "officer",
 	[STAFF_MANAGER] = "manager",
@@ -56,6 +59,16 @@ static const char *const person_keys[] = {
 static const char *const group_keys[] = {
 	"email", "mobile", "members",
 };
+
+static void
+problem(struct staff_parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vadd(p->dg, p->file, line, fmt, ap);
+	va_end(ap);
+}
 
 const char *
 staff_role_name(enum staff_role r)
@@ -109,7 +122,7 @@ collect(void *user, const char *section, const char *key, const char *value,
 	}
 	if (p->n == 0) {
 		if (!p->skip)
-			diag_add(p->dg, p->file, line, "\"%s\" is outside any "
+			problem(p, line, "\"%s\" is outside any "
 			    "section: start with [ID] for a person or [group "
 			    "NAME]", key);
 		p->skip = 1;
@@ -118,7 +131,7 @@ collect(void *user, const char *section, const char *key, const char *value,
 	s = &p->v[p->n - 1];
 	for (size_t i = 0; i < s->n; i++)
 		if (strcmp(s->kv[i].key, key) == 0) {
-			diag_add(p->dg, p->file, line, "\"%s\" is set twice in "
+			problem(p, line, "\"%s\" is set twice in "
 			    "[%s] (first at line %d)", key, s->name,
 			    s->kv[i].line);
 			return;
@@ -152,7 +165,7 @@ unknown_keys(struct staff_parse *p, const struct raw_section *s,
 	for (size_t i = 0; i < s->n; i++) {
 		if (key_known(s->kv[i].key, keys, n))
 			continue;
-		diag_add(p->dg, p->file, s->kv[i].line, "unknown setting \"%s\" "
+		problem(p, s->kv[i].line, "unknown setting \"%s\" "
 		    "for %s", s->kv[i].key, what);
 	}
 }
@@ -164,7 +177,7 @@ value_of(struct staff_parse *p, const struct raw_section *s, const char *key)
 	const struct raw_kv *kv = raw_get(s, key);
 
 	if (kv != NULL && kv->value[0] == '\0') {
-		diag_add(p->dg, p->file, kv->line, "%s needs a value", key);
+		problem(p, kv->line, "%s needs a value", key);
 		return NULL;
 	}
 	return kv;
@@ -179,7 +192,7 @@ email_of(struct staff_parse *p, const struct raw_section *s)
 	if (kv == NULL)
 		return NULL;
 	if (!addr_email_ok(kv->value, err, sizeof err)) {
-		diag_add(p->dg, p->file, kv->line, "%s", err);
+		problem(p, kv->line, "%s", err);
 		return NULL;
 	}
 	return xstrdup(kv->value);
@@ -194,7 +207,7 @@ mobile_of(struct staff_parse *p, const struct raw_section *s)
 	if (kv == NULL)
 		return NULL;
 	if (!addr_e164_ok(kv->value, err, sizeof err)) {
-		diag_add(p->dg, p->file, kv->line, "%s", err);
+		problem(p, kv->line, "%s", err);
 		return NULL;
 	}
 	return xstrdup(kv->value);
@@ -211,24 +224,24 @@ person_from(struct staff_parse *p, const struct raw_section *s,
 	sp->line = s->line;
 	if ((kv = value_of(p, s, "name")) == NULL) {
 		if (raw_get(s, "name") == NULL)
-			diag_add(p->dg, p->file, s->line, "[%s] has no name "
+			problem(p, s->line, "[%s] has no name "
 			    "(the display name used in messages)", s->name);
 	} else if (strlen(kv->value) > STAFF_NAME_MAX ||
 	    !utf8_clean_line(kv->value))
-		diag_add(p->dg, p->file, kv->line, "name must be UTF-8 text of at "
+		problem(p, kv->line, "name must be UTF-8 text of at "
 		    "most %d bytes with no control characters", STAFF_NAME_MAX);
 	else
 		sp->name = xstrdup(kv->value);
 	if ((kv = value_of(p, s, "role")) == NULL) {
 		if (raw_get(s, "role") == NULL)
-			diag_add(p->dg, p->file, s->line, "[%s] has no role "
+			problem(p, s->line, "[%s] has no role "
 			    "(officer, manager, head-of-service or admin)",
 			    s->name);
 	} else if (staff_role_parse(kv->value, &sp->role) == -1)
-		diag_add(p->dg, p->file, kv->line, "unknown role \"%s\": use "
+		problem(p, kv->line, "unknown role \"%s\": use "
 		    "officer, manager, head-of-service or admin", kv->value);
 	if ((sp->email = email_of(p, s)) == NULL && raw_get(s, "email") == NULL)
-		diag_add(p->dg, p->file, s->line, "[%s] has no email address",
+		problem(p, s->line, "[%s] has no email address",
 		    s->name);
 	sp->mobile = mobile_of(p, s);
 	if ((kv = value_of(p, s, "manager")) != NULL) {
@@ -238,14 +251,14 @@ person_from(struct staff_parse *p, const struct raw_section *s,
 	if ((kv = value_of(p, s, "team")) != NULL) {
 		if (strlen(kv->value) > STAFF_NAME_MAX ||
 		    !utf8_clean_line(kv->value))
-			diag_add(p->dg, p->file, kv->line, "team must be UTF-8 "
+			problem(p, kv->line, "team must be UTF-8 "
 			    "text of at most %d bytes", STAFF_NAME_MAX);
 		else
 			sp->team = xstrdup(kv->value);
 	}
 	if ((kv = value_of(p, s, "unix_user")) != NULL) {
 		if (!unix_user_ok(kv->value))
-			diag_add(p->dg, p->file, kv->line, "\"%s\" is not a "
+			problem(p, kv->line, "\"%s\" is not a "
 			    "Unix user name", kv->value);
 		else
 			sp->unix_user = xstrdup(kv->value);
@@ -330,7 +343,7 @@ group_from(struct staff_parse *p, struct staff *st,
 			size_t i;
 
 			if (sp == NULL) {
-				diag_add(p->dg, p->file, kv->line, "group %s: "
+				problem(p, kv->line, "group %s: "
 				    "no person \"%s\" in the directory", name,
 				    tok);
 				continue;
@@ -339,7 +352,7 @@ group_from(struct staff_parse *p, struct staff *st,
 				if (g->members[i] == sp)
 					break;
 			if (i < g->nmembers) {
-				diag_add(p->dg, p->file, kv->line, "group %s: "
+				problem(p, kv->line, "group %s: "
 				    "%s is listed twice", name, tok);
 				continue;
 			}
@@ -351,7 +364,7 @@ group_from(struct staff_parse *p, struct staff *st,
 	}
 	if (raw_get(s, "email") == NULL && raw_get(s, "mobile") == NULL &&
 	    raw_get(s, "members") == NULL)
-		diag_add(p->dg, p->file, s->line, "group %s reaches no one: give "
+		problem(p, s->line, "group %s reaches no one: give "
 		    "it an email, a mobile or members", name);
 	return g;
 }
@@ -378,7 +391,7 @@ resolve_managers(struct staff_parse *p, struct staff *st)
 		if (sp->manager_id == NULL)
 			continue;
 		if ((sp->manager = staff_find(st, sp->manager_id)) == NULL)
-			diag_add(p->dg, p->file, sp->manager_line, "%s: manager "
+			problem(p, sp->manager_line, "%s: manager "
 			    "\"%s\" is not in the directory", sp->id,
 			    sp->manager_id);
 	}
@@ -406,7 +419,7 @@ find_cycles(struct staff_parse *p, struct staff *st)
 			path[n++] = (size_t)(sp - st->people);
 		}
 		if (sp != NULL && state[sp - st->people] == 1) {
-			for (at = 0; path[at] != (size_t)(sp - st->people); at++)
+			for (at = 0; &st->people[path[at]] != sp; at++)
 				;
 			first = at;
 			for (size_t k = at; k < n; k++)
@@ -415,7 +428,8 @@ find_cycles(struct staff_parse *p, struct staff *st)
 					first = k;
 			msg = xstrdup("");
 			for (size_t k = 0; k <= n - at; k++) {
-				size_t idx = path[at + (first - at + k) % (n - at)];
+				size_t len = n - at;
+				size_t idx = path[at + (first - at + k) % len];
 				char *m;
 
 				if (k == 8 && n - at > 12) {
@@ -431,7 +445,7 @@ find_cycles(struct staff_parse *p, struct staff *st)
 				free(msg);
 				msg = m;
 			}
-			diag_add(p->dg, p->file, st->people[path[first]].line,
+			problem(p, st->people[path[first]].line,
 			    "line managers go round in a circle: %s", msg);
 			free(msg);
 		}
@@ -469,16 +483,16 @@ check_unique(struct staff_parse *p, struct staff *st)
 				a = b;
 				b = t;
 			}
-			diag_add(p->dg, p->file, b->line, "%s is already defined "
+			problem(p, b->line, "%s is already defined "
 			    "at line %d%s", b->id, a->line,
-			    strcmp(a->id, b->id) ? " (ids differ only in case)" :
-			    "");
+			    strcmp(a->id, b->id) ? " (ids differ only in "
+			    "case)" : "");
 		}
 	for (size_t i = 1; i < st->ngroups; i++)
 		if (strcmp(st->groups[i - 1].name, st->groups[i].name) == 0) {
 			int a = st->groups[i - 1].line, b = st->groups[i].line;
 
-			diag_add(p->dg, p->file, a > b ? a : b, "group %s is "
+			problem(p, a > b ? a : b, "group %s is "
 			    "already defined at line %d", st->groups[i].name,
 			    a < b ? a : b);
 		}
@@ -489,7 +503,7 @@ check_unique(struct staff_parse *p, struct staff *st)
 	qsort(u, nu, sizeof *u, unix_cmp);
 	for (size_t i = 1; i < nu; i++)
 		if (strcmp(u[i - 1]->unix_user, u[i]->unix_user) == 0)
-			diag_add(p->dg, p->file, u[i]->line, "%s and %s have the "
+			problem(p, u[i]->line, "%s and %s have the "
 			    "same unix_user %s", u[i - 1]->id, u[i]->id,
 			    u[i]->unix_user);
 	free(u);
@@ -538,11 +552,11 @@ build(struct staff_parse *p)
 	check_unique(p, st);
 	find_cycles(p, st);
 	if (staff_group(st, STAFF_FALLBACK) == NULL)
-		diag_add(p->dg, p->file, 0, "no [group %s]: it receives missed "
+		problem(p, 0, "no [group %s]: it receives missed "
 		    "deadlines that have no officer or no line manager",
 		    STAFF_FALLBACK);
 	if (staff_group(st, STAFF_ADMINS) == NULL)
-		diag_add(p->dg, p->file, 0, "no [group %s]: it is told when a "
+		problem(p, 0, "no [group %s]: it is told when a "
 		    "message cannot be delivered", STAFF_ADMINS);
 	return st;
 }

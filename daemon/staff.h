@@ -2,9 +2,9 @@
  * staff.h: the staff directory (staff.ini): who is who, who manages whom,
  * where to reach them, and the groups that catch what has no one else.
  *
- *	[jo.bloggs]			one section per person; the name is the id
+ *	[jo.bloggs]			one section per person, named by id
  *	name = Jo Bloggs
- *	role = officer			officer | manager | head-of-service | admin
+ *	role = officer			officer, manager, head-of-service, admin
  *	email = jo.bloggs@example.org
  *	mobile = +447700900123		E.164, optional
  *	manager = sam.patel		line manager's id, optional
@@ -52,7 +52,7 @@ struct staff_person {
 struct staff_group {
 	char	*name;
 	char	*email;			/* a shared address (a rota), or NULL */
-	char	*mobile;		/* a shared phone (duty phone), or NULL */
+	char	*mobile;		/* a duty phone, or NULL */
 	const struct staff_person **members;
 	size_t	 nmembers;
 	int	 line;

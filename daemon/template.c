@@ -211,7 +211,7 @@ static int
 parse_line(struct tpl *t, const char *s, size_t len, int lineno, int in_block,
     struct line *l, struct diag *dg)
 {
-	size_t i = 0, lit = 0;
+	size_t i = 0, lit = 0, namelen;
 
 	l->lineno = lineno;
 	while (i < len) {
@@ -235,17 +235,16 @@ parse_line(struct tpl *t, const char *s, size_t len, int lineno, int in_block,
 			continue;
 		}
 		if ((close = memchr(s + i, '}', len - i)) == NULL) {
-			diag_add(dg, t->name, lineno, "\"{\" without \"}\" (write "
-			    "\"{{\" for a literal brace)");
+			diag_add(dg, t->name, lineno, "\"{\" without \"}\" "
+			    "(write \"{{\" for a literal brace)");
 			return -1;
 		}
-		ph = ph_lookup(s + i + 1, (size_t)(close - s - i - 1));
-		if (ph == -1) {
+		namelen = (size_t)(close - s - i - 1);
+		if ((ph = ph_lookup(s + i + 1, namelen)) == -1) {
 			diag_add(dg, t->name, lineno, "unknown placeholder "
 			    "{%.*s}; %s templates may use %s",
-			    (int)(close - s - i - 1 > 40 ? 40 : close - s - i - 1),
-			    s + i + 1, kind_names[t->kind],
-			    ph_list(1u << t->kind));
+			    (int)(namelen > 40 ? 40 : namelen), s + i + 1,
+			    kind_names[t->kind], ph_list(1u << t->kind));
 			return -1;
 		}
 		if (!(ph_defs[ph].kinds & (1u << t->kind))) {
@@ -255,8 +254,9 @@ parse_line(struct tpl *t, const char *s, size_t len, int lineno, int in_block,
 			return -1;
 		}
 		if (t->kind == TPL_DIGEST && ph_defs[ph].item && !in_block) {
-			diag_add(dg, t->name, lineno, "{%s} is about one deadline: "
-			    "in a digest it goes between {items} and {end}",
+			diag_add(dg, t->name, lineno, "{%s} is about one "
+			    "deadline: in a digest it goes between {items} and "
+			    "{end}",
 			    ph_defs[ph].name);
 			return -1;
 		}
@@ -334,7 +334,8 @@ sms_literals(struct tpl *t, struct diag *dg)
 			if (count_char(g, '?') > count_char(l->v[k].text, '?') &&
 			    !bad) {
 				diag_add(dg, t->name, l->lineno, "this text has "
-				    "characters an SMS cannot carry (GSM 03.38)");
+				    "characters an SMS cannot carry "
+				    "(GSM 03.38)");
 				bad = 1;
 			}
 			free(l->v[k].text);
@@ -392,7 +393,8 @@ tpl_parse(const char *name, const char *buf, size_t len, enum tpl_kind kind,
 			    s++, n--)
 				;
 			if (n == 0)
-				diag_add(dg, name, lineno, "the subject is empty");
+				diag_add(dg, name, lineno, "the subject is "
+				    "empty");
 			parse_line(t, s, n, lineno, 0, &t->subject, dg);
 			subject = 0;
 			blank = 1;
@@ -411,8 +413,9 @@ tpl_parse(const char *name, const char *buf, size_t len, enum tpl_kind kind,
 			int start = marker(s, n, "{items}");
 
 			if (kind != TPL_DIGEST) {
-				diag_add(dg, name, lineno, "only digest templates "
-				    "repeat lines with {items} ... {end}");
+				diag_add(dg, name, lineno, "only digest "
+				    "templates repeat lines with {items} ... "
+				    "{end}");
 				continue;
 			}
 			if (start && (in_block || blocks > 0)) {
@@ -421,7 +424,8 @@ tpl_parse(const char *name, const char *buf, size_t len, enum tpl_kind kind,
 				continue;
 			}
 			if (!start && !in_block) {
-				diag_add(dg, name, lineno, "{end} without {items}");
+				diag_add(dg, name, lineno, "{end} without "
+				    "{items}");
 				continue;
 			}
 			if (start)
@@ -475,7 +479,8 @@ tpl_case_url_ok(const char *url, char *err, size_t errlen)
 {
 	const char *ref = strstr(url, "{ref}");
 
-	if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) {
+	if (strncmp(url, "https://", 8) != 0 &&
+	    strncmp(url, "http://", 7) != 0) {
 		snprintf(err, errlen, "case_url must start with https://");
 		return 0;
 	}
@@ -493,8 +498,9 @@ tpl_case_url_ok(const char *url, char *err, size_t errlen)
 			continue;
 		if (*p <= ' ' || *p >= 0x7F || *p == '{' || *p == '}' ||
 		    *p == '"' || *p == '<' || *p == '>' || *p == '\\') {
-			snprintf(err, errlen, "case_url may hold only {ref} and "
-			    "URL characters (no spaces, quotes or other braces)");
+			snprintf(err, errlen, "case_url may hold only {ref} "
+			    "and URL characters (no spaces, quotes or other "
+			    "braces)");
 			return 0;
 		}
 	}
@@ -663,7 +669,8 @@ raw_value(const struct render *r, int ph, const struct tpl_item *it)
 	case PH_LATE:
 		return xstrdup(tpl_late(r->v->now, it->due, buf, sizeof buf));
 	case PH_OFFICER:
-		return xstrdup(it->officer ? it->officer : "no officer assigned");
+		return xstrdup(it->officer ? it->officer :
+		    "no officer assigned");
 	case PH_ACTION:
 		return xstrdup(it->action ? it->action : "");
 	case PH_LINK:
@@ -671,7 +678,9 @@ raw_value(const struct render *r, int ph, const struct tpl_item *it)
 	case PH_LEVEL:
 		return xasprintf("%d", it->level);
 	case PH_REPEAT:
-		return it->repeat > 0 ? xasprintf("%d", it->repeat) : xstrdup("");
+		if (it->repeat <= 0)
+			return xstrdup("");
+		return xasprintf("%d", it->repeat);
 	case PH_ACKED_BY:
 		return xstrdup(it->acked_by ? it->acked_by : "");
 	case PH_ACKED_AT:
@@ -817,7 +826,8 @@ cut_chars(char *s, size_t max)
 		while (n > max - 3 && off > 0) {
 			do
 				off--;
-			while (off > 0 && ((unsigned char)s[off] & 0xC0) == 0x80);
+			while (off > 0 &&
+			    ((unsigned char)s[off] & 0xC0) == 0x80);
 			n--;
 		}
 		strcpy(s + off, "...");
@@ -952,7 +962,8 @@ slurp(const char *path, size_t *len, int *missing, struct diag *dg)
 		if (errno == ENOENT)
 			*missing = 1;
 		else
-			diag_add(dg, path, 0, "cannot read: %s", strerror(errno));
+			diag_add(dg, path, 0, "cannot read: %s",
+			    strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {

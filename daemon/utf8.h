@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UTF8_BAD	0xFFFD		/* what a malformed sequence decodes to */
+#define UTF8_BAD	0xFFFD		/* what bad bytes decode to */
 
 size_t	 utf8_next(const char *, size_t, uint32_t *);
 int	 utf8_valid(const char *, size_t);

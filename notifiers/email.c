@@ -132,8 +132,8 @@ make_ctx(const struct nf_conf *nc, const char *host, const char *ca_file)
 	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 	if (ca_file != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1)
-			nf_err(nc, "ca_file", "cannot load certificates from %s",
-			    ca_file);
+			nf_err(nc, "ca_file", "cannot load certificates "
+			    "from %s", ca_file);
 	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1)
 		nf_err(nc, NULL, "cannot load the system's CA certificates");
 	vp = SSL_CTX_get0_param(ctx);
@@ -174,8 +174,8 @@ smtp_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 		/* Never a password in the clear over the network. */
 		if (s->tls != TLS_REQUIRED && s->host != NULL &&
 		    !nf_host_is_loopback(s->host))
-			nf_err(&nc, "starttls", "with a username, starttls must "
-			    "be required: AUTH would otherwise send the "
+			nf_err(&nc, "starttls", "with a username, starttls "
+			    "must be required: AUTH would otherwise send the "
 			    "password unencrypted");
 	} else if (conf_kv(nc.sec, "password_file") != NULL)
 		nf_err(&nc, "password_file", "set, but there is no username");

@@ -85,10 +85,11 @@ http_request(const struct http_opts *o, const char *method, const char *url,
 	if (o->username != NULL) {
 		curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(h, CURLOPT_USERNAME, o->username);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, o->password ? o->password :
-		    "");
+		curl_easy_setopt(h, CURLOPT_PASSWORD,
+		    o->password ? o->password : "");
 	}
-	curl_easy_setopt(h, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	curl_easy_setopt(h, CURLOPT_USERAGENT,
+	    PACKAGE_NAME "/" PACKAGE_VERSION);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_start);

@@ -290,7 +290,8 @@ http_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 			have_ctype = 1;
 		h->headers = xreallocarray(h->headers, h->nheaders + 2,
 		    sizeof *h->headers);
-		h->headers[h->nheaders++] = xasprintf("%s: %s", name, kv->value);
+		h->headers[h->nheaders++] = xasprintf("%s: %s", name,
+		    kv->value);
 	}
 	if (!have_ctype && h->body != NULL) {
 		h->headers = xreallocarray(h->headers, h->nheaders + 2,

@@ -46,7 +46,7 @@ struct message {
 
 struct notifier_ops {
 	const char *name;		/* the "via" value: smtp, notify, ... */
-	unsigned channels;		/* bit (1 << channel) for each it serves */
+	unsigned channels;		/* 1 << channel, for each it serves */
 	/* Check this notifier's settings in conf; problems go to the diag. */
 	void	*(*configure)(const struct conf *, enum notify_channel,
 		    struct diag *);

@@ -27,7 +27,7 @@
 
 struct notify_nf {
 	char	*base;			/* without a trailing "/" */
-	char	*service;		/* the key's service id: the JWT's iss */
+	char	*service;		/* the key's service id: JWT iss */
 	char	*secret;		/* the key's secret: the HMAC key */
 	char	*template_id;
 	char	*sender_id;		/* sms_sender_id / email_reply_to_id */
@@ -222,7 +222,8 @@ notify_send(void *p, const struct message *m, char *err, size_t errlen)
 		url = xasprintf("%s/v2/notifications/email", n->base);
 		j = json_pack("{s:s, s:s, s:{s:s, s:s}, s:s}", "email_address",
 		    m->to, "template_id", n->template_id, "personalisation",
-		    "subject", m->subject, "body", m->body, "reference", m->key);
+		    "subject", m->subject, "body", m->body, "reference",
+		    m->key);
 		if (j != NULL && n->sender_id != NULL)
 			json_object_set_new(j, "email_reply_to_id",
 			    json_string(n->sender_id));

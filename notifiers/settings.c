@@ -58,9 +58,10 @@ nf_keys(const struct nf_conf *nc, const char *const *keys, size_t n)
 
 		for (j = 0; j < n; j++) {
 			size_t len = strlen(keys[j]);
+			int prefix = keys[j][len - 1] == '.';
 
-			if (keys[j][len - 1] == '.' ? strncmp(k, keys[j],
-			    len) == 0 && k[len] != '\0' : strcmp(k, keys[j]) == 0)
+			if (prefix ? strncmp(k, keys[j], len) == 0 &&
+			    k[len] != '\0' : strcmp(k, keys[j]) == 0)
 				break;
 		}
 		if (j == n)

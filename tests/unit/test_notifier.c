@@ -530,6 +530,26 @@ START_TEST(test_mail_format)
 	ck_assert_ptr_null(strstr(text, "\r\nFrom "));
 	free(text);
 
+	/* No header can be smuggled in through a name or the subject. */
+	m.to_name = "Sam\r\nBcc: eve@example.org";
+	m.subject = "x\r\nBcc: eve@example.org\r\n\r\nforged body";
+	m.body = "line\r\n.\r\nQUIT\r\n";
+	text = mail_format(&from, &m, 1772546400, &len);
+	ck_assert(tu_seven_bit(text));
+	ck_assert_ptr_null(tu_header(text, "Bcc"));
+	ck_assert_ptr_null(strstr(text, "\r\n.\r\n"));
+	v = tu_header_names(text);
+	ck_assert_str_eq(v, "Date,From,To,Subject,Message-ID,MIME-Version,"
+	    "Content-Type,Content-Transfer-Encoding,Auto-Submitted,"
+	    "X-Auto-Response-Suppress");
+	free(v);
+	v = tu_header(text, "Subject");
+	w = tu_unwords(v);
+	ck_assert_str_eq(w, m.subject);
+	free(w);
+	free(v);
+	free(text);
+
 	/* A long plain subject is folded too. */
 	m.subject = "Missed deadline: DASH risk assessment and safety plan for "
 	    "case DA-2026-0042 (3 days 2 hours late)";

@@ -476,9 +476,9 @@ END_TEST
 START_TEST(test_server_hangs_up)
 {
 	int port, fd = tu_silent_listener(&port), c, status;
-	struct notifier *n = smtp("starttls = off\n", port, NULL);
 	struct message m = msg("jo@example.org", "hang-up");
 	char err[NOTIFY_ERR_MAX], buf[512];
+	struct notifier *n;
 	pid_t pid;
 
 	if ((pid = fork()) == 0) {
@@ -494,6 +494,7 @@ START_TEST(test_server_hangs_up)
 		}
 		_exit(0);
 	}
+	n = smtp("starttls = off\n", port, NULL);
 	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	waitpid(pid, &status, 0);

@@ -567,6 +567,7 @@ template_suite(void)
 	Suite *s = suite_create("template");
 	TCase *tc = tcase_create("template");
 
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_too_large);
 	tcase_add_test(tc, test_nul);
