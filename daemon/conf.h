@@ -34,6 +34,25 @@ struct conf {
 	size_t	 nsections;
 };
 
+/* confsec.c: a module section read with each problem at its line. */
+struct sec_reader {
+	const struct conf *conf;
+	const struct conf_section *sec;	/* may be NULL: all defaults */
+	const char *name;		/* "email", "outbox", ... */
+	struct diag *dg;
+};
+void	 sec_init(struct sec_reader *, const struct conf *, const char *,
+	    struct diag *);
+void	 sec_err(const struct sec_reader *, const char *, const char *, ...)
+	    VIGIL_PRINTF(3, 4);
+void	 sec_keys(const struct sec_reader *, const char *const *, size_t);
+const char *sec_str(const struct sec_reader *, const char *, const char *);
+const char *sec_need(const struct sec_reader *, const char *);
+int	 sec_int(const struct sec_reader *, const char *, int, int, int);
+int	 sec_choice(const struct sec_reader *, const char *, const char *const *,
+	    size_t, int);
+char	*sec_path(const struct sec_reader *, const char *);
+
 struct conf *conf_load(const char *, struct diag *);
 struct conf *conf_load_buffer(const char *, const char *, size_t,
 	    struct diag *);

@@ -3,6 +3,7 @@
  * "vigild --check" reports all of them, each as file:line: message.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "vigil.h"
 
@@ -56,20 +57,26 @@ diag_log(const struct diag *d)
 	}
 }
 
-/* Append everything in src to dst and empty src. */
+/*
+ * Append to dst what it does not have yet, and empty src: two readers of one
+ * section (both channels read [file]) report a problem once.
+ */
 void
-diag_move(struct diag *dst, struct diag *src)
+diag_merge(struct diag *dst, struct diag *src)
 {
 	for (size_t i = 0; i < src->n; i++) {
-		if (dst->n == dst->cap) {
-			dst->cap = dst->cap ? dst->cap * 2 : 8;
-			dst->v = xreallocarray(dst->v, dst->cap, sizeof *dst->v);
-		}
-		dst->v[dst->n++] = src->v[i];
+		const struct diag_entry *e = &src->v[i];
+		size_t j;
+
+		for (j = 0; j < dst->n; j++)
+			if (dst->v[j].line == e->line &&
+			    strcmp(dst->v[j].file, e->file) == 0 &&
+			    strcmp(dst->v[j].msg, e->msg) == 0)
+				break;
+		if (j == dst->n)
+			diag_add(dst, e->file, e->line, "%s", e->msg);
 	}
-	free(src->v);
-	src->v = NULL;
-	src->n = src->cap = 0;
+	diag_clear(src);
 }
 
 void

@@ -25,7 +25,6 @@
 
 #include <openssl/evp.h>
 
-#include "backend.h"
 #include "deliver.h"
 #include "vigild.h"
 
@@ -43,7 +42,7 @@ static const char *const channel_names[] = {
 
 /* "21:00-08:00": the SMS-allowed hours as a calendar, for cal_next_open. */
 static struct calendar *
-quiet_calendar(const struct conf *c, const char *quiet, struct nf_conf *nc)
+quiet_calendar(const struct conf *c, const char *quiet, struct sec_reader *nc)
 {
 	int h1, m1, h2, m2, a, b, n;
 	struct calendar *cal;
@@ -53,7 +52,7 @@ quiet_calendar(const struct conf *c, const char *quiet, struct nf_conf *nc)
 	if (sscanf(quiet, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) != 4 ||
 	    quiet[n] != '\0' || h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 ||
 	    (a = h1 * 60 + m1) == (b = h2 * 60 + m2)) {
-		nf_err(nc, "sms", "expected HH:MM-HH:MM, e.g. 21:00-08:00");
+		sec_err(nc, "sms", "expected HH:MM-HH:MM, e.g. 21:00-08:00");
 		return NULL;
 	}
 	if (a > b)	/* quiet over midnight: allowed in between */
@@ -72,7 +71,7 @@ quiet_calendar(const struct conf *c, const char *quiet, struct nf_conf *nc)
 	    cal_set_option(cal, "holidays", "none", err, sizeof err) == -1 ||
 	    cal_set_option(cal, "timezone", c->default_calendar->timezone, err,
 	    sizeof err) == -1 || cal_prepare(cal, NULL, &dg, c->path) == -1) {
-		nf_err(nc, "sms", "%s", dg.n ? dg.v[0].msg : err);
+		sec_err(nc, "sms", "%s", dg.n ? dg.v[0].msg : err);
 		diag_clear(&dg);
 		cal_free(cal);
 		return NULL;
@@ -89,31 +88,31 @@ outbox_configure(struct cfg *cfg, struct diag *dg)
 	};
 	static const char *const quiet_keys[] = { "sms" };
 	const struct conf *c = cfg->conf;
-	struct nf_conf nc;
+	struct sec_reader nc;
 	struct duration d;
 	const char *v;
 	char err[256];
 
-	nf_conf_init(&nc, c, "outbox", dg);
-	nf_keys(&nc, outbox_keys, nitems(outbox_keys));
-	cfg->ob.digest_window = nf_int(&nc, "digest_window", 120, 0, 3600);
-	cfg->ob.retry_first = nf_int(&nc, "retry_first", 60, 1, 3600);
-	cfg->ob.workers = nf_int(&nc, "workers", 2, 1, 16);
+	sec_init(&nc, c, "outbox", dg);
+	sec_keys(&nc, outbox_keys, nitems(outbox_keys));
+	cfg->ob.digest_window = sec_int(&nc, "digest_window", 120, 0, 3600);
+	cfg->ob.retry_first = sec_int(&nc, "retry_first", 60, 1, 3600);
+	cfg->ob.workers = sec_int(&nc, "workers", 2, 1, 16);
 	cfg->ob.retry_for = 24 * 3600;
-	if ((v = nf_str(&nc, "retry_for", NULL)) != NULL) {
+	if ((v = sec_str(&nc, "retry_for", NULL)) != NULL) {
 		if (dur_parse(v, &d, err, sizeof err) == -1)
-			nf_err(&nc, "retry_for", "%s", err);
+			sec_err(&nc, "retry_for", "%s", err);
 		else if (dur_is_working(d.unit) || d.calendar[0] || d.n == 0)
-			nf_err(&nc, "retry_for", "expected minutes, hours, days "
+			sec_err(&nc, "retry_for", "expected minutes, hours, days "
 			    "or weeks of elapsed time");
 		else
 			cfg->ob.retry_for = d.n * (d.unit == DUR_MINUTES ? 60 :
 			    d.unit == DUR_HOURS ? 3600 : d.unit == DUR_DAYS ?
 			    86400 : 7 * 86400);
 	}
-	nf_conf_init(&nc, c, "quiet-hours", dg);
-	nf_keys(&nc, quiet_keys, nitems(quiet_keys));
-	if ((v = nf_str(&nc, "sms", NULL)) != NULL)
+	sec_init(&nc, c, "quiet-hours", dg);
+	sec_keys(&nc, quiet_keys, nitems(quiet_keys));
+	if ((v = sec_str(&nc, "sms", NULL)) != NULL)
 		cfg->ob.sms_hours = quiet_calendar(c, v, &nc);
 }
 

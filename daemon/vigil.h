@@ -57,7 +57,7 @@ void	 diag_vadd(struct diag *, const char *, int, const char *, va_list)
 	    VIGIL_PRINTF(4, 0);
 void	 diag_print(const struct diag *, FILE *);
 void	 diag_log(const struct diag *);
-void	 diag_move(struct diag *, struct diag *);
+void	 diag_merge(struct diag *, struct diag *);
 void	 diag_clear(struct diag *);
 
 /* names.c */

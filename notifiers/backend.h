@@ -17,27 +17,10 @@ extern const struct notifier_ops notifier_http;		/* httpsms.c */
 extern const struct notifier_ops notifier_smsmail;	/* smsmail.c */
 extern const struct notifier_ops notifier_file;		/* file.c */
 
-/* settings.c: a backend's settings, each problem reported at its line. */
-struct nf_conf {
-	const struct conf *conf;
-	const struct conf_section *sec;	/* may be NULL: all defaults */
-	const char *name;		/* "email", "http-sms", ... */
-	struct diag *dg;
-};
-void	 nf_conf_init(struct nf_conf *, const struct conf *, const char *,
-	    struct diag *);
-void	 nf_err(const struct nf_conf *, const char *, const char *, ...)
-	    VIGIL_PRINTF(3, 4);
-void	 nf_keys(const struct nf_conf *, const char *const *, size_t);
-const char *nf_str(const struct nf_conf *, const char *, const char *);
-const char *nf_need(const struct nf_conf *, const char *);
-int	 nf_int(const struct nf_conf *, const char *, int, int, int);
-int	 nf_choice(const struct nf_conf *, const char *, const char *const *,
-	    size_t, int);
-char	*nf_path(const struct nf_conf *, const char *);
-char	*nf_secret(const struct nf_conf *, const char *, int);
-char	*nf_email(const struct nf_conf *, const char *, const char *, int);
-int	 nf_url(const struct nf_conf *, const char *, char **);
+/* settings.c: what only notifiers read (secrets, addresses, URLs). */
+char	*nf_secret(const struct sec_reader *, const char *, int);
+char	*nf_email(const struct sec_reader *, const char *, const char *, int);
+int	 nf_url(const struct sec_reader *, const char *, char **);
 int	 nf_host_is_loopback(const char *);
 void	 nf_wipe(char *);
 void	 nf_seterr(char *, size_t, const char *, ...) VIGIL_PRINTF(3, 4);

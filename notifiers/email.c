@@ -113,7 +113,7 @@ host_ok(const char *s)
 }
 
 static SSL_CTX *
-make_ctx(const struct nf_conf *nc, const char *host, const char *ca_file)
+make_ctx(const struct sec_reader *nc, const char *host, const char *ca_file)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	X509_VERIFY_PARAM *vp;
@@ -132,10 +132,10 @@ make_ctx(const struct nf_conf *nc, const char *host, const char *ca_file)
 	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 	if (ca_file != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1)
-			nf_err(nc, "ca_file", "cannot load certificates "
+			sec_err(nc, "ca_file", "cannot load certificates "
 			    "from %s", ca_file);
 	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1)
-		nf_err(nc, NULL, "cannot load the system's CA certificates");
+		sec_err(nc, NULL, "cannot load the system's CA certificates");
 	vp = SSL_CTX_get0_param(ctx);
 	if (inet_pton(AF_INET, host, ip) == 1)
 		X509_VERIFY_PARAM_set1_ip_asc(vp, host);
@@ -150,46 +150,46 @@ static void *
 smtp_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 {
 	struct smtp_nf *s = xcalloc(1, sizeof *s);
-	struct nf_conf nc;
+	struct sec_reader nc;
 	const char *v;
 	char *ca_file;
 	int port;
 
 	(void)ch;
-	nf_conf_init(&nc, c, "email", dg);
-	if ((v = nf_need(&nc, "host")) != NULL) {
+	sec_init(&nc, c, "email", dg);
+	if ((v = sec_need(&nc, "host")) != NULL) {
 		if (!host_ok(v))
-			nf_err(&nc, "host", "expected a host name or an IPv4 "
+			sec_err(&nc, "host", "expected a host name or an IPv4 "
 			    "address");
 		else
 			s->host = xstrdup(v);
 	}
-	port = nf_int(&nc, "port", 587, 1, 65535);
+	port = sec_int(&nc, "port", 587, 1, 65535);
 	s->port = xasprintf("%d", port);
-	s->tls = (enum tls_mode)nf_choice(&nc, "starttls", tls_modes,
+	s->tls = (enum tls_mode)sec_choice(&nc, "starttls", tls_modes,
 	    nitems(tls_modes), TLS_REQUIRED);
-	if ((v = nf_str(&nc, "username", NULL)) != NULL) {
+	if ((v = sec_str(&nc, "username", NULL)) != NULL) {
 		s->username = xstrdup(v);
 		s->password = nf_secret(&nc, "password_file", 1);
 		/* Never a password in the clear over the network. */
 		if (s->tls != TLS_REQUIRED && s->host != NULL &&
 		    !nf_host_is_loopback(s->host))
-			nf_err(&nc, "starttls", "with a username, starttls "
+			sec_err(&nc, "starttls", "with a username, starttls "
 			    "must be required: AUTH would otherwise send the "
 			    "password unencrypted");
 	} else if (conf_kv(nc.sec, "password_file") != NULL)
-		nf_err(&nc, "password_file", "set, but there is no username");
+		sec_err(&nc, "password_file", "set, but there is no username");
 	s->from = nf_email(&nc, "from", NULL, 1);
-	s->from_name = xstrdup(nf_str(&nc, "from_name", "vigil"));
-	if ((v = nf_str(&nc, "helo", NULL)) != NULL) {
+	s->from_name = xstrdup(sec_str(&nc, "from_name", "vigil"));
+	if ((v = sec_str(&nc, "helo", NULL)) != NULL) {
 		if (!host_ok(v))
-			nf_err(&nc, "helo", "expected a host name");
+			sec_err(&nc, "helo", "expected a host name");
 		else
 			s->helo = xstrdup(v);
 	}
-	s->timeout = nf_int(&nc, "timeout", 60, 1, 3600);
-	s->connect_timeout = nf_int(&nc, "connect_timeout", 10, 1, 300);
-	ca_file = nf_path(&nc, "ca_file");
+	s->timeout = sec_int(&nc, "timeout", 60, 1, 3600);
+	s->connect_timeout = sec_int(&nc, "connect_timeout", 10, 1, 300);
+	ca_file = sec_path(&nc, "ca_file");
 	if (s->host != NULL && s->tls != TLS_OFF)
 		s->ctx = make_ctx(&nc, s->host, ca_file);
 	free(ca_file);

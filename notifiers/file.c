@@ -41,17 +41,17 @@ static const char *const file_keys[] = { "directory" };
 static void *
 file_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 {
-	struct nf_conf nc, ec;
+	struct sec_reader nc, ec;
 	struct file_nf *f = xcalloc(1, sizeof *f);
 
-	nf_conf_init(&nc, c, "file", dg);
-	nf_keys(&nc, file_keys, nitems(file_keys));
-	if ((f->dir = nf_path(&nc, "directory")) == NULL)
+	sec_init(&nc, c, "file", dg);
+	sec_keys(&nc, file_keys, nitems(file_keys));
+	if ((f->dir = sec_path(&nc, "directory")) == NULL)
 		f->dir = xstrdup(LOCALSTATEDIR "/lib/vigil/outbox-files");
 	if (ch == NOTIFY_EMAIL) {
-		nf_conf_init(&ec, c, "email", dg);
+		sec_init(&ec, c, "email", dg);
 		f->from = nf_email(&ec, "from", "vigil@vigil.invalid", 0);
-		f->from_name = xstrdup(nf_str(&ec, "from_name", "vigil"));
+		f->from_name = xstrdup(sec_str(&ec, "from_name", "vigil"));
 	}
 	return f;
 }

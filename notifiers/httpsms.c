@@ -183,7 +183,7 @@ fill(const char *tpl, const struct values *v, enum esc e)
 
 /* "{word}" that is not a placeholder: a typo worth reporting. */
 static int
-check_placeholders(const struct nf_conf *nc, const char *key, const char *s,
+check_placeholders(const struct sec_reader *nc, const char *key, const char *s,
     unsigned allowed, unsigned *used)
 {
 	for (const char *p = s; (p = strchr(p, '{')) != NULL; p++) {
@@ -192,7 +192,7 @@ check_placeholders(const struct nf_conf *nc, const char *key, const char *s,
 
 		if (ph >= 0) {
 			if (!(allowed & (1u << ph))) {
-				nf_err(nc, key, "{%s} cannot be used here",
+				sec_err(nc, key, "{%s} cannot be used here",
 				    placeholders[ph]);
 				return -1;
 			}
@@ -202,7 +202,7 @@ check_placeholders(const struct nf_conf *nc, const char *key, const char *s,
 		while ((p[n] >= 'a' && p[n] <= 'z') || p[n] == '_')
 			n++;
 		if (n > 1 && p[n] == '}') {
-			nf_err(nc, key, "unknown placeholder %.*s: use {to}, "
+			sec_err(nc, key, "unknown placeholder %.*s: use {to}, "
 			    "{text}, {key} or {secret}", (int)n + 1, p);
 			return -1;
 		}
@@ -223,7 +223,7 @@ header_name_ok(const char *s)
 }
 
 static void
-check_body(const struct nf_conf *nc, struct httpsms_nf *h)
+check_body(const struct sec_reader *nc, struct httpsms_nf *h)
 {
 	/* Values with every character that needs escaping. */
 	struct values v = { { "+447700900123", "a \"b\" \\ c\n{d} <e> & f'",
@@ -234,7 +234,7 @@ check_body(const struct nf_conf *nc, struct httpsms_nf *h)
 
 	if (h->ctype == ESC_JSON) {
 		if ((j = json_loads(body, JSON_REJECT_DUPLICATES, &je)) == NULL)
-			nf_err(nc, "body", "not JSON once filled in (%s); put "
+			sec_err(nc, "body", "not JSON once filled in (%s); put "
 			    "each placeholder inside quotes", je.text);
 		json_decref(j);
 	}
@@ -245,34 +245,34 @@ static void *
 http_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 {
 	struct httpsms_nf *h = xcalloc(1, sizeof *h);
-	struct nf_conf nc;
+	struct sec_reader nc;
 	unsigned used = 0;
 	int have_ctype = 0;
 	const char *v;
 
 	(void)ch;
 	http_init();
-	nf_conf_init(&nc, c, "http-sms", dg);
-	nf_keys(&nc, http_keys, nitems(http_keys));
-	if (nf_need(&nc, "url") != NULL && nf_url(&nc, "url", &h->url) == 0)
+	sec_init(&nc, c, "http-sms", dg);
+	sec_keys(&nc, http_keys, nitems(http_keys));
+	if (sec_need(&nc, "url") != NULL && nf_url(&nc, "url", &h->url) == 0)
 		check_placeholders(&nc, "url", h->url, 0xF, &used);
-	h->method = methods[nf_choice(&nc, "method", methods, nitems(methods),
+	h->method = methods[sec_choice(&nc, "method", methods, nitems(methods),
 	    0)];
-	h->ctype = (enum esc)nf_choice(&nc, "content_type", ctypes,
+	h->ctype = (enum esc)sec_choice(&nc, "content_type", ctypes,
 	    nitems(ctypes), ESC_JSON);
-	if ((v = nf_str(&nc, "body", NULL)) != NULL) {
+	if ((v = sec_str(&nc, "body", NULL)) != NULL) {
 		if (strcmp(h->method, "GET") == 0)
-			nf_err(&nc, "body", "a GET request has no body: put "
+			sec_err(&nc, "body", "a GET request has no body: put "
 			    "{to} and {text} in the url");
 		else if (check_placeholders(&nc, "body", v, 0xF, &used) == 0) {
 			h->body = xstrdup(v);
 			check_body(&nc, h);
 		}
 	} else if (strcmp(h->method, "GET") != 0)
-		nf_need(&nc, "body");
+		sec_need(&nc, "body");
 	if (h->url != NULL && (h->body != NULL ||
 	    strcmp(h->method, "GET") == 0) && (!(used & 1) || !(used & 2)))
-		nf_err(&nc, NULL, "{to} and {text} must both appear in the url "
+		sec_err(&nc, NULL, "{to} and {text} must both appear in the url "
 		    "or the body");
 	for (size_t i = 0; nc.sec != NULL && i < nc.sec->n; i++) {
 		const struct conf_kv *kv = &nc.sec->kv[i];
@@ -281,7 +281,7 @@ http_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 		if (strncmp(kv->key, "header.", 7) != 0)
 			continue;
 		if (!header_name_ok(name)) {
-			nf_err(&nc, kv->key, "not a header name");
+			sec_err(&nc, kv->key, "not a header name");
 			continue;
 		}
 		if (check_placeholders(&nc, kv->key, kv->value, 0xC, &used))
@@ -300,19 +300,19 @@ http_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 	}
 	h->secret = nf_secret(&nc, "secret_file", (used & 8) != 0);
 	if (h->secret != NULL && !(used & 8))
-		nf_err(&nc, "secret_file", "set, but no {secret} uses it");
-	if ((v = nf_str(&nc, "username", NULL)) != NULL) {
+		sec_err(&nc, "secret_file", "set, but no {secret} uses it");
+	if ((v = sec_str(&nc, "username", NULL)) != NULL) {
 		h->username = xstrdup(v);
 		h->password = nf_secret(&nc, "password_file", 1);
 	} else if (conf_kv(nc.sec, "password_file") != NULL)
-		nf_err(&nc, "password_file", "set, but there is no username");
-	h->numfmt = (enum numfmt)nf_choice(&nc, "number_format", numfmts,
+		sec_err(&nc, "password_file", "set, but there is no username");
+	h->numfmt = (enum numfmt)sec_choice(&nc, "number_format", numfmts,
 	    nitems(numfmts), NUM_E164);
-	if ((v = nf_str(&nc, "success_match", NULL)) != NULL)
+	if ((v = sec_str(&nc, "success_match", NULL)) != NULL)
 		h->success = xstrdup(v);
-	h->timeout = nf_int(&nc, "timeout", 30, 1, 600);
-	h->connect_timeout = nf_int(&nc, "connect_timeout", 10, 1, 120);
-	h->ca_file = nf_path(&nc, "ca_file");
+	h->timeout = sec_int(&nc, "timeout", 30, 1, 600);
+	h->connect_timeout = sec_int(&nc, "connect_timeout", 10, 1, 120);
+	h->ca_file = sec_path(&nc, "ca_file");
 	return h;
 }
 

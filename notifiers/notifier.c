@@ -39,16 +39,16 @@ channel_section(enum notify_channel ch)
 static const char *
 via_for(const struct conf *c, enum notify_channel ch, struct diag *dg)
 {
-	struct nf_conf nc;
+	struct sec_reader nc;
 	const char *via;
 	const struct conf_section *email = conf_section(c, "email");
 
-	nf_conf_init(&nc, c, channel_section(ch), dg);
+	sec_init(&nc, c, channel_section(ch), dg);
 	if (ch == NOTIFY_EMAIL)
-		nf_keys(&nc, email_keys, nitems(email_keys));
+		sec_keys(&nc, email_keys, nitems(email_keys));
 	else
-		nf_keys(&nc, sms_keys, nitems(sms_keys));
-	if ((via = nf_str(&nc, "via", NULL)) != NULL)
+		sec_keys(&nc, sms_keys, nitems(sms_keys));
+	if ((via = sec_str(&nc, "via", NULL)) != NULL)
 		return via;
 	if (conf_kv(nc.sec, "via") != NULL)
 		return NULL;		/* empty: reported */
@@ -61,7 +61,7 @@ via_for(const struct conf *c, enum notify_channel ch, struct diag *dg)
 		const char *k = nc.sec->kv[i].key;
 
 		if (strcmp(k, "from") != 0 && strcmp(k, "from_name") != 0) {
-			nf_err(&nc, NULL, "\"%s\" is set but \"via\" is not: "
+			sec_err(&nc, NULL, "\"%s\" is set but \"via\" is not: "
 			    "say how to send (%s)", k, ch == NOTIFY_EMAIL ?
 			    "smtp, notify or file" : "notify, http, email or "
 			    "file");
@@ -69,38 +69,19 @@ via_for(const struct conf *c, enum notify_channel ch, struct diag *dg)
 		}
 	}
 	if (ch == NOTIFY_SMS && conf_section(c, "http-sms") != NULL) {
-		nf_err(&nc, NULL, "[http-sms] is configured but [sms] has no "
+		sec_err(&nc, NULL, "[http-sms] is configured but [sms] has no "
 		    "\"via = http\"");
 		return NULL;
 	}
 	if (ch == NOTIFY_SMS && conf_kv(email, "via") != NULL &&
 	    strcmp(conf_kv(email, "via")->value, "file") != 0) {
-		nf_err(&nc, NULL, "email goes out by %s but [sms] has no via: "
+		sec_err(&nc, NULL, "email goes out by %s but [sms] has no via: "
 		    "set notify, http or email, or \"via = file\" to keep SMS "
 		    "in a folder where they reach no phone",
 		    conf_kv(email, "via")->value);
 		return NULL;
 	}
 	return "file";
-}
-
-/* Append the entries of src that dst does not have yet. */
-static void
-diag_merge(struct diag *dst, struct diag *src)
-{
-	for (size_t i = 0; i < src->n; i++) {
-		const struct diag_entry *e = &src->v[i];
-		size_t j;
-
-		for (j = 0; j < dst->n; j++)
-			if (dst->v[j].line == e->line &&
-			    strcmp(dst->v[j].file, e->file) == 0 &&
-			    strcmp(dst->v[j].msg, e->msg) == 0)
-				break;
-		if (j == dst->n)
-			diag_add(dst, e->file, e->line, "%s", e->msg);
-	}
-	diag_clear(src);
 }
 
 /*
@@ -123,10 +104,10 @@ notifier_new(const struct conf *c, enum notify_channel ch, struct diag *dg)
 			    (backends[i]->channels & (1u << ch)))
 				ops = backends[i];
 		if (ops == NULL) {
-			struct nf_conf nc;
+			struct sec_reader nc;
 
-			nf_conf_init(&nc, c, channel_section(ch), &mine);
-			nf_err(&nc, "via", "\"%s\" cannot send %s: use %s", via,
+			sec_init(&nc, c, channel_section(ch), &mine);
+			sec_err(&nc, "via", "\"%s\" cannot send %s: use %s", via,
 			    ch == NOTIFY_EMAIL ? "email" : "SMS",
 			    ch == NOTIFY_EMAIL ? "smtp, notify or file" :
 			    "notify, http, email or file");

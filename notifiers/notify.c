@@ -58,14 +58,14 @@ uuid_ok(const char *s, size_t len)
 }
 
 static char *
-uuid_setting(const struct nf_conf *nc, const char *key, int required)
+uuid_setting(const struct sec_reader *nc, const char *key, int required)
 {
-	const char *v = required ? nf_need(nc, key) : nf_str(nc, key, NULL);
+	const char *v = required ? sec_need(nc, key) : sec_str(nc, key, NULL);
 
 	if (v == NULL)
 		return NULL;
 	if (!uuid_ok(v, strlen(v))) {
-		nf_err(nc, key, "expected an id like "
+		sec_err(nc, key, "expected an id like "
 		    "f33517ff-2a88-4f6e-b855-c550268ce08a");
 		return NULL;
 	}
@@ -77,13 +77,13 @@ notify_configure(const struct conf *c, enum notify_channel ch,
     struct diag *dg)
 {
 	struct notify_nf *n = xcalloc(1, sizeof *n);
-	struct nf_conf nc;
+	struct sec_reader nc;
 	char *key;
 	size_t len;
 
 	http_init();
-	nf_conf_init(&nc, c, "notify", dg);
-	nf_keys(&nc, notify_keys, nitems(notify_keys));
+	sec_init(&nc, c, "notify", dg);
+	sec_keys(&nc, notify_keys, nitems(notify_keys));
 	if ((key = nf_secret(&nc, "api_key_file", 1)) != NULL) {
 		/* {name}-{service id}-{secret}: the name may hold dashes. */
 		len = strlen(key);
@@ -91,7 +91,7 @@ notify_configure(const struct conf *c, enum notify_channel ch,
 		    key[len - 2 * UUID_LEN - 2] != '-' ||
 		    !uuid_ok(key + len - UUID_LEN, UUID_LEN) ||
 		    !uuid_ok(key + len - 2 * UUID_LEN - 1, UUID_LEN))
-			nf_err(&nc, "api_key_file", "the file does not hold a "
+			sec_err(&nc, "api_key_file", "the file does not hold a "
 			    "Notify API key ({name}-{service id}-{secret})");
 		else {
 			n->secret = xstrdup(key + len - UUID_LEN);
@@ -114,9 +114,9 @@ notify_configure(const struct conf *c, enum notify_channel ch,
 		n->template_id = uuid_setting(&nc, "email_template", 1);
 		n->sender_id = uuid_setting(&nc, "email_reply_to_id", 0);
 	}
-	n->timeout = nf_int(&nc, "timeout", 30, 1, 600);
-	n->connect_timeout = nf_int(&nc, "connect_timeout", 10, 1, 120);
-	n->ca_file = nf_path(&nc, "ca_file");
+	n->timeout = sec_int(&nc, "timeout", 30, 1, 600);
+	n->connect_timeout = sec_int(&nc, "connect_timeout", 10, 1, 120);
+	n->ca_file = sec_path(&nc, "ca_file");
 	return n;
 }
 

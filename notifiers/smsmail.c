@@ -53,28 +53,28 @@ smsmail_configure(const struct conf *c, enum notify_channel ch,
     struct diag *dg)
 {
 	struct smsmail_nf *s = xcalloc(1, sizeof *s);
-	struct nf_conf nc;
+	struct sec_reader nc;
 	const char *v;
 	char *sample, err[256];
 	int n = 0;
 
 	(void)ch;
-	nf_conf_init(&nc, c, "sms", dg);
-	if ((v = nf_need(&nc, "email_to")) != NULL) {
+	sec_init(&nc, c, "sms", dg);
+	if ((v = sec_need(&nc, "email_to")) != NULL) {
 		for (size_t i = 0; i < nitems(forms); i++)
 			for (const char *p = v; (p = strstr(p, forms[i])); p++)
 				n++;
 		sample = address_for(v, "+447700900123");
 		if (n != 1)
-			nf_err(&nc, "email_to", "needs one of {digits}, {e164} "
+			sec_err(&nc, "email_to", "needs one of {digits}, {e164} "
 			    "or {national}, once");
 		else if (!addr_email_ok(sample, err, sizeof err))
-			nf_err(&nc, "email_to", "%s", err);
+			sec_err(&nc, "email_to", "%s", err);
 		else
 			s->to = xstrdup(v);
 		free(sample);
 	}
-	s->subject = xstrdup(nf_str(&nc, "email_subject", ""));
+	s->subject = xstrdup(sec_str(&nc, "email_subject", ""));
 	s->mail = notifier_new(c, NOTIFY_EMAIL, dg);
 	return s;
 }
