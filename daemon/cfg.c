@@ -42,6 +42,7 @@ cfg_load(const char *path, struct diag *dg)
 	cfg->notifiers[NOTIFY_SMS] = notifier_new(cfg->conf, NOTIFY_SMS, dg);
 	cfg->templates = tpl_load(cfg->conf, dg);
 	outbox_configure(cfg, dg);
+	metrics_configure(cfg, dg);
 	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
 		goto fail;
 	check_groups(cfg, dg);
@@ -66,6 +67,7 @@ cfg_free(struct cfg *cfg)
 			notifier_free(cfg->notifiers[ch]);
 	tpl_set_free(cfg->templates);
 	outbox_conf_free(&cfg->ob);
+	free(cfg->metrics_file);
 	conf_free(cfg->conf);
 	free(cfg);
 }

@@ -94,6 +94,7 @@ loop_reload(struct vigild *vd, struct diag *dg)
 	store_release(vd->store);
 	case_forget_old_workflows(vd);
 	outbox_retire(vd, old);
+	metrics_start(vd);
 	log_notice("reload: configuration %s loaded (%zu workflows)",
 	    vd->conf_path ? vd->conf_path : "(built-in)",
 	    wf_set_count(vd->cfg->workflows));
@@ -145,6 +146,7 @@ loop_stop(struct vigild *vd)
 		return;
 	vd->stopping = 1;
 	sdn_stopping(vd);
+	metrics_stop(vd);
 	control_quiesce(vd);
 	ev_periodic_stop(vd->loop, &vd->sched_timer);
 	ev_idle_stop(vd->loop, &vd->sched_more);

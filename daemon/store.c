@@ -167,7 +167,19 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  WHERE status = 0;"
 	"CREATE INDEX outbox_sent_to ON outbox (channel, address, done_at)"
 	"  WHERE status = 1;"
-	"CREATE INDEX outbox_by_case ON outbox (ref, seq);",
+	"CREATE INDEX outbox_by_case ON outbox (ref, seq);"
+	/* Messages sent and failed for good, by level and channel (level -1:
+	 * admin alerts), kept by a trigger for the metrics. */
+	"CREATE TABLE outbox_counts ("
+	"  status INTEGER NOT NULL, level INTEGER NOT NULL,"
+	"  channel INTEGER NOT NULL, n INTEGER NOT NULL,"
+	"  PRIMARY KEY (status, level, channel)) WITHOUT ROWID;"
+	"CREATE TRIGGER outbox_count AFTER UPDATE OF status ON outbox"
+	"  WHEN NEW.status IN (1, 2) AND OLD.status != NEW.status BEGIN"
+	"  INSERT INTO outbox_counts (status, level, channel, n)"
+	"    VALUES (NEW.status, coalesce(NEW.level, -1), NEW.channel, 1)"
+	"    ON CONFLICT (status, level, channel) DO UPDATE SET n = n + 1;"
+	"  END;",
 };
 
 struct store {
@@ -302,10 +314,11 @@ migrate(struct store *s, char *err, size_t errlen)
 
 		free(sql);
 		if (rc == -1) {
-			exec(s, "ROLLBACK");
+			/* Say why before ROLLBACK replaces the message. */
 			snprintf(err, errlen, "%s: cannot migrate the schema from "
 			    "version %d: %s", s->path, version,
 			    sqlite3_errmsg(s->db));
+			exec(s, "ROLLBACK");
 			return -1;
 		}
 		log_notice("database %s: schema migrated to version %d",

@@ -144,6 +144,7 @@ main(int argc, char **argv)
 	    PACKAGE_VERSION, vd.cfg->conf->database, vd.socket_path,
 	    wf_set_count(vd.cfg->workflows));
 	sdn_ready(&vd);
+	metrics_start(&vd);
 
 	loop_run(&vd);
 	control_close(&vd);

@@ -11,6 +11,7 @@
  *	outbox.c	messages: queued durably, digested, sent, retried
  *	deliver.c	the delivery threads
  *	sdnotify.c	what systemd is told
+ *	metrics.c	Prometheus figures in a file
  */
 #ifndef VIGILD_H
 #define VIGILD_H
@@ -45,6 +46,8 @@ struct cfg {
 	struct notifier *notifiers[2];	/* by enum notify_channel */
 	struct tpl_set *templates;
 	struct outbox_conf ob;
+	char	*metrics_file;		/* [metrics] file, or NULL */
+	int	 metrics_interval;	/* seconds */
 	int64_t	 loaded_at;
 	int	 inflight;		/* deliveries using its notifiers */
 	struct cfg *next_retired;
@@ -190,6 +193,11 @@ const char *outbox_channel_name(int);
 /* escalate.c */
 void	 esc_step(struct vigild *, const struct wf_case *,
 	    const struct workflow *, const struct wf_step *, int64_t);
+
+/* metrics.c */
+void	 metrics_configure(struct cfg *, struct diag *);
+void	 metrics_start(struct vigild *);
+void	 metrics_stop(struct vigild *);
 
 /* sdnotify.c */
 void	 sdn_ready(struct vigild *);

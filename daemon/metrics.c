@@ -1,0 +1,187 @@
+/*
+ * metrics.c: Prometheus text-format metrics written to a file on a timer,
+ * for node_exporter's textfile collector ([metrics] file, interval).  The
+ * file is replaced whole (write, then rename), so the collector never
+ * reads half of one.  Every figure comes from an index or a counter table,
+ * so a write costs the same with ten cases or a million.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigild.h"
+
+static ev_periodic metrics_timer;
+
+void
+metrics_configure(struct cfg *cfg, struct diag *dg)
+{
+	static const char *const keys[] = { "file", "interval" };
+	struct sec_reader sr;
+
+	sec_init(&sr, cfg->conf, "metrics", dg);
+	sec_keys(&sr, keys, nitems(keys));
+	cfg->metrics_file = sec_path(&sr, "file");
+	cfg->metrics_interval = sec_int(&sr, "interval", 15, 1, 3600);
+}
+
+/* Label values are names vigil checked, but escape as the format says. */
+static void
+label(FILE *fp, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', fp);
+		if (*v == '\n')
+			fputs("\\n", fp);
+		else
+			fputc(*v, fp);
+	}
+}
+
+static void
+help(FILE *fp, const char *name, const char *type, const char *text)
+{
+	fprintf(fp, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
+}
+
+static void
+by_name(struct vigild *vd, FILE *fp, const char *metric, const char *lname,
+    const char *sql, int64_t now)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, now);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		fprintf(fp, "%s{%s=\"", metric, lname);
+		label(fp, (const char *)sqlite3_column_text(st, 0));
+		fprintf(fp, "\"} %lld\n", (long long)sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+}
+
+static void
+outbox_counts(struct vigild *vd, FILE *fp, int status)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT level, channel, n "
+	    "FROM outbox_counts WHERE status = ? ORDER BY level, channel", -1,
+	    &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int(st, 1, status);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int level = sqlite3_column_int(st, 0);
+		char lv[16];
+
+		/* Level -1 is an alert to the admins, not an escalation. */
+		if (level < 0 && status == OB_SENT)
+			continue;
+		if (level < 0)
+			snprintf(lv, sizeof lv, "alert");
+		else
+			snprintf(lv, sizeof lv, "%d", level);
+		fprintf(fp, "%s{level=\"%s\",channel=\"%s\"} %lld\n",
+		    status == OB_SENT ? "vigil_escalations_sent_total" :
+		    "vigil_delivery_failures_total", lv,
+		    outbox_channel_name(sqlite3_column_int(st, 1)),
+		    (long long)sqlite3_column_int64(st, 2));
+	}
+	sqlite3_finalize(st);
+}
+
+static int
+write_file(struct vigild *vd, const char *path, double lag)
+{
+	int64_t now = loop_now(vd), depth = 0;
+	char *tmp = xasprintf("%s.tmp", path), *buf = NULL;
+	size_t len = 0;
+	sqlite3_stmt *st;
+	FILE *fp;
+	int fd;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		fatal("open_memstream");
+	help(fp, "vigil_open_cases", "gauge", "Open cases by workflow state.");
+	by_name(vd, fp, "vigil_open_cases", "state", "SELECT state, n FROM "
+	    "open_counts WHERE n > 0 AND ? > 0 ORDER BY state", now);
+	help(fp, "vigil_missed_deadlines", "gauge",
+	    "Deadlines past due and not met, by deadline name.");
+	by_name(vd, fp, "vigil_missed_deadlines", "deadline", "SELECT d.name, "
+	    "count(*) FROM deadlines d JOIN cases c ON c.ref = d.ref WHERE "
+	    "d.status = 0 AND d.due <= ?1 AND (c.paused_at = 0 OR "
+	    "d.due <= c.paused_at) GROUP BY d.name ORDER BY d.name", now);
+	help(fp, "vigil_escalations_sent_total", "counter", "Messages delivered, "
+	    "by escalation level (0: reminder) and channel.");
+	outbox_counts(vd, fp, OB_SENT);
+	help(fp, "vigil_delivery_failures_total", "counter", "Messages that "
+	    "could not be delivered, for good.");
+	outbox_counts(vd, fp, OB_FAILED);
+	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT count(*) FROM "
+	    "outbox WHERE status IN (0, 4)", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			depth = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	help(fp, "vigil_outbox_depth", "gauge", "Messages waiting to be sent.");
+	fprintf(fp, "vigil_outbox_depth %lld\n", (long long)depth);
+	help(fp, "vigil_event_loop_lag_seconds", "gauge", "How late this "
+	    "write's timer ran: what any timer may lag by.");
+	fprintf(fp, "vigil_event_loop_lag_seconds %.6f\n", lag);
+	fclose(fp);
+
+	/* 0640: counts only, but the collector's group may need to read. */
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) ==
+	    -1 || write(fd, buf, len) != (ssize_t)len || close(fd) == -1 ||
+	    rename(tmp, path) == -1) {
+		log_warn("metrics: %s: %s", path, strerror(errno));
+		if (fd != -1)
+			unlink(tmp);
+		free(tmp);
+		free(buf);
+		return -1;
+	}
+	free(tmp);
+	free(buf);
+	return 0;
+}
+
+static void
+metrics_cb(struct ev_loop *loop, ev_periodic *w, int revents)
+{
+	struct vigild *vd = w->data;
+	int interval = vd->cfg->metrics_interval;
+	double t = ev_time();
+
+	(void)loop;
+	(void)revents;
+	/* It was due at the last multiple of the interval. */
+	if (vd->cfg->metrics_file != NULL)
+		write_file(vd, vd->cfg->metrics_file, fmod(t, interval));
+}
+
+/* (Re)start the timer for the configuration in force. */
+void
+metrics_start(struct vigild *vd)
+{
+	ev_periodic_stop(vd->loop, &metrics_timer);
+	if (vd->cfg->metrics_file == NULL)
+		return;
+	ev_periodic_init(&metrics_timer, metrics_cb, 0,
+	    vd->cfg->metrics_interval, NULL);
+	metrics_timer.data = vd;
+	ev_periodic_start(vd->loop, &metrics_timer);
+	write_file(vd, vd->cfg->metrics_file, 0);
+}
+
+void
+metrics_stop(struct vigild *vd)
+{
+	ev_periodic_stop(vd->loop, &metrics_timer);
+}
