@@ -61,8 +61,8 @@ commit_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 }
 
 /* Apply a new configuration only if all of it is good. */
-int
-loop_reload(struct vigild *vd, struct diag *dg)
+static int
+reload(struct vigild *vd, struct diag *dg)
 {
 	struct cfg *next = cfg_load(vd->conf_path, dg), *old;
 
@@ -112,14 +112,24 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	if (w->signum == SIGHUP) {
 		log_notice("SIGHUP: reloading");
-		sdn_reloading();
 		loop_reload(vd, &dg);
-		sdn_reloaded(vd);
 		diag_clear(&dg);
 		return;
 	}
 	log_notice("%s: stopping", w->signum == SIGTERM ? "SIGTERM" : "SIGINT");
 	loop_stop(vd);
+}
+
+/* SIGHUP and vigilctl reload; systemd hears of it either way. */
+int
+loop_reload(struct vigild *vd, struct diag *dg)
+{
+	int rc;
+
+	sdn_reloading();
+	rc = reload(vd, dg);
+	sdn_reloaded(vd);
+	return rc;
 }
 
 /* Stopping: leave once every reply is written, or after a few seconds. */

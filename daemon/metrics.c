@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vigild.h"
@@ -136,10 +137,11 @@ write_file(struct vigild *vd, const char *path, double lag)
 	fprintf(fp, "vigil_event_loop_lag_seconds %.6f\n", lag);
 	fclose(fp);
 
-	/* 0640: counts only, but the collector's group may need to read. */
+	/* 0640 despite the umask: counts only, and the collector's group may
+	 * need to read them. */
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) ==
-	    -1 || write(fd, buf, len) != (ssize_t)len || close(fd) == -1 ||
-	    rename(tmp, path) == -1) {
+	    -1 || fchmod(fd, 0640) == -1 || write(fd, buf, len) !=
+	    (ssize_t)len || close(fd) == -1 || rename(tmp, path) == -1) {
 		log_warn("metrics: %s: %s", path, strerror(errno));
 		if (fd != -1)
 			unlink(tmp);
