@@ -69,7 +69,7 @@ open_case(struct vigild *vd, const struct workflow *wf, const char *ref,
 			fatalx("store_fire");
 	if (store_event_append(vd->store, &se) == -1 ||
 	    case_next_at(vd, wf, &c, &next) == -1 ||
-	    store_case_save(vd->store, &c, next) == -1)
+	    store_case_save(vd->store, NULL, &c, next) == -1)
 		fatalx("%s: %s", ref, store_errmsg(vd->store));
 	wf_case_free(&c);
 }

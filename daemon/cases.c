@@ -355,7 +355,7 @@ case_rebuild(struct vigild *vd)
 			.fields = fields,
 		};
 		const struct workflow *wf;
-		struct wf_case c;
+		struct wf_case c, was = { 0 };
 		char err[256];
 		json_t *root;
 		int64_t next;
@@ -378,6 +378,7 @@ case_rebuild(struct vigild *vd)
 				json_decref(root);
 				goto fail;
 			}
+			wf_case_copy(&was, &c);
 			if (strcmp(name, "migrate") == 0) {
 				wf = case_workflow(vd, wname, wver);
 				r = wf == NULL ? -1 :
@@ -393,15 +394,17 @@ case_rebuild(struct vigild *vd)
 		if (r == -1) {
 			log_err("rebuild: case %s, event %s: the engine refused "
 			    "it now: %s", ref, name, wf ? err : "no workflow");
+			wf_case_free(&was);
 			wf_case_free(&c);
 			goto fail;
 		}
-		if (case_next_at(vd, wf, &c, &next) == -1 ||
-		    store_case_save(vd->store, &c, next) == -1) {
-			wf_case_free(&c);
-			goto fail;
-		}
+		r = case_next_at(vd, wf, &c, &next) == -1 ||
+		    store_case_save(vd->store, was.ref ? &was : NULL, &c,
+		    next) == -1;
+		wf_case_free(&was);
 		wf_case_free(&c);
+		if (r)
+			goto fail;
 	}
 	sqlite3_finalize(st);
 	st = NULL;

@@ -242,19 +242,26 @@ exec_ref(struct vigild *vd, const char *sql, const char *ref, uint32_t seq)
 }
 
 /*
- * After an event: nothing still queued about a deadline that was met or
- * cancelled goes out, nor a repeat of one that was acknowledged.
+ * After an event: nothing still queued about a deadline it met or
+ * cancelled goes out, nor a repeat of one it acknowledged.  Only what the
+ * event changed is looked at: a case's old deadlines cost nothing.
  */
 void
-outbox_cancel_case(struct vigild *vd, const struct wf_case *c)
+outbox_cancel_case(struct vigild *vd, const struct wf_case *was,
+    const struct wf_case *c)
 {
 	for (size_t i = 0; i < c->ndeadlines; i++) {
-		const struct wf_deadline *d = &c->deadlines[i];
+		const struct wf_deadline *d = &c->deadlines[i], *old = NULL;
 
-		if (d->status != WF_PENDING)
+		for (size_t j = 0; was != NULL && j < was->ndeadlines; j++)
+			if (was->deadlines[j].seq == d->seq)
+				old = &was->deadlines[j];
+		if (d->status != WF_PENDING &&
+		    (old == NULL || old->status == WF_PENDING))
 			exec_ref(vd, "UPDATE outbox SET status = 3 WHERE ref = ? "
 			    "AND seq = ? AND status = 0", c->ref, d->seq);
-		else if (d->acked_at != 0)
+		else if (d->status == WF_PENDING && d->acked_at != 0 &&
+		    (old == NULL || old->acked_at == 0))
 			exec_ref(vd, "UPDATE outbox SET status = 3 WHERE ref = ? "
 			    "AND seq = ? AND status = 0 AND rep > 0", c->ref,
 			    d->seq);

@@ -73,20 +73,29 @@ officer_known(struct vigild *vd, const struct wf_event *ev, char *err,
 	return 0;
 }
 
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct wf_field *)a)->key,
+	    ((const struct wf_field *)b)->key);
+}
+
 /* Canonical JSON of the fields (sorted keys), as logged and hashed. */
 static char *
 fields_text(const struct wf_field *f, size_t n)
 {
-	json_t *o = json_object();
-	char *text;
+	struct wf_field sorted[PROTO_MAX_FIELDS];
+	struct canon c = { 0 };
 
-	for (size_t i = 0; i < n; i++)
-		json_object_set_new(o, f[i].key, json_string(f[i].value));
-	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	if (text == NULL)
-		fatalx("cannot encode fields");
-	return text;
+	memcpy(sorted, f, n * sizeof *f);
+	qsort(sorted, n, sizeof *sorted, by_key);
+	canon_open(&c, '{');
+	for (size_t i = 0; i < n; i++) {
+		canon_key(&c, sorted[i].key);
+		canon_str(&c, sorted[i].value);
+	}
+	canon_close(&c, '}');
+	return c.buf;
 }
 
 static int
@@ -143,9 +152,13 @@ pending_json(struct vigild *vd, const struct wf_case *c)
 	return a;
 }
 
-/* Log the event, save the case and its next instant, in one savepoint. */
+/*
+ * Log the event, save the case (was: as loaded, NULL for a new one) and its
+ * next instant, in one savepoint.
+ */
 static int
-commit_case(struct vigild *vd, const struct peer *peer, const struct wf_case *c,
+commit_case(struct vigild *vd, const struct peer *peer,
+    const struct wf_case *was, const struct wf_case *c,
     const struct workflow *wf, const struct wf_event *ev, int workflow_row,
     int64_t now)
 {
@@ -169,11 +182,11 @@ commit_case(struct vigild *vd, const struct peer *peer, const struct wf_case *c,
 		goto out;
 	if (store_event_append(vd->store, &se) == -1 ||
 	    case_next_at(vd, wf, c, &next) == -1 ||
-	    store_case_save(vd->store, c, next) == -1) {
+	    store_case_save(vd->store, was, c, next) == -1) {
 		store_rollback_to(vd->store);
 		goto out;
 	}
-	outbox_cancel_case(vd, c);
+	outbox_cancel_case(vd, was, c);
 	if (store_release(vd->store) == -1)
 		goto out;
 	sched_consider(vd, next);
@@ -219,7 +232,7 @@ do_open(struct vigild *vd, const struct peer *peer, struct request *r,
 		wf_case_free(&c);
 		return req_refuse("%s", err);
 	}
-	if (commit_case(vd, peer, &c, wf, &ev, 1, now) == -1) {
+	if (commit_case(vd, peer, NULL, &c, wf, &ev, 1, now) == -1) {
 		wf_case_free(&c);
 		return req_refuse("case %s not opened: database error", r->ref);
 	}
@@ -238,8 +251,8 @@ do_event(struct vigild *vd, const struct peer *peer, struct request *r,
 	struct wf_field f[PROTO_MAX_FIELDS], ackf;
 	struct wf_event ev = { 0 };
 	const struct workflow *wf;
-	struct wf_case c;
-	char err[256], *before;
+	struct wf_case c, was = { 0 };
+	char err[256];
 	json_t *reply;
 	int rc;
 
@@ -262,7 +275,7 @@ do_event(struct vigild *vd, const struct peer *peer, struct request *r,
 		return req_refuse("case %s: its workflow %s %s cannot be loaded",
 		    r->ref, c.workflow, c.version);
 	}
-	before = xstrdup(c.state);
+	wf_case_copy(&was, &c);
 	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||
 	    recorder(vd, peer, r, &ev, err, sizeof err) == -1 ||
 	    officer_known(vd, &ev, err, sizeof err) == -1 ||
@@ -271,16 +284,16 @@ do_event(struct vigild *vd, const struct peer *peer, struct request *r,
 		reply = req_refuse("case %s: %s", r->ref, err);
 		goto out;
 	}
-	if (commit_case(vd, peer, &c, wf, &ev, 0, now) == -1) {
+	if (commit_case(vd, peer, &was, &c, wf, &ev, 0, now) == -1) {
 		reply = req_refuse("case %s: %s not recorded: database error",
 		    r->ref, ev.name);
 		goto out;
 	}
 	log_info("case %s: %s by %s (%s): %s -> %s", c.ref, ev.name,
-	    ev.by ? ev.by : "-", peer->text, before, c.state);
+	    ev.by ? ev.by : "-", peer->text, was.state, c.state);
 	reply = reply_case(vd, &c, ev.name, ev.at);
 out:
-	free(before);
+	wf_case_free(&was);
 	wf_case_free(&c);
 	return reply;
 }
@@ -291,7 +304,7 @@ migrate_one(struct vigild *vd, const struct peer *peer,
     int64_t now, char *err, size_t errlen)
 {
 	struct wf_event ev = { .name = "migrate", .at = now };
-	struct wf_case c;
+	struct wf_case c, was = { 0 };
 	int rc;
 
 	if (recorder(vd, peer, r, &ev, err, errlen) == -1)
@@ -301,15 +314,18 @@ migrate_one(struct vigild *vd, const struct peer *peer,
 		    "case %s: database error", ref);
 		return -1;
 	}
+	wf_case_copy(&was, &c);
 	if (wf_migrate(wf, &c, now, err, errlen) == -1 ||
-	    commit_case(vd, peer, &c, wf, &ev, 1, now) == -1) {
+	    commit_case(vd, peer, &was, &c, wf, &ev, 1, now) == -1) {
 		if (*err == '\0')
 			snprintf(err, errlen, "database error");
+		wf_case_free(&was);
 		wf_case_free(&c);
 		return -1;
 	}
 	log_info("case %s: migrated to %s %s by %s (%s)", ref, wf_name(wf),
 	    wf_version(wf), ev.by ? ev.by : "-", peer->text);
+	wf_case_free(&was);
 	wf_case_free(&c);
 	return 0;
 }

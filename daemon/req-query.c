@@ -191,7 +191,7 @@ do_status(struct vigild *vd)
 {
 	json_t *states = json_object();
 	char started[ISO_LEN], loaded[ISO_LEN], next[ISO_LEN];
-	int64_t now = loop_now(vd), missed = 0, events = 0, next_at = 0;
+	int64_t now = loop_now(vd), missed = 0, next_at = 0;
 	int64_t depth = 0;
 	char errat[ISO_LEN];
 	sqlite3_stmt *st;
@@ -213,7 +213,6 @@ do_status(struct vigild *vd)
 			missed = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 	}
-	store_event_count(vd->store, &events);
 	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT count(*) FROM "
 	    "outbox WHERE status IN (0, 4)", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -229,7 +228,7 @@ do_status(struct vigild *vd)
 	    "config_loaded", case_time(vd, vd->cfg->loaded_at, loaded,
 	    sizeof loaded),
 	    "open_cases", states, "missed_deadlines", (json_int_t)missed,
-	    "events", (json_int_t)events,
+	    "events", (json_int_t)store_event_count(vd->store),
 	    "next_due", next_at ? case_time(vd, next_at, next, sizeof next) :
 	    NULL,
 	    "outbox_depth", (json_int_t)depth,

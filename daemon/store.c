@@ -22,24 +22,26 @@
 enum stmt {
 	S_EVENT_INSERT,
 	S_EVENT_HEAD,
-	S_EVENT_COUNT,
 	S_EVENT_ALL,
 	S_CASE_GET,
 	S_CASE_EXISTS,
 	S_CASE_PUT,
 	S_CASE_NEXT,
 	S_FIELDS_GET,
-	S_FIELDS_DEL,
 	S_FIELD_PUT,
+	S_FIELD_DEL,
 	S_DEADLINES_GET,
-	S_DEADLINES_DEL,
 	S_DEADLINE_PUT,
+	S_DEADLINE_DEL,
 	S_FIRINGS_GET,
 	S_FIRING_PUT,
 	S_NEXT_AT,
 	S_DUE_REFS,
 	S_WORKFLOW_PUT,
 	S_WORKFLOW_GET,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
 	S_COUNT
 };
 
@@ -48,7 +50,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "by, role, peer, workflow, version, fields, hash) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_EVENT_HEAD] = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
-	[S_EVENT_COUNT] = "SELECT count(*) FROM events",
 	[S_EVENT_ALL] = "SELECT id, ref, event, at, recorded, by, role, peer, "
 	    "workflow, version, fields, hash FROM events ORDER BY id",
 	[S_CASE_GET] = "SELECT workflow, version, state, opened, last_event, "
@@ -66,13 +67,15 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_CASE_NEXT] = "UPDATE cases SET next_at = ? WHERE ref = ?",
 	[S_FIELDS_GET] = "SELECT key, value FROM fields WHERE ref = ? "
 	    "ORDER BY key",
-	[S_FIELDS_DEL] = "DELETE FROM fields WHERE ref = ?",
-	[S_FIELD_PUT] = "INSERT INTO fields (ref, key, value) VALUES (?, ?, ?)",
+	[S_FIELD_PUT] = "INSERT INTO fields (ref, key, value) VALUES (?, ?, ?) "
+	    "ON CONFLICT (ref, key) DO UPDATE SET value = excluded.value",
+	[S_FIELD_DEL] = "DELETE FROM fields WHERE ref = ? AND key = ?",
 	[S_DEADLINES_GET] = "SELECT seq, name, duration, started, due, status, "
 	    "closed_at, closed_by, acked_at, acked_by, urgent FROM deadlines "
 	    "WHERE ref = ? ORDER BY seq",
-	[S_DEADLINES_DEL] = "DELETE FROM deadlines WHERE ref = ?",
-	[S_DEADLINE_PUT] = "INSERT INTO deadlines (ref, seq, name, duration, "
+	[S_DEADLINE_DEL] = "DELETE FROM deadlines WHERE ref = ? AND seq = ?",
+	[S_DEADLINE_PUT] = "INSERT OR REPLACE INTO deadlines (ref, seq, name, "
+	    "duration, "
 	    "started, due, status, closed_at, closed_by, acked_at, acked_by, "
 	    "urgent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_FIRINGS_GET] = "SELECT seq, level, rep FROM firings WHERE ref = ?",
@@ -85,6 +88,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "text, first_loaded) VALUES (?, ?, ?, ?)",
 	[S_WORKFLOW_GET] = "SELECT text FROM workflows WHERE name = ? AND "
 	    "version = ?",
+	[S_SAVEPOINT] = "SAVEPOINT request",
+	[S_RELEASE] = "RELEASE request",
+	[S_ROLLBACK_TO] = "ROLLBACK TO request",
 };
 
 /*
@@ -121,7 +127,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  WHEN OLD.closed = 0 BEGIN"
 	"  UPDATE open_counts SET n = n - 1 WHERE state = OLD.state; END;"
 	"CREATE TRIGGER open_count_update AFTER UPDATE OF state, closed ON cases"
-	"  BEGIN"
+	"  WHEN OLD.state != NEW.state OR OLD.closed != NEW.closed BEGIN"
 	"  UPDATE open_counts SET n = n - 1"
 	"    WHERE state = OLD.state AND OLD.closed = 0;"
 	"  INSERT INTO open_counts (state, n) SELECT NEW.state, 1"
@@ -432,7 +438,7 @@ store_in_transaction(const struct store *s)
 int
 store_savepoint(struct store *s)
 {
-	if (exec(s, "SAVEPOINT request") == -1)
+	if (run(s, stmt(s, S_SAVEPOINT)) == -1)
 		return -1;
 	s->in_savepoint = 1;
 	s->sp_last_id = s->last_id;
@@ -444,50 +450,58 @@ int
 store_release(struct store *s)
 {
 	s->in_savepoint = 0;
-	return exec(s, "RELEASE request");
+	return run(s, stmt(s, S_RELEASE));
 }
 
 void
 store_rollback_to(struct store *s)
 {
-	exec(s, "ROLLBACK TO request");
-	exec(s, "RELEASE request");
+	run(s, stmt(s, S_ROLLBACK_TO));
+	run(s, stmt(s, S_RELEASE));
 	s->in_savepoint = 0;
 	s->last_id = s->sp_last_id;
 	memcpy(s->last_hash, s->sp_last_hash, sizeof s->last_hash);
 }
 
 /*
- * hash = SHA-256(previous hash, newline, the row as a compact JSON array).
- * JSON makes the encoding unambiguous whatever the fields contain.
+ * hash = SHA-256(previous hash, newline, the row as a canonical JSON array:
+ * canon.c), so the encoding is unambiguous whatever the fields contain.
  */
 static void
 event_hash(const char *prev, const struct store_event *e, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen;
-	json_t *row;
-	char *text;
+	struct canon c = { 0 };
 	EVP_MD_CTX *ctx;
 
-	row = json_pack("[I, s, s, I, I, s?, s?, s, s?, s?, s]",
-	    (json_int_t)e->id, e->ref, e->event, (json_int_t)e->at,
-	    (json_int_t)e->recorded, e->by, e->role, e->peer, e->workflow,
-	    e->version, e->fields);
-	if (row == NULL || (text = json_dumps(row, JSON_COMPACT)) == NULL)
-		fatalx("cannot encode event %lld for hashing", (long long)e->id);
-	json_decref(row);
+	canon_open(&c, '[');
+	canon_int(&c, e->id);
+	canon_str(&c, e->ref);
+	canon_str(&c, e->event);
+	canon_int(&c, e->at);
+	canon_int(&c, e->recorded);
+	canon_str(&c, e->by);
+	canon_str(&c, e->role);
+	canon_str(&c, e->peer);
+	canon_str(&c, e->workflow);
+	canon_str(&c, e->version);
+	canon_str(&c, e->fields);
+	canon_close(&c, ']');
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, prev, STORE_HASH_LEN) != 1 ||
 	    EVP_DigestUpdate(ctx, "\n", 1) != 1 ||
-	    EVP_DigestUpdate(ctx, text, strlen(text)) != 1 ||
+	    EVP_DigestUpdate(ctx, c.buf, c.len) != 1 ||
 	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
 		fatalx("SHA-256 failed");
 	EVP_MD_CTX_free(ctx);
-	free(text);
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	canon_free(&c);
+	for (unsigned int i = 0; i < mdlen; i++) {
+		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
+	out[2 * mdlen] = '\0';
 }
 
 int
@@ -516,15 +530,12 @@ store_event_append(struct store *s, struct store_event *e)
 	return 0;
 }
 
-int
-store_event_count(struct store *s, int64_t *n)
+/* Ids run from 1 with no gap (audit verify checks it): the head's is the
+ * count, without reading the log. */
+int64_t
+store_event_count(const struct store *s)
 {
-	sqlite3_stmt *st = stmt(s, S_EVENT_COUNT);
-	int rc = sqlite3_step(st);
-
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return s->last_id;
 }
 
 /* Walk the whole log and report the first row whose link is broken. */
@@ -662,9 +673,69 @@ store_case_load(struct store *s, const char *ref, struct wf_case *c)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Write a case's whole current state; next_at is its next step, or 0. */
+static const struct wf_field *
+field_in(const struct wf_case *c, const char *key)
+{
+	for (size_t i = 0; c != NULL && i < c->nfields; i++)
+		if (strcmp(c->fields[i].key, key) == 0)
+			return &c->fields[i];
+	return NULL;
+}
+
+static const struct wf_deadline *
+deadline_in(const struct wf_case *c, uint32_t seq)
+{
+	for (size_t i = 0; c != NULL && i < c->ndeadlines; i++)
+		if (c->deadlines[i].seq == seq)
+			return &c->deadlines[i];
+	return NULL;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int
+same_deadline(const struct wf_deadline *a, const struct wf_deadline *b)
+{
+	return a->due == b->due && a->status == b->status &&
+	    a->started == b->started && a->closed_at == b->closed_at &&
+	    a->acked_at == b->acked_at && a->urgent == b->urgent &&
+	    same_str(a->name, b->name) && same_str(a->duration, b->duration) &&
+	    same_str(a->closed_by, b->closed_by) &&
+	    same_str(a->acked_by, b->acked_by);
+}
+
+static int
+put_deadline(struct store *s, const char *ref, const struct wf_deadline *d)
+{
+	sqlite3_stmt *st = stmt(s, S_DEADLINE_PUT);
+
+	bind_text(st, 1, ref);
+	sqlite3_bind_int64(st, 2, d->seq);
+	bind_text(st, 3, d->name);
+	bind_text(st, 4, d->duration);
+	sqlite3_bind_int64(st, 5, d->started);
+	sqlite3_bind_int64(st, 6, d->due);
+	sqlite3_bind_int(st, 7, (int)d->status);
+	sqlite3_bind_int64(st, 8, d->closed_at);
+	bind_text(st, 9, d->closed_by);
+	sqlite3_bind_int64(st, 10, d->acked_at);
+	bind_text(st, 11, d->acked_by);
+	sqlite3_bind_int(st, 12, d->urgent);
+	return run(s, st);
+}
+
+/*
+ * Write a case's current state; next_at is its next step, or 0.  was is
+ * the case as it was loaded (NULL for a new one): only the fields and
+ * deadlines that differ from it are written, one row each.
+ */
 int
-store_case_save(struct store *s, const struct wf_case *c, int64_t next_at)
+store_case_save(struct store *s, const struct wf_case *was,
+    const struct wf_case *c, int64_t next_at)
 {
 	sqlite3_stmt *st = stmt(s, S_CASE_PUT);
 
@@ -683,39 +754,44 @@ store_case_save(struct store *s, const struct wf_case *c, int64_t next_at)
 	if (run(s, st) == -1)
 		return -1;
 
-	st = stmt(s, S_FIELDS_DEL);
-	bind_text(st, 1, c->ref);
-	if (run(s, st) == -1)
-		return -1;
 	for (size_t i = 0; i < c->nfields; i++) {
+		const struct wf_field *f = &c->fields[i], *old;
+
+		if ((old = field_in(was, f->key)) != NULL &&
+		    strcmp(old->value, f->value) == 0)
+			continue;
 		st = stmt(s, S_FIELD_PUT);
 		bind_text(st, 1, c->ref);
-		bind_text(st, 2, c->fields[i].key);
-		bind_text(st, 3, c->fields[i].value);
+		bind_text(st, 2, f->key);
+		bind_text(st, 3, f->value);
+		if (run(s, st) == -1)
+			return -1;
+	}
+	for (size_t i = 0; was != NULL && i < was->nfields; i++) {
+		if (field_in(c, was->fields[i].key) != NULL)
+			continue;
+		st = stmt(s, S_FIELD_DEL);
+		bind_text(st, 1, c->ref);
+		bind_text(st, 2, was->fields[i].key);
 		if (run(s, st) == -1)
 			return -1;
 	}
 
-	st = stmt(s, S_DEADLINES_DEL);
-	bind_text(st, 1, c->ref);
-	if (run(s, st) == -1)
-		return -1;
 	for (size_t i = 0; i < c->ndeadlines; i++) {
-		const struct wf_deadline *d = &c->deadlines[i];
+		const struct wf_deadline *d = &c->deadlines[i], *old;
 
-		st = stmt(s, S_DEADLINE_PUT);
+		if ((old = deadline_in(was, d->seq)) != NULL &&
+		    same_deadline(old, d))
+			continue;
+		if (put_deadline(s, c->ref, d) == -1)
+			return -1;
+	}
+	for (size_t i = 0; was != NULL && i < was->ndeadlines; i++) {
+		if (deadline_in(c, was->deadlines[i].seq) != NULL)
+			continue;
+		st = stmt(s, S_DEADLINE_DEL);
 		bind_text(st, 1, c->ref);
-		sqlite3_bind_int64(st, 2, d->seq);
-		bind_text(st, 3, d->name);
-		bind_text(st, 4, d->duration);
-		sqlite3_bind_int64(st, 5, d->started);
-		sqlite3_bind_int64(st, 6, d->due);
-		sqlite3_bind_int(st, 7, (int)d->status);
-		sqlite3_bind_int64(st, 8, d->closed_at);
-		bind_text(st, 9, d->closed_by);
-		sqlite3_bind_int64(st, 10, d->acked_at);
-		bind_text(st, 11, d->acked_by);
-		sqlite3_bind_int(st, 12, d->urgent);
+		sqlite3_bind_int64(st, 2, was->deadlines[i].seq);
 		if (run(s, st) == -1)
 			return -1;
 	}

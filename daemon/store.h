@@ -64,12 +64,13 @@ void	 store_rollback_to(struct store *);
 int	 store_in_transaction(const struct store *);
 
 int	 store_event_append(struct store *, struct store_event *);
-int	 store_event_count(struct store *, int64_t *);
+int64_t	 store_event_count(const struct store *);
 int	 store_audit_verify(struct store *, struct store_audit *);
 
 int	 store_case_load(struct store *, const char *, struct wf_case *);
 int	 store_case_exists(struct store *, const char *);
-int	 store_case_save(struct store *, const struct wf_case *, int64_t);
+int	 store_case_save(struct store *, const struct wf_case *,
+	    const struct wf_case *, int64_t);
 int	 store_case_set_next(struct store *, const char *, int64_t);
 
 int	 store_firings(struct store *, const char *, struct store_firing **,

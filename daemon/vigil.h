@@ -60,6 +60,19 @@ void	 diag_log(const struct diag *);
 void	 diag_merge(struct diag *, struct diag *);
 void	 diag_clear(struct diag *);
 
+/* canon.c: canonical JSON text, written directly (hashing, logging). */
+struct canon {
+	char	*buf;			/* NUL-terminated */
+	size_t	 len, cap;
+};
+void	 canon_open(struct canon *, char);
+void	 canon_close(struct canon *, char);
+void	 canon_str(struct canon *, const char *);
+void	 canon_key(struct canon *, const char *);
+void	 canon_int(struct canon *, int64_t);
+void	 canon_raw(struct canon *, const char *);
+void	 canon_free(struct canon *);
+
 /* names.c */
 #define VALID_NAME_MAX	64
 #define VALID_REF_MAX	64

@@ -183,7 +183,8 @@ void	 outbox_conf_free(struct outbox_conf *);
 int	 outbox_init(struct vigild *);
 void	 outbox_finish(struct vigild *);
 void	 outbox_add(struct vigild *, const struct outbox_row *, int64_t);
-void	 outbox_cancel_case(struct vigild *, const struct wf_case *);
+void	 outbox_cancel_case(struct vigild *, const struct wf_case *,
+	    const struct wf_case *);
 void	 outbox_committed(struct vigild *, int);
 void	 outbox_poke(struct vigild *);
 void	 outbox_retire(struct vigild *, struct cfg *);
