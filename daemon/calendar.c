@@ -649,72 +649,57 @@ in_range(int64_t t)
 	return t >= 0 && t < (int64_t)CAL_END_DAY * 86400;
 }
 
-/* start + n units; -1 when the answer falls outside 1970-2100. */
-int
-cal_add(const struct calendar *c, enum dur_unit u, int64_t n, int64_t start,
-    int64_t *due)
+/*
+ * t moved by n units, later (dir 1) or earlier (dir -1: how reminders
+ * ahead of a deadline are placed); -1 when the answer falls outside
+ * 1970-2100.
+ */
+static int
+shift(const struct calendar *c, enum dur_unit u, int64_t n, int64_t t,
+    int dir, int64_t *out)
 {
 	int32_t day, secs;
-
-	if (!in_range(start) || n < 0 || n > CAL_DUR_MAX)
-		return -1;
-	switch (u) {
-	case DUR_MINUTES:
-		*due = start + n * 60;
-		break;
-	case DUR_HOURS:
-		*due = start + n * 3600;
-		break;
-	case DUR_DAYS:
-	case DUR_WEEKS:
-		cal_local(c, start, &day, &secs);
-		*due = instant(c, day + (int32_t)(u == DUR_WEEKS ? 7 * n : n),
-		    secs);
-		break;
-	case DUR_WORKING_HOURS:
-		if (add_working_seconds(c, start, n * 3600, due) == -1)
-			return -1;
-		break;
-	case DUR_WORKING_DAYS:
-		if (add_working_days(c, start, n, due) == -1)
-			return -1;
-		break;
-	}
-	return in_range(*due) ? 0 : -1;
-}
-
-/* n units before t: how reminders ahead of a deadline are placed. */
-int
-cal_sub(const struct calendar *c, enum dur_unit u, int64_t n, int64_t t,
-    int64_t *out)
-{
-	int32_t day, secs;
+	int rc = 0;
 
 	if (!in_range(t) || n < 0 || n > CAL_DUR_MAX)
 		return -1;
 	switch (u) {
 	case DUR_MINUTES:
-		*out = t - n * 60;
+		*out = t + dir * n * 60;
 		break;
 	case DUR_HOURS:
-		*out = t - n * 3600;
+		*out = t + dir * n * 3600;
 		break;
 	case DUR_DAYS:
 	case DUR_WEEKS:
 		cal_local(c, t, &day, &secs);
-		*out = instant(c, day - (int32_t)(u == DUR_WEEKS ? 7 * n : n),
-		    secs);
+		*out = instant(c, day + dir * (int32_t)(u == DUR_WEEKS ? 7 * n :
+		    n), secs);
 		break;
 	case DUR_WORKING_HOURS:
-		if (sub_working_seconds(c, t, n * 3600, out) == -1)
-			return -1;
+		rc = dir > 0 ? add_working_seconds(c, t, n * 3600, out) :
+		    sub_working_seconds(c, t, n * 3600, out);
 		break;
 	case DUR_WORKING_DAYS:
-		if (sub_working_days(c, t, n, out) == -1)
-			return -1;
+		rc = dir > 0 ? add_working_days(c, t, n, out) :
+		    sub_working_days(c, t, n, out);
 		break;
 	}
-	return in_range(*out) ? 0 : -1;
+	return rc == 0 && in_range(*out) ? 0 : -1;
+}
+
+int
+cal_add(const struct calendar *c, enum dur_unit u, int64_t n, int64_t start,
+    int64_t *due)
+{
+	return shift(c, u, n, start, 1, due);
+}
+
+int
+cal_sub(const struct calendar *c, enum dur_unit u, int64_t n, int64_t t,
+    int64_t *out)
+{
+	return shift(c, u, n, t, -1, out);
 }
 
 /* A duration from start, on its own calendar ("on NAME") or on deflt. */

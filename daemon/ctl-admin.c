@@ -6,27 +6,19 @@
 
 #include "ctl.h"
 
-static int
-simple(struct ctl *ctl, const char *cmd, const char *done)
+static void
+print_reloaded(json_t *res)
 {
-	json_t *res;
-	int rc = ctl_request(ctl, json_pack("{s:s}", "cmd", cmd), &res);
+	(void)res;
+	printf("reloaded\n");
+}
 
-	if (rc != CTL_OK)
-		return rc;
-	if (ctl->json)
-		ctl_print_json(res);
-	else {
-		if (json_object_get(res, "events") != NULL)
-			printf("%s: %lld events, head %s\n", done,
-			    (long long)json_integer_value(json_object_get(res,
-			    "events")), json_string_value(json_object_get(res,
-			    "head")));
-		else
-			printf("%s\n", done);
-		json_decref(res);
-	}
-	return CTL_OK;
+static void
+print_audit(json_t *res)
+{
+	printf("audit chain intact: %lld events, head %s\n",
+	    (long long)json_integer_value(json_object_get(res, "events")),
+	    json_string_value(json_object_get(res, "head")));
 }
 
 static int
@@ -35,7 +27,7 @@ cmd_reload(struct ctl *ctl, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return ctl_usage(&ctl_admin_cmds[0]);
-	return simple(ctl, "reload", "reloaded");
+	return ctl_call(ctl, json_pack("{s:s}", "cmd", "reload"), print_reloaded);
 }
 
 static int
@@ -44,30 +36,35 @@ cmd_audit_verify(struct ctl *ctl, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return ctl_usage(&ctl_admin_cmds[1]);
-	return simple(ctl, "audit-verify", "audit chain intact");
+	return ctl_call(ctl, json_pack("{s:s}", "cmd", "audit-verify"),
+	    print_audit);
+}
+
+static void
+print_retried(json_t *res)
+{
+	printf("message %lld queued again\n",
+	    (long long)json_integer_value(json_object_get(res, "id")));
 }
 
 static int
 cmd_outbox_retry(struct ctl *ctl, int argc, char **argv)
 {
-	json_t *res;
 	char *end;
 	long long id;
-	int rc;
 
 	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) < 1 || *end != '\0')
 		return ctl_usage(&ctl_admin_cmds[2]);
-	rc = ctl_request(ctl, json_pack("{s:s, s:I}", "cmd", "outbox-retry",
-	    "id", (json_int_t)id), &res);
-	if (rc != CTL_OK)
-		return rc;
-	if (ctl->json)
-		ctl_print_json(res);
-	else {
-		printf("message %lld queued again\n", id);
-		json_decref(res);
-	}
-	return CTL_OK;
+	return ctl_call(ctl, json_pack("{s:s, s:I}", "cmd", "outbox-retry",
+	    "id", (json_int_t)id), print_retried);
+}
+
+static void
+print_backup(json_t *res)
+{
+	printf("backup written to %s in %.2f s\n",
+	    json_string_value(json_object_get(res, "file")),
+	    json_real_value(json_object_get(res, "seconds")));
 }
 
 /* The file is written by vigild: make the path absolute from here. */
@@ -75,7 +72,6 @@ static int
 cmd_backup(struct ctl *ctl, int argc, char **argv)
 {
 	char *path, cwd[4096];
-	json_t *res;
 	int rc;
 
 	if (argc != 2)
@@ -86,20 +82,10 @@ cmd_backup(struct ctl *ctl, int argc, char **argv)
 		path = xasprintf("%s/%s", cwd, argv[1]);
 	else
 		return ctl_refuse("cannot tell the current folder");
-	rc = ctl_request(ctl, json_pack("{s:s, s:s}", "cmd", "backup", "file",
-	    path), &res);
+	rc = ctl_call(ctl, json_pack("{s:s, s:s}", "cmd", "backup", "file",
+	    path), print_backup);
 	free(path);
-	if (rc != CTL_OK)
-		return rc;
-	if (ctl->json)
-		ctl_print_json(res);
-	else {
-		printf("backup written to %s in %.2f s\n",
-		    json_string_value(json_object_get(res, "file")),
-		    json_real_value(json_object_get(res, "seconds")));
-		json_decref(res);
-	}
-	return CTL_OK;
+	return rc;
 }
 
 const struct ctl_cmd ctl_admin_cmds[] = {

@@ -38,23 +38,6 @@ print_change(json_t *res)
 	}
 }
 
-static int
-finish(struct ctl *ctl, json_t *req, void (*print)(json_t *))
-{
-	json_t *res;
-	int rc = ctl_request(ctl, req, &res);
-
-	if (rc != CTL_OK)
-		return rc;
-	if (ctl->json)
-		ctl_print_json(res);
-	else {
-		print(res);
-		json_decref(res);
-	}
-	return CTL_OK;
-}
-
 /*
  * The options every case command shares; operands land in ops.  Returns
  * the operand count, or -1 on a usage error.
@@ -159,7 +142,7 @@ cmd_open(struct ctl *ctl, int argc, char **argv)
 		return ctl_usage(cmd);
 	}
 	json_object_set_new(req, "ref", json_string(ops[0]));
-	return finish(ctl, req, print_change);
+	return ctl_call(ctl, req, print_change);
 }
 
 static int
@@ -176,7 +159,7 @@ cmd_event(struct ctl *ctl, int argc, char **argv)
 	}
 	json_object_set_new(req, "ref", json_string(ops[0]));
 	json_object_set_new(req, "event", json_string(ops[1]));
-	return finish(ctl, req, print_change);
+	return ctl_call(ctl, req, print_change);
 }
 
 static int
@@ -195,7 +178,7 @@ cmd_ack(struct ctl *ctl, int argc, char **argv)
 	json_object_set_new(req, "ref", json_string(ops[0]));
 	if (n == 2)
 		json_object_set_new(req, "deadline", json_string(ops[1]));
-	return finish(ctl, req, print_change);
+	return ctl_call(ctl, req, print_change);
 }
 
 static void
@@ -234,7 +217,7 @@ cmd_migrate(struct ctl *ctl, int argc, char **argv)
 	}
 	if (n == 1)
 		json_object_set_new(req, "ref", json_string(ops[0]));
-	return finish(ctl, req, print_migrated);
+	return ctl_call(ctl, req, print_migrated);
 }
 
 const struct ctl_cmd ctl_case_cmds[] = {

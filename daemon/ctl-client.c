@@ -36,23 +36,6 @@ socket_path(struct ctl *ctl)
 	return conf->socket;
 }
 
-/* Write all of buf, or fail. */
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Read up to the first newline, with one overall deadline. */
 static char *
 read_line(int fd, const char **why)
@@ -177,4 +160,22 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 		    "why")));
 	json_decref(reply);
 	return CTL_REFUSED;
+}
+
+/* Send req (consumed); print the result as JSON with --json, else print(). */
+int
+ctl_call(struct ctl *ctl, json_t *req, void (*print)(json_t *))
+{
+	json_t *res;
+	int rc = ctl_request(ctl, req, &res);
+
+	if (rc != CTL_OK)
+		return rc;
+	if (ctl->json)
+		ctl_print_json(res);
+	else {
+		print(res);
+		json_decref(res);
+	}
+	return CTL_OK;
 }

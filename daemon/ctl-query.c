@@ -14,23 +14,6 @@ str(json_t *o, const char *key)
 	return s ? s : "-";
 }
 
-static int
-query(struct ctl *ctl, json_t *req, void (*print)(json_t *))
-{
-	json_t *res;
-	int rc = ctl_request(ctl, req, &res);
-
-	if (rc != CTL_OK)
-		return rc;
-	if (ctl->json)
-		ctl_print_json(res);
-	else {
-		print(res);
-		json_decref(res);
-	}
-	return CTL_OK;
-}
-
 static void
 print_fields(json_t *fields)
 {
@@ -111,7 +94,7 @@ cmd_show(struct ctl *ctl, int argc, char **argv)
 {
 	if (argc != 2)
 		return ctl_usage(&ctl_query_cmds[0]);
-	return query(ctl, json_pack("{s:s, s:s}", "cmd", "show", "ref",
+	return ctl_call(ctl, json_pack("{s:s, s:s}", "cmd", "show", "ref",
 	    argv[1]), print_case);
 }
 
@@ -184,7 +167,7 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 		json_decref(req);
 		return ctl_usage(&ctl_query_cmds[1]);
 	}
-	return query(ctl, req, print_list);
+	return ctl_call(ctl, req, print_list);
 }
 
 static void
@@ -220,7 +203,7 @@ cmd_status(struct ctl *ctl, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return ctl_usage(&ctl_query_cmds[2]);
-	return query(ctl, json_pack("{s:s}", "cmd", "status"), print_status);
+	return ctl_call(ctl, json_pack("{s:s}", "cmd", "status"), print_status);
 }
 
 static void
@@ -266,7 +249,7 @@ cmd_outbox(struct ctl *ctl, int argc, char **argv)
 		json_decref(req);
 		return ctl_usage(&ctl_query_cmds[3]);
 	}
-	return query(ctl, req, print_outbox);
+	return ctl_call(ctl, req, print_outbox);
 }
 
 const struct ctl_cmd ctl_query_cmds[] = {

@@ -36,6 +36,7 @@ void	 ctl_print_json(json_t *);
 
 /* ctl-client.c */
 int	 ctl_request(struct ctl *, json_t *, json_t **);
+int	 ctl_call(struct ctl *, json_t *, void (*)(json_t *));
 
 /* ctl-case.c, ctl-query.c, ctl-admin.c, ctl-calendar.c */
 extern const struct ctl_cmd ctl_case_cmds[];

@@ -179,7 +179,6 @@ loop_run(struct vigild *vd)
 	ev_prepare_init(&commit_watcher, commit_cb);
 	commit_watcher.data = vd;
 	ev_prepare_start(vd->loop, &commit_watcher);
-	signal(SIGPIPE, SIG_IGN);
 
 	ev_run(vd->loop, 0);
 

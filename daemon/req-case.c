@@ -85,7 +85,7 @@ static char *
 fields_text(const struct wf_field *f, size_t n)
 {
 	struct wf_field sorted[PROTO_MAX_FIELDS];
-	struct canon c = { 0 };
+	struct buf c = { 0 };
 
 	memcpy(sorted, f, n * sizeof *f);
 	qsort(sorted, n, sizeof *sorted, by_key);
@@ -95,7 +95,7 @@ fields_text(const struct wf_field *f, size_t n)
 		canon_str(&c, sorted[i].value);
 	}
 	canon_close(&c, '}');
-	return c.buf;
+	return c.s;
 }
 
 static int
@@ -382,7 +382,7 @@ do_migrate(struct vigild *vd, const struct peer *peer, struct request *r,
 			json_array_append_new(failed, json_pack("{s:s, s:s}",
 			    "ref", refs[i], "error", err));
 	}
-	store_refs_free(refs, nrefs);
+	strv_free(refs, nrefs);
 	return req_ok(json_pack("{s:s, s:s, s:o, s:o}", "workflow", wf_name(wf),
 	    "version", wf_version(wf), "migrated", done, "failed", failed));
 }

@@ -59,7 +59,7 @@ sched_batch(struct vigild *vd)
 		return 0;
 	}
 	if (n > 0 && loop_write_begin(vd) == -1) {
-		store_refs_free(refs, n);
+		strv_free(refs, n);
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -76,7 +76,7 @@ sched_batch(struct vigild *vd)
 		if (store_case_set_next(vd->store, refs[i], now + 60) == -1)
 			log_err("case %s: %s", refs[i], store_errmsg(vd->store));
 	}
-	store_refs_free(refs, n);
+	strv_free(refs, n);
 	return n;
 }
 

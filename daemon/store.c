@@ -472,7 +472,7 @@ event_hash(const char *prev, const struct store_event *e, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen;
-	struct canon c = { 0 };
+	struct buf c = { 0 };
 	EVP_MD_CTX *ctx;
 
 	canon_open(&c, '[');
@@ -492,11 +492,11 @@ event_hash(const char *prev, const struct store_event *e, char *out)
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, prev, STORE_HASH_LEN) != 1 ||
 	    EVP_DigestUpdate(ctx, "\n", 1) != 1 ||
-	    EVP_DigestUpdate(ctx, c.buf, c.len) != 1 ||
+	    EVP_DigestUpdate(ctx, c.s, c.len) != 1 ||
 	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
 		fatalx("SHA-256 failed");
 	EVP_MD_CTX_free(ctx);
-	canon_free(&c);
+	buf_free(&c);
 	for (unsigned int i = 0; i < mdlen; i++) {
 		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
 		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
@@ -879,14 +879,6 @@ store_due_refs(struct store *s, int64_t now, size_t limit, char ***refs,
 		(*refs)[(*n)++] = col_strdup(st, 0);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
-}
-
-void
-store_refs_free(char **refs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(refs[i]);
-	free(refs);
 }
 
 int

@@ -86,7 +86,6 @@ char	*store_workflow_text(struct store *, const char *, const char *);
 
 int	 store_rebuild_begin(struct store *);
 
-void	 store_refs_free(char **, size_t);
 const char *store_errmsg(struct store *);
 
 #endif

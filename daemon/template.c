@@ -727,23 +727,6 @@ value(struct render *r, int ph, const struct tpl_item *it)
 	return g;
 }
 
-struct buf {
-	char	*s;
-	size_t	 len, cap;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->s = xreallocarray(b->s, b->cap, 1);
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
 /* One line filled in; 0 when it is left out. */
 static int
 render_line(struct render *r, const struct line *l,

@@ -60,18 +60,23 @@ void	 diag_log(const struct diag *);
 void	 diag_merge(struct diag *, struct diag *);
 void	 diag_clear(struct diag *);
 
-/* canon.c: canonical JSON text, written directly (hashing, logging). */
-struct canon {
-	char	*buf;			/* NUL-terminated */
+/* buf.c */
+struct buf {
+	char	*s;			/* NUL-terminated once anything is in */
 	size_t	 len, cap;
 };
-void	 canon_open(struct canon *, char);
-void	 canon_close(struct canon *, char);
-void	 canon_str(struct canon *, const char *);
-void	 canon_key(struct canon *, const char *);
-void	 canon_int(struct canon *, int64_t);
-void	 canon_raw(struct canon *, const char *);
-void	 canon_free(struct canon *);
+void	 buf_add(struct buf *, const char *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_free(struct buf *);
+int	 write_all(int, const void *, size_t);
+void	 strv_free(char **, size_t);
+
+/* canon.c: canonical JSON text, written directly (hashing, logging). */
+void	 canon_open(struct buf *, char);
+void	 canon_close(struct buf *, char);
+void	 canon_str(struct buf *, const char *);
+void	 canon_key(struct buf *, const char *);
+void	 canon_int(struct buf *, int64_t);
 
 /* names.c */
 #define VALID_NAME_MAX	64

@@ -114,6 +114,8 @@ main(int argc, char **argv)
 	}
 
 	umask(077);
+	/* A peer that hangs up must give EPIPE, in every thread. */
+	signal(SIGPIPE, SIG_IGN);
 	if (!vd.foreground && !rebuild && daemon(0, 0) == -1)
 		fatal("daemon");
 	if ((lockfd = store_lock(vd.cfg->conf->database, err, sizeof err)) == -1)

@@ -17,14 +17,6 @@ wf_strv_has(char *const *v, size_t n, const char *s)
 	return 0;
 }
 
-void
-wf_strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Whether value suits the field; why not in err. */
 int
 wf_field_check(const struct wf_fielddef *f, const char *v,

@@ -34,7 +34,7 @@ wf_ld_name_list(struct ld *x, const struct raw_kv *kv, char ***v, size_t *n,
 {
 	char *copy = xstrdup(kv->value), *p = copy, *item;
 
-	wf_strv_free(*v, *n);
+	strv_free(*v, *n);
 	*v = NULL;
 	*n = 0;
 	while ((item = strsep(&p, ",")) != NULL) {
@@ -225,7 +225,7 @@ resolve_from(struct ld *x, const struct raw_sec *s, struct wf_eventdef *ev)
 		return;
 	if (ev->nfrom == 1 && strcmp(ev->from[0], "any") == 0 &&
 	    wf_state(wf, "any") == NULL) {
-		wf_strv_free(ev->from, ev->nfrom);
+		strv_free(ev->from, ev->nfrom);
 		ev->from = NULL;
 		ev->nfrom = 0;
 		for (size_t i = 0; i < wf->nstates; i++) {
@@ -401,7 +401,7 @@ wf_free(struct workflow *wf)
 
 		free(ev->name);
 		free(ev->title);
-		wf_strv_free(ev->from, ev->nfrom);
+		strv_free(ev->from, ev->nfrom);
 		for (size_t r = 0; r < ev->nto; r++) {
 			free(ev->to[r].state);
 			wf_guard_free(ev->to[r].when);
@@ -410,11 +410,11 @@ wf_free(struct workflow *wf)
 		for (size_t f = 0; f < ev->nfields; f++) {
 			free(ev->fields[f].name);
 			free(ev->fields[f].store);
-			wf_strv_free(ev->fields[f].choices, ev->fields[f].nchoices);
+			strv_free(ev->fields[f].choices, ev->fields[f].nchoices);
 		}
 		free(ev->fields);
-		wf_strv_free(ev->roles, ev->nroles);
-		wf_strv_free(ev->stamps, ev->nstamps);
+		strv_free(ev->roles, ev->nroles);
+		strv_free(ev->stamps, ev->nstamps);
 	}
 	free(wf->events);
 	for (size_t i = 0; i < wf->ndeadlines; i++) {
@@ -428,18 +428,18 @@ wf_free(struct workflow *wf)
 			wf_guard_free(d->dur[r].when);
 		}
 		free(d->dur);
-		wf_strv_free(d->starts_on, d->nstarts_on);
-		wf_strv_free(d->starts_in, d->nstarts_in);
+		strv_free(d->starts_on, d->nstarts_on);
+		strv_free(d->starts_in, d->nstarts_in);
 		wf_guard_free(d->starts_when);
-		wf_strv_free(d->met_by, d->nmet_by);
-		wf_strv_free(d->cancelled_by, d->ncancelled_by);
+		strv_free(d->met_by, d->nmet_by);
+		strv_free(d->cancelled_by, d->ncancelled_by);
 	}
 	free(wf->deadlines);
 	for (size_t i = 0; i < wf->nescs; i++)
 		wf_escdef_free(&wf->escs[i]);
 	free(wf->escs);
-	wf_strv_free(wf->roles, wf->nroles);
-	wf_strv_free(wf->groups, wf->ngroups);
+	strv_free(wf->roles, wf->nroles);
+	strv_free(wf->groups, wf->ngroups);
 	free(wf);
 }
 

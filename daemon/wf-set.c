@@ -59,7 +59,7 @@ wf_load_dir(const char *dir, const struct cal_set *cals, struct diag *dg)
 		set->v = xreallocarray(set->v, set->n + 1, sizeof *set->v);
 		set->v[set->n++] = wf;
 	}
-	wf_strv_free(names, nnames);
+	strv_free(names, nnames);
 	if (nnames == 0)
 		diag_add(dg, dir, 0, "no workflows (*.ini) in this folder");
 	if (dg->n > before) {

@@ -97,22 +97,6 @@ open_dir(const struct file_nf *f, char *err, size_t errlen)
 	return fd;
 }
 
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static enum notify_result
 file_email(const struct file_nf *f, int dfd, const struct message *m,
     char *err, size_t errlen)

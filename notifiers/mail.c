@@ -20,29 +20,6 @@
 #include "backend.h"
 #include "utf8.h"
 
-struct out {
-	char	*s;
-	size_t	 len, cap;
-};
-
-static void
-put(struct out *o, const char *s, size_t n)
-{
-	if (o->len + n + 1 > o->cap) {
-		o->cap = (o->len + n + 1) * 2;
-		o->s = xreallocarray(o->s, o->cap, 1);
-	}
-	memcpy(o->s + o->len, s, n);
-	o->len += n;
-	o->s[o->len] = '\0';
-}
-
-static void
-puts_(struct out *o, const char *s)
-{
-	put(o, s, strlen(s));
-}
-
 static int
 plain_ascii(const char *s)
 {
@@ -61,12 +38,12 @@ plain_ascii(const char *s)
 char *
 mail_header_words(const char *s)
 {
-	struct out o = { 0 };
+	struct buf o = { 0 };
 	size_t len = strlen(s), off = 0;
 
-	put(&o, "", 0);
+	buf_add(&o, "", 0);
 	if (plain_ascii(s) && len <= 66) {
-		puts_(&o, s);
+		buf_puts(&o, s);
 		return o.s;
 	}
 	while (off < len) {
@@ -82,10 +59,10 @@ mail_header_words(const char *s)
 		}
 		EVP_EncodeBlock(b64, (const unsigned char *)s + off, (int)n);
 		if (off > 0)
-			puts_(&o, "\r\n ");
-		puts_(&o, "=?UTF-8?B?");
-		puts_(&o, (const char *)b64);
-		puts_(&o, "?=");
+			buf_puts(&o, "\r\n ");
+		buf_puts(&o, "=?UTF-8?B?");
+		buf_puts(&o, (const char *)b64);
+		buf_puts(&o, "?=");
 		off += n;
 	}
 	return o.s;
@@ -93,28 +70,28 @@ mail_header_words(const char *s)
 
 /* "Name" <addr>, with the name quoted or encoded as it needs. */
 static void
-put_mailbox(struct out *o, const char *name, const char *addr)
+put_mailbox(struct buf *o, const char *name, const char *addr)
 {
 	if (name != NULL && *name != '\0') {
 		if (plain_ascii(name) && strlen(name) <= 200) {
-			put(o, "\"", 1);
+			buf_add(o, "\"", 1);
 			for (const char *p = name; *p; p++) {
 				if (*p == '"' || *p == '\\')
-					put(o, "\\", 1);
-				put(o, p, 1);
+					buf_add(o, "\\", 1);
+				buf_add(o, p, 1);
 			}
-			put(o, "\" ", 2);
+			buf_add(o, "\" ", 2);
 		} else {
 			char *w = mail_header_words(name);
 
-			puts_(o, w);
-			puts_(o, " ");
+			buf_puts(o, w);
+			buf_puts(o, " ");
 			free(w);
 		}
 	}
-	puts_(o, "<");
-	puts_(o, addr);
-	puts_(o, ">");
+	buf_puts(o, "<");
+	buf_puts(o, addr);
+	buf_puts(o, ">");
 }
 
 /*
@@ -126,10 +103,10 @@ char *
 mail_quoted_printable(const char *text)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct out o = { 0 };
+	struct buf o = { 0 };
 	size_t col = 0;
 
-	put(&o, "", 0);
+	buf_add(&o, "", 0);
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
 		char enc[4];
 		size_t n;
@@ -138,7 +115,7 @@ mail_quoted_printable(const char *text)
 		if (*p == '\r' && p[1] == '\n')
 			continue;
 		if (*p == '\n') {
-			puts_(&o, "\r\n");
+			buf_puts(&o, "\r\n");
 			col = 0;
 			continue;
 		}
@@ -157,7 +134,7 @@ mail_quoted_printable(const char *text)
 		}
 		/* Leave room for the "=" of a soft break. */
 		if (col + n > 75) {
-			puts_(&o, "=\r\n");
+			buf_puts(&o, "=\r\n");
 			col = 0;
 			if (enc[0] == '.' || enc[0] == 'F') {
 				enc[0] = '=';
@@ -166,16 +143,16 @@ mail_quoted_printable(const char *text)
 				n = 3;
 			}
 		}
-		put(&o, enc, n);
+		buf_add(&o, enc, n);
 		col += n;
 	}
 	if (col > 0)
-		puts_(&o, "\r\n");
+		buf_puts(&o, "\r\n");
 	return o.s;
 }
 
 static void
-put_date(struct out *o, int64_t now)
+put_date(struct buf *o, int64_t now)
 {
 	static const char *const days[] = {
 		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
@@ -192,7 +169,7 @@ put_date(struct out *o, int64_t now)
 	snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000",
 	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	puts_(o, buf);
+	buf_puts(o, buf);
 }
 
 /* The whole message; *len gets its length.  Allocated. */
@@ -200,25 +177,25 @@ char *
 mail_format(const struct mail_from *from, const struct message *m,
     int64_t now, size_t *len)
 {
-	struct out o = { 0 };
+	struct buf o = { 0 };
 	char *w, *body;
 
-	put(&o, "", 0);
-	puts_(&o, "Date: ");
+	buf_add(&o, "", 0);
+	buf_puts(&o, "Date: ");
 	put_date(&o, now);
-	puts_(&o, "\r\nFrom: ");
+	buf_puts(&o, "\r\nFrom: ");
 	put_mailbox(&o, from->name, from->addr);
-	puts_(&o, "\r\nTo: ");
+	buf_puts(&o, "\r\nTo: ");
 	put_mailbox(&o, m->to_name, m->to);
 	w = mail_header_words(m->subject ? m->subject : "");
-	puts_(&o, "\r\nSubject: ");
-	puts_(&o, w);
+	buf_puts(&o, "\r\nSubject: ");
+	buf_puts(&o, w);
 	free(w);
-	puts_(&o, "\r\nMessage-ID: <");
-	puts_(&o, m->key);
-	puts_(&o, "@");
-	puts_(&o, addr_email_domain(from->addr));
-	puts_(&o, ">\r\n"
+	buf_puts(&o, "\r\nMessage-ID: <");
+	buf_puts(&o, m->key);
+	buf_puts(&o, "@");
+	buf_puts(&o, addr_email_domain(from->addr));
+	buf_puts(&o, ">\r\n"
 	    "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n"
@@ -226,7 +203,7 @@ mail_format(const struct mail_from *from, const struct message *m,
 	    "X-Auto-Response-Suppress: All\r\n"
 	    "\r\n");
 	body = mail_quoted_printable(m->body);
-	puts_(&o, body);
+	buf_puts(&o, body);
 	free(body);
 	*len = o.len;
 	return o.s;
