@@ -7,20 +7,34 @@
 
 #include "vigil.h"
 
+/*
+ * An identical problem is recorded once: a broken file that five workflows
+ * include is one mistake, not five.
+ */
 void
 diag_vadd(struct diag *d, const char *file, int line, const char *fmt,
     va_list ap)
 {
 	struct diag_entry *e;
+	char *msg = xvasprintf(fmt, ap);
 
+	if (file == NULL)
+		file = "-";
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].line == line && strcmp(d->v[i].file, file) == 0 &&
+		    strcmp(d->v[i].msg, msg) == 0) {
+			free(msg);
+			return;
+		}
+	}
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 8;
 		d->v = xreallocarray(d->v, d->cap, sizeof *d->v);
 	}
 	e = &d->v[d->n++];
-	e->file = xstrdup(file ? file : "-");
+	e->file = xstrdup(file);
 	e->line = line;
-	e->msg = xvasprintf(fmt, ap);
+	e->msg = msg;
 }
 
 void
@@ -57,25 +71,13 @@ diag_log(const struct diag *d)
 	}
 }
 
-/*
- * Append to dst what it does not have yet, and empty src: two readers of one
- * section (both channels read [file]) report a problem once.
- */
+/* Append to dst what it does not have yet, and empty src. */
 void
 diag_merge(struct diag *dst, struct diag *src)
 {
-	for (size_t i = 0; i < src->n; i++) {
-		const struct diag_entry *e = &src->v[i];
-		size_t j;
-
-		for (j = 0; j < dst->n; j++)
-			if (dst->v[j].line == e->line &&
-			    strcmp(dst->v[j].file, e->file) == 0 &&
-			    strcmp(dst->v[j].msg, e->msg) == 0)
-				break;
-		if (j == dst->n)
-			diag_add(dst, e->file, e->line, "%s", e->msg);
-	}
+	for (size_t i = 0; i < src->n; i++)
+		diag_add(dst, src->v[i].file, src->v[i].line, "%s",
+		    src->v[i].msg);
 	diag_clear(src);
 }
 

@@ -87,8 +87,10 @@ fields_text(const struct wf_field *f, size_t n)
 	struct wf_field sorted[PROTO_MAX_FIELDS];
 	struct buf c = { 0 };
 
-	memcpy(sorted, f, n * sizeof *f);
-	qsort(sorted, n, sizeof *sorted, by_key);
+	if (n > 0) {		/* f may be NULL then */
+		memcpy(sorted, f, n * sizeof *f);
+		qsort(sorted, n, sizeof *sorted, by_key);
+	}
 	canon_open(&c, '{');
 	for (size_t i = 0; i < n; i++) {
 		canon_key(&c, sorted[i].key);
