@@ -74,7 +74,9 @@ CONF
 # --leak-check=full": a leak or a bad read then fails the SIGTERM check.
 start_vigild() {
 	rm -f "$T/vigil.sock"
-	${VIGILD_WRAPPER:-} "$VIGILD" -f -c "$T/vigil.conf" 2>>"$T/vigild.log" &
+	# Not holding the servers' FIFOs (fds 7-9): they must see EOF on stop.
+	${VIGILD_WRAPPER:-} "$VIGILD" -f -c "$T/vigil.conf" 2>>"$T/vigild.log" \
+	    7>&- 8>&- 9>&- &
 	VIGILD_PID=$!
 	wait_for 30 '[ -S "$T/vigil.sock" ] || ! kill -0 $VIGILD_PID 2>/dev/null'
 	kill -0 "$VIGILD_PID" 2>/dev/null || fail "vigild did not start"
@@ -143,13 +145,16 @@ server() {
 	/usr/bin/python3 "$top_srcdir/tests/servers/$script" \
 	    --port-file "$T/$name.port" "$@" <"$T/$name.in" \
 	    >>"$T/$name.log" 2>&1 &
+	eval "server_pid_$fd=$!"
 	eval "exec $fd>\"\$T/\$name.in\""
 	wait_for 20 "[ -s \"\$T/$name.port\" ]"
 	eval "${name}_port=\$(cat \"\$T/$name.port\")"
 }
 
+# Close FD and wait for its server to be gone, port and all.
 server_stop() {
 	eval "exec $1>&-"
+	eval "wait \$server_pid_$1" || true
 }
 
 sql() {
