@@ -271,7 +271,7 @@ json_t *
 case_json(struct vigild *vd, const struct wf_case *c, int64_t now)
 {
 	json_t *fields = json_object(), *deadlines = json_array();
-	char t1[ISO_LEN], t2[ISO_LEN], t3[ISO_LEN];
+	char t1[ISO_LEN], t2[ISO_LEN], t3[ISO_LEN], t4[ISO_LEN];
 
 	for (size_t i = 0; i < c->nfields; i++)
 		json_object_set_new(fields, c->fields[i].key,
@@ -291,7 +291,7 @@ case_json(struct vigild *vd, const struct wf_case *c, int64_t now)
 		    "closed_by", d->closed_by,
 		    "acked_by", d->acked_by,
 		    "acked_at", d->acked_at ?
-		    case_time(vd, d->acked_at, t1, sizeof t1) : NULL,
+		    case_time(vd, d->acked_at, t4, sizeof t4) : NULL,
 		    "urgent", d->urgent));
 	}
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:s?, s:b, s:o}",

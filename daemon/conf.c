@@ -47,7 +47,7 @@ static const struct conf_opt {
  */
 static const char *const conf_module_sections[] = {
 	"email", "sms", "file", "notify", "http-sms", "quiet-hours", "links",
-	"outbox", "escalation", "metrics",
+	"outbox", "metrics",
 };
 
 struct conf_parse {
@@ -56,6 +56,14 @@ struct conf_parse {
 	struct calendar *cal;	/* the [calendar NAME] being read */
 	struct conf_section *sec; /* the module section being read */
 	int	 known;		/* in a section we know */
+	unsigned opts_set;	/* conf_opts[i] set: bit i */
+	unsigned cal_set;	/* keys of this [calendar] set */
+	int	 daemon_line;	/* where [daemon] began, or 0 */
+};
+
+/* A key twice in one section is a mistake: the first would be ignored. */
+static const char *const cal_keys[] = {
+	"timezone", "days", "hours", "holidays", "closures"
 };
 
 const char *
@@ -86,6 +94,16 @@ on_section(struct conf_parse *p, const char *section, int line)
 	p->cal = NULL;
 	p->sec = NULL;
 	p->known = 1;
+	p->cal_set = 0;
+	if (strcmp(section, "daemon") == 0) {
+		if (p->daemon_line != 0) {
+			diag_add(p->dg, p->conf->path, line, "section [daemon] "
+			    "appears twice (first at line %d)", p->daemon_line);
+			p->known = 0;
+			return;
+		}
+		p->daemon_line = line;
+	}
 	if (strncmp(section, "calendar", 8) == 0 &&
 	    (section[8] == ' ' || section[8] == '\0')) {
 		for (name = section + 8; *name == ' '; name++)
@@ -152,6 +170,16 @@ on_line(void *user, const char *section, const char *key, const char *value,
 	if (!p->known)
 		return;		/* the section was already reported */
 	if (p->cal != NULL) {
+		for (size_t i = 0; i < nitems(cal_keys); i++) {
+			if (strcmp(key, cal_keys[i]) != 0)
+				continue;
+			if (p->cal_set & (1u << i)) {
+				diag_add(p->dg, p->conf->path, line, "\"%s\" is "
+				    "set twice in [%s]", key, section);
+				return;
+			}
+			p->cal_set |= 1u << i;
+		}
 		if (cal_set_option(p->cal, key, value, err, sizeof err) == -1)
 			diag_add(p->dg, p->conf->path, line, "%s", err);
 		return;
@@ -176,6 +204,12 @@ on_line(void *user, const char *section, const char *key, const char *value,
 
 		if (strcmp(section, o->section) != 0 || strcmp(key, o->key) != 0)
 			continue;
+		if (p->opts_set & (1u << i)) {
+			diag_add(p->dg, p->conf->path, line, "\"%s\" is set twice "
+			    "in [%s]", key, section);
+			return;
+		}
+		p->opts_set |= 1u << i;
 		if (*value == '\0') {
 			diag_add(p->dg, p->conf->path, line, "%s needs a value",
 			    key);

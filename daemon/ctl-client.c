@@ -14,6 +14,7 @@
 #include "ctl.h"
 
 #define CTL_REPLY_TIMEOUT_MS	60000
+#define CTL_LONG_TIMEOUT_MS	(6 * 3600 * 1000)	/* audit, backup */
 #define CTL_REPLY_MAX		(256 * 1024 * 1024)
 
 static int
@@ -38,7 +39,7 @@ socket_path(struct ctl *ctl)
 
 /* Read up to the first newline, with one overall deadline. */
 static char *
-read_line(int fd, const char **why)
+read_line(int fd, long timeout_ms, const char **why)
 {
 	size_t len = 0, cap = 0;
 	char *buf = NULL, *nl;
@@ -53,8 +54,8 @@ read_line(int fd, const char **why)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		spent = (now.tv_sec - start.tv_sec) * 1000 +
 		    (now.tv_nsec - start.tv_nsec) / 1000000;
-		if (spent >= CTL_REPLY_TIMEOUT_MS ||
-		    poll(&pfd, 1, (int)(CTL_REPLY_TIMEOUT_MS - spent)) == 0) {
+		if (spent >= timeout_ms ||
+		    poll(&pfd, 1, (int)(timeout_ms - spent)) == 0) {
 			*why = "no reply in time";
 			break;
 		}
@@ -94,9 +95,16 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = socket_path(ctl), *why = NULL;
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
 	json_t *reply, *problems;
 	char *text, *line;
+	long timeout;
 	int fd, rc;
+
+	/* These read the whole database: they may take minutes. */
+	timeout = cmd && (strcmp(cmd, "audit-verify") == 0 ||
+	    strcmp(cmd, "backup") == 0) ? CTL_LONG_TIMEOUT_MS :
+	    CTL_REPLY_TIMEOUT_MS;
 
 	*result = NULL;
 	if (path == NULL) {
@@ -123,7 +131,7 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 	rc = write_all(fd, text, strlen(text)) == -1 ||
 	    write_all(fd, "\n", 1) == -1;
 	free(text);
-	if (rc || (line = read_line(fd, &why)) == NULL) {
+	if (rc || (line = read_line(fd, timeout, &why)) == NULL) {
 		close(fd);
 		return unreachable(path, why ? why : strerror(errno));
 	}

@@ -219,16 +219,22 @@ print_outbox(json_t *res)
 	printf("%-6s %-9s %-16s %-20s %-5s %-14s %-5s %s\n", "ID", "STATUS",
 	    "CASE", "DEADLINE", "STEP", "TO", "BY", "NEXT TRY / ERROR");
 	json_array_foreach(msgs, i, x) {
-		char step[16];
+		json_t *level = json_object_get(x, "level");
+		json_int_t rep = json_integer_value(json_object_get(x,
+		    "repeat"));
+		char step[24];
 
-		snprintf(step, sizeof step, "%lld%s%lld",
-		    (long long)json_integer_value(json_object_get(x, "level")),
-		    json_integer_value(json_object_get(x, "repeat")) ? "r" : "",
-		    (long long)json_integer_value(json_object_get(x, "repeat")));
-		if (!json_integer_value(json_object_get(x, "repeat")))
-			step[strcspn(step, "r")] = '\0';
-		if (json_integer_value(json_object_get(x, "level")) == 0)
+		/* "rem", "1", "2r3" (level 2, repeat 3), "alert" (to admins). */
+		if (!json_is_integer(level))
+			snprintf(step, sizeof step, "alert");
+		else if (json_integer_value(level) == 0)
 			snprintf(step, sizeof step, "rem");
+		else if (rep == 0)
+			snprintf(step, sizeof step, "%lld",
+			    (long long)json_integer_value(level));
+		else
+			snprintf(step, sizeof step, "%lldr%lld",
+			    (long long)json_integer_value(level), (long long)rep);
 		printf("%-6lld %-9s %-16s %-20s %-5s %-14s %-5s %s\n",
 		    (long long)json_integer_value(json_object_get(x, "id")),
 		    str(x, "status"), str(x, "ref"), str(x, "deadline"), step,

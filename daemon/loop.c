@@ -73,9 +73,10 @@ reload(struct vigild *vd, struct diag *dg)
 		return -1;
 	}
 	if (strcmp(next->conf->database, vd->cfg->conf->database) != 0 ||
-	    strcmp(next->conf->socket, vd->cfg->conf->socket) != 0)
-		log_warn("reload: a new database or socket path takes effect "
-		    "at the next restart");
+	    strcmp(next->conf->socket, vd->cfg->conf->socket) != 0 ||
+	    next->ob.workers != vd->cfg->ob.workers)
+		log_warn("reload: a new database, socket or [outbox] workers "
+		    "takes effect at the next restart");
 	old = vd->cfg;
 	vd->cfg = next;
 	/* A savepoint: other clients' writes may share this transaction. */

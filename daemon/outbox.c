@@ -44,14 +44,18 @@ static const char *const channel_names[] = {
 static struct calendar *
 quiet_calendar(const struct conf *c, const char *quiet, struct sec_reader *nc)
 {
-	int h1, m1, h2, m2, a, b, n;
+	int h1, m1, h2, m2, a, b;
 	struct calendar *cal;
 	char hours[64], err[256];
 	struct diag dg = { 0 };
 
-	if (sscanf(quiet, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &n) != 4 ||
-	    quiet[n] != '\0' || h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 ||
-	    (a = h1 * 60 + m1) == (b = h2 * 60 + m2)) {
+	/* HH:MM-HH:MM, with 24:00 only as an end. */
+	if (strlen(quiet) != 11 || quiet[2] != ':' || quiet[5] != '-' ||
+	    quiet[8] != ':' || strspn(quiet, "0123456789:-") != 11 ||
+	    sscanf(quiet, "%2d:%2d-%2d:%2d", &h1, &m1, &h2, &m2) != 4 ||
+	    h1 > 23 || m1 > 59 || m2 > 59 || h2 > 24 ||
+	    (h2 == 24 && m2 != 0) ||
+	    (a = h1 * 60 + m1) == (b = h2 * 60 + m2) || (a == 0 && b == 1440)) {
 		sec_err(nc, "sms", "expected HH:MM-HH:MM, e.g. 21:00-08:00");
 		return NULL;
 	}
@@ -154,23 +158,39 @@ one_int(struct vigild *vd, const char *sql, int ch, const char *address)
 	return v;
 }
 
+/* SMS outside quiet hours, unless urgent. */
+static int64_t
+quiet(struct vigild *vd, enum notify_channel ch, int urgent, int64_t nb)
+{
+	const struct calendar *hours = vd->cfg->ob.sms_hours;
+	int64_t t;
+
+	if (ch == NOTIFY_SMS && !urgent && hours != NULL &&
+	    cal_next_open(hours, nb, &t) == 0)
+		return t;
+	return nb;
+}
+
 /* When a new message to this address may go: see the digest rule above. */
 static int64_t
 not_before(struct vigild *vd, const struct outbox_row *r, int64_t now)
 {
 	const struct outbox_conf *ob = &vd->cfg->ob;
-	int64_t nb = now, last, t;
+	int64_t nb = now, last;
 
 	if (r->urgent)
 		return now;
-	last = one_int(vd, "SELECT max(done_at) FROM outbox WHERE status = 1 "
-	    "AND channel = ? AND address = ?", r->channel, r->address);
+	/* One on its way right now counts as sent now. */
+	if (one_int(vd, "SELECT count(*) FROM outbox WHERE status = 4 AND "
+	    "channel = ? AND address = ?", r->channel, r->address) > 0)
+		last = now;
+	else
+		last = one_int(vd, "SELECT max(done_at) FROM outbox WHERE "
+		    "status = 1 AND channel = ? AND address = ?", r->channel,
+		    r->address);
 	if (last != 0 && last + ob->digest_window > nb)
 		nb = last + ob->digest_window;
-	if (r->channel == NOTIFY_SMS && ob->sms_hours != NULL &&
-	    cal_next_open(ob->sms_hours, nb, &t) == 0)
-		nb = t;
-	return nb;
+	return quiet(vd, r->channel, r->urgent, nb);
 }
 
 /* Queue one message, inside the caller's transaction.  Once per key. */
@@ -180,9 +200,9 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 	sqlite3_stmt *st;
 	char key[64], *text;
 
-	if (r->about != 0)
-		text = xasprintf("alert\n%lld\n%s", (long long)r->about,
-		    r->address);
+	if (r->about != 0)	/* again after a retry: created was reset */
+		text = xasprintf("alert\n%lld\n%lld\n%s", (long long)r->about,
+		    (long long)r->created, r->address);
 	else
 		text = xasprintf("%s\n%u\n%d\n%d\n%s\n%d", r->ref, r->seq,
 		    r->level, r->rep, r->recipient, (int)r->channel);
@@ -200,9 +220,11 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, (int)r->kind);
 	sqlite3_bind_text(st, 3, r->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, r->seq);
-	sqlite3_bind_int(st, 5, r->level);
-	sqlite3_bind_int(st, 6, r->rep);
+	if (r->kind != TPL_ADMIN_ALERT) {	/* an alert is no step: NULL */
+		sqlite3_bind_int64(st, 4, r->seq);
+		sqlite3_bind_int(st, 5, r->level);
+		sqlite3_bind_int(st, 6, r->rep);
+	}
 	sqlite3_bind_text(st, 7, r->deadline, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, r->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, r->action, -1, SQLITE_STATIC);
@@ -278,7 +300,7 @@ col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-/* A failed row, for the admin alert about it. */
+/* A failed row, for the admin alert about it: the item it was about. */
 static int
 alert_vars(struct vigild *vd, int64_t about, struct tpl_item *item,
     struct tpl_vars *v, char **strs)
@@ -287,22 +309,26 @@ alert_vars(struct vigild *vd, int64_t about, struct tpl_item *item,
 	int rc = -1;
 
 	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT ref, title, due, "
-	    "officer, recipient, channel, last_error FROM outbox WHERE id = ?",
-	    -1, &st, NULL) != SQLITE_OK)
+	    "officer, action, level, rep, acked_by, acked_at, recipient, "
+	    "channel, last_error FROM outbox WHERE id = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, about);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		strs[0] = xstrdup(col(st, 0) ? col(st, 0) : "-");
-		strs[1] = xstrdup(col(st, 1) ? col(st, 1) : "-");
-		strs[2] = col(st, 3) ? xstrdup(col(st, 3)) : NULL;
-		strs[3] = xstrdup(col(st, 4));
-		strs[4] = xstrdup(col(st, 6) ? col(st, 6) : "unknown error");
+		static const int c[6] = { 0, 1, 3, 4, 7, 9 };
+
+		for (int i = 0; i < 6; i++)
+			strs[i] = col(st, c[i]) ? xstrdup(col(st, c[i])) : NULL;
+		strs[6] = xstrdup(col(st, 11) ? col(st, 11) : "unknown error");
 		*item = (struct tpl_item){ .ref = strs[0], .deadline = strs[1],
-		    .due = sqlite3_column_int64(st, 2), .officer = strs[2] };
-		v->recipient = strs[3];
-		v->channel = sqlite3_column_int(st, 5) == NOTIFY_SMS ? "SMS" :
+		    .due = sqlite3_column_int64(st, 2), .officer = strs[2],
+		    .action = strs[3], .level = sqlite3_column_int(st, 5),
+		    .repeat = sqlite3_column_int(st, 6), .acked_by = strs[4],
+		    .acked_at = sqlite3_column_int64(st, 8) };
+		v->recipient = strs[5];
+		v->channel = sqlite3_column_int(st, 10) == NOTIFY_SMS ? "SMS" :
 		    "email";
-		v->error = strs[4];
+		v->error = strs[6];
 		rc = 0;
 	}
 	sqlite3_finalize(st);
@@ -318,7 +344,7 @@ static struct job *
 next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
 {
 	struct tpl_item items[DIGEST_MAX];
-	char *strs[DIGEST_MAX][6], *astrs[5] = { 0 }, *address = NULL;
+	char *strs[DIGEST_MAX][6], *astrs[7] = { 0 }, *address = NULL;
 	struct tpl_vars v = { .now = now, .items = items };
 	sqlite3 *db = store_db(vd->store);
 	struct job *job = NULL;
@@ -432,7 +458,7 @@ out:
 	for (size_t i = 0; i < DIGEST_MAX; i++)
 		for (int j = 0; j < 6; j++)
 			free(strs[i][j]);
-	for (int i = 0; i < 5; i++)
+	for (size_t i = 0; i < nitems(astrs); i++)
 		free(astrs[i]);
 	free(address);
 	return job;
@@ -505,44 +531,70 @@ outbox_committed(struct vigild *vd, int ok)
 		outbox_poke(vd);
 }
 
+/* An alert about row id to the admins: their shared address and phone,
+ * or else each member by email. */
+static void
+alert(struct vigild *vd, const struct staff_group *g, int64_t id,
+    int64_t created, const char *ref, const char *deadline, int64_t now)
+{
+	struct outbox_row row = { .kind = TPL_ADMIN_ALERT, .about = id,
+	    .created = created, .ref = ref, .deadline = deadline,
+	    .recipient = "group admins", .to_name = g->name, .urgent = 1 };
+
+	if (g->email != NULL) {
+		row.address = g->email;
+		row.channel = NOTIFY_EMAIL;
+		outbox_add(vd, &row, now);
+	}
+	if (g->mobile != NULL) {
+		row.address = g->mobile;
+		row.channel = NOTIFY_SMS;
+		outbox_add(vd, &row, now);
+	}
+	for (size_t i = 0; g->email == NULL && g->mobile == NULL &&
+	    i < g->nmembers; i++) {
+		row.recipient = g->members[i]->id;
+		row.to_name = g->members[i]->name;
+		row.address = g->members[i]->email;
+		row.channel = NOTIFY_EMAIL;
+		outbox_add(vd, &row, now);
+	}
+}
+
 static void
 fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 {
 	const struct staff_group *admins = staff_group(vd->cfg->staff,
 	    STAFF_ADMINS);
+	char *ref = NULL, *deadline = NULL;
+	int64_t created = 0;
 	sqlite3_stmt *st;
-	int kind = 0;
+	int tell = 0;
 
 	if (sqlite3_prepare_v2(store_db(vd->store), "UPDATE outbox SET status "
 	    "= 2, done_at = ?, last_error = ? WHERE id = ? RETURNING kind, "
-	    "recipient, channel", -1, &st, NULL) != SQLITE_OK)
+	    "recipient, channel, created, ref, deadline", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_text(st, 2, err, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		kind = sqlite3_column_int(st, 0);
 		log_err("outbox: message %lld to %s by %s failed for good: %s",
 		    (long long)id, col(st, 1), channel_names[
 		    sqlite3_column_int(st, 2) == NOTIFY_SMS], err);
+		/* Tell the admins, unless this was already a word to them. */
+		tell = sqlite3_column_int(st, 0) != TPL_ADMIN_ALERT &&
+		    admins != NULL;
+		created = sqlite3_column_int64(st, 3);
+		ref = col(st, 4) ? xstrdup(col(st, 4)) : NULL;
+		deadline = col(st, 5) ? xstrdup(col(st, 5)) : NULL;
 	}
 	sqlite3_finalize(st);
-	/* Tell the admins, unless this was already a word to them. */
-	if (kind == TPL_ADMIN_ALERT || admins == NULL)
-		return;
-	if (admins->email != NULL)
-		outbox_add(vd, &(struct outbox_row){ .kind = TPL_ADMIN_ALERT,
-		    .about = id, .recipient = "group admins",
-		    .to_name = admins->name, .address = admins->email,
-		    .channel = NOTIFY_EMAIL, .urgent = 1 }, now);
-	else
-		for (size_t i = 0; i < admins->nmembers; i++)
-			outbox_add(vd, &(struct outbox_row){
-			    .kind = TPL_ADMIN_ALERT, .about = id,
-			    .recipient = admins->members[i]->id,
-			    .to_name = admins->members[i]->name,
-			    .address = admins->members[i]->email,
-			    .channel = NOTIFY_EMAIL, .urgent = 1 }, now);
+	if (tell)
+		alert(vd, admins, id, created, ref, deadline, now);
+	free(ref);
+	free(deadline);
 }
 
 /* A delivery thread came back: write down what happened to each row. */
@@ -554,6 +606,7 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 	for (size_t i = 0; i < job->nids; i++) {
 		sqlite3_stmt *st;
 		int64_t created = 0, attempts = 1, delay;
+		int urgent = 0;
 
 		if (job->result == NOTIFY_OK) {
 			if (sqlite3_prepare_v2(db, "UPDATE outbox SET status = 1, "
@@ -567,12 +620,13 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 			sqlite3_finalize(st);
 			continue;
 		}
-		if (sqlite3_prepare_v2(db, "SELECT created, attempts FROM outbox "
-		    "WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(db, "SELECT created, attempts, urgent "
+		    "FROM outbox WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
 			sqlite3_bind_int64(st, 1, job->ids[i]);
 			if (sqlite3_step(st) == SQLITE_ROW) {
 				created = sqlite3_column_int64(st, 0);
 				attempts = sqlite3_column_int64(st, 1);
+				urgent = sqlite3_column_int(st, 2);
 			}
 			sqlite3_finalize(st);
 		}
@@ -592,7 +646,8 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 		    "not_before = ?, last_error = ? WHERE id = ?", -1, &st,
 		    NULL) != SQLITE_OK)
 			continue;
-		sqlite3_bind_int64(st, 1, now + delay);
+		sqlite3_bind_int64(st, 1, quiet(vd, job->msg.channel, urgent,
+		    now + delay));
 		sqlite3_bind_text(st, 2, job->err, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, job->ids[i]);
 		sqlite3_step(st);

@@ -45,7 +45,8 @@ do_retry(struct vigild *vd, json_int_t id)
 
 	if (loop_write_begin(vd) == -1 || sqlite3_prepare_v2(store_db(vd->store),
 	    "UPDATE outbox SET status = 0, not_before = ?, attempts = 0, "
-	    "created = ? WHERE id = ? AND status IN (0, 2)", -1, &st, NULL) !=
+	    "created = ?, last_error = NULL WHERE id = ? AND status IN (0, 2)",
+	    -1, &st, NULL) !=
 	    SQLITE_OK)
 		return req_refuse("database error");
 	sqlite3_bind_int64(st, 1, loop_now(vd));

@@ -316,6 +316,13 @@ migrate_one(struct vigild *vd, const struct peer *peer,
 		    "case %s: database error", ref);
 		return -1;
 	}
+	if (strcmp(c.workflow, wf_name(wf)) == 0 &&
+	    strcmp(c.version, wf_version(wf)) == 0) {
+		snprintf(err, errlen, "it already runs %s %s", wf_name(wf),
+		    wf_version(wf));
+		wf_case_free(&c);
+		return -1;
+	}
 	wf_case_copy(&was, &c);
 	if (wf_migrate(wf, &c, now, err, errlen) == -1 ||
 	    commit_case(vd, peer, &was, &c, wf, &ev, 1, now) == -1) {

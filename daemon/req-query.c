@@ -261,12 +261,16 @@ do_outbox(struct vigild *vd, struct request *r)
 		char next[ISO_LEN], made[ISO_LEN];
 		int status = sqlite3_column_int(st, 7);
 
-		json_array_append_new(rows, json_pack("{s:I, s:s?, s:s?, s:i, "
-		    "s:i, s:s, s:s, s:s, s:i, s:s?, s:s?, s:s}",
+		int step = sqlite3_column_type(st, 3) != SQLITE_NULL;
+
+		json_array_append_new(rows, json_pack("{s:I, s:s?, s:s?, s:o, "
+		    "s:o, s:s, s:s, s:s, s:i, s:s?, s:s?, s:s}",
 		    "id", (json_int_t)sqlite3_column_int64(st, 0),
 		    "ref", col(st, 1), "deadline", col(st, 2),
-		    "level", sqlite3_column_int(st, 3),
-		    "repeat", sqlite3_column_int(st, 4),
+		    "level", step ? json_integer(sqlite3_column_int(st, 3)) :
+		    json_null(),
+		    "repeat", step ? json_integer(sqlite3_column_int(st, 4)) :
+		    json_null(),
 		    "to", col(st, 5),
 		    "channel", outbox_channel_name(sqlite3_column_int(st, 6)),
 		    "status", outbox_status_name(status),

@@ -173,6 +173,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  WHERE status = 0;"
 	"CREATE INDEX outbox_sent_to ON outbox (channel, address, done_at)"
 	"  WHERE status = 1;"
+	"CREATE INDEX outbox_sending_to ON outbox (channel, address)"
+	"  WHERE status = 4;"
 	"CREATE INDEX outbox_by_case ON outbox (ref, seq);"
 	/* Messages sent and failed for good, by level and channel (level -1:
 	 * admin alerts), kept by a trigger for the metrics. */

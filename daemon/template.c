@@ -481,7 +481,8 @@ tpl_case_url_ok(const char *url, char *err, size_t errlen)
 
 	if (strncmp(url, "https://", 8) != 0 &&
 	    strncmp(url, "http://", 7) != 0) {
-		snprintf(err, errlen, "case_url must start with https://");
+		snprintf(err, errlen, "case_url must start with https:// "
+		    "(or http://)");
 		return 0;
 	}
 	if (strlen(url) > 200) {

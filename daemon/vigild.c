@@ -36,13 +36,23 @@ usage(FILE *fp)
 	    "\nSee vigild(8).\n", conf_default_path());
 }
 
-static const char *
+/*
+ * -c, else the installed vigil.conf if there is one, else the built-in
+ * defaults.  Made absolute: paths in it resolve against its folder, and a
+ * daemon changes to / before it opens them.
+ */
+static char *
 default_conf(const char *given)
 {
-	if (given != NULL)
-		return given;
-	return access(conf_default_path(), F_OK) == 0 ? conf_default_path() :
-	    NULL;
+	char *abs;
+
+	if (given == NULL && access(conf_default_path(), F_OK) == 0)
+		given = conf_default_path();
+	if (given == NULL)
+		return NULL;
+	if ((abs = realpath(given, NULL)) == NULL)
+		return xstrdup(given);	/* cfg_load says what is wrong */
+	return abs;
 }
 
 int
@@ -61,7 +71,7 @@ main(int argc, char **argv)
 	struct vigild vd = { .listen_fd = -1 };
 	int ch, check = 0, rebuild = 0, debug = 0, lockfd, status = 1;
 	struct diag dg = { 0 };
-	char err[512];
+	char err[512], *conf_path;
 
 	while ((ch = getopt_long(argc, argv, "c:fdVh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -95,7 +105,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	vd.conf_path = default_conf(vd.conf_path);
+	vd.conf_path = conf_path = default_conf(vd.conf_path);
 	log_init("vigild", check || rebuild || vd.foreground ?
 	    log_dest_for_stderr() : LOG_TO_SYSLOG, debug ? LOG_DEBUG : LOG_INFO);
 
@@ -104,12 +114,14 @@ main(int argc, char **argv)
 		diag_clear(&dg);
 		if (!check)
 			log_err("configuration has errors; not starting");
+		free(conf_path);
 		return 1;
 	}
 	diag_clear(&dg);
 	if (check) {
 		printf("ok\n");
 		cfg_free(vd.cfg);
+		free(conf_path);
 		return 0;
 	}
 
@@ -161,5 +173,6 @@ out:
 	cfg_free(vd.cfg);
 	if (vd.loop != NULL)
 		ev_loop_destroy(vd.loop);
+	free(conf_path);
 	return status;
 }

@@ -172,6 +172,7 @@ struct outbox_row {
 	const char *acked_by;		/* display name */
 	int64_t	 acked_at;
 	int64_t	 about;			/* admin alert: the failed row */
+	int64_t	 created;		/* admin alert: that row's creation */
 	const char *recipient;		/* staff id, or "group NAME" */
 	const char *to_name;
 	const char *address;

@@ -201,6 +201,36 @@ START_TEST(test_bad_conf)
 }
 END_TEST
 
+/* A second [daemon] or a key given twice would silently lose the first. */
+START_TEST(test_duplicates)
+{
+	static const char text[] =
+	    "[daemon]\n"
+	    "socket = a.sock\n"
+	    "socket = b.sock\n"
+	    "[calendar office]\n"
+	    "hours = 09:00-17:00\n"			/* 5 */
+	    "hours = 08:00-16:00\n"
+	    "[daemon]\n"
+	    "database = x.db\n"
+	    "[escalation]\n"
+	    "anything = 1\n";
+	struct diag dg = { 0 };
+	char *got;
+
+	ck_assert_ptr_null(conf_load_buffer("d.conf", text, sizeof text - 1,
+	    &dg));
+	got = udiag(&dg);
+	ck_assert_str_eq(got,
+	    "d.conf:3: \"socket\" is set twice in [daemon]\n"
+	    "d.conf:6: \"hours\" is set twice in [calendar office]\n"
+	    "d.conf:7: section [daemon] appears twice (first at line 1)\n"
+	    "d.conf:9: unknown section [escalation]\n");
+	free(got);
+	diag_clear(&dg);
+}
+END_TEST
+
 START_TEST(test_conf_file_errors)
 {
 	struct diag dg = { 0 };
@@ -285,6 +315,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_good_conf);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_bad_conf);
+	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_conf_file_errors);
 	tcase_add_test(tc, test_bad_closures);
 	suite_add_tcase(s, tc);
