@@ -18,6 +18,7 @@ extern const struct notifier_ops notifier_smsmail;	/* smsmail.c */
 extern const struct notifier_ops notifier_file;		/* file.c */
 
 /* settings.c: what only notifiers read (secrets, addresses, URLs). */
+char	*nf_ca_file(const struct sec_reader *, const char *);
 char	*nf_secret(const struct sec_reader *, const char *, int);
 char	*nf_email(const struct sec_reader *, const char *, const char *, int);
 int	 nf_url(const struct sec_reader *, const char *, char **);

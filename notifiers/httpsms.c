@@ -312,7 +312,7 @@ http_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 		h->success = xstrdup(v);
 	h->timeout = sec_int(&nc, "timeout", 30, 1, 600);
 	h->connect_timeout = sec_int(&nc, "connect_timeout", 10, 1, 120);
-	h->ca_file = sec_path(&nc, "ca_file");
+	h->ca_file = nf_ca_file(&nc, "ca_file");
 	return h;
 }
 

@@ -116,7 +116,7 @@ notify_configure(const struct conf *c, enum notify_channel ch,
 	}
 	n->timeout = sec_int(&nc, "timeout", 30, 1, 600);
 	n->connect_timeout = sec_int(&nc, "connect_timeout", 10, 1, 120);
-	n->ca_file = sec_path(&nc, "ca_file");
+	n->ca_file = nf_ca_file(&nc, "ca_file");
 	return n;
 }
 

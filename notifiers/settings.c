@@ -214,3 +214,18 @@ nf_sigpipe_release(struct nf_sigpipe *sp)
 			;
 	pthread_sigmask(SIG_SETMASK, &sp->old, NULL);
 }
+
+/* A CA bundle to trust instead of the system's: it must be readable now,
+ * so that --check catches a typo rather than every send failing. */
+char *
+nf_ca_file(const struct sec_reader *nc, const char *key)
+{
+	char *path = sec_path(nc, key);
+
+	if (path != NULL && access(path, R_OK) == -1) {
+		sec_err(nc, key, "cannot read %s: %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	return path;
+}

@@ -431,6 +431,10 @@ START_TEST(test_notify_settings)
 	ck_assert(has(&dg, 3, "api_key_file is required"));
 	ck_assert(has(&dg, 3, "email_template is required"));
 	diag_clear(&dg);
+	fails("[sms]\nvia = notify\n[notify]\nca_file = no-such-ca.pem\n",
+	    NOTIFY_SMS, &dg);
+	ck_assert(has(&dg, 4, "cannot read"));
+	diag_clear(&dg);
 }
 END_TEST
 
@@ -477,6 +481,14 @@ START_TEST(test_http_settings)
 	ck_assert(has(&dg, 7, "no {secret} uses it"));
 	ck_assert(has(&dg, 8, "there is no username"));
 	ck_assert(has(&dg, 9, "\"local\" is not e164, digits or national"));
+	diag_clear(&dg);
+	free(c);
+	/* A CA bundle that is not there fails --check, not every send. */
+	c = xasprintf("%surl = https://sms.example/send\n"
+	    "body = {\"to\": \"{to}\", \"text\": \"{text}\"}\n"
+	    "ca_file = no-such-ca.pem\n", head);
+	fails(c, NOTIFY_SMS, &dg);
+	ck_assert(has(&dg, 6, "cannot read"));
 	diag_clear(&dg);
 	free(c);
 }
