@@ -73,33 +73,45 @@ client_free(struct client *cl)
 	free(cl);
 }
 
-static void
-client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+/* Write what the socket takes: 1 all of it, 0 not yet, -1 it failed. */
+static int
+client_flush(struct client *cl)
 {
-	struct client *cl = w->data;
 	ssize_t n;
 
-	(void)loop;
-	(void)revents;
 	while (cl->outoff < cl->outlen) {
 		n = write(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return;
-		if (n <= 0) {
-			client_free(cl);
-			return;
-		}
+			return 0;
+		if (n <= 0)
+			return -1;
 		cl->outoff += (size_t)n;
 	}
 	cl->outoff = cl->outlen = 0;
-	ev_io_stop(cl->vd->loop, &cl->wio);
-	if (cl->closing)
+	return 1;
+}
+
+static void
+client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct client *cl = w->data;
+	int rc;
+
+	(void)revents;
+	if ((rc = client_flush(cl)) == 0)
+		return;
+	ev_io_stop(loop, &cl->wio);
+	if (rc == -1 || cl->closing)
 		client_free(cl);
 }
 
-/* Queue one reply line and start writing it. */
+/*
+ * Queue one reply line and write it now if the socket takes it (the
+ * usual case, saving a loop iteration).  Whatever remains, a failure and
+ * a hang-up are left to the write watcher: callers still use cl.
+ */
 static void
 client_send(struct client *cl, json_t *reply)
 {
@@ -115,15 +127,16 @@ client_send(struct client *cl, json_t *reply)
 	cl->out[cl->outlen + len] = '\n';
 	cl->outlen += len + 1;
 	free(text);
-	ev_io_start(cl->vd->loop, &cl->wio);
+	if (client_flush(cl) != 1 || cl->closing)
+		ev_io_start(cl->vd->loop, &cl->wio);
 }
 
 /* Say why, then hang up once that is written. */
 static void
 client_drop(struct client *cl, const char *why)
 {
-	client_send(cl, req_refuse("%s", why));
 	cl->closing = 1;
+	client_send(cl, req_refuse("%s", why));
 	ev_io_stop(cl->vd->loop, &cl->rio);
 	ev_timer_stop(cl->vd->loop, &cl->idle);
 }
@@ -229,8 +242,12 @@ control_committed(struct vigild *vd, int ok)
 	}
 }
 
+/*
+ * Its user name is looked up once a minute at most: getpwuid reads
+ * /etc/passwd, and one case-management system sends most requests.
+ */
 static void
-peer_identify(int fd, struct peer *p)
+peer_identify(struct vigild *vd, int fd, struct peer *p)
 {
 	struct ucred cred;
 	socklen_t len = sizeof cred;
@@ -242,10 +259,19 @@ peer_identify(int fd, struct peer *p)
 		snprintf(p->text, sizeof p->text, "unknown peer");
 		return;
 	}
+	if (vd->last_peer_at > 0 && vd->last_peer.uid == cred.uid &&
+	    ev_now(vd->loop) - vd->last_peer_at < 60)
+		memcpy(p->user, vd->last_peer.user, sizeof p->user);
+	else {
+		if (getpwuid_r(cred.uid, &pw, buf, sizeof buf, &res) == 0 &&
+		    res)
+			snprintf(p->user, sizeof p->user, "%s", pw.pw_name);
+		vd->last_peer.uid = cred.uid;
+		memcpy(vd->last_peer.user, p->user, sizeof p->user);
+		vd->last_peer_at = ev_now(vd->loop);
+	}
 	p->uid = cred.uid;
 	p->pid = cred.pid;
-	if (getpwuid_r(cred.uid, &pw, buf, sizeof buf, &res) == 0 && res)
-		snprintf(p->user, sizeof p->user, "%s", pw.pw_name);
 	snprintf(p->text, sizeof p->text, "uid=%u(%s) pid=%d",
 	    (unsigned)cred.uid, p->user[0] ? p->user : "?", (int)cred.pid);
 }
@@ -283,7 +309,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		cl->vd = vd;
 		cl->fd = fd;
 		cl->id = ++vd->next_client_id;
-		peer_identify(fd, &cl->peer);
+		peer_identify(vd, fd, &cl->peer);
 		ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
 		ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
 		ev_init(&cl->idle, client_idle_cb);

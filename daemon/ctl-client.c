@@ -116,10 +116,11 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 		return unreachable(path, "socket path too long");
 	}
 	strcpy(sun.sun_path, path);
-	text = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	if (text == NULL)
+	if ((line = json_dumps(req, JSON_COMPACT)) == NULL)
 		fatalx("cannot encode the request");
+	json_decref(req);
+	text = xasprintf("%s\n", line);	/* one write: one read for vigild */
+	free(line);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
 		rc = unreachable(path, strerror(errno));
@@ -128,8 +129,7 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 			close(fd);
 		return rc;
 	}
-	rc = write_all(fd, text, strlen(text)) == -1 ||
-	    write_all(fd, "\n", 1) == -1;
+	rc = write_all(fd, text, strlen(text)) == -1;
 	free(text);
 	if (rc || (line = read_line(fd, timeout, &why)) == NULL) {
 		close(fd);

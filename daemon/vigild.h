@@ -61,6 +61,14 @@ struct wf_old {
 	struct wf_old *next;
 };
 
+/* Who is on the other end of a control connection (SO_PEERCRED). */
+struct peer {
+	uid_t	 uid;
+	pid_t	 pid;
+	char	 user[64];
+	char	 text[128];		/* "uid=1000(alice) pid=42" */
+};
+
 struct vigild {
 	struct ev_loop *loop;
 	const char *conf_path;		/* NULL: built-in defaults */
@@ -83,6 +91,8 @@ struct vigild {
 	struct client *clients;
 	size_t	 nclients;
 	uint64_t next_client_id;
+	struct peer last_peer;		/* the user name last looked up, */
+	ev_tstamp last_peer_at;		/* and when */
 
 	/* req-admin.c: an audit or backup running off the loop */
 	struct offloop_job *offloop;
@@ -116,14 +126,6 @@ void	 control_committed(struct vigild *, int);
 void	 control_reply(struct vigild *, uint64_t, json_t *);
 void	 control_quiesce(struct vigild *);
 int	 control_drained(const struct vigild *);
-
-/* Who is on the other end of a control connection (SO_PEERCRED). */
-struct peer {
-	uid_t	 uid;
-	pid_t	 pid;
-	char	 user[64];
-	char	 text[128];		/* "uid=1000(alice) pid=42" */
-};
 
 /*
  * req-*.c: a handler returns the reply, or NULL when the work goes off the
