@@ -243,8 +243,8 @@ control_committed(struct vigild *vd, int ok)
 }
 
 /*
- * Its user name is looked up once a minute at most: getpwuid reads
- * /etc/passwd, and one case-management system sends most requests.
+ * The last user name looked up serves the same uid for a minute: getpwuid
+ * reads /etc/passwd, and one case-management system sends most requests.
  */
 static void
 peer_identify(struct vigild *vd, int fd, struct peer *p)
