@@ -122,14 +122,18 @@ steps_free(struct case_steps *cs)
 	free(cs->done);
 }
 
-/* The earliest step not yet handled, or 0. */
+/*
+ * The earliest step not yet handled, or 0.  Steps at instant handled (0:
+ * none) count as handled too: they were fired after cs was loaded.
+ */
 static int64_t
-steps_next(const struct case_steps *cs)
+steps_next(const struct case_steps *cs, int64_t handled)
 {
 	int64_t next = 0;
 
 	for (size_t i = 0; i < cs->n; i++)
-		if (!fired(cs->done, cs->ndone, &cs->v[i]) &&
+		if (cs->v[i].at != handled &&
+		    !fired(cs->done, cs->ndone, &cs->v[i]) &&
 		    (next == 0 || cs->v[i].at < next))
 			next = cs->v[i].at;
 	return next;
@@ -143,7 +147,7 @@ case_next_at(struct vigild *vd, const struct workflow *wf,
 	int rc;
 
 	rc = steps_load(vd, wf, c, &cs);
-	*next = steps_next(&cs);
+	*next = steps_next(&cs, 0);
 	steps_free(&cs);
 	return rc;
 }
@@ -212,7 +216,7 @@ case_fire_due(struct vigild *vd, const char *ref, int64_t now)
 	}
 	if (steps_load(vd, wf, &c, &cs) == -1)
 		goto out;
-	if ((at = steps_next(&cs)) != 0 && at <= now) {
+	if ((at = steps_next(&cs, 0)) != 0 && at <= now) {
 		for (size_t i = 0; i < cs.n; i++) {
 			const struct wf_step *s = &cs.v[i];
 			const char *outcome;
@@ -227,12 +231,9 @@ case_fire_due(struct vigild *vd, const char *ref, int64_t now)
 			if (strcmp(outcome, "queued") == 0)
 				esc_step(vd, &c, wf, s, now);
 		}
-		steps_free(&cs);
-		memset(&cs, 0, sizeof cs);
-		if (steps_load(vd, wf, &c, &cs) == -1)
-			goto out;
+		/* Neither the case nor its steps changed: no need to reload. */
+		at = steps_next(&cs, at);
 	}
-	at = steps_next(&cs);
 	if (store_case_set_next(vd->store, ref, at) == -1)
 		goto out;
 	sched_consider(vd, at);
