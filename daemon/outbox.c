@@ -36,10 +36,6 @@ static const char *const status_names[] = {
 	[OB_CANCELLED] = "cancelled", [OB_SENDING] = "sending",
 };
 
-static const char *const channel_names[] = {
-	[NOTIFY_EMAIL] = "email", [NOTIFY_SMS] = "sms",
-};
-
 /* "21:00-08:00": the SMS-allowed hours as a calendar, for cal_next_open. */
 static struct calendar *
 quiet_calendar(const struct conf *c, const char *quiet, struct sec_reader *nc)
@@ -581,8 +577,8 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 	sqlite3_bind_int64(st, 3, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		log_err("outbox: message %lld to %s by %s failed for good: %s",
-		    (long long)id, col(st, 1), channel_names[
-		    sqlite3_column_int(st, 2) == NOTIFY_SMS], err);
+		    (long long)id, col(st, 1),
+		    outbox_channel_name(sqlite3_column_int(st, 2)), err);
 		/* Tell the admins, unless this was already a word to them. */
 		tell = sqlite3_column_int(st, 0) != TPL_ADMIN_ALERT &&
 		    admins != NULL;
@@ -655,12 +651,12 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 	}
 	if (job->result == NOTIFY_OK)
 		log_info("outbox: %s to %s sent (%zu item%s, key %s)",
-		    channel_names[job->msg.channel], job->msg.to_name ?
+		    outbox_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->nids, job->nids == 1 ? "" : "s",
 		    job->msg.key);
 	else {
 		log_warn("outbox: %s to %s: %s (%s)",
-		    channel_names[job->msg.channel], job->msg.to_name ?
+		    outbox_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->err,
 		    notifier_result_name(job->result));
 		snprintf(vd->ob.last_error, sizeof vd->ob.last_error, "%s",
