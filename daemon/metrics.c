@@ -100,10 +100,9 @@ outbox_counts(struct vigild *vd, FILE *fp, int status)
 static int
 write_file(struct vigild *vd, const char *path, double lag)
 {
-	int64_t now = loop_now(vd), depth = 0;
+	int64_t now = loop_now(vd);
 	char *tmp = xasprintf("%s.tmp", path), *buf = NULL;
 	size_t len = 0;
-	sqlite3_stmt *st;
 	FILE *fp;
 	int fd;
 
@@ -124,14 +123,8 @@ write_file(struct vigild *vd, const char *path, double lag)
 	help(fp, "vigil_delivery_failures_total", "counter", "Messages that "
 	    "could not be delivered, for good.");
 	outbox_counts(vd, fp, OB_FAILED);
-	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT count(*) FROM "
-	    "outbox WHERE status IN (0, 4)", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			depth = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
 	help(fp, "vigil_outbox_depth", "gauge", "Messages waiting to be sent.");
-	fprintf(fp, "vigil_outbox_depth %lld\n", (long long)depth);
+	fprintf(fp, "vigil_outbox_depth %lld\n", (long long)outbox_depth(vd));
 	help(fp, "vigil_event_loop_lag_seconds", "gauge", "How late this "
 	    "write's timer ran: what any timer may lag by.");
 	fprintf(fp, "vigil_event_loop_lag_seconds %.6f\n", lag);

@@ -778,6 +778,22 @@ outbox_finish(struct vigild *vd)
 	}
 }
 
+/* Messages waiting to go or on their way (status and the metrics). */
+int64_t
+outbox_depth(struct vigild *vd)
+{
+	sqlite3_stmt *st;
+	int64_t depth = 0;
+
+	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT count(*) FROM "
+	    "outbox WHERE status IN (0, 4)", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			depth = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return depth;
+}
+
 const char *
 outbox_status_name(int status)
 {

@@ -192,7 +192,6 @@ do_status(struct vigild *vd)
 	json_t *states = json_object();
 	char started[ISO_LEN], loaded[ISO_LEN], next[ISO_LEN];
 	int64_t now = loop_now(vd), missed = 0, next_at = 0;
-	int64_t depth = 0;
 	char errat[ISO_LEN];
 	sqlite3_stmt *st;
 
@@ -213,12 +212,6 @@ do_status(struct vigild *vd)
 			missed = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 	}
-	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT count(*) FROM "
-	    "outbox WHERE status IN (0, 4)", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			depth = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
 	store_next_at(vd->store, &next_at);
 	return req_ok(json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:I, s:s?, "
 	    "s:I, s:s?, s:s?}",
@@ -231,7 +224,7 @@ do_status(struct vigild *vd)
 	    "events", (json_int_t)store_event_count(vd->store),
 	    "next_due", next_at ? case_time(vd, next_at, next, sizeof next) :
 	    NULL,
-	    "outbox_depth", (json_int_t)depth,
+	    "outbox_depth", (json_int_t)outbox_depth(vd),
 	    "last_delivery_error", vd->ob.last_error_at ? vd->ob.last_error :
 	    NULL,
 	    "last_delivery_error_at", vd->ob.last_error_at ? case_time(vd,

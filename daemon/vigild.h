@@ -191,6 +191,7 @@ void	 outbox_cancel_case(struct vigild *, const struct wf_case *,
 void	 outbox_committed(struct vigild *, int);
 void	 outbox_poke(struct vigild *);
 void	 outbox_retire(struct vigild *, struct cfg *);
+int64_t	 outbox_depth(struct vigild *);
 const char *outbox_status_name(int);
 const char *outbox_channel_name(int);
 
