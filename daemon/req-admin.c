@@ -78,6 +78,14 @@ struct offloop_job {
 	json_t	*reply;
 };
 
+static void
+offloop_free(struct offloop_job *job)
+{
+	free(job->path);
+	free(job->arg);
+	free(job);
+}
+
 static void *
 offloop_thread(void *arg)
 {
@@ -103,9 +111,7 @@ offloop_done_cb(struct ev_loop *loop, ev_async *w, int revents)
 	pthread_join(job->thread, NULL);
 	vd->offloop = NULL;
 	control_reply(vd, job->client, job->reply);
-	free(job->path);
-	free(job->arg);
-	free(job);
+	offloop_free(job);
 }
 
 static json_t *
@@ -124,9 +130,7 @@ offloop_start(struct vigild *vd, uint64_t client,
 	vd->offloop = job;
 	if (pthread_create(&job->thread, NULL, offloop_thread, vd) != 0) {
 		vd->offloop = NULL;
-		free(job->path);
-		free(job->arg);
-		free(job);
+		offloop_free(job);
 		return req_refuse("cannot start a thread");
 	}
 	return NULL;
@@ -230,9 +234,7 @@ req_admin_finish(struct vigild *vd)
 	if (vd->offloop != NULL) {
 		pthread_join(vd->offloop->thread, NULL);
 		json_decref(vd->offloop->reply);
-		free(vd->offloop->path);
-		free(vd->offloop->arg);
-		free(vd->offloop);
+		offloop_free(vd->offloop);
 		vd->offloop = NULL;
 	}
 	ev_async_stop(vd->loop, &vd->offloop_done);
