@@ -31,8 +31,8 @@ struct client {
 	struct peer peer;
 	char	*in;			/* bytes read, not yet a full line */
 	size_t	 inlen;
-	char	*out;			/* replies not yet written */
-	size_t	 outlen, outoff;
+	struct buf out;			/* replies not yet written */
+	size_t	 outoff;		/* how much of out is written */
 	json_t	*held;			/* reply waiting for the commit */
 	uint64_t id;			/* for replies given later */
 	int	 waiting;		/* its request runs off the loop */
@@ -69,7 +69,7 @@ client_free(struct client *cl)
 	close(cl->fd);
 	json_decref(cl->held);
 	free(cl->in);
-	free(cl->out);
+	buf_free(&cl->out);
 	free(cl);
 }
 
@@ -79,8 +79,9 @@ client_flush(struct client *cl)
 {
 	ssize_t n;
 
-	while (cl->outoff < cl->outlen) {
-		n = write(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff);
+	while (cl->outoff < cl->out.len) {
+		n = write(cl->fd, cl->out.s + cl->outoff,
+		    cl->out.len - cl->outoff);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -89,7 +90,7 @@ client_flush(struct client *cl)
 			return -1;
 		cl->outoff += (size_t)n;
 	}
-	cl->outoff = cl->outlen = 0;
+	cl->outoff = cl->out.len = 0;
 	return 1;
 }
 
@@ -116,16 +117,12 @@ static void
 client_send(struct client *cl, json_t *reply)
 {
 	char *text = json_dumps(reply, JSON_COMPACT);
-	size_t len;
 
 	json_decref(reply);
 	if (text == NULL)
 		fatalx("cannot encode a reply");
-	len = strlen(text);
-	cl->out = xreallocarray(cl->out, cl->outlen + len + 1, 1);
-	memcpy(cl->out + cl->outlen, text, len);
-	cl->out[cl->outlen + len] = '\n';
-	cl->outlen += len + 1;
+	buf_puts(&cl->out, text);
+	buf_add(&cl->out, "\n", 1);
 	free(text);
 	if (client_flush(cl) != 1 || cl->closing)
 		ev_io_start(cl->vd->loop, &cl->wio);
@@ -204,7 +201,7 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		if (cl->outlen == 0 && !client_busy(cl))
+		if (cl->out.len == 0 && !client_busy(cl))
 			client_free(cl);
 		else {
 			cl->closing = 1;
@@ -404,7 +401,7 @@ int
 control_drained(const struct vigild *vd)
 {
 	for (const struct client *cl = vd->clients; cl != NULL; cl = cl->next)
-		if (client_busy(cl) || cl->outlen > 0)
+		if (client_busy(cl) || cl->out.len > 0)
 			return 0;
 	return 1;
 }
