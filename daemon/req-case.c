@@ -339,42 +339,37 @@ migrate_one(struct vigild *vd, const struct peer *peer,
 	return 0;
 }
 
+static json_t *
+migrated(const struct workflow *wf, json_t *done, json_t *failed)
+{
+	return req_ok(json_pack("{s:s, s:s, s:o, s:o}", "workflow", wf_name(wf),
+	    "version", wf_version(wf), "migrated", done, "failed", failed));
+}
+
 /* Move one case, or every open case of a workflow, to its current version. */
 static json_t *
 do_migrate(struct vigild *vd, const struct peer *peer, struct request *r,
     int64_t now)
 {
 	const struct workflow *wf = wf_set_find(vd->cfg->workflows, r->workflow);
-	json_t *done = json_array(), *failed = json_array();
+	json_t *done, *failed;
 	char err[256] = "", **refs = NULL;
 	size_t nrefs = 0;
 	sqlite3_stmt *st;
 
-	if (wf == NULL) {
-		json_decref(done);
-		json_decref(failed);
+	if (wf == NULL)
 		return req_refuse("unknown workflow \"%s\"", r->workflow);
-	}
 	if (r->ref != NULL) {
 		if (migrate_one(vd, peer, wf, r->ref, r, now, err,
-		    sizeof err) == -1) {
-			json_decref(done);
-			json_decref(failed);
+		    sizeof err) == -1)
 			return req_refuse("case %s not migrated: %s", r->ref, err);
-		}
-		json_array_append_new(done, json_string(r->ref));
-		return req_ok(json_pack("{s:s, s:s, s:o, s:o}", "workflow",
-		    wf_name(wf), "version", wf_version(wf), "migrated", done,
-		    "failed", failed));
+		return migrated(wf, json_pack("[s]", r->ref), json_array());
 	}
 	/* Collect first: the cases table must not change under its SELECT. */
 	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT ref FROM cases "
 	    "WHERE workflow = ? AND version != ? AND closed = 0 ORDER BY ref",
-	    -1, &st, NULL) != SQLITE_OK) {
-		json_decref(done);
-		json_decref(failed);
+	    -1, &st, NULL) != SQLITE_OK)
 		return req_refuse("database error");
-	}
 	sqlite3_bind_text(st, 1, wf_name(wf), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, wf_version(wf), -1, SQLITE_STATIC);
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -382,6 +377,8 @@ do_migrate(struct vigild *vd, const struct peer *peer, struct request *r,
 		refs[nrefs++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_finalize(st);
+	done = json_array();
+	failed = json_array();
 	for (size_t i = 0; i < nrefs; i++) {
 		*err = '\0';
 		if (migrate_one(vd, peer, wf, refs[i], r, now, err,
@@ -392,8 +389,7 @@ do_migrate(struct vigild *vd, const struct peer *peer, struct request *r,
 			    "ref", refs[i], "error", err));
 	}
 	strv_free(refs, nrefs);
-	return req_ok(json_pack("{s:s, s:s, s:o, s:o}", "workflow", wf_name(wf),
-	    "version", wf_version(wf), "migrated", done, "failed", failed));
+	return migrated(wf, done, failed);
 }
 
 json_t *
