@@ -202,8 +202,8 @@ take(struct request *r, const struct proto_key *k, json_t *v, char *err,
 			    "1-%d characters of A-Z a-z 0-9 . _ / -", s,
 			    VALID_REF_MAX);
 		else if (k->type == K_NAME)
-			snprintf(err, errlen, "bad %s \"%.64s\": 1-64 characters "
-			    "of A-Z a-z 0-9 . _ -", k->name, s);
+			snprintf(err, errlen, "bad %s \"%.64s\": 1-%d characters "
+			    "of A-Z a-z 0-9 . _ -", k->name, s, VALID_NAME_MAX);
 		else if (k->type == K_PATH)
 			snprintf(err, errlen, "bad %s: 1-%d printable characters",
 			    k->name, PROTO_VALUE_MAX);
