@@ -195,7 +195,6 @@ struct store {
 	char	*path;
 	sqlite3_stmt *stmt[S_COUNT];
 	int	 in_tx;
-	int	 in_savepoint;
 	/* The chain head: committed, and as of the open savepoint. */
 	int64_t	 last_id, sp_last_id;
 	char	 last_hash[STORE_HASH_LEN + 1], sp_last_hash[STORE_HASH_LEN + 1];
@@ -426,7 +425,6 @@ store_rollback(struct store *s)
 	if (sqlite3_get_autocommit(s->db) == 0)
 		exec(s, "ROLLBACK");
 	s->in_tx = 0;
-	s->in_savepoint = 0;
 	load_head(s);
 }
 
@@ -442,7 +440,6 @@ store_savepoint(struct store *s)
 {
 	if (run(s, stmt(s, S_SAVEPOINT)) == -1)
 		return -1;
-	s->in_savepoint = 1;
 	s->sp_last_id = s->last_id;
 	memcpy(s->sp_last_hash, s->last_hash, sizeof s->last_hash);
 	return 0;
@@ -451,7 +448,6 @@ store_savepoint(struct store *s)
 int
 store_release(struct store *s)
 {
-	s->in_savepoint = 0;
 	return run(s, stmt(s, S_RELEASE));
 }
 
@@ -460,7 +456,6 @@ store_rollback_to(struct store *s)
 {
 	run(s, stmt(s, S_ROLLBACK_TO));
 	run(s, stmt(s, S_RELEASE));
-	s->in_savepoint = 0;
 	s->last_id = s->sp_last_id;
 	memcpy(s->last_hash, s->sp_last_hash, sizeof s->last_hash);
 }
