@@ -198,9 +198,7 @@ check_fields(struct ld *x)
 				    "name: %s is a field and a setting or "
 				    "condition", ev->fields[f].store);
 		}
-		for (size_t s = 0; s < ev->nstamps; s++) {
-			enum f_type t;
-
+		for (size_t s = 0; s < ev->nstamps; s++)
 			for (size_t j = 0; j < wf->nevents; j++)
 				for (size_t g = 0; g < wf->events[j].nfields; g++)
 					if (strcmp(wf->events[j].fields[g].store,
@@ -210,8 +208,6 @@ check_fields(struct ld *x)
 						    "a field of event %s",
 						    ev->stamps[s],
 						    wf->events[j].name);
-			(void)t;
-		}
 	}
 }
 
