@@ -216,7 +216,7 @@ value_of(struct gparse *p, const char *w)
 }
 
 static int
-parse_within(struct gparse *p, int n, const char *field)
+parse_within(struct gparse *p, int n)
 {
 	char text[DUR_TEXT_MAX + 1] = "", err[160];
 	struct duration d;
@@ -253,7 +253,6 @@ parse_within(struct gparse *p, int n, const char *field)
 	p->g->n[n].num = d.n * (d.unit == DUR_MINUTES ? 60 :
 	    d.unit == DUR_HOURS ? 3600 : d.unit == DUR_DAYS ? 86400 :
 	    7 * 86400);
-	(void)field;
 	return n;
 }
 
@@ -355,7 +354,7 @@ parse_test(struct gparse *p)
 		}
 		n = node(p, G_WITHIN);
 		p->g->n[n].field = xstrdup(w);
-		return parse_within(p, n, w);
+		return parse_within(p, n);
 	}
 	if ((op = peek(p)) != NULL && strchr("=!<>", *op)) {
 		p->pos++;
