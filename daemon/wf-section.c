@@ -290,7 +290,7 @@ wf_load_routes(struct ld *x, const struct raw_sec *s, struct wf_eventdef *ev)
 		if (strcmp(kv->key, "to") != 0)
 			continue;
 		state = wf_ld_trim(wf_ld_split_when(kv->value, &when));
-		if (*state == '\0' && when == NULL && s->nkv) {
+		if (*state == '\0' && when == NULL) {
 			/* "to =": stays in its state (clears a base's). */
 			free(state);
 			continue;
@@ -304,8 +304,6 @@ wf_load_routes(struct ld *x, const struct raw_sec *s, struct wf_eventdef *ev)
 		if (wf_state(x->wf, r->state) == NULL)
 			WF_LD_ERR(x, kv, "unknown state \"%s\"", r->state);
 		if (when != NULL && (r->when = wf_ld_guard(x, kv, when)) == NULL)
-			r->when = NULL;
-		if (when != NULL && r->when == NULL)
 			r->line = -kv->line;	/* broken: never taken */
 		free(when);
 		free(state);
