@@ -192,8 +192,7 @@ wf_load_escalation(struct ld *x, const struct raw_sec *s)
 			diag_add(x->dg, s->file, s->line, "escalation %s: "
 			    "level-%d-to is missing (levels go 1, 2, 3...)",
 			    s->name, n);
-		else if (n >= 2 && wf_raw_get(s, "level-2-after") == NULL &&
-		    n == 2)
+		else if (n == 2 && wf_raw_get(s, "level-2-after") == NULL)
 			diag_add(x->dg, s->file, s->line, "escalation %s: "
 			    "level-2-after is missing", s->name);
 	}
