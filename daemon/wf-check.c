@@ -48,12 +48,11 @@ wf_setting(const struct workflow *wf, const char *name)
 const struct wf_setting *
 wf_setting_use(const struct workflow *wf, const char *name)
 {
-	for (size_t i = 0; i < wf->nsettings; i++)
-		if (strcmp(wf->settings[i].name, name) == 0) {
-			wf->settings[i].used = 1;
-			return &wf->settings[i];
-		}
-	return NULL;
+	const struct wf_setting *s = wf_setting(wf, name);
+
+	if (s != NULL)
+		wf->settings[s - wf->settings].used = 1;
+	return s;
 }
 
 const struct wf_cond *
