@@ -8,11 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "staff.h"
 #include "wf-int.h"
-
-static const char *const wf_role_names[] = {
-	"officer", "manager", "head-of-service", "admin"
-};
 
 void
 wf_load_workflow(struct ld *x, const struct raw_sec *s)
@@ -250,14 +247,11 @@ wf_load_event(struct ld *x, const struct raw_sec *s)
 			/* Routes are compiled once every field is known. */
 		} else if (strcmp(kv->key, "role") == 0) {
 			wf_ld_name_list(x, kv, &ev->roles, &ev->nroles, "role");
+			/* Role names are the staff directory's. */
 			for (size_t i = 0; i < ev->nroles; i++) {
-				size_t r;
+				enum staff_role r;
 
-				for (r = 0; r < nitems(wf_role_names); r++)
-					if (strcmp(ev->roles[i],
-					    wf_role_names[r]) == 0)
-						break;
-				if (r == nitems(wf_role_names))
+				if (staff_role_parse(ev->roles[i], &r) == -1)
 					WF_LD_ERR(x, kv, "unknown role \"%s\" "
 					    "(expected officer, manager, "
 					    "head-of-service or admin)",
