@@ -308,6 +308,16 @@ wf_load_routes(struct ld *x, const struct raw_sec *s, struct wf_eventdef *ev)
 		    ev->name);
 }
 
+/* "a, b, c": events the workflow must define. */
+static void
+event_list(struct ld *x, const struct raw_kv *kv, char ***v, size_t *n)
+{
+	wf_ld_name_list(x, kv, v, n, "event");
+	for (size_t i = 0; i < *n; i++)
+		if (wf_event(x->wf, (*v)[i]) == NULL)
+			WF_LD_ERR(x, kv, "unknown event \"%s\"", (*v)[i]);
+}
+
 void
 wf_load_deadline(struct ld *x, const struct raw_sec *s)
 {
@@ -363,11 +373,7 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 			free(d->action);
 			d->action = xstrdup(kv->value);
 		} else if (strcmp(kv->key, "starts-on") == 0) {
-			wf_ld_name_list(x, kv, &d->starts_on, &d->nstarts_on, "event");
-			for (size_t i = 0; i < d->nstarts_on; i++)
-				if (wf_event(wf, d->starts_on[i]) == NULL)
-					WF_LD_ERR(x, kv, "unknown event \"%s\"",
-					    d->starts_on[i]);
+			event_list(x, kv, &d->starts_on, &d->nstarts_on);
 		} else if (strcmp(kv->key, "starts-in") == 0) {
 			wf_ld_name_list(x, kv, &d->starts_in, &d->nstarts_in, "state");
 			for (size_t i = 0; i < d->nstarts_in; i++)
@@ -377,18 +383,9 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 		} else if (strcmp(kv->key, "starts-when") == 0) {
 			d->starts_when = wf_ld_guard(x, kv, kv->value);
 		} else if (strcmp(kv->key, "met-by") == 0) {
-			wf_ld_name_list(x, kv, &d->met_by, &d->nmet_by, "event");
-			for (size_t i = 0; i < d->nmet_by; i++)
-				if (wf_event(wf, d->met_by[i]) == NULL)
-					WF_LD_ERR(x, kv, "unknown event \"%s\"",
-					    d->met_by[i]);
+			event_list(x, kv, &d->met_by, &d->nmet_by);
 		} else if (strcmp(kv->key, "cancelled-by") == 0) {
-			wf_ld_name_list(x, kv, &d->cancelled_by, &d->ncancelled_by,
-			    "event");
-			for (size_t i = 0; i < d->ncancelled_by; i++)
-				if (wf_event(wf, d->cancelled_by[i]) == NULL)
-					WF_LD_ERR(x, kv, "unknown event \"%s\"",
-					    d->cancelled_by[i]);
+			event_list(x, kv, &d->cancelled_by, &d->ncancelled_by);
 		} else if (strcmp(kv->key, "escalation") == 0) {
 			esc = kv;
 		} else
