@@ -294,6 +294,17 @@ wf_open(const struct workflow *wf, const struct cal_set *cals,
 	return 0;
 }
 
+/* Whether an ack of which (a name, a seq, or NULL: all) is about d. */
+static int
+ack_covers(const struct wf_deadline *d, const char *which, unsigned long seq,
+    int64_t at)
+{
+	if (d->status != WF_PENDING || d->due > at)
+		return 0;
+	return which == NULL || (seq ? d->seq == seq :
+	    strcmp(d->name, which) == 0);
+}
+
 /* ack [deadline=NAME|SEQ]: stop the repeats of what is missed. */
 static int
 ack(struct wf_case *c, const struct wf_event *ev, char *err, size_t len)
@@ -314,15 +325,11 @@ ack(struct wf_case *c, const struct wf_event *ev, char *err, size_t len)
 	for (size_t i = 0; i < c->ndeadlines; i++) {
 		struct wf_deadline *d = &c->deadlines[i];
 
-		if (d->status != WF_PENDING || d->due > ev->at)
-			continue;
-		if (which != NULL && (seq ? d->seq != seq :
-		    strcmp(d->name, which) != 0))
+		if (!ack_covers(d, which, seq, ev->at))
 			continue;
 		any = 1;
-		if (d->acked_at != 0)
-			continue;
-		acked = 1;
+		if (d->acked_at == 0)
+			acked = 1;
 	}
 	if (!any)
 		return refuse(err, len, which ? "deadline %s is not missed" :
@@ -332,9 +339,7 @@ ack(struct wf_case *c, const struct wf_event *ev, char *err, size_t len)
 	for (size_t i = 0; i < c->ndeadlines; i++) {
 		struct wf_deadline *d = &c->deadlines[i];
 
-		if (d->status != WF_PENDING || d->due > ev->at || d->acked_at ||
-		    (which != NULL && (seq ? d->seq != seq :
-		    strcmp(d->name, which) != 0)))
+		if (!ack_covers(d, which, seq, ev->at) || d->acked_at != 0)
 			continue;
 		d->acked_at = ev->at;
 		d->acked_by = ev->by ? xstrdup(ev->by) : NULL;
