@@ -310,7 +310,6 @@ static int
 ack(struct wf_case *c, const struct wf_event *ev, char *err, size_t len)
 {
 	const char *which = NULL;
-	char *end;
 	unsigned long seq = 0;
 	int any = 0, acked = 0;
 
@@ -321,7 +320,7 @@ ack(struct wf_case *c, const struct wf_event *ev, char *err, size_t len)
 		which = ev->fields[i].value;
 	}
 	if (which != NULL && *which >= '0' && *which <= '9')
-		seq = strtoul(which, &end, 10);
+		seq = strtoul(which, NULL, 10);
 	for (size_t i = 0; i < c->ndeadlines; i++) {
 		struct wf_deadline *d = &c->deadlines[i];
 
