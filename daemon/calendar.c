@@ -35,6 +35,16 @@ cal_new(const char *name)
 	return c;
 }
 
+static void
+closures_free(struct calendar *c)
+{
+	for (size_t i = 0; i < c->nclosures; i++)
+		free(c->closures[i].name);
+	free(c->closures);
+	c->closures = NULL;
+	c->nclosures = 0;
+}
+
 void
 cal_free(struct calendar *c)
 {
@@ -44,9 +54,7 @@ cal_free(struct calendar *c)
 	free(c->timezone);
 	tz_free(c->tz);
 	free(c->closures_path);
-	for (size_t i = 0; i < c->nclosures; i++)
-		free(c->closures[i].name);
-	free(c->closures);
+	closures_free(c);
 	free(c->closed);
 	free(c);
 }
@@ -357,11 +365,7 @@ cal_prepare(struct calendar *c, const char *basedir, struct diag *dg,
 		ok = -1;
 	}
 	/* Prepared again (a reload): read the closures afresh. */
-	for (size_t i = 0; i < c->nclosures; i++)
-		free(c->closures[i].name);
-	free(c->closures);
-	c->closures = NULL;
-	c->nclosures = 0;
+	closures_free(c);
 	tz_free(c->tz);
 	if ((c->tz = tz_load(c->timezone, err, sizeof err)) == NULL) {
 		diag_add(dg, file, line, "calendar %s: %s", c->name, err);
