@@ -399,11 +399,11 @@ cal_prepare(struct calendar *c, const char *basedir, struct diag *dg,
 	for (size_t i = 0; i < c->nclosures; i++) {
 		const struct cal_closure *cl = &c->closures[i];
 
-		/* "not" reopens a holiday or undoes an earlier closure. */
-		if (!cl->removed)
-			set_closed(c, cl->day, 1);
-		else if (c->days & (1 << civil_weekday(cl->day)))
-			set_closed(c, cl->day, 0);
+		/*
+		 * "not" reopens a holiday or undoes an earlier closure;
+		 * read_closures() keeps one only on a working weekday.
+		 */
+		set_closed(c, cl->day, !cl->removed);
 	}
 	return ok;
 }
