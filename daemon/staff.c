@@ -183,30 +183,17 @@ value_of(struct staff_parse *p, const struct raw_section *s, const char *key)
 	return kv;
 }
 
+/* An optional address, checked by ok: addr_email_ok or addr_e164_ok. */
 static char *
-email_of(struct staff_parse *p, const struct raw_section *s)
+address_of(struct staff_parse *p, const struct raw_section *s,
+    const char *key, int (*ok)(const char *, char *, size_t))
 {
-	const struct raw_kv *kv = value_of(p, s, "email");
+	const struct raw_kv *kv = value_of(p, s, key);
 	char err[256];
 
 	if (kv == NULL)
 		return NULL;
-	if (!addr_email_ok(kv->value, err, sizeof err)) {
-		problem(p, kv->line, "%s", err);
-		return NULL;
-	}
-	return xstrdup(kv->value);
-}
-
-static char *
-mobile_of(struct staff_parse *p, const struct raw_section *s)
-{
-	const struct raw_kv *kv = value_of(p, s, "mobile");
-	char err[256];
-
-	if (kv == NULL)
-		return NULL;
-	if (!addr_e164_ok(kv->value, err, sizeof err)) {
+	if (!ok(kv->value, err, sizeof err)) {
 		problem(p, kv->line, "%s", err);
 		return NULL;
 	}
@@ -240,10 +227,11 @@ person_from(struct staff_parse *p, const struct raw_section *s,
 	} else if (staff_role_parse(kv->value, &sp->role) == -1)
 		problem(p, kv->line, "unknown role \"%s\": use "
 		    "officer, manager, head-of-service or admin", kv->value);
-	if ((sp->email = email_of(p, s)) == NULL && raw_get(s, "email") == NULL)
+	sp->email = address_of(p, s, "email", addr_email_ok);
+	if (sp->email == NULL && raw_get(s, "email") == NULL)
 		problem(p, s->line, "[%s] has no email address",
 		    s->name);
-	sp->mobile = mobile_of(p, s);
+	sp->mobile = address_of(p, s, "mobile", addr_e164_ok);
 	if ((kv = value_of(p, s, "manager")) != NULL) {
 		sp->manager_id = xstrdup(kv->value);
 		sp->manager_line = kv->line;
@@ -333,8 +321,8 @@ group_from(struct staff_parse *p, struct staff *st,
 	unknown_keys(p, s, group_keys, nitems(group_keys), "a group");
 	g->name = xstrdup(name);
 	g->line = s->line;
-	g->email = email_of(p, s);
-	g->mobile = mobile_of(p, s);
+	g->email = address_of(p, s, "email", addr_email_ok);
+	g->mobile = address_of(p, s, "mobile", addr_e164_ok);
 	if ((kv = value_of(p, s, "members")) != NULL) {
 		list = xstrdup(kv->value);
 		for (tok = strtok_r(list, ", \t", &save); tok != NULL;
