@@ -17,6 +17,18 @@ wf_strv_has(char *const *v, size_t n, const char *s)
 	return 0;
 }
 
+/* "a, b, c" into buf, cut short if it must be. */
+void
+wf_strv_join(char *buf, size_t len, char *const *v, size_t n)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(buf);
+
+		snprintf(buf + l, len - l, "%s%s", i ? ", " : "", v[i]);
+	}
+}
+
 /* Whether value suits the field; why not in err. */
 int
 wf_field_check(const struct wf_fielddef *f, const char *v,
@@ -48,12 +60,8 @@ wf_field_check(const struct wf_fielddef *f, const char *v,
 			if (strcmp(v, f->choices[i]) == 0)
 				return 0;
 		snprintf(err, errlen, "%s must be one of: ", f->name);
-		for (size_t i = 0; i < f->nchoices; i++) {
-			size_t l = strlen(err);
-
-			snprintf(err + l, errlen - l, "%s%s", i ? ", " : "",
-			    f->choices[i]);
-		}
+		wf_strv_join(err + strlen(err), errlen - strlen(err),
+		    f->choices, f->nchoices);
 		return -1;
 	case F_FLAG:
 		if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0)

@@ -30,17 +30,6 @@ refuse(char *err, size_t len, const char *fmt, ...)
 	return -1;
 }
 
-static void
-list_names(char *buf, size_t len, char *const *v, size_t n)
-{
-	buf[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(buf);
-
-		snprintf(buf + l, len - l, "%s%s", i ? ", " : "", v[i]);
-	}
-}
-
 /* Who may record it, and whether its fields are all declared and valid. */
 static int
 check_event(const struct wf_eventdef *def, const struct wf_case *c,
@@ -52,7 +41,7 @@ check_event(const struct wf_eventdef *def, const struct wf_case *c,
 
 	if (def->nroles > 0 && (ev->by_role == NULL ||
 	    !wf_strv_has(def->roles, def->nroles, ev->by_role))) {
-		list_names(why, sizeof why, def->roles, def->nroles);
+		wf_strv_join(why, sizeof why, def->roles, def->nroles);
 		return refuse(err, len, "%s may be recorded only by: %s",
 		    def->name, why);
 	}
@@ -420,7 +409,7 @@ wf_apply(const struct workflow *wf, const struct cal_set *cals,
 	if (is_resume && c->paused_at == 0)
 		return refuse(err, len, "the case is not paused");
 	if (!wf_strv_has(def->from, def->nfrom, c->state)) {
-		list_names(why, sizeof why, def->from, def->nfrom);
+		wf_strv_join(why, sizeof why, def->from, def->nfrom);
 		return refuse(err, len, "%s is not allowed in state %s "
 		    "(allowed in: %s)", def->name, c->state, why);
 	}

@@ -276,6 +276,7 @@ void	 wf_check(const struct workflow *, struct diag *);
 
 /* wf-case.c */
 int	 wf_strv_has(char *const *, size_t, const char *);
+void	 wf_strv_join(char *, size_t, char *const *, size_t);
 int	 wf_field_check(const struct wf_fielddef *, const char *,
 	    const struct cal_set *, char *, size_t);
 void	 wf_case_set_field(struct wf_case *, const char *, const char *);
