@@ -200,6 +200,7 @@ merge(struct raw *dst, const struct raw *src)
 	for (size_t i = 0; i < src->nsec; i++) {
 		const struct raw_sec *s = &src->sec[i];
 		struct raw_sec *d = sec_find(dst, s->kind, s->name);
+		size_t w;
 
 		if (d == NULL) {
 			d = sec_add(dst, s->kind, s->name, s->file, s->line);
@@ -225,15 +226,15 @@ merge(struct raw *dst, const struct raw *src)
 					d->kv[j].key[0] = '\0';
 		}
 		/* Drop what was replaced (keys emptied above). */
-		for (size_t j = 0, w = 0; j < d->nkv; j++) {
+		w = 0;
+		for (size_t j = 0; j < d->nkv; j++) {
 			if (d->kv[j].key[0] == '\0') {
 				free(d->kv[j].key);
 				free(d->kv[j].value);
 			} else
 				d->kv[w++] = d->kv[j];
-			if (j + 1 == d->nkv)
-				d->nkv = w;
 		}
+		d->nkv = w;
 		for (size_t k = 0; k < s->nkv; k++) {
 			if (strcmp(s->kind, "workflow") == 0 &&
 			    strcmp(s->kv[k].key, "include") == 0)
