@@ -213,18 +213,10 @@ merge(struct raw *dst, const struct raw *src)
 			for (size_t k = 0; k < d->nkv; k++)
 				if (strcmp(d->kv[k].key, "name") == 0)
 					d->kv[k].key[0] = '\0';
-		for (size_t k = 0; k < s->nkv; k++) {
-			int first = 1;
-
-			for (size_t j = 0; j < k; j++)
-				if (strcmp(s->kv[j].key, s->kv[k].key) == 0)
-					first = 0;
-			if (!first)
-				continue;
+		for (size_t k = 0; k < s->nkv; k++)
 			for (size_t j = 0; j < d->nkv; j++)
 				if (strcmp(d->kv[j].key, s->kv[k].key) == 0)
 					d->kv[j].key[0] = '\0';
-		}
 		/* Drop what was replaced (keys emptied above). */
 		w = 0;
 		for (size_t j = 0; j < d->nkv; j++) {
