@@ -46,11 +46,10 @@ wf_load_dir(const char *dir, const struct cal_set *cals, struct diag *dg)
 	qsort(names, nnames, sizeof *names, cmp_str);
 	for (size_t i = 0; i < nnames; i++) {
 		struct workflow *wf = wf_load_file(names[i], cals, dg);
-		const struct workflow *dup;
 
 		if (wf == NULL)
 			continue;
-		if ((dup = wf_set_find(set, wf->name)) != NULL) {
+		if (wf_set_find(set, wf->name) != NULL) {
 			diag_add(dg, names[i], 0, "duplicate name: workflow %s "
 			    "is also defined by another file", wf->name);
 			wf_free(wf);
