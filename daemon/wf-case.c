@@ -122,13 +122,30 @@ wf_case_set_field(struct wf_case *c, const char *key, const char *value)
 	c->nfields++;
 }
 
+/* The value of key in fields sorted by key, or NULL. */
+const char *
+wf_field_get(const struct wf_field *f, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(key, f[mid].key);
+
+		if (c == 0)
+			return f[mid].value;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 const char *
 wf_case_field(const struct wf_case *c, const char *key)
 {
-	for (size_t i = 0; i < c->nfields; i++)
-		if (strcmp(key, c->fields[i].key) == 0)
-			return c->fields[i].value;
-	return NULL;
+	return wf_field_get(c->fields, c->nfields, key);
 }
 
 /* Stamps are UTC, "2026-04-01T09:00:00Z", readable and exact. */

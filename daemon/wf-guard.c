@@ -470,22 +470,9 @@ wf_guard_free(struct wf_guard *g)
 static const char *
 lookup(const struct wf_field *f, size_t n, const char *key, const char *state)
 {
-	size_t lo = 0, hi = n;
-
 	if (state != NULL && strcmp(key, "state") == 0)
 		return state;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(key, f[mid].key);
-
-		if (c == 0)
-			return f[mid].value;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return wf_field_get(f, n, key);
 }
 
 static int

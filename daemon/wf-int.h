@@ -280,6 +280,7 @@ void	 wf_strv_join(char *, size_t, char *const *, size_t);
 int	 wf_field_check(const struct wf_fielddef *, const char *,
 	    const struct cal_set *, char *, size_t);
 void	 wf_case_set_field(struct wf_case *, const char *, const char *);
+const char *wf_field_get(const struct wf_field *, size_t, const char *);
 void	 wf_stamp_format(int64_t, char *, size_t);
 int	 wf_stamp_parse(const char *, int64_t *);
 const struct calendar *wf_calendar(const struct workflow *,
