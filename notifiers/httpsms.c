@@ -82,20 +82,7 @@ placeholder_at(const char *s, size_t *len)
 }
 
 static void
-append(char **out, size_t *len, size_t *cap, const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		*cap = (*len + n + 1) * 2;
-		*out = xreallocarray(*out, *cap, 1);
-	}
-	memcpy(*out + *len, s, n);
-	*len += n;
-	(*out)[*len] = '\0';
-}
-
-static void
-append_escaped(char **out, size_t *len, size_t *cap, const char *s,
-    enum esc e)
+append_escaped(struct buf *out, const char *s, enum esc e)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	char buf[8];
@@ -157,7 +144,7 @@ append_escaped(char **out, size_t *len, size_t *cap, const char *s,
 			rep = (const char *)p;
 			n = 1;
 		}
-		append(out, len, cap, rep, n);
+		buf_add(out, rep, n);
 	}
 }
 
@@ -165,20 +152,19 @@ append_escaped(char **out, size_t *len, size_t *cap, const char *s,
 static char *
 fill(const char *tpl, const struct values *v, enum esc e)
 {
-	char *out = NULL;
-	size_t len = 0, cap = 0, n;
+	struct buf out = { 0 };
+	size_t n;
 	int ph;
 
-	append(&out, &len, &cap, "", 0);
+	buf_add(&out, "", 0);
 	for (const char *p = tpl; *p;) {
 		if (*p == '{' && (ph = placeholder_at(p, &n)) >= 0) {
-			append_escaped(&out, &len, &cap, v->v[ph] ? v->v[ph] :
-			    "", e);
+			append_escaped(&out, v->v[ph] ? v->v[ph] : "", e);
 			p += n;
 		} else
-			append(&out, &len, &cap, p++, 1);
+			buf_add(&out, p++, 1);
 	}
-	return out;
+	return out.s;
 }
 
 /* "{word}" that is not a placeholder: a typo worth reporting. */
