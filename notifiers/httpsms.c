@@ -311,9 +311,7 @@ http_free(void *p)
 		return;
 	free(h->url);
 	free(h->body);
-	for (size_t i = 0; i < h->nheaders; i++)
-		free(h->headers[i]);
-	free(h->headers);
+	strv_free(h->headers, h->nheaders);
 	free(h->username);
 	nf_wipe(h->password);
 	nf_wipe(h->secret);
