@@ -227,6 +227,14 @@ check_body(const struct sec_reader *nc, struct httpsms_nf *h)
 	free(body);
 }
 
+static void
+add_header(struct httpsms_nf *h, char *line)
+{
+	h->headers = xreallocarray(h->headers, h->nheaders + 1,
+	    sizeof *h->headers);
+	h->headers[h->nheaders++] = line;
+}
+
 static void *
 http_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 {
@@ -274,16 +282,10 @@ http_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 			continue;
 		if (strcasecmp(name, "Content-Type") == 0)
 			have_ctype = 1;
-		h->headers = xreallocarray(h->headers, h->nheaders + 2,
-		    sizeof *h->headers);
-		h->headers[h->nheaders++] = xasprintf("%s: %s", name,
-		    kv->value);
+		add_header(h, xasprintf("%s: %s", name, kv->value));
 	}
-	if (!have_ctype && h->body != NULL) {
-		h->headers = xreallocarray(h->headers, h->nheaders + 2,
-		    sizeof *h->headers);
-		h->headers[h->nheaders++] = xstrdup(ctype_headers[h->ctype]);
-	}
+	if (!have_ctype && h->body != NULL)
+		add_header(h, xstrdup(ctype_headers[h->ctype]));
 	h->secret = nf_secret(&nc, "secret_file", (used & 8) != 0);
 	if (h->secret != NULL && !(used & 8))
 		sec_err(&nc, "secret_file", "set, but no {secret} uses it");
