@@ -27,7 +27,6 @@
 #include "backend.h"
 
 enum esc { ESC_JSON, ESC_FORM, ESC_XML, ESC_URL, ESC_NONE };
-enum numfmt { NUM_E164, NUM_DIGITS, NUM_NATIONAL };
 
 static const char *const methods[] = { "POST", "PUT", "GET" };
 static const char *const ctypes[] = { "json", "form", "xml" };
@@ -55,7 +54,7 @@ struct httpsms_nf {
 	char	*username;
 	char	*password;
 	char	*secret;
-	enum numfmt numfmt;
+	enum nf_numfmt numfmt;
 	char	*success;
 	char	*ca_file;
 	int	 timeout, connect_timeout;
@@ -294,8 +293,8 @@ http_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 		h->password = nf_secret(&nc, "password_file", 1);
 	} else if (conf_kv(nc.sec, "password_file") != NULL)
 		sec_err(&nc, "password_file", "set, but there is no username");
-	h->numfmt = (enum numfmt)sec_choice(&nc, "number_format", numfmts,
-	    nitems(numfmts), NUM_E164);
+	h->numfmt = (enum nf_numfmt)sec_choice(&nc, "number_format", numfmts,
+	    nitems(numfmts), NF_E164);
 	if ((v = sec_str(&nc, "success_match", NULL)) != NULL)
 		h->success = xstrdup(v);
 	h->timeout = sec_int(&nc, "timeout", 30, 1, 600);
@@ -322,18 +321,6 @@ http_free(void *p)
 	free(h);
 }
 
-/* The number as the gateway wants it. */
-static void
-format_number(enum numfmt f, const char *e164, char *out, size_t len)
-{
-	if (f == NUM_DIGITS)
-		snprintf(out, len, "%s", e164 + 1);
-	else if (f == NUM_NATIONAL && strncmp(e164, "+44", 3) == 0)
-		snprintf(out, len, "0%s", e164 + 3);
-	else
-		snprintf(out, len, "%s", e164);
-}
-
 static enum notify_result
 http_send(void *p, const struct message *m, char *err, size_t errlen)
 {
@@ -347,7 +334,9 @@ http_send(void *p, const struct message *m, char *err, size_t errlen)
 	char **filled = xcalloc(h->nheaders + 1, sizeof *filled);
 	enum notify_result res;
 
-	format_number(h->numfmt, m->to, to, sizeof to);
+	/* A number with no national form stays in E.164. */
+	if (nf_number(h->numfmt, m->to, to, sizeof to) == -1)
+		nf_number(NF_E164, m->to, to, sizeof to);
 	v.v[0] = to;
 	v.v[1] = m->body;
 	v.v[2] = m->key;

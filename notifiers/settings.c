@@ -183,6 +183,25 @@ nf_printable(const char *s, size_t n, char *out, size_t len)
 }
 
 /*
+ * An E.164 number as a gateway wants it: +447700900123, 447700900123 or
+ * 07700900123.  -1 when it has no such form: only UK numbers are written
+ * nationally.
+ */
+int
+nf_number(enum nf_numfmt f, const char *e164, char *out, size_t len)
+{
+	if (f == NF_DIGITS)
+		snprintf(out, len, "%s", e164 + 1);
+	else if (f == NF_E164)
+		snprintf(out, len, "%s", e164);
+	else if (strncmp(e164, "+44", 3) == 0)
+		snprintf(out, len, "0%s", e164 + 3);
+	else
+		return -1;
+	return 0;
+}
+
+/*
  * Hold SIGPIPE for this thread while a library writes to a socket that the
  * server may have closed (libESMTP and OpenSSL use plain write(2)); a
  * SIGPIPE raised meanwhile is discarded on release.  The rest of the

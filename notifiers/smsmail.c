@@ -16,7 +16,8 @@
 #include "addr.h"
 #include "backend.h"
 
-static const char *const forms[] = { "{digits}", "{e164}", "{national}" };
+/* The placeholders, in enum nf_numfmt's order. */
+static const char *const forms[] = { "{e164}", "{digits}", "{national}" };
 
 struct smsmail_nf {
 	struct notifier *mail;
@@ -34,13 +35,7 @@ address_for(const char *tpl, const char *e164)
 	for (size_t i = 0; i < nitems(forms); i++) {
 		if ((at = strstr(tpl, forms[i])) == NULL)
 			continue;
-		if (i == 0)
-			snprintf(num, sizeof num, "%s", e164 + 1);
-		else if (i == 1)
-			snprintf(num, sizeof num, "%s", e164);
-		else if (strncmp(e164, "+44", 3) == 0)
-			snprintf(num, sizeof num, "0%s", e164 + 3);
-		else
+		if (nf_number((enum nf_numfmt)i, e164, num, sizeof num) == -1)
 			return NULL;
 		return xasprintf("%.*s%s%s", (int)(at - tpl), tpl, num,
 		    at + strlen(forms[i]));
