@@ -35,6 +35,14 @@ channel_section(enum notify_channel ch)
 	return ch == NOTIFY_EMAIL ? "email" : "sms";
 }
 
+/* The vias that can send on a channel, as the messages list them. */
+static const char *
+channel_vias(enum notify_channel ch)
+{
+	return ch == NOTIFY_EMAIL ? "smtp, notify or file" :
+	    "notify, http, email or file";
+}
+
 /* The via a channel uses; NULL (with a diag) when it cannot be told. */
 static const char *
 via_for(const struct conf *c, enum notify_channel ch, struct diag *dg)
@@ -62,9 +70,7 @@ via_for(const struct conf *c, enum notify_channel ch, struct diag *dg)
 
 		if (strcmp(k, "from") != 0 && strcmp(k, "from_name") != 0) {
 			sec_err(&nc, NULL, "\"%s\" is set but \"via\" is not: "
-			    "say how to send (%s)", k, ch == NOTIFY_EMAIL ?
-			    "smtp, notify or file" : "notify, http, email or "
-			    "file");
+			    "say how to send (%s)", k, channel_vias(ch));
 			return NULL;
 		}
 	}
@@ -109,8 +115,7 @@ notifier_new(const struct conf *c, enum notify_channel ch, struct diag *dg)
 			sec_init(&nc, c, channel_section(ch), &mine);
 			sec_err(&nc, "via", "\"%s\" cannot send %s: use %s", via,
 			    ch == NOTIFY_EMAIL ? "email" : "SMS",
-			    ch == NOTIFY_EMAIL ? "smtp, notify or file" :
-			    "notify, http, email or file");
+			    channel_vias(ch));
 		}
 	}
 	if (ops != NULL && (state = ops->configure(c, ch, &mine)) != NULL) {
