@@ -108,7 +108,7 @@ mail_quoted_printable(const char *text)
 
 	buf_add(&o, "", 0);
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		char enc[4];
+		char enc[3] = { '=', hex[*p >> 4], hex[*p & 15] };
 		size_t n;
 		int at_eol;
 
@@ -121,28 +121,18 @@ mail_quoted_printable(const char *text)
 		}
 		at_eol = p[1] == '\0' || p[1] == '\n' ||
 		    (p[1] == '\r' && p[2] == '\n');
-		if ((*p >= 33 && *p <= 126 && *p != '=' &&
-		    !(col == 0 && (*p == '.' || *p == 'F'))) ||
-		    ((*p == ' ' || *p == '\t') && !at_eol)) {
-			enc[0] = (char)*p;
-			n = 1;
-		} else {
-			enc[0] = '=';
-			enc[1] = hex[*p >> 4];
-			enc[2] = hex[*p & 15];
-			n = 3;
-		}
+		n = (*p >= 33 && *p <= 126 && *p != '=') ||
+		    ((*p == ' ' || *p == '\t') && !at_eol) ? 1 : 3;
 		/* Leave room for the "=" of a soft break. */
 		if (col + n > 75) {
 			buf_puts(&o, "=\r\n");
 			col = 0;
-			if (enc[0] == '.' || enc[0] == 'F') {
-				enc[0] = '=';
-				enc[1] = hex[*p >> 4];
-				enc[2] = hex[*p & 15];
-				n = 3;
-			}
 		}
+		/* At a line's start, also after a soft break. */
+		if (col == 0 && (*p == '.' || *p == 'F'))
+			n = 3;
+		if (n == 1)
+			enc[0] = (char)*p;
 		buf_add(&o, enc, n);
 		col += n;
 	}
