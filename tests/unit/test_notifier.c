@@ -29,16 +29,6 @@ teardown(void)
 	free(tmp);
 }
 
-static int
-has(const struct diag *dg, int line, const char *needle)
-{
-	for (size_t i = 0; i < dg->n; i++)
-		if (dg->v[i].line == line && strstr(dg->v[i].msg, needle))
-			return 1;
-	diag_print(dg, stderr);
-	return 0;
-}
-
 static size_t
 count(const struct diag *dg, const char *needle)
 {
@@ -337,26 +327,27 @@ START_TEST(test_via_rules)
 	struct diag dg = { 0 };
 
 	fails("[email]\nhost = mail.example.org\n", NOTIFY_EMAIL, &dg);
-	ck_assert(has(&dg, 1, "\"host\" is set but \"via\" is not"));
+	ck_assert(udiag_has(&dg, 1, "\"host\" is set but \"via\" is not"));
 	diag_clear(&dg);
 	fails("[email]\nvia = file\ncolour = blue\n", NOTIFY_EMAIL, &dg);
-	ck_assert(has(&dg, 3, "unknown setting \"colour\" in [email]"));
+	ck_assert(udiag_has(&dg, 3, "unknown setting \"colour\" in [email]"));
 	diag_clear(&dg);
 	fails("[email]\nvia = pigeon\n", NOTIFY_EMAIL, &dg);
-	ck_assert(has(&dg, 2, "\"pigeon\" cannot send email"));
+	ck_assert(udiag_has(&dg, 2, "\"pigeon\" cannot send email"));
 	diag_clear(&dg);
 	fails("[sms]\nvia = smtp\n", NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 2, "\"smtp\" cannot send SMS"));
+	ck_assert(udiag_has(&dg, 2, "\"smtp\" cannot send SMS"));
 	diag_clear(&dg);
 	fails("[email]\nvia = smtp\nhost = localhost\nfrom = v@example.org\n",
 	    NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 0, "email goes out by smtp but [sms] has no via"));
+	ck_assert(udiag_has(&dg, 0,
+	    "email goes out by smtp but [sms] has no via"));
 	diag_clear(&dg);
 	fails("[http-sms]\nurl = https://sms.example/\n", NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 0, "[http-sms] is configured"));
+	ck_assert(udiag_has(&dg, 0, "[http-sms] is configured"));
 	diag_clear(&dg);
 	fails("[sms]\nvia =\n", NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 2, "needs a value"));
+	ck_assert(udiag_has(&dg, 2, "needs a value"));
 	diag_clear(&dg);
 }
 END_TEST
@@ -370,7 +361,7 @@ START_TEST(test_reported_once)
 	ck_assert_ptr_null(notifier_new(c, NOTIFY_EMAIL, &dg));
 	ck_assert_ptr_null(notifier_new(c, NOTIFY_SMS, &dg));
 	ck_assert_uint_eq(count(&dg, "unknown setting \"mode\""), 1);
-	ck_assert(has(&dg, 7, "unknown setting \"mode\" in [file]"));
+	ck_assert(udiag_has(&dg, 7, "unknown setting \"mode\" in [file]"));
 	diag_clear(&dg);
 	conf_free(c);
 }
@@ -381,36 +372,37 @@ START_TEST(test_smtp_settings)
 	struct diag dg = { 0 };
 
 	fails("[email]\nvia = smtp\n", NOTIFY_EMAIL, &dg);
-	ck_assert(has(&dg, 1, "host is required"));
-	ck_assert(has(&dg, 1, "from is required"));
+	ck_assert(udiag_has(&dg, 1, "host is required"));
+	ck_assert(udiag_has(&dg, 1, "from is required"));
 	diag_clear(&dg);
 	fails("[email]\nvia = smtp\nhost = mail.example.org\nport = 99999\n"
 	    "starttls = maybe\nfrom = vigil\nusername = vigil\n"
 	    "timeout = soon\nhelo = bad name\n", NOTIFY_EMAIL, &dg);
-	ck_assert(has(&dg, 4, "from 1 to 65535"));
-	ck_assert(has(&dg, 5, "\"maybe\" is not required, optional or off"));
-	ck_assert(has(&dg, 6, "not an email address"));
-	ck_assert(has(&dg, 1, "password_file is required"));
-	ck_assert(has(&dg, 8, "whole number"));
-	ck_assert(has(&dg, 9, "expected a host name"));
+	ck_assert(udiag_has(&dg, 4, "from 1 to 65535"));
+	ck_assert(udiag_has(&dg, 5,
+	    "\"maybe\" is not required, optional or off"));
+	ck_assert(udiag_has(&dg, 6, "not an email address"));
+	ck_assert(udiag_has(&dg, 1, "password_file is required"));
+	ck_assert(udiag_has(&dg, 8, "whole number"));
+	ck_assert(udiag_has(&dg, 9, "expected a host name"));
 	diag_clear(&dg);
 	tu_write(tmp, "pw", "secret\n");
 	fails("[email]\nvia = smtp\nhost = mail.example.org\nstarttls = optional\n"
 	    "from = vigil@example.org\nusername = vigil\npassword_file = pw\n",
 	    NOTIFY_EMAIL, &dg);
-	ck_assert(has(&dg, 4, "starttls must be required"));
+	ck_assert(udiag_has(&dg, 4, "starttls must be required"));
 	diag_clear(&dg);
 	fails("[email]\nvia = smtp\nhost = mail.example.org\n"
 	    "from = vigil@example.org\nusername = vigil\npassword_file = nope\n"
 	    "ca_file = pw\n", NOTIFY_EMAIL, &dg);
-	ck_assert(has(&dg, 6, "cannot read"));
-	ck_assert(has(&dg, 7, "cannot load certificates"));
+	ck_assert(udiag_has(&dg, 6, "cannot read"));
+	ck_assert(udiag_has(&dg, 7, "cannot load certificates"));
 	diag_clear(&dg);
 	tu_write(tmp, "empty", "\n");
 	fails("[email]\nvia = smtp\nhost = mail.example.org\n"
 	    "from = vigil@example.org\nusername = vigil\npassword_file = empty\n",
 	    NOTIFY_EMAIL, &dg);
-	ck_assert(has(&dg, 6, "one line of text"));
+	ck_assert(udiag_has(&dg, 6, "one line of text"));
 	diag_clear(&dg);
 }
 END_TEST
@@ -423,17 +415,17 @@ START_TEST(test_notify_settings)
 	fails("[sms]\nvia = notify\n[notify]\napi_key_file = badkey\n"
 	    "sms_template = 123\nbase_url = http://notify.example\n",
 	    NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 4, "does not hold a Notify API key"));
-	ck_assert(has(&dg, 5, "expected an id like"));
-	ck_assert(has(&dg, 6, "must use https://"));
+	ck_assert(udiag_has(&dg, 4, "does not hold a Notify API key"));
+	ck_assert(udiag_has(&dg, 5, "expected an id like"));
+	ck_assert(udiag_has(&dg, 6, "must use https://"));
 	diag_clear(&dg);
 	fails("[email]\nvia = notify\n[notify]\n", NOTIFY_EMAIL, &dg);
-	ck_assert(has(&dg, 3, "api_key_file is required"));
-	ck_assert(has(&dg, 3, "email_template is required"));
+	ck_assert(udiag_has(&dg, 3, "api_key_file is required"));
+	ck_assert(udiag_has(&dg, 3, "email_template is required"));
 	diag_clear(&dg);
 	fails("[sms]\nvia = notify\n[notify]\nca_file = no-such-ca.pem\n",
 	    NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 4, "cannot read"));
+	ck_assert(udiag_has(&dg, 4, "cannot read"));
 	diag_clear(&dg);
 }
 END_TEST
@@ -447,29 +439,29 @@ START_TEST(test_http_settings)
 	c = xasprintf("%surl = https://sms.example/send\n"
 	    "body = {\"to\": {to}, \"text\": \"{text}\"}\n", head);
 	fails(c, NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 5, "not JSON once filled in"));
+	ck_assert(udiag_has(&dg, 5, "not JSON once filled in"));
 	diag_clear(&dg);
 	free(c);
 	c = xasprintf("%surl = https://sms.example/send\n"
 	    "body = {\"to\": \"{to}\", \"text\": \"{txt}\"}\n", head);
 	fails(c, NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 5, "unknown placeholder {txt}"));
+	ck_assert(udiag_has(&dg, 5, "unknown placeholder {txt}"));
 	diag_clear(&dg);
 	free(c);
 	c = xasprintf("%surl = https://sms.example/send?to={to}\nmethod = GET\n"
 	    "body = x\n", head);
 	fails(c, NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 6, "a GET request has no body"));
+	ck_assert(udiag_has(&dg, 6, "a GET request has no body"));
 	diag_clear(&dg);
 	free(c);
 	c = xasprintf("%surl = https://sms.example/send\ncontent_type = form\n"
 	    "body = to={to}\nheader.Bad Name = x\nheader.X-To = {to}\n"
 	    "header.Authorization = Bearer {secret}\n", head);
 	fails(c, NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 3, "{to} and {text} must both appear"));
-	ck_assert(has(&dg, 7, "not a header name"));
-	ck_assert(has(&dg, 8, "{to} cannot be used here"));
-	ck_assert(has(&dg, 3, "secret_file is required"));
+	ck_assert(udiag_has(&dg, 3, "{to} and {text} must both appear"));
+	ck_assert(udiag_has(&dg, 7, "not a header name"));
+	ck_assert(udiag_has(&dg, 8, "{to} cannot be used here"));
+	ck_assert(udiag_has(&dg, 3, "secret_file is required"));
 	diag_clear(&dg);
 	free(c);
 	tu_write(tmp, "token", "t0ken\n");
@@ -477,10 +469,11 @@ START_TEST(test_http_settings)
 	    "body = to={to}&text={text}\nsecret_file = token\n"
 	    "password_file = token\nnumber_format = local\n", head);
 	fails(c, NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 4, "must use https://"));
-	ck_assert(has(&dg, 7, "no {secret} uses it"));
-	ck_assert(has(&dg, 8, "there is no username"));
-	ck_assert(has(&dg, 9, "\"local\" is not e164, digits or national"));
+	ck_assert(udiag_has(&dg, 4, "must use https://"));
+	ck_assert(udiag_has(&dg, 7, "no {secret} uses it"));
+	ck_assert(udiag_has(&dg, 8, "there is no username"));
+	ck_assert(udiag_has(&dg, 9,
+	    "\"local\" is not e164, digits or national"));
 	diag_clear(&dg);
 	free(c);
 	/* A CA bundle that is not there fails --check, not every send. */
@@ -488,7 +481,7 @@ START_TEST(test_http_settings)
 	    "body = {\"to\": \"{to}\", \"text\": \"{text}\"}\n"
 	    "ca_file = no-such-ca.pem\n", head);
 	fails(c, NOTIFY_SMS, &dg);
-	ck_assert(has(&dg, 6, "cannot read"));
+	ck_assert(udiag_has(&dg, 6, "cannot read"));
 	diag_clear(&dg);
 	free(c);
 }
@@ -612,11 +605,11 @@ START_TEST(test_sms_by_email)
 
 	fails("[sms]\nvia = email\nemail_to = sms@example.net\n", NOTIFY_SMS,
 	    &dg);
-	ck_assert(has(&dg, 3, "needs one of {digits}"));
+	ck_assert(udiag_has(&dg, 3, "needs one of {digits}"));
 	diag_clear(&dg);
 	fails("[sms]\nvia = email\nemail_to = {digits}@nodot\n", NOTIFY_SMS,
 	    &dg);
-	ck_assert(has(&dg, 3, "has no dot"));
+	ck_assert(udiag_has(&dg, 3, "has no dot"));
 	diag_clear(&dg);
 }
 END_TEST

@@ -19,16 +19,6 @@ load(const char *text, struct diag *dg)
 	return staff_load_buffer("staff.ini", text, strlen(text), dg);
 }
 
-/* Is there a diag at this line whose message contains needle? */
-static int
-has(const struct diag *dg, int line, const char *needle)
-{
-	for (size_t i = 0; i < dg->n; i++)
-		if (dg->v[i].line == line && strstr(dg->v[i].msg, needle))
-			return 1;
-	return 0;
-}
-
 static void
 dump(const struct diag *dg)
 {
@@ -127,25 +117,27 @@ START_TEST(test_errors)
 
 	dump(&dg);
 	ck_assert_ptr_null(st);
-	ck_assert(has(&dg, 1, "outside any section"));
-	ck_assert(has(&dg, 4, "unknown role \"boss\""));
-	ck_assert(has(&dg, 5, "not an email address"));
-	ck_assert(has(&dg, 6, "E.164"));
-	ck_assert(has(&dg, 7, "manager \"nobody\" is not in the directory"));
-	ck_assert(has(&dg, 8, "unknown setting \"colour\""));
-	ck_assert(has(&dg, 9, "set twice"));
-	ck_assert(has(&dg, 10, "has no name"));
-	ck_assert(has(&dg, 10, "has no email"));
-	ck_assert(has(&dg, 12, "a is already defined at line 2"));
-	ck_assert(has(&dg, 16, "not a person id"));
-	ck_assert(has(&dg, 25, "same unix_user shared"));
-	ck_assert(has(&dg, 34, "not a Unix user name"));
-	ck_assert(has(&dg, 35, "needs a value"));
-	ck_assert(has(&dg, 36, "reaches no one"));
-	ck_assert(has(&dg, 38, "no person \"nobody\""));
-	ck_assert(has(&dg, 38, "e is listed twice"));
-	ck_assert(has(&dg, 39, "not an email address"));
-	ck_assert(has(&dg, 40, "group fallback is already defined at line 36"));
+	ck_assert(udiag_has(&dg, 1, "outside any section"));
+	ck_assert(udiag_has(&dg, 4, "unknown role \"boss\""));
+	ck_assert(udiag_has(&dg, 5, "not an email address"));
+	ck_assert(udiag_has(&dg, 6, "E.164"));
+	ck_assert(udiag_has(&dg, 7,
+	    "manager \"nobody\" is not in the directory"));
+	ck_assert(udiag_has(&dg, 8, "unknown setting \"colour\""));
+	ck_assert(udiag_has(&dg, 9, "set twice"));
+	ck_assert(udiag_has(&dg, 10, "has no name"));
+	ck_assert(udiag_has(&dg, 10, "has no email"));
+	ck_assert(udiag_has(&dg, 12, "a is already defined at line 2"));
+	ck_assert(udiag_has(&dg, 16, "not a person id"));
+	ck_assert(udiag_has(&dg, 25, "same unix_user shared"));
+	ck_assert(udiag_has(&dg, 34, "not a Unix user name"));
+	ck_assert(udiag_has(&dg, 35, "needs a value"));
+	ck_assert(udiag_has(&dg, 36, "reaches no one"));
+	ck_assert(udiag_has(&dg, 38, "no person \"nobody\""));
+	ck_assert(udiag_has(&dg, 38, "e is listed twice"));
+	ck_assert(udiag_has(&dg, 39, "not an email address"));
+	ck_assert(udiag_has(&dg, 40,
+	    "group fallback is already defined at line 36"));
 	diag_clear(&dg);
 }
 END_TEST
@@ -159,7 +151,7 @@ START_TEST(test_case_only_duplicate)
 	    GROUPS, &dg);
 
 	ck_assert_ptr_null(st);
-	ck_assert(has(&dg, 5, "differ only in case"));
+	ck_assert(udiag_has(&dg, 5, "differ only in case"));
 	diag_clear(&dg);
 }
 END_TEST
@@ -183,8 +175,8 @@ START_TEST(test_cycles)
 	dump(&dg);
 	ck_assert_ptr_null(st);
 	ck_assert_int_eq(dg.n, 2);
-	ck_assert(has(&dg, 1, "circle: self -> self"));
-	ck_assert(has(&dg, 6, "circle: x -> y -> z -> x"));
+	ck_assert(udiag_has(&dg, 1, "circle: self -> self"));
+	ck_assert(udiag_has(&dg, 6, "circle: x -> y -> z -> x"));
 	diag_clear(&dg);
 }
 END_TEST
@@ -205,8 +197,8 @@ START_TEST(test_long_cycle)
 	st = load(text, &dg);
 	ck_assert_ptr_null(st);
 	ck_assert_int_eq(dg.n, 1);
-	ck_assert(has(&dg, 5, "p0 -> p1 -> "));
-	ck_assert(has(&dg, 5, "-> ... -> p48 -> p49 -> p0"));
+	ck_assert(udiag_has(&dg, 5, "p0 -> p1 -> "));
+	ck_assert(udiag_has(&dg, 5, "-> ... -> p48 -> p49 -> p0"));
 	diag_clear(&dg);
 	free(text);
 }
@@ -219,12 +211,12 @@ START_TEST(test_required_groups)
 	    "[a]\nname = A\nrole = officer\nemail = a@example.org\n", &dg);
 
 	ck_assert_ptr_null(st);
-	ck_assert(has(&dg, 0, "no [group fallback]"));
-	ck_assert(has(&dg, 0, "no [group admins]"));
+	ck_assert(udiag_has(&dg, 0, "no [group fallback]"));
+	ck_assert(udiag_has(&dg, 0, "no [group admins]"));
 	diag_clear(&dg);
 	st = staff_load("/nonexistent/staff.ini", &dg);
 	ck_assert_ptr_null(st);
-	ck_assert(has(&dg, 0, "cannot read"));
+	ck_assert(udiag_has(&dg, 0, "cannot read"));
 	diag_clear(&dg);
 }
 END_TEST

@@ -13,16 +13,6 @@
 /* 2026-03-03T14:00:00Z, a Tuesday in GMT. */
 #define T_DUE	1772546400LL
 
-static int
-has(const struct diag *dg, int line, const char *needle)
-{
-	for (size_t i = 0; i < dg->n; i++)
-		if (dg->v[i].line == line && strstr(dg->v[i].msg, needle))
-			return 1;
-	diag_print(dg, stderr);
-	return 0;
-}
-
 static struct tpl *
 parse(const char *text, enum tpl_kind kind, enum tpl_form form,
     struct diag *dg)
@@ -39,8 +29,8 @@ bad(const char *text, enum tpl_kind kind, enum tpl_form form, int line,
 	struct tpl *t = parse(text, kind, form, &dg);
 
 	ck_assert_msg(t == NULL, "accepted: %s", text);
-	ck_assert_msg(has(&dg, line, needle), "no \"%s\" at line %d for: %s",
-	    needle, line, text);
+	ck_assert_msg(udiag_has(&dg, line, needle),
+	    "no \"%s\" at line %d for: %s", needle, line, text);
 	diag_clear(&dg);
 }
 
@@ -118,7 +108,7 @@ START_TEST(test_nul)
 
 	ck_assert_ptr_null(tpl_parse("t", text, sizeof text - 1, TPL_REMINDER,
 	    TPL_EMAIL, &dg));
-	ck_assert(has(&dg, 3, "NUL"));
+	ck_assert(udiag_has(&dg, 3, "NUL"));
 	diag_clear(&dg);
 }
 END_TEST
@@ -132,7 +122,7 @@ START_TEST(test_too_large)
 	memset(big, 'a', n);
 	ck_assert_ptr_null(tpl_parse("big", big, n, TPL_REMINDER, TPL_SMS,
 	    &dg));
-	ck_assert(has(&dg, 0, "larger than"));
+	ck_assert(udiag_has(&dg, 0, "larger than"));
 	diag_clear(&dg);
 	free(big);
 }
@@ -550,11 +540,11 @@ START_TEST(test_load_errors)
 	ts = load_set(dir, "[links]\ncase_url = https://cms.example/\n"
 	    "colour = blue\n", &dg);
 	ck_assert_ptr_null(ts);
-	ck_assert(has(&dg, 0, "missing"));
-	ck_assert(has(&dg, 3, "unknown placeholder {victim}"));
-	ck_assert(has(&dg, 1, "{count} is not available"));
-	ck_assert(has(&dg, 4, "must contain {ref}"));
-	ck_assert(has(&dg, 5, "unknown setting \"colour\" in [links]"));
+	ck_assert(udiag_has(&dg, 0, "missing"));
+	ck_assert(udiag_has(&dg, 3, "unknown placeholder {victim}"));
+	ck_assert(udiag_has(&dg, 1, "{count} is not available"));
+	ck_assert(udiag_has(&dg, 4, "must contain {ref}"));
+	ck_assert(udiag_has(&dg, 5, "unknown setting \"colour\" in [links]"));
 	diag_clear(&dg);
 	tu_rmtree(dir);
 	free(dir);

@@ -90,18 +90,4 @@ ubefore(const struct calendar *c, const char *t, enum dur_unit u, int64_t n)
 	return uiso(c, out);
 }
 
-/* Everything diag_print() would show, one "file:line: message" a line. */
-static inline char *
-udiag(const struct diag *dg)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(fp);
-	diag_print(dg, fp);
-	fclose(fp);
-	return buf;
-}
-
 #endif

@@ -7,6 +7,9 @@
 
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "vigil.h"
 
 #define UNIT_MAIN(suite_fn)						\
 int									\
@@ -28,6 +31,31 @@ unit_srcdir(void)
 	const char *d = getenv("top_srcdir");
 
 	return d && *d ? d : ".";
+}
+
+/* Is there a problem at this line whose message contains needle? */
+static inline int
+udiag_has(const struct diag *dg, int line, const char *needle)
+{
+	for (size_t i = 0; i < dg->n; i++)
+		if (dg->v[i].line == line && strstr(dg->v[i].msg, needle))
+			return 1;
+	diag_print(dg, stderr);
+	return 0;
+}
+
+/* Everything diag_print() would show, one "file:line: message" a line. */
+static inline char *
+udiag(const struct diag *dg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	diag_print(dg, fp);
+	fclose(fp);
+	return buf;
 }
 
 #endif
