@@ -8,8 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "unit.h"
-#include "conf.h"
+#include "unit-cal.h"
 #include "workflow.h"
 
 static struct conf *conf;
@@ -56,26 +55,18 @@ load(const char *name)
 	return wf;
 }
 
+/* An instant from local time on the default calendar. */
 static int64_t
 T(const char *s)
 {
-	char err[128];
-	int64_t t;
-
-	ck_assert_msg(iso_parse(s, defcal->tz, &t, err, sizeof err) == 0, "%s",
-	    err);
-	return t;
+	return uat(defcal, s);
 }
 
 /* Local time, as "2026-04-02T10:00:00+01:00". */
 static const char *
 L(int64_t t)
 {
-	static char buf[8][ISO_LEN];
-	static int i;
-
-	i = (i + 1) % 8;
-	return iso_format(t, defcal->tz, buf[i], sizeof buf[i]);
+	return uiso(defcal, t);
 }
 
 /* An event: name, local time, by, role, then "key=value"..., NULL. */
