@@ -334,16 +334,6 @@ START_TEST(test_gateway_success_match)
 }
 END_TEST
 
-static double
-seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 START_TEST(test_gateway_timeout_and_down)
 {
 	struct notifier *n = make(NOTIFY_SMS, "[sms]\nvia = http\n[http-sms]\n"
@@ -357,7 +347,7 @@ START_TEST(test_gateway_timeout_and_down)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
-	took = seconds_since(&t0);
+	took = tu_seconds_since(&t0);
 	ck_assert_msg(took >= 0.9 && took < 3, "took %.2f s", took);
 	ck_assert_ptr_nonnull(strstr(err, "SMS gateway: "));
 	notifier_free(n);

@@ -161,16 +161,6 @@ msg(const char *to, const char *key)
 	return m;
 }
 
-static double
-seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 START_TEST(test_delivers_only_what_is_allowed)
 {
 	struct diag dg = { 0 };
@@ -422,7 +412,7 @@ START_TEST(test_server_down)
 	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "Connection refused"));
-	ck_assert(seconds_since(&t0) < 2);
+	ck_assert(tu_seconds_since(&t0) < 2);
 	notifier_free(n);
 }
 END_TEST
@@ -439,7 +429,7 @@ START_TEST(test_silent_server)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
-	took = seconds_since(&t0);
+	took = tu_seconds_since(&t0);
 	ck_assert_msg(took >= 0.9 && took < 3, "took %.2f s: %s", took, err);
 	notifier_free(n);
 	close(fd);
@@ -461,7 +451,7 @@ START_TEST(test_unreachable)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
-	ck_assert_msg(seconds_since(&t0) < 3, "%s", err);
+	ck_assert_msg(tu_seconds_since(&t0) < 3, "%s", err);
 	ck_assert_ptr_nonnull(strstr(err, "cannot connect to 192.0.2.1:587"));
 	notifier_free(n);
 	conf_free(c);

@@ -109,6 +109,17 @@ tu_conf(const char *dir, const char *text)
 	return c;
 }
 
+/* Seconds on the monotonic clock since *t0. */
+double
+tu_seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void
 nap_ms(int ms)
 {

@@ -6,6 +6,7 @@
 #define TESTUTIL_H
 
 #include <sys/types.h>
+#include <time.h>
 
 #include "conf.h"
 
@@ -26,6 +27,7 @@ int	 tu_server_start(struct tu_server *, const char *, const char *const *);
 void	 tu_server_stop(struct tu_server *);
 int	 tu_free_port(void);
 int	 tu_silent_listener(int *);
+double	 tu_seconds_since(const struct timespec *);
 
 /* Reading back a mail message (CRLF lines). */
 char	*tu_header(const char *, const char *);
