@@ -24,6 +24,7 @@
 #include <openssl/evp.h>
 
 #include "testutil.h"
+#include "unit.h"
 
 char *
 tu_tmpdir(void)
@@ -145,8 +146,7 @@ tu_server_start(struct tu_server *s, const char *script,
 	memset(s, 0, sizeof *s);
 	s->dir = tu_tmpdir();
 	portfile = xasprintf("%s/port", s->dir);
-	prog = xasprintf("%s/tests/servers/%s", getenv("top_srcdir") ?
-	    getenv("top_srcdir") : ".", script);
+	prog = xasprintf("%s/tests/servers/%s", unit_srcdir(), script);
 	argv[n++] = "/usr/bin/python3";
 	argv[n++] = prog;
 	argv[n++] = "--port-file";
