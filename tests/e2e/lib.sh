@@ -91,6 +91,13 @@ stop_vigild() {
 	[ $rc -eq 0 ] || fail "vigild exited $rc on SIGTERM"
 }
 
+# kill -9, as a crash would: no clean shutdown.
+crash_vigild() {
+	kill -9 "$VIGILD_PID"
+	wait "$VIGILD_PID" 2>/dev/null || true
+	VIGILD_PID=
+}
+
 ctl() {
 	"$VIGILCTL" -c "$T/vigil.conf" "$@"
 }
