@@ -110,7 +110,7 @@ entries(const char *dir)
 
 START_TEST(test_default_is_file)
 {
-	char *conf = xasprintf("[file]\ndirectory = out\n");
+	const char *conf = "[file]\ndirectory = out\n";
 	struct notifier *e = make(conf, NOTIFY_EMAIL, NULL);
 	struct notifier *s = make(conf, NOTIFY_SMS, NULL);
 
@@ -118,7 +118,6 @@ START_TEST(test_default_is_file)
 	ck_assert_str_eq(notifier_name(s), "file");
 	notifier_free(e);
 	notifier_free(s);
-	free(conf);
 }
 END_TEST
 
