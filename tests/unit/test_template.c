@@ -416,20 +416,20 @@ template_dir(void)
 		"reminder", "escalation", "digest", "admin-alert",
 	};
 	char *dir = tu_tmpdir();
+	char *src = xasprintf("%s/conf/templates", unit_srcdir());
 
 	for (size_t i = 0; i < nitems(names); i++)
 		for (int f = 0; f < 2; f++) {
 			char *name = xasprintf("%s.%s", names[i],
 			    f ? "sms" : "email");
-			char *src = xasprintf("%s/conf/templates", unit_srcdir());
 			char *text = tu_read(src, name);
 
 			ck_assert_ptr_nonnull(text);
 			tu_write(dir, name, text);
 			free(text);
-			free(src);
 			free(name);
 		}
+	free(src);
 	return dir;
 }
 
