@@ -28,6 +28,15 @@ buf_puts(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
+/* Empty it, keeping its memory for what comes next. */
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+}
+
 void
 buf_free(struct buf *b)
 {

@@ -90,7 +90,8 @@ client_flush(struct client *cl)
 			return -1;
 		cl->outoff += (size_t)n;
 	}
-	cl->outoff = cl->out.len = 0;
+	cl->outoff = 0;
+	buf_reset(&cl->out);
 	return 1;
 }
 

@@ -67,6 +67,7 @@ struct buf {
 };
 void	 buf_add(struct buf *, const char *, size_t);
 void	 buf_puts(struct buf *, const char *);
+void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
 int	 write_all(int, const void *, size_t);
 void	 strv_free(char **, size_t);
