@@ -104,7 +104,7 @@ write_file(struct vigild *vd, const char *path, double lag)
 	char *tmp = xasprintf("%s.tmp", path), *buf = NULL;
 	size_t len = 0;
 	FILE *fp;
-	int fd;
+	int fd, ok, rc = 0;
 
 	if ((fp = open_memstream(&buf, &len)) == NULL)
 		fatal("open_memstream");
@@ -132,19 +132,19 @@ write_file(struct vigild *vd, const char *path, double lag)
 
 	/* 0640 despite the umask: counts only, and the collector's group may
 	 * need to read them. */
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) ==
-	    -1 || fchmod(fd, 0640) == -1 || write(fd, buf, len) !=
-	    (ssize_t)len || close(fd) == -1 || rename(tmp, path) == -1) {
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	ok = fd != -1 && fchmod(fd, 0640) == 0 && write_all(fd, buf, len) == 0;
+	if (fd != -1 && close(fd) == -1)	/* closed whatever failed */
+		ok = 0;
+	if (!ok || rename(tmp, path) == -1) {
 		log_warn("metrics: %s: %s", path, strerror(errno));
 		if (fd != -1)
 			unlink(tmp);
-		free(tmp);
-		free(buf);
-		return -1;
+		rc = -1;
 	}
 	free(tmp);
 	free(buf);
-	return 0;
+	return rc;
 }
 
 static void
