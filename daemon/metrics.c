@@ -91,7 +91,7 @@ outbox_counts(struct vigild *vd, FILE *fp, int status)
 		fprintf(fp, "%s{level=\"%s\",channel=\"%s\"} %lld\n",
 		    status == OB_SENT ? "vigil_escalations_sent_total" :
 		    "vigil_delivery_failures_total", lv,
-		    outbox_channel_name(sqlite3_column_int(st, 1)),
+		    notify_channel_name(sqlite3_column_int(st, 1)),
 		    (long long)sqlite3_column_int64(st, 2));
 	}
 	sqlite3_finalize(st);

@@ -578,7 +578,7 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		log_err("outbox: message %lld to %s by %s failed for good: %s",
 		    (long long)id, col(st, 1),
-		    outbox_channel_name(sqlite3_column_int(st, 2)), err);
+		    notify_channel_name(sqlite3_column_int(st, 2)), err);
 		/* Tell the admins, unless this was already a word to them. */
 		tell = sqlite3_column_int(st, 0) != TPL_ADMIN_ALERT &&
 		    admins != NULL;
@@ -651,12 +651,12 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 	}
 	if (job->result == NOTIFY_OK)
 		log_info("outbox: %s to %s sent (%zu item%s, key %s)",
-		    outbox_channel_name(job->msg.channel), job->msg.to_name ?
+		    notify_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->nids, job->nids == 1 ? "" : "s",
 		    job->msg.key);
 	else {
 		log_warn("outbox: %s to %s: %s (%s)",
-		    outbox_channel_name(job->msg.channel), job->msg.to_name ?
+		    notify_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->err,
 		    notifier_result_name(job->result));
 		snprintf(vd->ob.last_error, sizeof vd->ob.last_error, "%s",
@@ -799,10 +799,4 @@ outbox_status_name(int status)
 {
 	return status >= 0 && status < (int)nitems(status_names) ?
 	    status_names[status] : "?";
-}
-
-const char *
-outbox_channel_name(int ch)
-{
-	return ch == NOTIFY_SMS ? "sms" : "email";
 }

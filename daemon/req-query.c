@@ -64,8 +64,8 @@ firing_row(struct vigild *vd, sqlite3_stmt *st)
 	    "fired_at", case_time(vd, sqlite3_column_int64(st, 5), fired,
 	    sizeof fired),
 	    "to", col(st, 7),
-	    "channel", has_msg ? outbox_channel_name(sqlite3_column_int(st, 8)) :
-	    NULL,
+	    "channel", has_msg ?
+	    notify_channel_name(sqlite3_column_int(st, 8)) : NULL,
 	    "status", has_msg ? outbox_status_name(sqlite3_column_int(st, 9)) :
 	    col(st, 6),
 	    "sent_at", has_msg && sqlite3_column_int(st, 9) == OB_SENT ?
@@ -265,7 +265,7 @@ do_outbox(struct vigild *vd, struct request *r)
 		    "repeat", step ? json_integer(sqlite3_column_int(st, 4)) :
 		    json_null(),
 		    "to", col(st, 5),
-		    "channel", outbox_channel_name(sqlite3_column_int(st, 6)),
+		    "channel", notify_channel_name(sqlite3_column_int(st, 6)),
 		    "status", outbox_status_name(status),
 		    "attempts", sqlite3_column_int(st, 8),
 		    "next_try", status == OB_QUEUED ? case_time(vd,

@@ -193,7 +193,6 @@ void	 outbox_poke(struct vigild *);
 void	 outbox_retire(struct vigild *, struct cfg *);
 int64_t	 outbox_depth(struct vigild *);
 const char *outbox_status_name(int);
-const char *outbox_channel_name(int);
 
 /* escalate.c */
 void	 esc_step(struct vigild *, const struct wf_case *,

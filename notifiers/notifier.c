@@ -29,10 +29,14 @@ struct notifier {
 	enum notify_channel channel;
 };
 
-static const char *
-channel_section(enum notify_channel ch)
+/*
+ * A channel's name in logs and replies, and its section in vigil.conf.
+ * An int, as the outbox stores it.
+ */
+const char *
+notify_channel_name(int ch)
 {
-	return ch == NOTIFY_EMAIL ? "email" : "sms";
+	return ch == NOTIFY_SMS ? "sms" : "email";
 }
 
 /* The vias that can send on a channel, as the messages list them. */
@@ -51,7 +55,7 @@ via_for(const struct conf *c, enum notify_channel ch, struct diag *dg)
 	const char *via;
 	const struct conf_section *email = conf_section(c, "email");
 
-	sec_init(&nc, c, channel_section(ch), dg);
+	sec_init(&nc, c, notify_channel_name(ch), dg);
 	if (ch == NOTIFY_EMAIL)
 		sec_keys(&nc, email_keys, nitems(email_keys));
 	else
@@ -112,7 +116,7 @@ notifier_new(const struct conf *c, enum notify_channel ch, struct diag *dg)
 		if (ops == NULL) {
 			struct sec_reader nc;
 
-			sec_init(&nc, c, channel_section(ch), &mine);
+			sec_init(&nc, c, notify_channel_name(ch), &mine);
 			sec_err(&nc, "via", "\"%s\" cannot send %s: use %s", via,
 			    ch == NOTIFY_EMAIL ? "email" : "SMS",
 			    channel_vias(ch));

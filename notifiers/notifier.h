@@ -65,5 +65,6 @@ const char *notifier_name(const struct notifier *);
 void	 notifier_free(struct notifier *);
 int	 notifier_key_ok(const char *);
 const char *notifier_result_name(enum notify_result);
+const char *notify_channel_name(int);
 
 #endif
