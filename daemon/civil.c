@@ -8,6 +8,11 @@ const char *const civil_weekday_names[7] = {
 	"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
 };
 
+const char *const civil_month_names[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+	"Nov", "Dec"
+};
+
 int64_t
 floor_div(int64_t a, int64_t b)
 {

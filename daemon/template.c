@@ -569,10 +569,6 @@ tpl_late(int64_t now, int64_t due, char *buf, size_t len)
 char *
 tpl_when(int64_t t, const struct tz *tz, char *buf, size_t len)
 {
-	static const char *const months[12] = {
-		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-		"Oct", "Nov", "Dec",
-	};
 	int64_t local;
 	int32_t day;
 	int secs, y, m, d;
@@ -583,7 +579,7 @@ tpl_when(int64_t t, const struct tz *tz, char *buf, size_t len)
 	secs = (int)(local - (int64_t)day * 86400);
 	civil_from_days(day, &y, &m, &d);
 	snprintf(buf, len, "%s %d %s %d %02d:%02d",
-	    civil_weekday_names[civil_weekday(day)], d, months[m - 1], y,
+	    civil_weekday_names[civil_weekday(day)], d, civil_month_names[m - 1], y,
 	    secs / 3600, secs / 60 % 60);
 	return buf;
 }

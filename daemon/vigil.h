@@ -92,5 +92,6 @@ int	 civil_weekday(int32_t);	/* 0 = Monday ... 6 = Sunday */
 int	 civil_days_in_month(int, int);
 int64_t	 floor_div(int64_t, int64_t);
 extern const char *const civil_weekday_names[7];	/* "Mon" ... */
+extern const char *const civil_month_names[12];	/* "Jan" ... */
 
 #endif

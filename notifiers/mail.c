@@ -12,7 +12,6 @@
  *	X-Auto-Response-Suppress (the same, for Exchange).
  */
 #include <string.h>
-#include <time.h>
 
 #include <openssl/evp.h>
 
@@ -144,21 +143,14 @@ mail_quoted_printable(const char *text)
 static void
 put_date(struct buf *o, int64_t now)
 {
-	static const char *const days[] = {
-		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
-	};
-	static const char *const months[] = {
-		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-		"Oct", "Nov", "Dec",
-	};
-	time_t t = (time_t)now;
-	struct tm tm;
+	int32_t day = (int32_t)floor_div(now, 86400);
+	int secs = (int)(now - (int64_t)day * 86400), y, m, d;
 	char buf[64];
 
-	gmtime_r(&t, &tm);
+	civil_from_days(day, &y, &m, &d);
 	snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0000",
-	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	    civil_weekday_names[civil_weekday(day)], d, civil_month_names[m - 1],
+	    y, secs / 3600, secs / 60 % 60, secs % 60);
 	buf_puts(o, buf);
 }
 
