@@ -1,6 +1,6 @@
 /*
  * buf.c: small things everything writes with: a growing string, writing
- * all of a buffer to a descriptor, freeing an array of strings.
+ * all of a buffer to a descriptor, freeing an array of strings, hex.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -69,4 +69,17 @@ strv_free(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+/* n bytes as 2n lower-case hex digits and a NUL (digests, keys). */
+void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
 }

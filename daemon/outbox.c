@@ -30,6 +30,7 @@
 
 #define DIGEST_MAX	30
 #define BACKOFF_MAX	3600
+#define OUTBOX_KEY_BYTES 16	/* of SHA-256 in a key: 128 bits */
 
 static const char *const status_names[] = {
 	[OB_QUEUED] = "queued", [OB_SENT] = "sent", [OB_FAILED] = "failed",
@@ -128,13 +129,14 @@ make_key(const char *prefix, const char *text, char *out, size_t len)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen;
-	size_t o;
+	size_t o = strlen(prefix);
 
 	if (EVP_Digest(text, strlen(text), md, &mdlen, EVP_sha256(), NULL) != 1)
 		fatalx("SHA-256 failed");
-	o = (size_t)snprintf(out, len, "%s", prefix);
-	for (unsigned int i = 0; i < 16 && o + 2 < len; i++, o += 2)
-		snprintf(out + o, len - o, "%02x", md[i]);
+	if (o + 2 * OUTBOX_KEY_BYTES >= len)
+		fatalx("make_key: no room for the key");
+	memcpy(out, prefix, o);
+	hex_encode(md, OUTBOX_KEY_BYTES, out + o);
 }
 
 static int64_t

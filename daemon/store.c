@@ -494,11 +494,7 @@ event_hash(const char *prev, const struct store_event *e, char *out)
 		fatalx("SHA-256 failed");
 	EVP_MD_CTX_free(ctx);
 	buf_free(&c);
-	for (unsigned int i = 0; i < mdlen; i++) {
-		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-	}
-	out[2 * mdlen] = '\0';
+	hex_encode(md, mdlen, out);
 }
 
 int

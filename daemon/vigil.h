@@ -71,6 +71,7 @@ void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
 int	 write_all(int, const void *, size_t);
 void	 strv_free(char **, size_t);
+void	 hex_encode(const unsigned char *, size_t, char *);
 
 /* canon.c: canonical JSON text, written directly (hashing, logging). */
 void	 canon_open(struct buf *, char);

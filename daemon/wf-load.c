@@ -262,8 +262,7 @@ digest(struct workflow *wf)
 	if (EVP_Digest(wf->text, strlen(wf->text), md, &n, EVP_sha256(),
 	    NULL) != 1)
 		fatalx("SHA-256 failed");
-	for (int i = 0; i < WF_VERSION_LEN / 2; i++)
-		snprintf(wf->version + 2 * i, 3, "%02x", md[i]);
+	hex_encode(md, WF_VERSION_LEN / 2, wf->version);
 }
 
 static struct workflow *
