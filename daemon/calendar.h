@@ -59,6 +59,7 @@ struct duration {
 int	 dur_parse(const char *, struct duration *, char *, size_t);
 char	*dur_format(const struct duration *, char *, size_t);
 int	 dur_is_working(enum dur_unit);
+int64_t	 dur_seconds(const struct duration *);
 int	 cal_name_ok(const char *);
 
 /* calendar.c */

@@ -45,6 +45,25 @@ dur_is_working(enum dur_unit u)
 	return u == DUR_WORKING_HOURS || u == DUR_WORKING_DAYS;
 }
 
+/*
+ * Elapsed time in seconds, a day being 24 hours (no calendar to say
+ * otherwise); -1 for working time or a duration on a calendar.
+ */
+int64_t
+dur_seconds(const struct duration *d)
+{
+	static const int64_t unit[] = {
+		[DUR_MINUTES] = 60,
+		[DUR_HOURS] = 3600,
+		[DUR_DAYS] = 86400,
+		[DUR_WEEKS] = 7 * 86400,
+	};
+
+	if (dur_is_working(d->unit) || d->calendar[0])
+		return -1;
+	return d->n * unit[d->unit];
+}
+
 /* Next whitespace-separated word of s into w; returns its length. */
 static size_t
 word(const char **pp, char *w, size_t len)

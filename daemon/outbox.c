@@ -103,13 +103,11 @@ outbox_configure(struct cfg *cfg, struct diag *dg)
 	if ((v = sec_str(&nc, "retry_for", NULL)) != NULL) {
 		if (dur_parse(v, &d, err, sizeof err) == -1)
 			sec_err(&nc, "retry_for", "%s", err);
-		else if (dur_is_working(d.unit) || d.calendar[0] || d.n == 0)
+		else if (dur_seconds(&d) <= 0)
 			sec_err(&nc, "retry_for", "expected minutes, hours, days "
 			    "or weeks of elapsed time");
 		else
-			cfg->ob.retry_for = d.n * (d.unit == DUR_MINUTES ? 60 :
-			    d.unit == DUR_HOURS ? 3600 : d.unit == DUR_DAYS ?
-			    86400 : 7 * 86400);
+			cfg->ob.retry_for = dur_seconds(&d);
 	}
 	sec_init(&nc, c, "quiet-hours", dg);
 	sec_keys(&nc, quiet_keys, nitems(quiet_keys));

@@ -240,7 +240,7 @@ parse_within(struct gparse *p, int n)
 		gerr(p, "%s", err);
 		return -1;
 	}
-	if (dur_is_working(d.unit) || d.calendar[0]) {
+	if (dur_seconds(&d) == -1) {
 		gerr(p, "within takes minutes, hours, days or weeks");
 		return -1;
 	}
@@ -250,9 +250,7 @@ parse_within(struct gparse *p, int n)
 		return -1;
 	}
 	p->g->n[n].field2 = xstrdup(w);
-	p->g->n[n].num = d.n * (d.unit == DUR_MINUTES ? 60 :
-	    d.unit == DUR_HOURS ? 3600 : d.unit == DUR_DAYS ? 86400 :
-	    7 * 86400);
+	p->g->n[n].num = dur_seconds(&d);
 	return n;
 }
 

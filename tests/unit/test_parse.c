@@ -51,6 +51,34 @@ START_TEST(test_dur_ok)
 }
 END_TEST
 
+/* Elapsed durations in seconds: what retry_for and "within" count in. */
+START_TEST(test_dur_seconds)
+{
+	static const struct {
+		const char *text;
+		int64_t	 secs;
+	} t[] = {
+		{ "90 minutes", 5400 },
+		{ "24 hours", 86400 },
+		{ "2 days", 172800 },
+		{ "365 days", 31536000 },
+		{ "1 week", 604800 },
+		{ "0 hours", 0 },
+		{ "1 working day", -1 },
+		{ "8 working hours", -1 },
+		{ "3 days on no-sundays", -1 },
+	};
+	struct duration d;
+	char err[256];
+
+	for (size_t i = 0; i < nitems(t); i++) {
+		ck_assert_int_eq(dur_parse(t[i].text, &d, err, sizeof err), 0);
+		ck_assert_msg(dur_seconds(&d) == t[i].secs, "%s: %lld",
+		    t[i].text, (long long)dur_seconds(&d));
+	}
+}
+END_TEST
+
 START_TEST(test_dur_errors)
 {
 	char name[CAL_NAME_MAX + 1], text[128], want[256];
@@ -356,6 +384,7 @@ parse_suite(void)
 	TCase *tc = tcase_create("text");
 
 	tcase_add_test(tc, test_dur_ok);
+	tcase_add_test(tc, test_dur_seconds);
 	tcase_add_test(tc, test_dur_errors);
 	tcase_add_test(tc, test_iso_errors);
 	tcase_add_test(tc, test_iso_forms);
