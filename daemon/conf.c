@@ -192,9 +192,7 @@ on_line(void *user, const char *section, const char *key, const char *value,
 			    "in [%s]", key, sec->name);
 			return;
 		}
-		sec->kv = xreallocarray(sec->kv, sec->n + 1, sizeof *sec->kv);
-		sec->kv[sec->n++] = (struct conf_kv){ xstrdup(key),
-		    xstrdup(value), line };
+		conf_section_add(sec, key, value, line);
 		return;
 	}
 	for (size_t i = 0; i < nitems(conf_opts); i++) {
@@ -339,6 +337,26 @@ conf_kv(const struct conf_section *s, const char *key)
 	return NULL;
 }
 
+/* Keep key = value at its line; the caller has refused a second one. */
+void
+conf_section_add(struct conf_section *s, const char *key, const char *value,
+    int line)
+{
+	s->kv = xreallocarray(s->kv, s->n + 1, sizeof *s->kv);
+	s->kv[s->n++] = (struct conf_kv){ xstrdup(key), xstrdup(value), line };
+}
+
+void
+conf_section_free(struct conf_section *s)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		free(s->kv[k].key);
+		free(s->kv[k].value);
+	}
+	free(s->kv);
+	free(s->name);
+}
+
 void
 conf_free(struct conf *c)
 {
@@ -350,14 +368,8 @@ conf_free(struct conf *c)
 		if (conf_opts[i].type == OPT_PATH)
 			free(*field(c, &conf_opts[i]));
 	cal_set_free(&c->calendars);
-	for (size_t i = 0; i < c->nsections; i++) {
-		for (size_t k = 0; k < c->sections[i].n; k++) {
-			free(c->sections[i].kv[k].key);
-			free(c->sections[i].kv[k].value);
-		}
-		free(c->sections[i].kv);
-		free(c->sections[i].name);
-	}
+	for (size_t i = 0; i < c->nsections; i++)
+		conf_section_free(&c->sections[i]);
 	free(c->sections);
 	free(c);
 }

@@ -6,7 +6,10 @@
 
 #include "calendar.h"
 
-/* A section another module reads ([email], [sms], ...), kept as written. */
+/*
+ * A section kept as written: one another module reads ([email], [sms],
+ * ...), or a person or group of staff.ini.
+ */
 struct conf_kv {
 	char	*key;
 	char	*value;
@@ -60,6 +63,9 @@ void	 conf_free(struct conf *);
 const char *conf_default_path(void);
 const struct conf_section *conf_section(const struct conf *, const char *);
 const struct conf_kv *conf_kv(const struct conf_section *, const char *);
+void	 conf_section_add(struct conf_section *, const char *, const char *,
+	    int);
+void	 conf_section_free(struct conf_section *);
 char	*conf_resolve(const struct conf *, const char *);
 
 #endif

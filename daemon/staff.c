@@ -11,22 +11,10 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "conf.h"
 #include "inifile.h"
 #include "staff.h"
 #include "utf8.h"
-
-struct raw_kv {
-	char	*key;
-	char	*value;
-	int	 line;
-};
-
-struct raw_section {
-	char	*name;
-	int	 line;
-	struct raw_kv *kv;
-	size_t	 n;
-};
 
 struct staff {
 	struct staff_person *people;	/* sorted by id */
@@ -38,7 +26,7 @@ struct staff {
 struct staff_parse {
 	const char *file;
 	struct diag *dg;
-	struct raw_section *v;
+	struct conf_section *v;
 	size_t	 n;
 	int	 skip;			/* in a section already reported */
 };
@@ -111,11 +99,12 @@ collect(void *user, const char *section, const char *key, const char *value,
     int line)
 {
 	struct staff_parse *p = user;
-	struct raw_section *s;
+	struct conf_section *s;
+	const struct conf_kv *kv;
 
 	if (key == NULL) {
 		p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
-		p->v[p->n++] = (struct raw_section){ xstrdup(section), line,
+		p->v[p->n++] = (struct conf_section){ xstrdup(section), line,
 		    NULL, 0 };
 		p->skip = 0;
 		return;
@@ -129,24 +118,11 @@ collect(void *user, const char *section, const char *key, const char *value,
 		return;
 	}
 	s = &p->v[p->n - 1];
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->kv[i].key, key) == 0) {
-			problem(p, line, "\"%s\" is set twice in "
-			    "[%s] (first at line %d)", key, s->name,
-			    s->kv[i].line);
-			return;
-		}
-	s->kv = xreallocarray(s->kv, s->n + 1, sizeof *s->kv);
-	s->kv[s->n++] = (struct raw_kv){ xstrdup(key), xstrdup(value), line };
-}
-
-static const struct raw_kv *
-raw_get(const struct raw_section *s, const char *key)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->kv[i].key, key) == 0)
-			return &s->kv[i];
-	return NULL;
+	if ((kv = conf_kv(s, key)) != NULL)
+		problem(p, line, "\"%s\" is set twice in [%s] (first at line "
+		    "%d)", key, s->name, kv->line);
+	else
+		conf_section_add(s, key, value, line);
 }
 
 static int
@@ -159,7 +135,7 @@ key_known(const char *key, const char *const *keys, size_t n)
 }
 
 static void
-unknown_keys(struct staff_parse *p, const struct raw_section *s,
+unknown_keys(struct staff_parse *p, const struct conf_section *s,
     const char *const *keys, size_t n, const char *what)
 {
 	for (size_t i = 0; i < s->n; i++) {
@@ -171,10 +147,10 @@ unknown_keys(struct staff_parse *p, const struct raw_section *s,
 }
 
 /* An optional value that must be non-empty when given. */
-static const struct raw_kv *
-value_of(struct staff_parse *p, const struct raw_section *s, const char *key)
+static const struct conf_kv *
+value_of(struct staff_parse *p, const struct conf_section *s, const char *key)
 {
-	const struct raw_kv *kv = raw_get(s, key);
+	const struct conf_kv *kv = conf_kv(s, key);
 
 	if (kv != NULL && kv->value[0] == '\0') {
 		problem(p, kv->line, "%s needs a value", key);
@@ -185,10 +161,10 @@ value_of(struct staff_parse *p, const struct raw_section *s, const char *key)
 
 /* An optional address, checked by ok: addr_email_ok or addr_e164_ok. */
 static char *
-address_of(struct staff_parse *p, const struct raw_section *s,
+address_of(struct staff_parse *p, const struct conf_section *s,
     const char *key, int (*ok)(const char *, char *, size_t))
 {
-	const struct raw_kv *kv = value_of(p, s, key);
+	const struct conf_kv *kv = value_of(p, s, key);
 	char err[256];
 
 	if (kv == NULL)
@@ -201,16 +177,16 @@ address_of(struct staff_parse *p, const struct raw_section *s,
 }
 
 static void
-person_from(struct staff_parse *p, const struct raw_section *s,
+person_from(struct staff_parse *p, const struct conf_section *s,
     struct staff_person *sp)
 {
-	const struct raw_kv *kv;
+	const struct conf_kv *kv;
 
 	unknown_keys(p, s, person_keys, nitems(person_keys), "a person");
 	sp->id = xstrdup(s->name);
 	sp->line = s->line;
 	if ((kv = value_of(p, s, "name")) == NULL) {
-		if (raw_get(s, "name") == NULL)
+		if (conf_kv(s, "name") == NULL)
 			problem(p, s->line, "[%s] has no name "
 			    "(the display name used in messages)", s->name);
 	} else if (strlen(kv->value) > STAFF_NAME_MAX ||
@@ -220,7 +196,7 @@ person_from(struct staff_parse *p, const struct raw_section *s,
 	else
 		sp->name = xstrdup(kv->value);
 	if ((kv = value_of(p, s, "role")) == NULL) {
-		if (raw_get(s, "role") == NULL)
+		if (conf_kv(s, "role") == NULL)
 			problem(p, s->line, "[%s] has no role "
 			    "(officer, manager, head-of-service or admin)",
 			    s->name);
@@ -228,7 +204,7 @@ person_from(struct staff_parse *p, const struct raw_section *s,
 		problem(p, kv->line, "unknown role \"%s\": use "
 		    "officer, manager, head-of-service or admin", kv->value);
 	sp->email = address_of(p, s, "email", addr_email_ok);
-	if (sp->email == NULL && raw_get(s, "email") == NULL)
+	if (sp->email == NULL && conf_kv(s, "email") == NULL)
 		problem(p, s->line, "[%s] has no email address",
 		    s->name);
 	sp->mobile = address_of(p, s, "mobile", addr_e164_ok);
@@ -313,9 +289,9 @@ staff_manager(const struct staff_person *sp, int up)
 
 static struct staff_group *
 group_from(struct staff_parse *p, struct staff *st,
-    const struct raw_section *s, const char *name, struct staff_group *g)
+    const struct conf_section *s, const char *name, struct staff_group *g)
 {
-	const struct raw_kv *kv;
+	const struct conf_kv *kv;
 	char *list, *tok, *save;
 
 	unknown_keys(p, s, group_keys, nitems(group_keys), "a group");
@@ -350,8 +326,8 @@ group_from(struct staff_parse *p, struct staff *st,
 		}
 		free(list);
 	}
-	if (raw_get(s, "email") == NULL && raw_get(s, "mobile") == NULL &&
-	    raw_get(s, "members") == NULL)
+	if (conf_kv(s, "email") == NULL && conf_kv(s, "mobile") == NULL &&
+	    conf_kv(s, "members") == NULL)
 		problem(p, s->line, "group %s reaches no one: give "
 		    "it an email, a mobile or members", name);
 	return g;
@@ -512,7 +488,7 @@ build(struct staff_parse *p)
 	st->people = xcalloc(np, sizeof *st->people);
 	st->groups = xcalloc(ng, sizeof *st->groups);
 	for (size_t i = 0; i < p->n; i++) {
-		const struct raw_section *s = &p->v[i];
+		const struct conf_section *s = &p->v[i];
 
 		if (group_name(s->name) != NULL)
 			continue;
@@ -525,7 +501,7 @@ build(struct staff_parse *p)
 	qsort(st->people, st->npeople, sizeof *st->people, person_cmp);
 	resolve_managers(p, st);
 	for (size_t i = 0; i < p->n; i++) {
-		const struct raw_section *s = &p->v[i];
+		const struct conf_section *s = &p->v[i];
 		const char *name = group_name(s->name);
 
 		if (name == NULL)
@@ -552,14 +528,8 @@ build(struct staff_parse *p)
 static void
 parse_free(struct staff_parse *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		for (size_t k = 0; k < p->v[i].n; k++) {
-			free(p->v[i].kv[k].key);
-			free(p->v[i].kv[k].value);
-		}
-		free(p->v[i].kv);
-		free(p->v[i].name);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		conf_section_free(&p->v[i]);
 	free(p->v);
 }
 
