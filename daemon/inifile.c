@@ -168,6 +168,11 @@ ini_load_buffer(const char *name, const char *buf, size_t len, ini_fn fn,
 
 	if (len == 0)
 		return 0;
+	if (len > INI_MAX_FILE) {
+		diag_add(dg, name, 0, "file too large (more than %d bytes)",
+		    INI_MAX_FILE);
+		return -1;
+	}
 	if ((x.fp = fmemopen((void *)(uintptr_t)buf, len, "r")) == NULL)
 		fatal("fmemopen");
 	rc = ini_run(&x);

@@ -398,11 +398,6 @@ wf_raw_load_buffer(struct raw *r, const char *name, const char *buf, size_t len,
 	size_t before = dg->n;
 
 	x.file = intern(r, name);
-	if (len > INI_MAX_FILE) {
-		diag_add(dg, name, 0, "file too large (more than %d bytes)",
-		    INI_MAX_FILE);
-		return -1;
-	}
 	ini_load_buffer(name, buf, len, on_line, &x, dg);
 	if ((w = sec_find(r, "workflow", "")) != NULL) {
 		const struct raw_kv *kv = wf_raw_get(w, "include");

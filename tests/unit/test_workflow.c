@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "inifile.h"
 #include "unit-cal.h"
 #include "workflow.h"
 
@@ -291,6 +292,23 @@ START_TEST(test_buffer_refuses_include)
 	ck_assert_str_eq(dg.v[0].file, "x.ini");
 	ck_assert_int_eq(dg.v[0].line, 2);
 	diag_clear(&dg);
+}
+END_TEST
+
+/* A stored text over the INI limit is refused as a file would be. */
+START_TEST(test_buffer_too_large)
+{
+	size_t len = INI_MAX_FILE + 1;
+	char *text = xmalloc(len);
+	struct diag dg = { 0 };
+
+	memset(text, ';', len);
+	ck_assert_ptr_null(wf_load_buffer("big", text, len, cals, &dg));
+	ck_assert_uint_ge(dg.n, 1);
+	ck_assert_str_eq(dg.v[0].file, "big");
+	ck_assert_ptr_nonnull(strstr(dg.v[0].msg, "file too large"));
+	diag_clear(&dg);
+	free(text);
 }
 END_TEST
 
@@ -1527,6 +1545,7 @@ workflow_suite(void)
 	tcase_add_test(tc, test_text_round_trip);
 	tcase_add_test(tc, test_versions_differ);
 	tcase_add_test(tc, test_buffer_refuses_include);
+	tcase_add_test(tc, test_buffer_too_large);
 	tcase_add_test(tc, test_man_example);
 	suite_add_tcase(s, tc);
 
