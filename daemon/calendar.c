@@ -446,10 +446,7 @@ cal_working_day(const struct calendar *c, int32_t day)
 void
 cal_local(const struct calendar *c, int64_t t, int32_t *day, int32_t *secs)
 {
-	int64_t local = t + tz_offset(c->tz, t);
-
-	*day = (int32_t)floor_div(local, 86400);
-	*secs = (int32_t)(local - (int64_t)*day * 86400);
+	*day = civil_split(t + tz_offset(c->tz, t), secs);
 }
 
 static int64_t

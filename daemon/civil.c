@@ -23,6 +23,16 @@ floor_div(int64_t a, int64_t b)
 	return q;
 }
 
+/* Seconds since 1970 (UTC or local) as a day number and seconds into it. */
+int32_t
+civil_split(int64_t t, int32_t *secs)
+{
+	int32_t day = (int32_t)floor_div(t, 86400);
+
+	*secs = (int32_t)(t - (int64_t)day * 86400);
+	return day;
+}
+
 int32_t
 civil_days(int y, int m, int d)
 {

@@ -99,12 +99,10 @@ char *
 iso_format(int64_t t, const struct tz *tz, char *buf, size_t len)
 {
 	int32_t off = tz_offset(tz, t);
-	int64_t local = t + off;
-	int32_t day = (int32_t)floor_div(local, 86400);
-	int secs = (int)(local - (int64_t)day * 86400), y, m, d;
-	int aoff = off < 0 ? -off : off;
+	int32_t secs, aoff = off < 0 ? -off : off;
+	int y, m, d;
 
-	civil_from_days(day, &y, &m, &d);
+	civil_from_days(civil_split(t + off, &secs), &y, &m, &d);
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d,
 	    secs / 3600, secs / 60 % 60, secs % 60, off < 0 ? '-' : '+',
 	    aoff / 3600, aoff / 60 % 60);

@@ -569,14 +569,11 @@ tpl_late(int64_t now, int64_t due, char *buf, size_t len)
 char *
 tpl_when(int64_t t, const struct tz *tz, char *buf, size_t len)
 {
-	int64_t local;
-	int32_t day;
-	int secs, y, m, d;
+	int32_t day, secs;
+	int y, m, d;
 
 	t = clamp_time(t);
-	local = t + (tz ? tz_offset(tz, t) : 0);
-	day = (int32_t)floor_div(local, 86400);
-	secs = (int)(local - (int64_t)day * 86400);
+	day = civil_split(t + (tz ? tz_offset(tz, t) : 0), &secs);
 	civil_from_days(day, &y, &m, &d);
 	snprintf(buf, len, "%s %d %s %d %02d:%02d",
 	    civil_weekday_names[civil_weekday(day)], d, civil_month_names[m - 1], y,

@@ -152,10 +152,10 @@ wf_case_field(const struct wf_case *c, const char *key)
 void
 wf_stamp_format(int64_t t, char *buf, size_t len)
 {
-	int32_t day = (int32_t)floor_div(t, 86400);
-	int secs = (int)(t - (int64_t)day * 86400), y, m, d;
+	int32_t secs;
+	int y, m, d;
 
-	civil_from_days(day, &y, &m, &d);
+	civil_from_days(civil_split(t, &secs), &y, &m, &d);
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
 	    secs / 3600, secs / 60 % 60, secs % 60);
 }

@@ -143,8 +143,8 @@ mail_quoted_printable(const char *text)
 static void
 put_date(struct buf *o, int64_t now)
 {
-	int32_t day = (int32_t)floor_div(now, 86400);
-	int secs = (int)(now - (int64_t)day * 86400), y, m, d;
+	int32_t secs, day = civil_split(now, &secs);
+	int y, m, d;
 	char buf[64];
 
 	civil_from_days(day, &y, &m, &d);
