@@ -53,7 +53,7 @@ recorder(struct vigild *vd, const struct peer *peer, const struct request *r,
 		return 0;
 	}
 	ev->by = p->id;
-	ev->by_role = staff_role_name(p->role);
+	ev->by_role = role_name(p->role);
 	return 0;
 }
 
@@ -265,7 +265,9 @@ do_event(struct vigild *vd, const struct peer *peer, struct request *r,
 		ev.nfields = r->deadline != NULL;
 	} else {
 		ev.name = r->event;
-		memcpy(f, r->fields, r->nfields * sizeof *f);
+		for (size_t i = 0; i < r->nfields; i++)
+			f[i] = (struct wf_field){ r->fields[i].key,
+			    r->fields[i].value };
 		ev.fields = f;
 		ev.nfields = r->nfields;
 	}

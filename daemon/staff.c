@@ -34,13 +34,6 @@ struct staff_parse {
 static void problem(struct staff_parse *, int, const char *, ...)
 	    VIGIL_PRINTF(3, 4);
 
-static const char *const role_names[] = {
-	[STAFF_OFFICER] = "officer",
-	[STAFF_MANAGER] = "manager",
-	[STAFF_HEAD_OF_SERVICE] = "head-of-service",
-	[STAFF_ADMIN] = "admin",
-};
-
 static const char *const person_keys[] = {
 	"name", "role", "email", "mobile", "manager", "team", "unix_user",
 };
@@ -56,23 +49,6 @@ problem(struct staff_parse *p, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	diag_vadd(p->dg, p->file, line, fmt, ap);
 	va_end(ap);
-}
-
-const char *
-staff_role_name(enum staff_role r)
-{
-	return (size_t)r < nitems(role_names) ? role_names[r] : "?";
-}
-
-int
-staff_role_parse(const char *s, enum staff_role *r)
-{
-	for (size_t i = 0; i < nitems(role_names); i++)
-		if (strcmp(s, role_names[i]) == 0) {
-			*r = (enum staff_role)i;
-			return 0;
-		}
-	return -1;
 }
 
 /* POSIX portable user names, as useradd(8) takes them by default. */
@@ -200,7 +176,7 @@ person_from(struct staff_parse *p, const struct conf_section *s,
 			problem(p, s->line, "[%s] has no role "
 			    "(officer, manager, head-of-service or admin)",
 			    s->name);
-	} else if (staff_role_parse(kv->value, &sp->role) == -1)
+	} else if (role_parse(kv->value, &sp->role) == -1)
 		problem(p, kv->line, "unknown role \"%s\": use "
 		    "officer, manager, head-of-service or admin", kv->value);
 	sp->email = address_of(p, s, "email", addr_email_ok);

@@ -22,23 +22,17 @@
 #ifndef STAFF_H
 #define STAFF_H
 
+#include "role.h"
 #include "vigil.h"
 
 #define STAFF_NAME_MAX		100
 #define STAFF_FALLBACK		"fallback"
 #define STAFF_ADMINS		"admins"
 
-enum staff_role {
-	STAFF_OFFICER,
-	STAFF_MANAGER,
-	STAFF_HEAD_OF_SERVICE,
-	STAFF_ADMIN
-};
-
 struct staff_person {
 	char	*id;
 	char	*name;			/* display name */
-	enum staff_role role;
+	enum role role;
 	char	*email;
 	char	*mobile;		/* E.164, or NULL */
 	char	*manager_id;		/* as written, or NULL */
@@ -74,7 +68,5 @@ const struct staff_person *staff_get(const struct staff *, size_t);
 size_t	 staff_group_count(const struct staff *);
 const struct staff_group *staff_group_get(const struct staff *, size_t);
 
-const char *staff_role_name(enum staff_role);
-int	 staff_role_parse(const char *, enum staff_role *);
 
 #endif

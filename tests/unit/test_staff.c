@@ -39,7 +39,7 @@ START_TEST(test_example)
 	jo = staff_find(st, "jo.bloggs");
 	ck_assert_ptr_nonnull(jo);
 	ck_assert_str_eq(jo->name, "Jo Bloggs");
-	ck_assert_int_eq(jo->role, STAFF_OFFICER);
+	ck_assert_int_eq(jo->role, ROLE_OFFICER);
 	ck_assert_str_eq(jo->mobile, "+447700900123");
 	sam = staff_manager(jo, 1);
 	ck_assert_ptr_nonnull(sam);
@@ -223,14 +223,14 @@ END_TEST
 
 START_TEST(test_roles)
 {
-	enum staff_role r;
+	enum role r;
 
-	for (int i = STAFF_OFFICER; i <= STAFF_ADMIN; i++) {
-		ck_assert_int_eq(staff_role_parse(staff_role_name(i), &r), 0);
+	for (int i = ROLE_OFFICER; i <= ROLE_ADMIN; i++) {
+		ck_assert_int_eq(role_parse(role_name(i), &r), 0);
 		ck_assert_int_eq(r, i);
 	}
-	ck_assert_int_eq(staff_role_parse("Officer", &r), -1);
-	ck_assert_str_eq(staff_role_name(STAFF_HEAD_OF_SERVICE),
+	ck_assert_int_eq(role_parse("Officer", &r), -1);
+	ck_assert_str_eq(role_name(ROLE_HEAD_OF_SERVICE),
 	    "head-of-service");
 }
 END_TEST

@@ -1,6 +1,6 @@
 /*
  * vigil.h: what every part of vigil shares: logging, allocation, collected
- * diagnostics and civil-date arithmetic.  Each subsystem has its own header
+ * diagnostics, buffers.  Each subsystem has its own header
  * (calendar.h, conf.h, ...) that includes this one.
  */
 #ifndef VIGIL_H
@@ -85,15 +85,5 @@ void	 canon_int(struct buf *, int64_t);
 #define VALID_REF_MAX	64
 int	 valid_name(const char *);
 int	 valid_ref(const char *);
-
-/* civil.c: proleptic Gregorian dates as days since 1970-01-01. */
-int32_t	 civil_days(int, int, int);
-void	 civil_from_days(int32_t, int *, int *, int *);
-int	 civil_weekday(int32_t);	/* 0 = Monday ... 6 = Sunday */
-int	 civil_days_in_month(int, int);
-int64_t	 floor_div(int64_t, int64_t);
-int32_t	 civil_split(int64_t, int32_t *);
-extern const char *const civil_weekday_names[7];	/* "Mon" ... */
-extern const char *const civil_month_names[12];	/* "Jan" ... */
 
 #endif

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "workflow.h"
+#include "vigil.h"
 
 #define PROTO_MAX_LINE		65536	/* bytes in one request */
 #define PROTO_VALUE_MAX		128	/* a field value */
@@ -26,6 +26,12 @@ enum req_kind {
 	REQ_OUTBOX,
 	REQ_OUTBOX_RETRY,
 	REQ_BACKUP,
+};
+
+/* A field of an event: a name and a short printable value. */
+struct proto_field {
+	char	*key;
+	char	*value;
 };
 
 /* A parsed, checked request.  Strings point into root. */
@@ -49,7 +55,7 @@ struct request {
 	int	 failed;
 	json_int_t limit;
 	json_int_t id;
-	struct wf_field fields[PROTO_MAX_FIELDS];
+	struct proto_field fields[PROTO_MAX_FIELDS];
 	size_t	 nfields;
 	const char *flags[PROTO_MAX_FIELDS];
 	size_t	 nflags;

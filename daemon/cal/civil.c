@@ -2,6 +2,7 @@
  * civil.c: Gregorian calendar dates as a day count from 1970-01-01, using
  * Howard Hinnant's branch-light algorithms (valid far beyond 1970-2100).
  */
+#include "civil.h"
 #include "vigil.h"
 
 const char *const civil_weekday_names[7] = {

@@ -26,20 +26,6 @@ static const char *const dur_words[] = {
 	"\"on CALENDAR\""
 
 int
-cal_name_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= CAL_NAME_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '-' && *s != '_')
-			return 0;
-	return 1;
-}
-
-int
 dur_is_working(enum dur_unit u)
 {
 	return u == DUR_WORKING_HOURS || u == DUR_WORKING_DAYS;

@@ -5,6 +5,7 @@
 #ifndef TZ_H
 #define TZ_H
 
+#include "civil.h"
 #include "vigil.h"
 
 #define TZ_LAST_YEAR	2200

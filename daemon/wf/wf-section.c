@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "staff.h"
+#include "role.h"
 #include "wf-int.h"
 
 void
@@ -249,9 +249,9 @@ wf_load_event(struct ld *x, const struct raw_sec *s)
 			wf_ld_name_list(x, kv, &ev->roles, &ev->nroles, "role");
 			/* Role names are the staff directory's. */
 			for (size_t i = 0; i < ev->nroles; i++) {
-				enum staff_role r;
+				enum role r;
 
-				if (staff_role_parse(ev->roles[i], &r) == -1)
+				if (role_parse(ev->roles[i], &r) == -1)
 					WF_LD_ERR(x, kv, "unknown role \"%s\" "
 					    "(expected officer, manager, "
 					    "head-of-service or admin)",

@@ -21,6 +21,21 @@ static const char *const day_names[7] = {
 	"mon", "tue", "wed", "thu", "fri", "sat", "sun"
 };
 
+/* A calendar name: lower-case letters, digits, - and _. */
+int
+cal_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= CAL_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+		    *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
 struct calendar *
 cal_new(const char *name)
 {
