@@ -152,6 +152,85 @@ case_next_at(struct vigild *vd, const struct workflow *wf,
 	return rc;
 }
 
+/* A case's state and its next instant, written as one. */
+static int
+case_save(struct vigild *vd, const struct workflow *wf,
+    const struct wf_case *was, const struct wf_case *c, int64_t *next)
+{
+	return case_next_at(vd, wf, c, next) == -1 ||
+	    store_case_save(vd->store, was, c, *next) == -1 ? -1 : 0;
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct wf_field *)a)->key,
+	    ((const struct wf_field *)b)->key);
+}
+
+/* Canonical JSON of the fields (sorted keys), as logged and hashed. */
+static char *
+fields_text(const struct wf_field *f, size_t n)
+{
+	struct wf_field sorted[PROTO_MAX_FIELDS];
+	struct buf c = { 0 };
+
+	if (n > 0) {		/* f may be NULL then */
+		memcpy(sorted, f, n * sizeof *f);
+		qsort(sorted, n, sizeof *sorted, by_key);
+	}
+	canon_open(&c, '{');
+	for (size_t i = 0; i < n; i++) {
+		canon_key(&c, sorted[i].key);
+		canon_str(&c, sorted[i].value);
+	}
+	canon_close(&c, '}');
+	return c.s;
+}
+
+/*
+ * Record an event: log it, save the case (was: as loaded, NULL for a new
+ * one) with its next instant, and cancel what it made moot in the outbox,
+ * all in one savepoint of the loop's transaction.  *next is the case's
+ * next instant, for the scheduler.
+ */
+int
+case_commit(struct vigild *vd, const struct peer *peer,
+    const struct wf_case *was, const struct wf_case *c,
+    const struct workflow *wf, const struct wf_event *ev, int workflow_row,
+    int64_t now, int64_t *next)
+{
+	struct store_event se = {
+		.ref = c->ref,
+		.event = ev->name,
+		.at = ev->at,
+		.recorded = now,
+		.by = ev->by,
+		.role = ev->by_role,
+		.peer = peer->text,
+		.workflow = workflow_row ? wf_name(wf) : NULL,
+		.version = workflow_row ? wf_version(wf) : NULL,
+	};
+	char *fields = fields_text(ev->fields, ev->nfields);
+	int rc = -1;
+
+	se.fields = fields;
+	if (store_write(vd->store) == -1 || store_savepoint(vd->store) == -1)
+		goto out;
+	if (store_event_append(vd->store, &se) == -1 ||
+	    case_save(vd, wf, was, c, next) == -1 ||
+	    outbox_cancel_case(vd, was, c) == -1) {
+		store_rollback_to(vd->store);
+		goto out;
+	}
+	if (store_release(vd->store) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(fields);
+	return rc;
+}
+
 /*
  * After downtime a deadline may have several steps due at once.  A reminder
  * or a repeat is only worth sending if nothing later of the same deadline is
@@ -188,14 +267,16 @@ step_effect(struct vigild *vd, const struct wf_case *c,
 		    s->level, s->repeat);
 	log_notice("case %s: %s %s (step due %s): %s", c->ref,
 	    wf_deadline_title(wf, s->deadline), step,
-	    case_time(vd, s->at, due, sizeof due), outcome);
+	    conf_time(vd->cfg->conf, s->at, due, sizeof due), outcome);
 }
 
 /*
  * Handle one case's earliest unhandled instant, if it is due: each step at
  * that instant is recorded in the firings table in the same transaction as
  * its effects, then the case's next instant is stored.  One instant per
- * call keeps catch-up in time order across cases.
+ * call keeps catch-up in time order across cases.  -1 when any of it could
+ * not be written: the caller rolls the whole instant back and tries again
+ * later, so a step is never recorded as fired without its messages.
  */
 int
 case_fire_due(struct vigild *vd, const char *ref, int64_t now)
@@ -227,27 +308,21 @@ case_fire_due(struct vigild *vd, const char *ref, int64_t now)
 			    "queued";
 			if (store_fire(vd->store, ref, s, now, outcome) == -1)
 				goto out;
+			if (strcmp(outcome, "queued") == 0 &&
+			    esc_step(vd, &c, wf, s, now) == -1)
+				goto out;
 			step_effect(vd, &c, wf, s, outcome);
-			if (strcmp(outcome, "queued") == 0)
-				esc_step(vd, &c, wf, s, now);
 		}
 		/* Neither the case nor its steps changed: no need to reload. */
 		at = steps_next(&cs, at);
 	}
 	if (store_case_set_next(vd->store, ref, at) == -1)
 		goto out;
-	sched_consider(vd, at);
 	rc = 0;
 out:
 	steps_free(&cs);
 	wf_case_free(&c);
 	return rc;
-}
-
-char *
-case_time(struct vigild *vd, int64_t t, char *buf, size_t len)
-{
-	return iso_format(t, vd->cfg->conf->default_calendar->tz, buf, len);
 }
 
 /* A deadline still running when its case was paused is stopped, not missed. */
@@ -284,22 +359,22 @@ case_json(struct vigild *vd, const struct wf_case *c, int64_t now)
 		    "{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b}",
 		    "seq", (json_int_t)d->seq, "name", d->name,
 		    "duration", d->duration,
-		    "started", case_time(vd, d->started, t1, sizeof t1),
-		    "due", case_time(vd, d->due, t2, sizeof t2),
+		    "started", conf_time(vd->cfg->conf, d->started, t1, sizeof t1),
+		    "due", conf_time(vd->cfg->conf, d->due, t2, sizeof t2),
 		    "status", status_name(c, d, now),
 		    "met_at", d->status == WF_MET ?
-		    case_time(vd, d->closed_at, t3, sizeof t3) : NULL,
+		    conf_time(vd->cfg->conf, d->closed_at, t3, sizeof t3) : NULL,
 		    "closed_by", d->closed_by,
 		    "acked_by", d->acked_by,
 		    "acked_at", d->acked_at ?
-		    case_time(vd, d->acked_at, t4, sizeof t4) : NULL,
+		    conf_time(vd->cfg->conf, d->acked_at, t4, sizeof t4) : NULL,
 		    "urgent", d->urgent));
 	}
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:s?, s:b, s:o}",
 	    "ref", c->ref, "workflow", c->workflow, "version", c->version,
 	    "state", c->state, "fields", fields, "paused", c->paused_at != 0,
 	    "paused_at", c->paused_at ?
-	    case_time(vd, c->paused_at, t2, sizeof t2) : NULL,
+	    conf_time(vd->cfg->conf, c->paused_at, t2, sizeof t2) : NULL,
 	    "closed", c->closed, "deadlines", deadlines);
 }
 
@@ -399,9 +474,7 @@ case_rebuild(struct vigild *vd)
 			wf_case_free(&c);
 			goto fail;
 		}
-		r = case_next_at(vd, wf, &c, &next) == -1 ||
-		    store_case_save(vd->store, was.ref ? &was : NULL, &c,
-		    next) == -1;
+		r = case_save(vd, wf, was.ref ? &was : NULL, &c, &next);
 		wf_case_free(&was);
 		wf_case_free(&c);
 		if (r)

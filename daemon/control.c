@@ -169,7 +169,9 @@ client_process(struct client *cl)
 		if (proto_parse(cl->in, len, &r, err, sizeof err) == -1)
 			reply = req_refuse("%s", err);
 		else {
-			reply = req_dispatch(vd, cl->id, &cl->peer, &r);
+			struct origin o = { &cl->peer, cl->id, control_reply };
+
+			reply = req_dispatch(vd, &o, &r);
 			proto_free(&r);
 		}
 		memmove(cl->in, nl + 1, cl->inlen - len - 1);
@@ -291,7 +293,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if ((fd = accept4(vd->listen_fd, NULL, NULL,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
 			if (errno != EAGAIN && errno != EINTR)
-				log_warn("control: accept: %s", strerror(errno));
+				log_warn("control: accept");
 			return;
 		}
 		if (vd->stopping || vd->nclients >= CONTROL_MAX_CLIENTS) {

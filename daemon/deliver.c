@@ -117,7 +117,7 @@ deliver_stop(struct deliverer *d)
 			left++;
 		}
 	if (left > 0)
-		log_warn("delivery: %d thread%s still sending at exit", left,
+		log_warnx("delivery: %d thread%s still sending at exit", left,
 		    left == 1 ? "" : "s");
 	else {
 		/* Nothing can touch the queues any more. */

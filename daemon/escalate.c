@@ -21,7 +21,7 @@ struct esc_ctx {
 	int64_t	 now;
 };
 
-static void
+static int
 enqueue(struct esc_ctx *x, const char *recipient, const char *to_name,
     const char *address, enum notify_channel ch)
 {
@@ -47,11 +47,11 @@ enqueue(struct esc_ctx *x, const char *recipient, const char *to_name,
 		.urgent = x->s->urgent,
 	};
 
-	outbox_add(x->vd, &row, x->now);
+	return outbox_add(x->vd, &row, x->now);
 }
 
 /* One person on the channels asked for; SMS without a mobile is email. */
-static void
+static int
 to_person(struct esc_ctx *x, const struct staff_person *p, unsigned channels)
 {
 	if ((channels & WF_SMS) && p->mobile == NULL) {
@@ -59,14 +59,17 @@ to_person(struct esc_ctx *x, const struct staff_person *p, unsigned channels)
 		    "email", x->c->ref, p->id);
 		channels = (channels & ~WF_SMS) | WF_EMAIL;
 	}
-	if (channels & WF_EMAIL)
-		enqueue(x, p->id, p->name, p->email, NOTIFY_EMAIL);
-	if (channels & WF_SMS)
-		enqueue(x, p->id, p->name, p->mobile, NOTIFY_SMS);
+	if ((channels & WF_EMAIL) &&
+	    enqueue(x, p->id, p->name, p->email, NOTIFY_EMAIL) == -1)
+		return -1;
+	if ((channels & WF_SMS) &&
+	    enqueue(x, p->id, p->name, p->mobile, NOTIFY_SMS) == -1)
+		return -1;
+	return 0;
 }
 
 /* A group's shared address or phone, else each of its members. */
-static void
+static int
 to_group(struct esc_ctx *x, const struct staff_group *g, unsigned channels)
 {
 	char recipient[VALID_NAME_MAX + 8];
@@ -74,23 +77,28 @@ to_group(struct esc_ctx *x, const struct staff_group *g, unsigned channels)
 
 	snprintf(recipient, sizeof recipient, "group %s", g->name);
 	if ((channels & WF_EMAIL) && g->email != NULL) {
-		enqueue(x, recipient, g->name, g->email, NOTIFY_EMAIL);
+		if (enqueue(x, recipient, g->name, g->email, NOTIFY_EMAIL) == -1)
+			return -1;
 		left &= ~WF_EMAIL;
 	}
 	if ((channels & WF_SMS) && g->mobile != NULL) {
-		enqueue(x, recipient, g->name, g->mobile, NOTIFY_SMS);
+		if (enqueue(x, recipient, g->name, g->mobile, NOTIFY_SMS) == -1)
+			return -1;
 		left &= ~WF_SMS;
 	}
 	for (size_t i = 0; left && i < g->nmembers; i++)
-		to_person(x, g->members[i], left);
+		if (to_person(x, g->members[i], left) == -1)
+			return -1;
+	return 0;
 }
 
 /*
  * The outbox rows for one step, in the firing's transaction.  The outbox's
  * unique keys make a step's message to one recipient on one channel exist
- * at most once.
+ * at most once.  -1 when a row could not be written: the caller rolls the
+ * firing back, so that a step never counts as fired without its messages.
  */
-void
+int
 esc_step(struct vigild *vd, const struct wf_case *c, const struct workflow *wf,
     const struct wf_step *s, int64_t now)
 {
@@ -102,7 +110,7 @@ esc_step(struct vigild *vd, const struct wf_case *c, const struct workflow *wf,
 		if (c->deadlines[i].seq == s->seq)
 			x.d = &c->deadlines[i];
 	if (x.d == NULL)
-		return;
+		return 0;
 	x.officer = officer ? staff_find(st, officer) : NULL;
 	for (size_t i = 0; i < s->nto; i++) {
 		const struct wf_recipient *r = &s->to[i];
@@ -127,9 +135,10 @@ esc_step(struct vigild *vd, const struct wf_case *c, const struct workflow *wf,
 			    "officer" : r->kind == WF_TO_MANAGER ?
 			    "line manager" : r->group, STAFF_FALLBACK);
 		}
-		if (p != NULL)
-			to_person(&x, p, r->channels);
-		else if (g != NULL)
-			to_group(&x, g, r->channels);
+		if (p != NULL && to_person(&x, p, r->channels) == -1)
+			return -1;
+		if (p == NULL && g != NULL && to_group(&x, g, r->channels) == -1)
+			return -1;
 	}
+	return 0;
 }

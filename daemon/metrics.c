@@ -15,8 +15,6 @@
 
 #include "vigild.h"
 
-static ev_periodic metrics_timer;
-
 void
 metrics_configure(struct cfg *cfg, struct diag *dg)
 {
@@ -100,7 +98,7 @@ outbox_counts(struct vigild *vd, FILE *fp, int status)
 static int
 write_file(struct vigild *vd, const char *path, double lag)
 {
-	int64_t now = loop_now(vd);
+	int64_t now = clock_now();
 	char *tmp = xasprintf("%s.tmp", path), *buf = NULL;
 	size_t len = 0;
 	FILE *fp;
@@ -137,7 +135,7 @@ write_file(struct vigild *vd, const char *path, double lag)
 	if (fd != -1 && close(fd) == -1)	/* closed whatever failed */
 		ok = 0;
 	if (!ok || rename(tmp, path) == -1) {
-		log_warn("metrics: %s: %s", path, strerror(errno));
+		log_warn("metrics: %s", path);
 		if (fd != -1)
 			unlink(tmp);
 		rc = -1;
@@ -165,18 +163,18 @@ metrics_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 void
 metrics_start(struct vigild *vd)
 {
-	ev_periodic_stop(vd->loop, &metrics_timer);
+	ev_periodic_stop(vd->loop, &vd->metrics_timer);
 	if (vd->cfg->metrics_file == NULL)
 		return;
-	ev_periodic_init(&metrics_timer, metrics_cb, 0,
+	ev_periodic_init(&vd->metrics_timer, metrics_cb, 0,
 	    vd->cfg->metrics_interval, NULL);
-	metrics_timer.data = vd;
-	ev_periodic_start(vd->loop, &metrics_timer);
+	vd->metrics_timer.data = vd;
+	ev_periodic_start(vd->loop, &vd->metrics_timer);
 	write_file(vd, vd->cfg->metrics_file, 0);
 }
 
 void
 metrics_stop(struct vigild *vd)
 {
-	ev_periodic_stop(vd->loop, &metrics_timer);
+	ev_periodic_stop(vd->loop, &vd->metrics_timer);
 }

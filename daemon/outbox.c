@@ -32,6 +32,8 @@
 #define BACKOFF_MAX	3600
 #define OUTBOX_KEY_BYTES 16	/* of SHA-256 in a key: 128 bits */
 
+static void record(struct vigild *, const struct job *, int64_t);
+
 static const char *const status_names[] = {
 	[OB_QUEUED] = "queued", [OB_SENT] = "sent", [OB_FAILED] = "failed",
 	[OB_CANCELLED] = "cancelled", [OB_SENDING] = "sending",
@@ -189,12 +191,16 @@ not_before(struct vigild *vd, const struct outbox_row *r, int64_t now)
 	return quiet(vd, r->channel, r->urgent, nb);
 }
 
-/* Queue one message, inside the caller's transaction.  Once per key. */
-void
+/*
+ * Queue one message, inside the caller's transaction.  Once per key.  -1
+ * when it could not be written: the caller must not go on as if it were.
+ */
+int
 outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 {
 	sqlite3_stmt *st;
 	char key[64], *text;
+	int rc;
 
 	if (r->about != 0)	/* again after a retry: created was reset */
 		text = xasprintf("alert\n%lld\n%lld\n%s", (long long)r->about,
@@ -211,7 +217,7 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, "
 	    "?, ?, 0)", -1, &st, NULL) != SQLITE_OK) {
 		log_err("outbox: %s", store_errmsg(vd->store));
-		return;
+		return -1;
 	}
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, (int)r->kind);
@@ -236,27 +242,34 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 	sqlite3_bind_int(st, 19, r->urgent);
 	sqlite3_bind_int64(st, 20, now);
 	sqlite3_bind_int64(st, 21, not_before(vd, r, now));
-	if (sqlite3_step(st) != SQLITE_DONE)
-		log_err("outbox: %s", store_errmsg(vd->store));
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	if (rc == -1)
+		log_err("outbox: cannot queue a message for case %s: %s",
+		    r->ref ? r->ref : "-", store_errmsg(vd->store));
 	sqlite3_finalize(st);
-	outbox_poke(vd);
+	if (rc == 0)
+		outbox_poke(vd);
+	return rc;
 }
 
-static void
+static int
 exec_ref(struct vigild *vd, const char *sql, const char *ref, uint32_t seq)
 {
 	sqlite3_stmt *st;
+	int rc;
 
 	if (sqlite3_prepare_v2(store_db(vd->store), sql, -1, &st, NULL) !=
 	    SQLITE_OK) {
 		log_err("outbox: %s", store_errmsg(vd->store));
-		return;
+		return -1;
 	}
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, seq);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	if (rc == -1)
 		log_err("outbox: %s", store_errmsg(vd->store));
 	sqlite3_finalize(st);
+	return rc;
 }
 
 /*
@@ -264,7 +277,7 @@ exec_ref(struct vigild *vd, const char *sql, const char *ref, uint32_t seq)
  * cancelled goes out, nor a repeat of one it acknowledged.  Only what the
  * event changed is looked at: a case's old deadlines cost nothing.
  */
-void
+int
 outbox_cancel_case(struct vigild *vd, const struct wf_case *was,
     const struct wf_case *c)
 {
@@ -275,15 +288,20 @@ outbox_cancel_case(struct vigild *vd, const struct wf_case *was,
 			if (was->deadlines[j].seq == d->seq)
 				old = &was->deadlines[j];
 		if (d->status != WF_PENDING &&
-		    (old == NULL || old->status == WF_PENDING))
-			exec_ref(vd, "UPDATE outbox SET status = 3 WHERE ref = ? "
-			    "AND seq = ? AND status = 0", c->ref, d->seq);
-		else if (d->status == WF_PENDING && d->acked_at != 0 &&
-		    (old == NULL || old->acked_at == 0))
-			exec_ref(vd, "UPDATE outbox SET status = 3 WHERE ref = ? "
-			    "AND seq = ? AND status = 0 AND rep > 0", c->ref,
-			    d->seq);
+		    (old == NULL || old->status == WF_PENDING)) {
+			if (exec_ref(vd, "UPDATE outbox SET status = 3 WHERE "
+			    "ref = ? AND seq = ? AND status = 0", c->ref,
+			    d->seq) == -1)
+				return -1;
+		} else if (d->status == WF_PENDING && d->acked_at != 0 &&
+		    (old == NULL || old->acked_at == 0)) {
+			if (exec_ref(vd, "UPDATE outbox SET status = 3 WHERE "
+			    "ref = ? AND seq = ? AND status = 0 AND rep > 0",
+			    c->ref, d->seq) == -1)
+				return -1;
+		}
 	}
+	return 0;
 }
 
 /* The columns render() reads, in this order. */
@@ -430,13 +448,21 @@ next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
 		char *subject = NULL, *body = NULL;
 
 		if (tpl_render_email(vd->cfg->templates, kind, &v, &subject,
-		    &body) == -1)
-			fatalx("outbox: cannot render message %lld",
-			    (long long)job->ids[0]);
-		job->msg.subject = subject;
-		job->msg.body = body;
+		    &body) == 0) {
+			job->msg.subject = subject;
+			job->msg.body = body;
+		}
 	} else
 		job->msg.body = tpl_render_sms(vd->cfg->templates, kind, &v);
+	/* Not sent, not lost: retried as a failed delivery would be, so a
+	 * template fixed by a reload still gets it out. */
+	if (job->msg.body == NULL) {
+		job->result = NOTIFY_TEMPFAIL;
+		snprintf(job->err, sizeof job->err, "the %s template for this "
+		    "message cannot be rendered", notify_channel_name(ch));
+		log_err("outbox: message %lld: %s", (long long)job->ids[0],
+		    job->err);
+	}
 	for (size_t i = 0; i < n; i++) {
 		char sql[96];
 
@@ -484,7 +510,7 @@ outbox_arm(struct vigild *vd)
 static void
 pump(struct vigild *vd)
 {
-	int64_t now = loop_now(vd);
+	int64_t now = clock_now();
 
 	if (vd->stopping)
 		return;
@@ -493,10 +519,16 @@ pump(struct vigild *vd)
 		struct job *job;
 
 		while (d->busy + vd->ob.npending[ch] < d->nthreads) {
-			if (loop_write_begin(vd) == -1 ||
+			if (store_write(vd->store) == -1 ||
 			    (job = next_job(vd, (enum notify_channel)ch,
 			    now)) == NULL)
 				break;
+			if (job->result != NOTIFY_OK) {
+				record(vd, job, now);
+				cfg_release(vd, job->cfg);
+				deliver_free_jobs(job);
+				continue;
+			}
 			job->next = vd->ob.pending;
 			vd->ob.pending = job;
 			vd->ob.npending[ch]++;
@@ -517,7 +549,7 @@ outbox_committed(struct vigild *vd, int ok)
 		if (ok)
 			deliver_submit(&vd->ob.deliver[job->msg.channel], job);
 		else {
-			job->cfg->inflight--;
+			cfg_release(vd, job->cfg);
 			job->next = NULL;
 			deliver_free_jobs(job);
 		}
@@ -655,7 +687,7 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 		    job->msg.to_name : "?", job->nids, job->nids == 1 ? "" : "s",
 		    job->msg.key);
 	else {
-		log_warn("outbox: %s to %s: %s (%s)",
+		log_warnx("outbox: %s to %s: %s (%s)",
 		    notify_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->err,
 		    notifier_result_name(job->result));
@@ -665,40 +697,23 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 	}
 }
 
-/* Retire a configuration once no delivery still uses its notifiers. */
-static void
-release_cfg(struct vigild *vd, struct cfg *cfg)
-{
-	struct cfg **pp;
-
-	if (--cfg->inflight > 0 || cfg == vd->cfg)
-		return;
-	for (pp = &vd->retired; *pp != NULL; pp = &(*pp)->next_retired) {
-		if (*pp == cfg) {
-			*pp = cfg->next_retired;
-			cfg_free(cfg);
-			return;
-		}
-	}
-}
-
 static void
 done_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
 	struct vigild *vd = w->data;
-	int64_t now = loop_now(vd);
+	int64_t now = clock_now();
 	struct job *done, *next;
 
 	(void)loop;
 	(void)revents;
 	for (int ch = 0; ch < 2; ch++) {
 		done = deliver_done(&vd->ob.deliver[ch]);
-		if (done != NULL && loop_write_begin(vd) == -1)
+		if (done != NULL && store_write(vd->store) == -1)
 			fatalx("outbox: cannot write delivery results");
 		for (; done != NULL; done = next) {
 			next = done->next;
 			record(vd, done, now);
-			release_cfg(vd, done->cfg);
+			cfg_release(vd, done->cfg);
 			done->next = NULL;
 			deliver_free_jobs(done);
 		}
@@ -730,19 +745,6 @@ outbox_poke(struct vigild *vd)
 		ev_timer_start(vd->loop, &vd->ob.poke);
 }
 
-/* A reload: replace the configuration, keeping the old one alive while
- * deliveries that started with it are out. */
-void
-outbox_retire(struct vigild *vd, struct cfg *old)
-{
-	if (old->inflight == 0) {
-		cfg_free(old);
-		return;
-	}
-	old->next_retired = vd->retired;
-	vd->retired = old;
-}
-
 int
 outbox_init(struct vigild *vd)
 {
@@ -770,12 +772,6 @@ outbox_finish(struct vigild *vd)
 	ev_async_stop(vd->loop, &vd->ob.wake);
 	ev_timer_stop(vd->loop, &vd->ob.poke);
 	ev_periodic_stop(vd->loop, &vd->ob.timer);
-	while (vd->retired != NULL) {
-		struct cfg *next = vd->retired->next_retired;
-
-		cfg_free(vd->retired);
-		vd->retired = next;
-	}
 }
 
 /* Messages waiting to go or on their way (status and the metrics). */

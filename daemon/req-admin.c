@@ -15,13 +15,15 @@
 
 #include "vigild.h"
 
-static json_t *
-do_reload(struct vigild *vd)
+json_t *
+req_reload(struct vigild *vd, const struct origin *o, struct request *r)
 {
 	struct diag dg = { 0 };
 	json_t *problems;
 
-	if (loop_reload(vd, &dg) == 0) {
+	(void)o;
+	(void)r;
+	if (cfg_reload(vd, &dg) == 0) {
 		diag_clear(&dg);
 		return req_ok(NULL);
 	}
@@ -37,20 +39,22 @@ do_reload(struct vigild *vd)
 }
 
 /* Send a failed (or waiting) message again, now. */
-static json_t *
-do_retry(struct vigild *vd, json_int_t id)
+json_t *
+req_retry(struct vigild *vd, const struct origin *o, struct request *r)
 {
+	json_int_t id = r->id;
 	sqlite3_stmt *st;
 	int changed;
 
-	if (loop_write_begin(vd) == -1 || sqlite3_prepare_v2(store_db(vd->store),
+	(void)o;
+	if (store_write(vd->store) == -1 || sqlite3_prepare_v2(store_db(vd->store),
 	    "UPDATE outbox SET status = 0, not_before = ?, attempts = 0, "
 	    "created = ?, last_error = NULL WHERE id = ? AND status IN (0, 2)",
 	    -1, &st, NULL) !=
 	    SQLITE_OK)
 		return req_refuse("database error");
-	sqlite3_bind_int64(st, 1, loop_now(vd));
-	sqlite3_bind_int64(st, 2, loop_now(vd));
+	sqlite3_bind_int64(st, 1, clock_now());
+	sqlite3_bind_int64(st, 2, clock_now());
 	sqlite3_bind_int64(st, 3, id);
 	changed = sqlite3_step(st) == SQLITE_DONE &&
 	    sqlite3_changes(store_db(vd->store)) == 1;
@@ -67,13 +71,13 @@ do_retry(struct vigild *vd, json_int_t id)
 /*
  * Work that reads the whole database (audit verify, backup) runs on a
  * thread with its own connection, one at a time; its reply comes back to
- * the client through control_reply().
+ * the client through its origin's later().
  */
 struct offloop_job {
 	pthread_t thread;
 	char	*path;			/* the database */
 	char	*arg;
-	uint64_t client;
+	struct origin origin;		/* whom to answer; its peer is gone */
 	json_t	*(*run)(const char *, const char *);
 	json_t	*reply;
 };
@@ -110,12 +114,12 @@ offloop_done_cb(struct ev_loop *loop, ev_async *w, int revents)
 		return;
 	pthread_join(job->thread, NULL);
 	vd->offloop = NULL;
-	control_reply(vd, job->client, job->reply);
+	job->origin.later(vd, job->origin.id, job->reply);
 	offloop_free(job);
 }
 
 static json_t *
-offloop_start(struct vigild *vd, uint64_t client,
+offloop_start(struct vigild *vd, const struct origin *o,
     json_t *(*run)(const char *, const char *), const char *arg)
 {
 	struct offloop_job *job;
@@ -125,7 +129,7 @@ offloop_start(struct vigild *vd, uint64_t client,
 	job = xcalloc(1, sizeof *job);
 	job->path = xstrdup(store_path(vd->store));
 	job->arg = arg ? xstrdup(arg) : NULL;
-	job->client = client;
+	job->origin = (struct origin){ NULL, o->id, o->later };
 	job->run = run;
 	vd->offloop = job;
 	if (pthread_create(&job->thread, NULL, offloop_thread, vd) != 0) {
@@ -210,13 +214,20 @@ out:
 	return reply;
 }
 
-static json_t *
-do_backup(struct vigild *vd, uint64_t client, const char *dest)
+json_t *
+req_backup(struct vigild *vd, const struct origin *o, struct request *r)
 {
-	if (dest[0] != '/')
+	if (r->file[0] != '/')
 		return req_refuse("backup: give an absolute path (vigild writes "
 		    "the file, from its own folder)");
-	return offloop_start(vd, client, backup_run, dest);
+	return offloop_start(vd, o, backup_run, r->file);
+}
+
+json_t *
+req_audit(struct vigild *vd, const struct origin *o, struct request *r)
+{
+	(void)r;
+	return offloop_start(vd, o, audit_run, NULL);
 }
 
 void
@@ -238,19 +249,4 @@ req_admin_finish(struct vigild *vd)
 		vd->offloop = NULL;
 	}
 	ev_async_stop(vd->loop, &vd->offloop_done);
-}
-
-json_t *
-req_admin(struct vigild *vd, uint64_t client, struct request *r)
-{
-	switch (r->kind) {
-	case REQ_RELOAD:
-		return do_reload(vd);
-	case REQ_OUTBOX_RETRY:
-		return do_retry(vd, r->id);
-	case REQ_BACKUP:
-		return do_backup(vd, client, r->file);
-	default:
-		return offloop_start(vd, client, audit_run, NULL);
-	}
 }

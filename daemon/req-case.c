@@ -74,33 +74,6 @@ officer_known(struct vigild *vd, const struct wf_event *ev, char *err,
 }
 
 static int
-by_key(const void *a, const void *b)
-{
-	return strcmp(((const struct wf_field *)a)->key,
-	    ((const struct wf_field *)b)->key);
-}
-
-/* Canonical JSON of the fields (sorted keys), as logged and hashed. */
-static char *
-fields_text(const struct wf_field *f, size_t n)
-{
-	struct wf_field sorted[PROTO_MAX_FIELDS];
-	struct buf c = { 0 };
-
-	if (n > 0) {		/* f may be NULL then */
-		memcpy(sorted, f, n * sizeof *f);
-		qsort(sorted, n, sizeof *sorted, by_key);
-	}
-	canon_open(&c, '{');
-	for (size_t i = 0; i < n; i++) {
-		canon_key(&c, sorted[i].key);
-		canon_str(&c, sorted[i].value);
-	}
-	canon_close(&c, '}');
-	return c.s;
-}
-
-static int
 add_field(struct wf_field *f, size_t *n, const char *key, const char *value,
     char *err, size_t errlen)
 {
@@ -150,52 +123,8 @@ pending_json(struct vigild *vd, const struct wf_case *c)
 		if (c->deadlines[i].status == WF_PENDING)
 			json_array_append_new(a, json_pack("{s:s, s:s}",
 			    "name", c->deadlines[i].name, "due",
-			    case_time(vd, c->deadlines[i].due, due, sizeof due)));
+			    conf_time(vd->cfg->conf, c->deadlines[i].due, due, sizeof due)));
 	return a;
-}
-
-/*
- * Log the event, save the case (was: as loaded, NULL for a new one) and its
- * next instant, in one savepoint.
- */
-static int
-commit_case(struct vigild *vd, const struct peer *peer,
-    const struct wf_case *was, const struct wf_case *c,
-    const struct workflow *wf, const struct wf_event *ev, int workflow_row,
-    int64_t now)
-{
-	struct store_event se = {
-		.ref = c->ref,
-		.event = ev->name,
-		.at = ev->at,
-		.recorded = now,
-		.by = ev->by,
-		.role = ev->by_role,
-		.peer = peer->text,
-		.workflow = workflow_row ? wf_name(wf) : NULL,
-		.version = workflow_row ? wf_version(wf) : NULL,
-	};
-	char *fields = fields_text(ev->fields, ev->nfields);
-	int64_t next;
-	int rc = -1;
-
-	se.fields = fields;
-	if (loop_write_begin(vd) == -1 || store_savepoint(vd->store) == -1)
-		goto out;
-	if (store_event_append(vd->store, &se) == -1 ||
-	    case_next_at(vd, wf, c, &next) == -1 ||
-	    store_case_save(vd->store, was, c, next) == -1) {
-		store_rollback_to(vd->store);
-		goto out;
-	}
-	outbox_cancel_case(vd, was, c);
-	if (store_release(vd->store) == -1)
-		goto out;
-	sched_consider(vd, next);
-	rc = 0;
-out:
-	free(fields);
-	return rc;
 }
 
 static json_t *
@@ -205,15 +134,16 @@ reply_case(struct vigild *vd, const struct wf_case *c, const char *event,
 	char when[ISO_LEN];
 
 	return req_ok(json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "ref", c->ref,
-	    "event", event, "at", case_time(vd, at, when, sizeof when),
+	    "event", event, "at", conf_time(vd->cfg->conf, at, when, sizeof when),
 	    "workflow", c->workflow, "state", c->state,
 	    "pending", pending_json(vd, c)));
 }
 
-static json_t *
-do_open(struct vigild *vd, const struct peer *peer, struct request *r,
-    int64_t now)
+json_t *
+req_open(struct vigild *vd, const struct origin *o, struct request *r)
 {
+	const struct peer *peer = o->peer;
+	int64_t now = clock_now(), next;
 	struct wf_field f[PROTO_MAX_FIELDS];
 	struct wf_event ev = { .name = "open", .fields = f };
 	const struct workflow *wf;
@@ -234,10 +164,11 @@ do_open(struct vigild *vd, const struct peer *peer, struct request *r,
 		wf_case_free(&c);
 		return req_refuse("%s", err);
 	}
-	if (commit_case(vd, peer, NULL, &c, wf, &ev, 1, now) == -1) {
+	if (case_commit(vd, peer, NULL, &c, wf, &ev, 1, now, &next) == -1) {
 		wf_case_free(&c);
 		return req_refuse("case %s not opened: database error", r->ref);
 	}
+	sched_consider(vd, next);
 	log_info("case %s: opened on %s %s by %s (%s): %s", c.ref, wf_name(wf),
 	    wf_version(wf), ev.by ? ev.by : "-", peer->text, c.state);
 	reply = reply_case(vd, &c, "open", ev.at);
@@ -246,10 +177,11 @@ do_open(struct vigild *vd, const struct peer *peer, struct request *r,
 }
 
 /* event and ack: the engine applies both to an existing case. */
-static json_t *
-do_event(struct vigild *vd, const struct peer *peer, struct request *r,
-    int64_t now)
+json_t *
+req_event(struct vigild *vd, const struct origin *o, struct request *r)
 {
+	const struct peer *peer = o->peer;
+	int64_t now = clock_now(), next;
 	struct wf_field f[PROTO_MAX_FIELDS], ackf;
 	struct wf_event ev = { 0 };
 	const struct workflow *wf;
@@ -288,11 +220,12 @@ do_event(struct vigild *vd, const struct peer *peer, struct request *r,
 		reply = req_refuse("case %s: %s", r->ref, err);
 		goto out;
 	}
-	if (commit_case(vd, peer, &was, &c, wf, &ev, 0, now) == -1) {
+	if (case_commit(vd, peer, &was, &c, wf, &ev, 0, now, &next) == -1) {
 		reply = req_refuse("case %s: %s not recorded: database error",
 		    r->ref, ev.name);
 		goto out;
 	}
+	sched_consider(vd, next);
 	log_info("case %s: %s by %s (%s): %s -> %s", c.ref, ev.name,
 	    ev.by ? ev.by : "-", peer->text, was.state, c.state);
 	reply = reply_case(vd, &c, ev.name, ev.at);
@@ -309,6 +242,7 @@ migrate_one(struct vigild *vd, const struct peer *peer,
 {
 	struct wf_event ev = { .name = "migrate", .at = now };
 	struct wf_case c, was = { 0 };
+	int64_t next;
 	int rc;
 
 	if (recorder(vd, peer, r, &ev, err, errlen) == -1)
@@ -327,13 +261,14 @@ migrate_one(struct vigild *vd, const struct peer *peer,
 	}
 	wf_case_copy(&was, &c);
 	if (wf_migrate(wf, &c, now, err, errlen) == -1 ||
-	    commit_case(vd, peer, &was, &c, wf, &ev, 1, now) == -1) {
+	    case_commit(vd, peer, &was, &c, wf, &ev, 1, now, &next) == -1) {
 		if (*err == '\0')
 			snprintf(err, errlen, "database error");
 		wf_case_free(&was);
 		wf_case_free(&c);
 		return -1;
 	}
+	sched_consider(vd, next);
 	log_info("case %s: migrated to %s %s by %s (%s)", ref, wf_name(wf),
 	    wf_version(wf), ev.by ? ev.by : "-", peer->text);
 	wf_case_free(&was);
@@ -349,10 +284,11 @@ migrated(const struct workflow *wf, json_t *done, json_t *failed)
 }
 
 /* Move one case, or every open case of a workflow, to its current version. */
-static json_t *
-do_migrate(struct vigild *vd, const struct peer *peer, struct request *r,
-    int64_t now)
+json_t *
+req_migrate(struct vigild *vd, const struct origin *o, struct request *r)
 {
+	const struct peer *peer = o->peer;
+	int64_t now = clock_now();
 	const struct workflow *wf = wf_set_find(vd->cfg->workflows, r->workflow);
 	json_t *done, *failed;
 	char err[256] = "", **refs = NULL;
@@ -392,22 +328,4 @@ do_migrate(struct vigild *vd, const struct peer *peer, struct request *r,
 	}
 	strv_free(refs, nrefs);
 	return migrated(wf, done, failed);
-}
-
-json_t *
-req_case(struct vigild *vd, const struct peer *peer, struct request *r)
-{
-	int64_t now = loop_now(vd);
-
-	switch (r->kind) {
-	case REQ_OPEN:
-		return do_open(vd, peer, r, now);
-	case REQ_EVENT:
-	case REQ_ACK:
-		return do_event(vd, peer, r, now);
-	case REQ_MIGRATE:
-		return do_migrate(vd, peer, r, now);
-	default:
-		return req_refuse("not a case request");
-	}
 }

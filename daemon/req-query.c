@@ -42,8 +42,8 @@ history_row(struct vigild *vd, sqlite3_stmt *st)
 
 	return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s, s:o}",
 	    "id", (json_int_t)sqlite3_column_int64(st, 0), "event", col(st, 1),
-	    "at", case_time(vd, sqlite3_column_int64(st, 2), at, sizeof at),
-	    "recorded", case_time(vd, sqlite3_column_int64(st, 3), rec,
+	    "at", conf_time(vd->cfg->conf, sqlite3_column_int64(st, 2), at, sizeof at),
+	    "recorded", conf_time(vd->cfg->conf, sqlite3_column_int64(st, 3), rec,
 	    sizeof rec), "by", col(st, 4), "role", col(st, 5),
 	    "peer", col(st, 6), "fields", json_loads(col(st, 7), 0, NULL));
 }
@@ -60,8 +60,8 @@ firing_row(struct vigild *vd, sqlite3_stmt *st)
 	    "deadline", col(st, 0), "seq", (json_int_t)sqlite3_column_int64(st, 1),
 	    "level", sqlite3_column_int(st, 2), "repeat",
 	    sqlite3_column_int(st, 3),
-	    "at", case_time(vd, sqlite3_column_int64(st, 4), at, sizeof at),
-	    "fired_at", case_time(vd, sqlite3_column_int64(st, 5), fired,
+	    "at", conf_time(vd->cfg->conf, sqlite3_column_int64(st, 4), at, sizeof at),
+	    "fired_at", conf_time(vd->cfg->conf, sqlite3_column_int64(st, 5), fired,
 	    sizeof fired),
 	    "to", col(st, 7),
 	    "channel", has_msg ?
@@ -69,21 +69,22 @@ firing_row(struct vigild *vd, sqlite3_stmt *st)
 	    "status", has_msg ? outbox_status_name(sqlite3_column_int(st, 9)) :
 	    col(st, 6),
 	    "sent_at", has_msg && sqlite3_column_int(st, 9) == OB_SENT ?
-	    case_time(vd, sqlite3_column_int64(st, 10), sent, sizeof sent) :
+	    conf_time(vd->cfg->conf, sqlite3_column_int64(st, 10), sent, sizeof sent) :
 	    NULL);
 }
 
-static json_t *
-do_show(struct vigild *vd, struct request *r)
+json_t *
+req_show(struct vigild *vd, const struct origin *o, struct request *r)
 {
 	struct wf_case c;
 	json_t *j;
 	int rc;
 
+	(void)o;
 	if ((rc = store_case_load(vd->store, r->ref, &c)) != 0)
 		return req_refuse(rc == 1 ? "no case %s" :
 		    "case %s: database error", r->ref);
-	j = case_json(vd, &c, loop_now(vd));
+	j = case_json(vd, &c, clock_now());
 	wf_case_free(&c);
 	json_object_set_new(j, "escalations", rows_json(vd,
 	    "SELECT f.deadline, f.seq, f.level, f.rep, f.at, f.fired_at, "
@@ -117,15 +118,16 @@ do_show(struct vigild *vd, struct request *r)
 	"AND (:officer IS NULL OR c.officer = :officer) " \
 	"AND (:state IS NULL OR c.state = :state) "
 
-static json_t *
-do_list(struct vigild *vd, struct request *r)
+json_t *
+req_list(struct vigild *vd, const struct origin *o, struct request *r)
 {
-	int64_t now = loop_now(vd), before = 0;
+	int64_t now = clock_now(), before = 0;
 	json_t *rows = json_array();
 	const char *sql;
 	sqlite3_stmt *st;
 	char err[256];
 
+	(void)o;
 	if (r->due_before && iso_parse(r->due_before,
 	    vd->cfg->conf->default_calendar->tz, &before, err, sizeof err) == -1) {
 		json_decref(rows);
@@ -178,7 +180,7 @@ do_list(struct vigild *vd, struct request *r)
 		    "state", col(st, 2), "officer", col(st, 3),
 		    "paused", sqlite3_column_int64(st, 4) != 0,
 		    "next_deadline", col(st, 5),
-		    "next_due", has_due ? case_time(vd,
+		    "next_due", has_due ? conf_time(vd->cfg->conf,
 		    sqlite3_column_int64(st, 6), due, sizeof due) : NULL,
 		    "missed", sqlite3_column_int(st, 7)));
 	}
@@ -186,15 +188,17 @@ do_list(struct vigild *vd, struct request *r)
 	return req_ok(json_pack("{s:o}", "cases", rows));
 }
 
-static json_t *
-do_status(struct vigild *vd)
+json_t *
+req_status(struct vigild *vd, const struct origin *o, struct request *r)
 {
 	json_t *states = json_object();
 	char started[ISO_LEN], loaded[ISO_LEN], next[ISO_LEN];
-	int64_t now = loop_now(vd), missed = 0, next_at = 0;
+	int64_t now = clock_now(), missed = 0, next_at = 0;
 	char errat[ISO_LEN];
 	sqlite3_stmt *st;
 
+	(void)o;
+	(void)r;
 	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT state, n FROM "
 	    "open_counts WHERE n > 0 ORDER BY state", -1, &st, NULL) ==
 	    SQLITE_OK) {
@@ -216,28 +220,29 @@ do_status(struct vigild *vd)
 	return req_ok(json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:I, s:s?, "
 	    "s:I, s:s?, s:s?}",
 	    "version", PACKAGE_VERSION,
-	    "started", case_time(vd, vd->started, started, sizeof started),
+	    "started", conf_time(vd->cfg->conf, vd->started, started, sizeof started),
 	    "uptime_seconds", (json_int_t)(now - vd->started),
-	    "config_loaded", case_time(vd, vd->cfg->loaded_at, loaded,
+	    "config_loaded", conf_time(vd->cfg->conf, vd->cfg->loaded_at, loaded,
 	    sizeof loaded),
 	    "open_cases", states, "missed_deadlines", (json_int_t)missed,
 	    "events", (json_int_t)store_event_count(vd->store),
-	    "next_due", next_at ? case_time(vd, next_at, next, sizeof next) :
+	    "next_due", next_at ? conf_time(vd->cfg->conf, next_at, next, sizeof next) :
 	    NULL,
 	    "outbox_depth", (json_int_t)outbox_depth(vd),
 	    "last_delivery_error", vd->ob.last_error_at ? vd->ob.last_error :
 	    NULL,
-	    "last_delivery_error_at", vd->ob.last_error_at ? case_time(vd,
+	    "last_delivery_error_at", vd->ob.last_error_at ? conf_time(vd->cfg->conf,
 	    vd->ob.last_error_at, errat, sizeof errat) : NULL));
 }
 
 /* What the outbox holds: waiting and recent messages, or the failed. */
-static json_t *
-do_outbox(struct vigild *vd, struct request *r)
+json_t *
+req_outbox(struct vigild *vd, const struct origin *o, struct request *r)
 {
 	json_t *rows = json_array();
 	sqlite3_stmt *st;
 
+	(void)o;
 	if (sqlite3_prepare_v2(store_db(vd->store), r->failed ?
 	    "SELECT id, ref, deadline, level, rep, recipient, channel, status, "
 	    "attempts, not_before, last_error, created FROM outbox WHERE "
@@ -268,27 +273,12 @@ do_outbox(struct vigild *vd, struct request *r)
 		    "channel", notify_channel_name(sqlite3_column_int(st, 6)),
 		    "status", outbox_status_name(status),
 		    "attempts", sqlite3_column_int(st, 8),
-		    "next_try", status == OB_QUEUED ? case_time(vd,
+		    "next_try", status == OB_QUEUED ? conf_time(vd->cfg->conf,
 		    sqlite3_column_int64(st, 9), next, sizeof next) : NULL,
 		    "last_error", col(st, 10),
-		    "created", case_time(vd, sqlite3_column_int64(st, 11), made,
+		    "created", conf_time(vd->cfg->conf, sqlite3_column_int64(st, 11), made,
 		    sizeof made)));
 	}
 	sqlite3_finalize(st);
 	return req_ok(json_pack("{s:o}", "messages", rows));
-}
-
-json_t *
-req_query(struct vigild *vd, struct request *r)
-{
-	switch (r->kind) {
-	case REQ_SHOW:
-		return do_show(vd, r);
-	case REQ_LIST:
-		return do_list(vd, r);
-	case REQ_OUTBOX:
-		return do_outbox(vd, r);
-	default:
-		return do_status(vd);
-	}
 }

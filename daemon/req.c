@@ -1,8 +1,38 @@
 /*
- * req.c: route a checked request to its handler, and the two shapes every
- * reply takes: {"ok": true, "result": ...} or {"ok": false, "error": ...}.
+ * req.c: every request, from whichever connection, goes through
+ * req_dispatch(): one table says for each kind which handler serves it and
+ * what kind of thing it does (the keys each kind takes are proto.c's
+ * table), and the two shapes every reply takes are made here:
+ * {"ok": true, "result": ...} or {"ok": false, "error": ...}.
  */
 #include "vigild.h"
+
+/* What a request does: read, change a case, or run the service. */
+enum req_class {
+	REQ_READS,
+	REQ_CHANGES,
+	REQ_ADMINISTERS
+};
+
+static const struct req_handler {
+	req_fn	*fn;
+	enum req_class class;
+} req_handlers[] = {
+	[REQ_OPEN] = { req_open, REQ_CHANGES },
+	[REQ_EVENT] = { req_event, REQ_CHANGES },
+	[REQ_ACK] = { req_event, REQ_CHANGES },
+	[REQ_MIGRATE] = { req_migrate, REQ_CHANGES },
+	[REQ_SHOW] = { req_show, REQ_READS },
+	[REQ_LIST] = { req_list, REQ_READS },
+	[REQ_STATUS] = { req_status, REQ_READS },
+	[REQ_OUTBOX] = { req_outbox, REQ_READS },
+	[REQ_RELOAD] = { req_reload, REQ_ADMINISTERS },
+	[REQ_AUDIT_VERIFY] = { req_audit, REQ_ADMINISTERS },
+	[REQ_OUTBOX_RETRY] = { req_retry, REQ_ADMINISTERS },
+	[REQ_BACKUP] = { req_backup, REQ_ADMINISTERS },
+};
+_Static_assert(nitems(req_handlers) == REQ_NKINDS,
+    "every request kind has a handler");
 
 json_t *
 req_ok(json_t *result)
@@ -24,25 +54,14 @@ req_refuse(const char *fmt, ...)
 }
 
 json_t *
-req_dispatch(struct vigild *vd, uint64_t client, const struct peer *peer,
-    struct request *r)
+req_dispatch(struct vigild *vd, const struct origin *o, struct request *r)
 {
-	switch (r->kind) {
-	case REQ_OPEN:
-	case REQ_EVENT:
-	case REQ_ACK:
-	case REQ_MIGRATE:
-		return req_case(vd, peer, r);
-	case REQ_SHOW:
-	case REQ_LIST:
-	case REQ_STATUS:
-	case REQ_OUTBOX:
-		return req_query(vd, r);
-	case REQ_OUTBOX_RETRY:
-	case REQ_BACKUP:
-	case REQ_RELOAD:
-	case REQ_AUDIT_VERIFY:
-		return req_admin(vd, client, r);
-	}
-	return req_refuse("unknown command");
+	const struct req_handler *h = &req_handlers[r->kind];
+
+	if (h->fn == NULL)
+		fatalx("request %s has no handler", r->cmd);
+	/* Whoever runs the service is named in the log, every time. */
+	if (h->class == REQ_ADMINISTERS)
+		log_notice("%s requested by %s", r->cmd, o->peer->text);
+	return h->fn(vd, o, r);
 }

@@ -11,6 +11,7 @@
 #include "vigild.h"
 
 #define SCHED_CASES_PER_BATCH	256
+#define SCHED_RETRY_SECONDS	60	/* a case that failed to fire waits */
 
 static void
 sched_arm(struct vigild *vd, int64_t at)
@@ -38,7 +39,7 @@ sched_rearm(struct vigild *vd)
 
 	if (store_next_at(vd->store, &at) == -1) {
 		log_err("scheduler: %s", store_errmsg(vd->store));
-		at = loop_now(vd) + 60;		/* try again soon */
+		at = clock_now() + SCHED_RETRY_SECONDS;
 	}
 	sched_arm(vd, at);
 }
@@ -50,7 +51,7 @@ sched_rearm(struct vigild *vd)
 static size_t
 sched_batch(struct vigild *vd)
 {
-	int64_t now = loop_now(vd);
+	int64_t now = clock_now();
 	char **refs;
 	size_t n;
 
@@ -58,7 +59,7 @@ sched_batch(struct vigild *vd)
 		log_err("scheduler: %s", store_errmsg(vd->store));
 		return 0;
 	}
-	if (n > 0 && loop_write_begin(vd) == -1) {
+	if (n > 0 && store_write(vd->store) == -1) {
 		strv_free(refs, n);
 		return 0;
 	}
@@ -69,11 +70,12 @@ sched_batch(struct vigild *vd)
 			store_release(vd->store);
 			continue;
 		}
-		/* Leave it for a minute rather than spin on it. */
+		/* Leave it a while rather than spin on it. */
 		store_rollback_to(vd->store);
-		log_err("case %s: cannot handle its due steps; retrying in a "
-		    "minute", refs[i]);
-		if (store_case_set_next(vd->store, refs[i], now + 60) == -1)
+		log_err("case %s: cannot handle its due steps; retrying in %d "
+		    "seconds", refs[i], SCHED_RETRY_SECONDS);
+		if (store_case_set_next(vd->store, refs[i],
+		    now + SCHED_RETRY_SECONDS) == -1)
 			log_err("case %s: %s", refs[i], store_errmsg(vd->store));
 	}
 	strv_free(refs, n);
@@ -107,6 +109,14 @@ sched_more_cb(struct ev_loop *loop, ev_idle *w, int revents)
 	(void)loop;
 	(void)revents;
 	sched_run(w->data);
+}
+
+/* Stopping: fire nothing more. */
+void
+sched_stop(struct vigild *vd)
+{
+	ev_periodic_stop(vd->loop, &vd->sched_timer);
+	ev_idle_stop(vd->loop, &vd->sched_more);
 }
 
 void

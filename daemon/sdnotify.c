@@ -12,8 +12,6 @@
 
 #define STATUS_EVERY	30.0	/* seconds between STATUS= updates */
 
-static ev_timer watchdog, status_timer;
-
 static void
 watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
@@ -39,7 +37,7 @@ sdn_status(struct vigild *vd)
 	}
 	store_next_at(vd->store, &at);
 	sd_notifyf(0, "STATUS=%lld open case%s; next due %s", (long long)open,
-	    open == 1 ? "" : "s", at ? case_time(vd, at, next, sizeof next) :
+	    open == 1 ? "" : "s", at ? conf_time(vd->cfg->conf, at, next, sizeof next) :
 	    "none");
 }
 
@@ -60,14 +58,14 @@ sdn_ready(struct vigild *vd)
 	sdn_status(vd);
 	sd_notify(0, "READY=1");
 	if (sd_watchdog_enabled(0, &usec) > 0) {
-		ev_timer_init(&watchdog, watchdog_cb, 0, usec / 2e6);
-		ev_timer_again(vd->loop, &watchdog);
+		ev_timer_init(&vd->watchdog, watchdog_cb, 0, usec / 2e6);
+		ev_timer_again(vd->loop, &vd->watchdog);
 		log_info("systemd watchdog: pinging every %.1f s", usec / 2e6);
 	}
-	ev_timer_init(&status_timer, status_cb, STATUS_EVERY, STATUS_EVERY);
-	status_timer.data = vd;
+	ev_timer_init(&vd->sdn_status_timer, status_cb, STATUS_EVERY, STATUS_EVERY);
+	vd->sdn_status_timer.data = vd;
 	if (getenv("NOTIFY_SOCKET") != NULL)
-		ev_timer_start(vd->loop, &status_timer);
+		ev_timer_start(vd->loop, &vd->sdn_status_timer);
 }
 
 void
@@ -91,6 +89,6 @@ void
 sdn_stopping(struct vigild *vd)
 {
 	sd_notify(0, "STOPPING=1");
-	ev_timer_stop(vd->loop, &watchdog);
-	ev_timer_stop(vd->loop, &status_timer);
+	ev_timer_stop(vd->loop, &vd->watchdog);
+	ev_timer_stop(vd->loop, &vd->sdn_status_timer);
 }

@@ -408,6 +408,23 @@ store_begin(struct store *s)
 	return 0;
 }
 
+/*
+ * Join the transaction in hand, or begin one: writes made while the loop
+ * runs share one commit, made before it sleeps (group commit).
+ */
+int
+store_write(struct store *s)
+{
+	if (s->in_tx)
+		return 0;
+	if (store_begin(s) == -1) {
+		log_err("database %s: cannot begin a transaction: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_commit(struct store *s)
 {

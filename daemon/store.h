@@ -56,6 +56,7 @@ sqlite3	*store_db(struct store *);
 const char *store_path(const struct store *);
 
 int	 store_begin(struct store *);
+int	 store_write(struct store *);
 int	 store_commit(struct store *);
 void	 store_rollback(struct store *);
 int	 store_savepoint(struct store *);

@@ -136,7 +136,7 @@ main(int argc, char **argv)
 	    sizeof err)) == NULL)
 		fatalx("%s", err);
 	vd.loop = ev_default_loop(EVFLAG_AUTO);
-	vd.started = loop_now(&vd);
+	vd.started = clock_now();
 	sched_init(&vd);
 	req_admin_init(&vd);
 
@@ -165,6 +165,7 @@ main(int argc, char **argv)
 	log_notice("stopped");
 	status = 0;
 	outbox_finish(&vd);
+	cfg_free_retired(&vd);
 out:
 	req_admin_finish(&vd);
 	case_forget_old_workflows(&vd);

@@ -1,7 +1,7 @@
 /*
  * vigild.h: the daemon's own modules and the state they share.
  *
- *	cfg.c		everything a reload replaces at once
+ *	cfg.c		everything a reload replaces at once, and reload
  *	loop.c		the libev loop: signals, group commit, shutdown
  *	control.c	the Unix socket and its clients
  *	req-*.c		one file per group of control commands
@@ -29,6 +29,8 @@
 #include "template.h"
 #include "workflow.h"
 
+struct vigild;
+
 /* outbox.c: [outbox] and [quiet-hours]. */
 struct outbox_conf {
 	int	 digest_window;		/* seconds */
@@ -54,6 +56,10 @@ struct cfg {
 };
 struct cfg *cfg_load(const char *, struct diag *);
 void	 cfg_free(struct cfg *);
+int	 cfg_reload(struct vigild *, struct diag *);
+void	 cfg_retire(struct vigild *, struct cfg *);
+void	 cfg_release(struct vigild *, struct cfg *);
+void	 cfg_free_retired(struct vigild *);
 
 /* A workflow version no longer in the files, rebuilt from the store. */
 struct wf_old {
@@ -69,6 +75,16 @@ struct peer {
 	char	 text[128];		/* "uid=1000(alice) pid=42" */
 };
 
+/*
+ * Where a request came from: who sent it, and how a reply given later
+ * (work done off the loop) reaches that connection, if it is still there.
+ */
+struct origin {
+	const struct peer *peer;
+	uint64_t id;
+	void	(*later)(struct vigild *, uint64_t, json_t *);
+};
+
 struct vigild {
 	struct ev_loop *loop;
 	const char *conf_path;		/* NULL: built-in defaults */
@@ -78,6 +94,12 @@ struct vigild {
 	int64_t	 started;
 	int	 foreground;
 	int	 stopping;
+
+	/* loop.c: signals, the group commit, the drain at a stop */
+	ev_signal sig_hup, sig_term, sig_int;
+	ev_prepare commit_hook;
+	ev_timer drain_timer;
+	ev_tstamp drain_started;
 
 	/* sched.c: its timer */
 	ev_periodic sched_timer;
@@ -94,6 +116,10 @@ struct vigild {
 	struct peer last_peer;		/* the user name last looked up, */
 	ev_tstamp last_peer_at;		/* and when */
 
+	/* metrics.c and sdnotify.c: their timers */
+	ev_periodic metrics_timer;
+	ev_timer watchdog, sdn_status_timer;
+
 	/* req-admin.c: an audit or backup running off the loop */
 	struct offloop_job *offloop;
 	ev_async offloop_done;
@@ -109,15 +135,12 @@ struct vigild {
 		char	 last_error[NOTIFY_ERR_MAX];
 		int64_t	 last_error_at;
 	} ob;
-	struct cfg *retired;		/* replaced, deliveries still out */
+	struct cfg *retired;		/* cfg.c: replaced, deliveries out */
 };
 
 /* loop.c */
 void	 loop_run(struct vigild *);
 void	 loop_stop(struct vigild *);
-int	 loop_write_begin(struct vigild *);
-int	 loop_reload(struct vigild *, struct diag *);
-int64_t	 loop_now(struct vigild *);
 
 /* control.c */
 int	 control_listen(struct vigild *, char *, size_t);
@@ -128,14 +151,17 @@ void	 control_quiesce(struct vigild *);
 int	 control_drained(const struct vigild *);
 
 /*
- * req-*.c: a handler returns the reply, or NULL when the work goes off the
- * loop and the reply will come through control_reply() to that client id.
+ * req.c: every request goes through req_dispatch(), which finds its
+ * handler in one table (req.c) by kind.  A handler returns the reply, or
+ * NULL when the work goes off the loop and the reply will come through
+ * the origin's later() to that connection.
  */
-json_t	*req_dispatch(struct vigild *, uint64_t, const struct peer *,
+json_t	*req_dispatch(struct vigild *, const struct origin *, struct request *);
+typedef json_t *req_fn(struct vigild *, const struct origin *,
 	    struct request *);
-json_t	*req_case(struct vigild *, const struct peer *, struct request *);
-json_t	*req_query(struct vigild *, struct request *);
-json_t	*req_admin(struct vigild *, uint64_t, struct request *);
+req_fn	 req_open, req_event, req_migrate;		/* req-case.c */
+req_fn	 req_show, req_list, req_status, req_outbox;	/* req-query.c */
+req_fn	 req_reload, req_retry, req_backup, req_audit;	/* req-admin.c */
 void	 req_admin_init(struct vigild *);
 void	 req_admin_finish(struct vigild *);
 json_t	*req_ok(json_t *);
@@ -146,9 +172,12 @@ const struct workflow *case_workflow(struct vigild *, const char *,
 	    const char *);
 int	 case_next_at(struct vigild *, const struct workflow *,
 	    const struct wf_case *, int64_t *);
+int	 case_commit(struct vigild *, const struct peer *,
+	    const struct wf_case *, const struct wf_case *,
+	    const struct workflow *, const struct wf_event *, int, int64_t,
+	    int64_t *);
 int	 case_fire_due(struct vigild *, const char *, int64_t);
 json_t	*case_json(struct vigild *, const struct wf_case *, int64_t);
-char	*case_time(struct vigild *, int64_t, char *, size_t);
 void	 case_forget_old_workflows(struct vigild *);
 int	 case_store_workflows(struct vigild *);
 int	 case_rebuild(struct vigild *);
@@ -185,17 +214,16 @@ void	 outbox_configure(struct cfg *, struct diag *);
 void	 outbox_conf_free(struct outbox_conf *);
 int	 outbox_init(struct vigild *);
 void	 outbox_finish(struct vigild *);
-void	 outbox_add(struct vigild *, const struct outbox_row *, int64_t);
-void	 outbox_cancel_case(struct vigild *, const struct wf_case *,
+int	 outbox_add(struct vigild *, const struct outbox_row *, int64_t);
+int	 outbox_cancel_case(struct vigild *, const struct wf_case *,
 	    const struct wf_case *);
 void	 outbox_committed(struct vigild *, int);
 void	 outbox_poke(struct vigild *);
-void	 outbox_retire(struct vigild *, struct cfg *);
 int64_t	 outbox_depth(struct vigild *);
 const char *outbox_status_name(int);
 
 /* escalate.c */
-void	 esc_step(struct vigild *, const struct wf_case *,
+int	 esc_step(struct vigild *, const struct wf_case *,
 	    const struct workflow *, const struct wf_step *, int64_t);
 
 /* metrics.c */
@@ -214,6 +242,7 @@ void	 sdn_stopping(struct vigild *);
 void	 sched_init(struct vigild *);
 void	 sched_consider(struct vigild *, int64_t);
 void	 sched_rearm(struct vigild *);
+void	 sched_stop(struct vigild *);
 int	 sched_catch_up(struct vigild *);
 
 #endif

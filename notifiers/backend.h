@@ -24,7 +24,6 @@ char	*nf_email(const struct sec_reader *, const char *, const char *, int);
 int	 nf_url(const struct sec_reader *, const char *, char **);
 int	 nf_host_is_loopback(const char *);
 void	 nf_wipe(char *);
-void	 nf_seterr(char *, size_t, const char *, ...) VIGIL_PRINTF(3, 4);
 char	*nf_printable(const char *, size_t, char *, size_t);
 enum nf_numfmt { NF_E164, NF_DIGITS, NF_NATIONAL };
 int	 nf_number(enum nf_numfmt, const char *, char *, size_t);

@@ -247,7 +247,7 @@ probe(const struct smtp_nf *s, char *err, size_t errlen)
 	socklen_t len;
 
 	if ((rc = getaddrinfo(s->host, s->port, &hints, &res)) != 0) {
-		nf_seterr(err, errlen, "%s: %s", s->host, gai_strerror(rc));
+		seterr(err, errlen, "%s: %s", s->host, gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL && !connected; ai = ai->ai_next) {
@@ -282,7 +282,7 @@ probe(const struct smtp_nf *s, char *err, size_t errlen)
 	}
 	freeaddrinfo(res);
 	if (!connected) {
-		nf_seterr(err, errlen, "cannot connect to %s: %s", s->hostport,
+		seterr(err, errlen, "cannot connect to %s: %s", s->hostport,
 		    strerror(soerr));
 		return -1;
 	}
@@ -417,7 +417,7 @@ by_code(const smtp_status_t *st, const char *stage, char *err, size_t errlen)
 
 	nf_printable(st->text ? st->text : "", st->text ? strlen(st->text) : 0,
 	    text, sizeof text);
-	nf_seterr(err, errlen, "%s: %d %s", stage, st->code, text);
+	seterr(err, errlen, "%s: %d %s", stage, st->code, text);
 	return st->code / 100 == 5 ? NOTIFY_PERMFAIL : NOTIFY_TEMPFAIL;
 }
 
@@ -434,23 +434,23 @@ verdict(const struct smtp_run *run, int started, smtp_message_t msg,
 	if (data->code / 100 == 2 && to->code / 100 == 2)
 		return NOTIFY_OK;
 	if (run->no_starttls) {
-		nf_seterr(err, errlen, "%s offers no STARTTLS and starttls = "
+		seterr(err, errlen, "%s offers no STARTTLS and starttls = "
 		    "required", run->nf->hostport);
 		return NOTIFY_TEMPFAIL;
 	}
 	if (run->tls_error[0] || verify_error[0]) {
-		nf_seterr(err, errlen, "TLS with %s: %s", run->nf->hostport,
+		seterr(err, errlen, "TLS with %s: %s", run->nf->hostport,
 		    verify_error[0] ? verify_error : run->tls_error);
 		return NOTIFY_TEMPFAIL;
 	}
 	if (run->greeting / 100 == 4 || run->greeting / 100 == 5) {
-		nf_seterr(err, errlen, "%s refused the connection with %d",
+		seterr(err, errlen, "%s refused the connection with %d",
 		    run->nf->hostport, run->greeting);
 		return run->greeting / 100 == 5 ? NOTIFY_PERMFAIL :
 		    NOTIFY_TEMPFAIL;
 	}
 	if (run->auth_code != 0 && !run->authed) {
-		nf_seterr(err, errlen, "AUTH as %s: %s", run->nf->username,
+		seterr(err, errlen, "AUTH as %s: %s", run->nf->username,
 		    run->auth_text);
 		return run->auth_code / 100 == 5 ? NOTIFY_PERMFAIL :
 		    NOTIFY_TEMPFAIL;
@@ -461,7 +461,7 @@ verdict(const struct smtp_run *run, int started, smtp_message_t msg,
 		return by_code(to, "RCPT TO", err, errlen);
 	if (data->code / 100 == 4 || data->code / 100 == 5)
 		return by_code(data, "DATA", err, errlen);
-	nf_seterr(err, errlen, "%s: %s", run->nf->hostport, !started ||
+	seterr(err, errlen, "%s: %s", run->nf->hostport, !started ||
 	    smtp_errno() != 0 ? smtp_strerror(smtp_errno(), buf, sizeof buf) :
 	    "no reply");
 	return NOTIFY_TEMPFAIL;

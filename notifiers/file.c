@@ -77,19 +77,19 @@ open_dir(const struct file_nf *f, char *err, size_t errlen)
 	int fd;
 
 	if (mkdir(f->dir, 0700) == -1 && errno != EEXIST) {
-		nf_seterr(err, errlen, "cannot create %s: %s", f->dir,
+		seterr(err, errlen, "cannot create %s: %s", f->dir,
 		    strerror(errno));
 		return -1;
 	}
 	if ((fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		nf_seterr(err, errlen, "cannot open %s: %s", f->dir,
+		seterr(err, errlen, "cannot open %s: %s", f->dir,
 		    strerror(errno));
 		return -1;
 	}
 	/* An existing folder that others can read is closed up. */
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0 &&
 	    fchmod(fd, st.st_mode & 0700) == -1) {
-		nf_seterr(err, errlen, "%s is readable by others and cannot "
+		seterr(err, errlen, "%s is readable by others and cannot "
 		    "be changed: %s", f->dir, strerror(errno));
 		close(fd);
 		return -1;
@@ -111,7 +111,7 @@ file_email(const struct file_nf *f, int dfd, const struct message *m,
 	text = mail_format(&from, m, (int64_t)time(NULL), &len);
 	path = xasprintf("%s/%s", f->dir, tmp);
 	if ((fd = mkostemp(path, O_CLOEXEC)) == -1) {
-		nf_seterr(err, errlen, "cannot create a file in %s: %s",
+		seterr(err, errlen, "cannot create a file in %s: %s",
 		    f->dir, strerror(errno));
 		goto done;
 	}
@@ -119,7 +119,7 @@ file_email(const struct file_nf *f, int dfd, const struct message *m,
 	tmp = xstrdup(strrchr(path, '/') + 1);
 	if (fchmod(fd, 0600) == -1 || write_all(fd, text, len) == -1 ||
 	    fsync(fd) == -1) {
-		nf_seterr(err, errlen, "cannot write %s: %s", path,
+		seterr(err, errlen, "cannot write %s: %s", path,
 		    strerror(errno));
 		close(fd);
 		unlinkat(dfd, tmp, 0);
@@ -127,7 +127,7 @@ file_email(const struct file_nf *f, int dfd, const struct message *m,
 	}
 	close(fd);
 	if (renameat(dfd, tmp, dfd, name) == -1) {
-		nf_seterr(err, errlen, "cannot rename %s: %s", path,
+		seterr(err, errlen, "cannot rename %s: %s", path,
 		    strerror(errno));
 		unlinkat(dfd, tmp, 0);
 		goto done;
@@ -158,7 +158,7 @@ file_sms(int dfd, const struct message *m, char *err, size_t errlen)
 	    "to", m->to, "text", m->body);
 	if (j == NULL || (line = json_dumps(j, JSON_COMPACT)) == NULL) {
 		json_decref(j);
-		nf_seterr(err, errlen, "the text is not valid UTF-8");
+		seterr(err, errlen, "the text is not valid UTF-8");
 		return NOTIFY_PERMFAIL;
 	}
 	json_decref(j);
@@ -167,7 +167,7 @@ file_sms(int dfd, const struct message *m, char *err, size_t errlen)
 	fd = openat(dfd, FILE_SMS_LOG, O_WRONLY | O_APPEND | O_CREAT |
 	    O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
-		nf_seterr(err, errlen, "cannot open %s: %s", FILE_SMS_LOG,
+		seterr(err, errlen, "cannot open %s: %s", FILE_SMS_LOG,
 		    strerror(errno));
 		free(full);
 		return NOTIFY_TEMPFAIL;
@@ -178,7 +178,7 @@ file_sms(int dfd, const struct message *m, char *err, size_t errlen)
 	    write(fd, full, strlen(full)) == (ssize_t)strlen(full) &&
 	    fdatasync(fd) == 0 ? 0 : -1;
 	if (rc == -1)
-		nf_seterr(err, errlen, "cannot write %s: %s", FILE_SMS_LOG,
+		seterr(err, errlen, "cannot write %s: %s", FILE_SMS_LOG,
 		    strerror(errno));
 	close(fd);
 	free(full);

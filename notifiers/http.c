@@ -59,7 +59,7 @@ http_request(const struct http_opts *o, const char *method, const char *url,
 	memset(r, 0, sizeof *r);
 	http_init();
 	if ((h = curl_easy_init()) == NULL) {
-		nf_seterr(r->error, sizeof r->error, "curl_easy_init failed");
+		seterr(r->error, sizeof r->error, "curl_easy_init failed");
 		return -1;
 	}
 	for (; headers != NULL && *headers != NULL; headers++) {
@@ -108,7 +108,7 @@ http_request(const struct http_opts *o, const char *method, const char *url,
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	else
-		nf_seterr(r->error, sizeof r->error, "%s", errbuf[0] ? errbuf :
+		seterr(r->error, sizeof r->error, "%s", errbuf[0] ? errbuf :
 		    curl_easy_strerror(rc));
 	curl_easy_cleanup(h);
 	curl_slist_free_all(hl);

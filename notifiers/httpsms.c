@@ -347,17 +347,17 @@ http_send(void *p, const struct message *m, char *err, size_t errlen)
 	for (size_t i = 0; i < h->nheaders; i++)
 		hdrs[i] = filled[i] = fill(h->headers[i], &v, ESC_NONE);
 	if (http_request(&o, h->method, url, hdrs, body, r) == -1) {
-		nf_seterr(err, errlen, "SMS gateway: %s", r->error);
+		seterr(err, errlen, "SMS gateway: %s", r->error);
 		res = NOTIFY_TEMPFAIL;
 	} else if ((res = http_result(r->status)) != NOTIFY_OK)
-		nf_seterr(err, errlen, "SMS gateway: HTTP %ld: %s", r->status,
+		seterr(err, errlen, "SMS gateway: HTTP %ld: %s", r->status,
 		    nf_printable(r->body, r->len, why, 200));
 	else if (h->success != NULL && strstr(r->body, h->success) == NULL) {
 		/*
 		 * Not retried: if the match is wrong rather than the send,
 		 * retrying would text the same manager again and again.
 		 */
-		nf_seterr(err, errlen, "SMS gateway: HTTP %ld without \"%s\": "
+		seterr(err, errlen, "SMS gateway: HTTP %ld without \"%s\": "
 		    "%s", r->status, h->success, nf_printable(r->body, r->len,
 		    why, 200));
 		res = NOTIFY_PERMFAIL;

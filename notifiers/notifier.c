@@ -168,29 +168,29 @@ notifier_send(struct notifier *n, const struct message *m, char *err,
 	if (errlen > 0)
 		err[0] = '\0';
 	if (m->channel != n->channel) {
-		nf_seterr(err, errlen, "an %s message given to the %s notifier",
+		seterr(err, errlen, "an %s message given to the %s notifier",
 		    m->channel == NOTIFY_EMAIL ? "email" : "SMS",
 		    n->channel == NOTIFY_EMAIL ? "email" : "SMS");
 		return NOTIFY_PERMFAIL;
 	}
 	if (!notifier_key_ok(m->key)) {
-		nf_seterr(err, errlen, "bad idempotency key");
+		seterr(err, errlen, "bad idempotency key");
 		return NOTIFY_PERMFAIL;
 	}
 	if (m->to == NULL || (m->channel == NOTIFY_EMAIL ?
 	    !addr_email_ok(m->to, why, sizeof why) :
 	    !addr_e164_ok(m->to, why, sizeof why))) {
-		nf_seterr(err, errlen, "%s", m->to ? why : "no recipient");
+		seterr(err, errlen, "%s", m->to ? why : "no recipient");
 		return NOTIFY_PERMFAIL;
 	}
 	if (m->body == NULL || (m->channel == NOTIFY_EMAIL &&
 	    m->subject == NULL)) {
-		nf_seterr(err, errlen, "no text");
+		seterr(err, errlen, "no text");
 		return NOTIFY_PERMFAIL;
 	}
 	r = n->ops->send(n->state, m, err, errlen);
 	if (r != NOTIFY_OK && errlen > 0 && err[0] == '\0')
-		nf_seterr(err, errlen, "%s failed", n->ops->name);
+		seterr(err, errlen, "%s failed", n->ops->name);
 	return r;
 }
 

@@ -232,7 +232,7 @@ notify_send(void *p, const struct message *m, char *err, size_t errlen)
 		json_decref(j);
 		free(url);
 		free(r);
-		nf_seterr(err, errlen, "the text is not valid UTF-8");
+		seterr(err, errlen, "the text is not valid UTF-8");
 		return NOTIFY_PERMFAIL;
 	}
 	json_decref(j);
@@ -242,7 +242,7 @@ notify_send(void *p, const struct message *m, char *err, size_t errlen)
 	hdrs[1] = auth;
 	hdrs[2] = NULL;
 	if (http_request(&o, "POST", url, hdrs, body, r) == -1) {
-		nf_seterr(err, errlen, "Notify: %s", r->error);
+		seterr(err, errlen, "Notify: %s", r->error);
 		res = NOTIFY_TEMPFAIL;
 	} else if (r->status == 201)
 		res = NOTIFY_OK;
@@ -251,7 +251,7 @@ notify_send(void *p, const struct message *m, char *err, size_t errlen)
 		res = r->status / 100 == 2 ? NOTIFY_TEMPFAIL :
 		    http_result(r->status);
 		reply_message(r, why, sizeof why);
-		nf_seterr(err, errlen, "Notify: HTTP %ld: %s", r->status, why);
+		seterr(err, errlen, "Notify: HTTP %ld: %s", r->status, why);
 	}
 	free(url);
 	free(body);

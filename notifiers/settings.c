@@ -149,18 +149,6 @@ nf_url(const struct sec_reader *nc, const char *key, char **out)
 	return 0;
 }
 
-void
-nf_seterr(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
 /* Text from a server, fit for a log line: printable ASCII, at most max. */
 char *
 nf_printable(const char *s, size_t n, char *out, size_t len)

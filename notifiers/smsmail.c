@@ -96,7 +96,7 @@ smsmail_send(void *p, const struct message *m, char *err, size_t errlen)
 	char *to = address_for(s->to, m->to);
 
 	if (to == NULL) {
-		nf_seterr(err, errlen, "%s cannot be written as {national}",
+		seterr(err, errlen, "%s cannot be written as {national}",
 		    m->to);
 		return NOTIFY_PERMFAIL;
 	}

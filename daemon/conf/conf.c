@@ -373,3 +373,11 @@ conf_free(struct conf *c)
 	free(c->sections);
 	free(c);
 }
+
+/* An instant as ISO 8601 in the default calendar's zone: every time vigild
+ * shows, logs or replies with. */
+char *
+conf_time(const struct conf *c, int64_t t, char *buf, size_t len)
+{
+	return iso_format(t, c->default_calendar->tz, buf, len);
+}

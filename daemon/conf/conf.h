@@ -67,5 +67,6 @@ void	 conf_section_add(struct conf_section *, const char *, const char *,
 	    int);
 void	 conf_section_free(struct conf_section *);
 char	*conf_resolve(const struct conf *, const char *);
+char	*conf_time(const struct conf *, int64_t, char *, size_t);
 
 #endif

@@ -92,3 +92,18 @@ diag_clear(struct diag *d)
 	d->v = NULL;
 	d->n = d->cap = 0;
 }
+
+/* A message into a caller's err buffer (which may be NULL); returns -1, so
+ * that "return seterr(err, len, ...)" refuses in one line. */
+int
+seterr(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || len == 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}

@@ -81,10 +81,25 @@ name(const char *fmt, ...)				\
 	va_end(ap);					\
 }
 LOG_FN(log_err, LOG_ERR)
-LOG_FN(log_warn, LOG_WARNING)
+LOG_FN(log_warnx, LOG_WARNING)
 LOG_FN(log_notice, LOG_NOTICE)
 LOG_FN(log_info, LOG_INFO)
 LOG_FN(log_debug, LOG_DEBUG)
+
+/* A warning about a failed call: errno's text is appended, as in OpenBSD's
+ * log_warn(); log_warnx() appends nothing. */
+void
+log_warn(const char *fmt, ...)
+{
+	char buf[1024];
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	log_warnx("%s: %s", buf, strerror(saved));
+}
 
 void
 fatal(const char *fmt, ...)

@@ -26,6 +26,7 @@ enum req_kind {
 	REQ_OUTBOX,
 	REQ_OUTBOX_RETRY,
 	REQ_BACKUP,
+	REQ_NKINDS
 };
 
 /* A field of an event: a name and a short printable value. */

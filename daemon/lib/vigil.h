@@ -25,11 +25,15 @@ void	 log_init(const char *, enum log_dest, int);
 enum log_dest log_dest_for_stderr(void);
 void	 log_err(const char *, ...) VIGIL_PRINTF(1, 2);
 void	 log_warn(const char *, ...) VIGIL_PRINTF(1, 2);
+void	 log_warnx(const char *, ...) VIGIL_PRINTF(1, 2);
 void	 log_notice(const char *, ...) VIGIL_PRINTF(1, 2);
 void	 log_info(const char *, ...) VIGIL_PRINTF(1, 2);
 void	 log_debug(const char *, ...) VIGIL_PRINTF(1, 2);
 void	 fatal(const char *, ...) VIGIL_PRINTF(1, 2) VIGIL_NORETURN;
 void	 fatalx(const char *, ...) VIGIL_PRINTF(1, 2) VIGIL_NORETURN;
+
+/* clock.c */
+int64_t	 clock_now(void);
 
 /* xmalloc.c */
 void	*xmalloc(size_t);
@@ -59,6 +63,7 @@ void	 diag_print(const struct diag *, FILE *);
 void	 diag_log(const struct diag *);
 void	 diag_merge(struct diag *, struct diag *);
 void	 diag_clear(struct diag *);
+int	 seterr(char *, size_t, const char *, ...) VIGIL_PRINTF(3, 4);
 
 /* buf.c */
 struct buf {

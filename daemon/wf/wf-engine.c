@@ -14,22 +14,6 @@
 
 #include "wf-int.h"
 
-static int
-refuse(char *err, size_t len, const char *fmt, ...) VIGIL_PRINTF(3, 4);
-
-static int
-refuse(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && len > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* Who may record it, and whether its fields are all declared and valid. */
 static int
 check_event(const struct wf_eventdef *def, const struct wf_case *c,
@@ -42,21 +26,21 @@ check_event(const struct wf_eventdef *def, const struct wf_case *c,
 	if (def->nroles > 0 && (ev->by_role == NULL ||
 	    !wf_strv_has(def->roles, def->nroles, ev->by_role))) {
 		wf_strv_join(why, sizeof why, def->roles, def->nroles);
-		return refuse(err, len, "%s may be recorded only by: %s",
+		return seterr(err, len, "%s may be recorded only by: %s",
 		    def->name, why);
 	}
 	if (def->not_by_officer && (ev->by == NULL || *ev->by == '\0'))
-		return refuse(err, len, "%s needs the staff id of who records "
+		return seterr(err, len, "%s needs the staff id of who records "
 		    "it", def->name);
 	if (def->not_by_officer && officer && strcmp(ev->by, officer) == 0)
-		return refuse(err, len, "%s cannot be recorded by the case's "
+		return seterr(err, len, "%s cannot be recorded by the case's "
 		    "own officer (%s)", def->name, officer);
 	for (size_t i = 0; i < ev->nfields; i++) {
 		const struct wf_field *f = &ev->fields[i];
 		const struct wf_fielddef *fd = NULL;
 
 		if (f->key == NULL || f->value == NULL)
-			return refuse(err, len, "a field without a name or "
+			return seterr(err, len, "a field without a name or "
 			    "value");
 		for (size_t k = 0; k < def->nfields; k++)
 			if (strcmp(def->fields[k].name, f->key) == 0)
@@ -69,16 +53,16 @@ check_event(const struct wf_eventdef *def, const struct wf_case *c,
 				snprintf(why + l, sizeof why - l, "%s%s",
 				    k ? ", " : "", def->fields[k].name);
 			}
-			return refuse(err, len, "%s takes no field \"%.64s\" "
+			return seterr(err, len, "%s takes no field \"%.64s\" "
 			    "(it takes: %s)", def->name, f->key,
 			    *why ? why : "none");
 		}
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(ev->fields[j].key, f->key) == 0)
-				return refuse(err, len, "field %s is given "
+				return seterr(err, len, "field %s is given "
 				    "twice", f->key);
 		if (wf_field_check(fd, f->value, cals, why, sizeof why) == -1)
-			return refuse(err, len, "%s", why);
+			return seterr(err, len, "%s", why);
 	}
 	for (size_t k = 0; k < def->nfields; k++) {
 		int given = 0;
@@ -89,7 +73,7 @@ check_event(const struct wf_eventdef *def, const struct wf_case *c,
 			if (strcmp(ev->fields[i].key, def->fields[k].name) == 0)
 				given = 1;
 		if (!given)
-			return refuse(err, len, "%s needs field %s", def->name,
+			return seterr(err, len, "%s needs field %s", def->name,
 			    def->fields[k].name);
 	}
 	return 0;
@@ -132,14 +116,14 @@ start_deadline(const struct workflow *wf, const struct cal_set *cals,
 			break;
 	}
 	if (i == def->ndur)
-		return refuse(err, len, "deadline %s: no duration applies",
+		return seterr(err, len, "deadline %s: no duration applies",
 		    def->name);
 	if ((cal = wf_calendar(wf, cals, &dur)) == NULL)
-		return refuse(err, len, "deadline %s: calendar %s is not "
+		return seterr(err, len, "deadline %s: calendar %s is not "
 		    "configured", def->name, dur.calendar[0] ? dur.calendar :
 		    wf->calendar);
 	if (cal_add(cal, dur.unit, dur.n, at, &due) == -1)
-		return refuse(err, len, "deadline %s: %s from then falls "
+		return seterr(err, len, "deadline %s: %s from then falls "
 		    "outside %d-%d", def->name, dur_format(&dur, text,
 		    sizeof text), CAL_FIRST_YEAR, CAL_LAST_YEAR);
 	c->deadlines = xreallocarray(c->deadlines, c->ndeadlines + 1,
@@ -201,12 +185,12 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 			    c->fields, c->nfields, c->state))
 				break;
 		if (r == def->nto)
-			return refuse(err, len, "%s: no route applies",
+			return seterr(err, len, "%s: no route applies",
 			    def->name);
 		target = def->to[r].state;
 	}
 	if ((to = wf_state(wf, target)) == NULL)
-		return refuse(err, len, "state %s is not in workflow %s",
+		return seterr(err, len, "state %s is not in workflow %s",
 		    target, wf->name);
 	changed = opening || strcmp(target, c->state) != 0;
 	for (size_t i = 0; i < c->ndeadlines; i++) {
@@ -258,15 +242,15 @@ wf_open(const struct workflow *wf, const struct cal_set *cals,
 	struct wf_case n = { 0 };
 
 	if (c->state != NULL)
-		return refuse(err, len, "case %s is already open", c->ref);
+		return seterr(err, len, "case %s is already open", c->ref);
 	if (ref == NULL || !valid_ref(ref))
-		return refuse(err, len, "bad case reference: 1-%d characters "
+		return seterr(err, len, "bad case reference: 1-%d characters "
 		    "of A-Z a-z 0-9 . _ / -", VALID_REF_MAX);
 	if (ev->name == NULL || strcmp(ev->name, "open") != 0)
-		return refuse(err, len, "a case starts with open, not %s",
+		return seterr(err, len, "a case starts with open, not %s",
 		    ev->name ? ev->name : "nothing");
 	if (def == NULL)
-		return refuse(err, len, "workflow %s has no open", wf->name);
+		return seterr(err, len, "workflow %s has no open", wf->name);
 	if (check_event(def, NULL, ev, cals, err, len) == -1)
 		return -1;
 	n.ref = xstrdup(ref);
@@ -305,7 +289,7 @@ ack(struct wf_case *c, const struct wf_event *ev, char *err, size_t len)
 	for (size_t i = 0; i < ev->nfields; i++) {
 		if (ev->fields[i].key == NULL ||
 		    strcmp(ev->fields[i].key, "deadline") != 0 || which)
-			return refuse(err, len, "ack takes one field, deadline");
+			return seterr(err, len, "ack takes one field, deadline");
 		which = ev->fields[i].value;
 	}
 	if (which != NULL && *which >= '0' && *which <= '9')
@@ -320,10 +304,10 @@ ack(struct wf_case *c, const struct wf_event *ev, char *err, size_t len)
 			acked = 1;
 	}
 	if (!any)
-		return refuse(err, len, which ? "deadline %s is not missed" :
+		return seterr(err, len, which ? "deadline %s is not missed" :
 		    "nothing is missed%s", which ? which : "");
 	if (!acked)
-		return refuse(err, len, "already acknowledged");
+		return seterr(err, len, "already acknowledged");
 	for (size_t i = 0; i < c->ndeadlines; i++) {
 		struct wf_deadline *d = &c->deadlines[i];
 
@@ -352,11 +336,11 @@ resume(const struct workflow *wf, const struct cal_set *cals,
 			continue;
 		if (dur_parse(d->duration, &dur, why, sizeof why) == -1 ||
 		    (cal = wf_calendar(wf, cals, &dur)) == NULL)
-			return refuse(err, len, "deadline %s: cannot measure "
+			return seterr(err, len, "deadline %s: cannot measure "
 			    "the pause on its calendar", d->name);
 		amount = cal_measure(cal, dur.unit, c->paused_at, at);
 		if (cal_extend(cal, dur.unit, d->due, amount, &due) == -1)
-			return refuse(err, len, "deadline %s: moved out by the "
+			return seterr(err, len, "deadline %s: moved out by the "
 			    "pause it falls outside %d-%d", d->name,
 			    CAL_FIRST_YEAR, CAL_LAST_YEAR);
 		d->due = due;
@@ -375,19 +359,19 @@ wf_apply(const struct workflow *wf, const struct cal_set *cals,
 	int is_pause, is_resume;
 
 	if (c->state == NULL)
-		return refuse(err, len, "the case is not open");
+		return seterr(err, len, "the case is not open");
 	if (ev->name == NULL)
-		return refuse(err, len, "no event");
+		return seterr(err, len, "no event");
 	if (ev->at < c->last_event) {
 		char a[32], b[32];
 
 		wf_stamp_format(ev->at, a, sizeof a);
 		wf_stamp_format(c->last_event, b, sizeof b);
-		return refuse(err, len, "%s at %s is earlier than the case's "
+		return seterr(err, len, "%s at %s is earlier than the case's "
 		    "last event (%s)", ev->name, a, b);
 	}
 	if (strcmp(ev->name, "open") == 0)
-		return refuse(err, len, "case %s is already open", c->ref);
+		return seterr(err, len, "case %s is already open", c->ref);
 	if (strcmp(ev->name, "ack") == 0) {
 		wf_case_copy(&n, c);
 		if (ack(&n, ev, err, len) == -1) {
@@ -399,18 +383,18 @@ wf_apply(const struct workflow *wf, const struct cal_set *cals,
 		return 0;
 	}
 	if ((def = wf_event(wf, ev->name)) == NULL)
-		return refuse(err, len, "unknown event \"%.64s\" in workflow %s",
+		return seterr(err, len, "unknown event \"%.64s\" in workflow %s",
 		    ev->name, wf->name);
 	is_pause = strcmp(def->name, "pause") == 0;
 	is_resume = strcmp(def->name, "resume") == 0;
 	if (c->paused_at != 0 && !def->while_paused)
-		return refuse(err, len, is_pause ? "the case is already paused" :
+		return seterr(err, len, is_pause ? "the case is already paused" :
 		    "the case is paused: resume it before %s", def->name);
 	if (is_resume && c->paused_at == 0)
-		return refuse(err, len, "the case is not paused");
+		return seterr(err, len, "the case is not paused");
 	if (!wf_strv_has(def->from, def->nfrom, c->state)) {
 		wf_strv_join(why, sizeof why, def->from, def->nfrom);
-		return refuse(err, len, "%s is not allowed in state %s "
+		return seterr(err, len, "%s is not allowed in state %s "
 		    "(allowed in: %s)", def->name, c->state, why);
 	}
 	if (check_event(def, c, ev, cals, err, len) == -1)
@@ -434,17 +418,17 @@ wf_migrate(const struct workflow *wf, struct wf_case *c, int64_t at,
     char *err, size_t len)
 {
 	if (c->state == NULL)
-		return refuse(err, len, "the case is not open");
+		return seterr(err, len, "the case is not open");
 	if (at < c->last_event)
-		return refuse(err, len, "migration time is earlier than the "
+		return seterr(err, len, "migration time is earlier than the "
 		    "case's last event");
 	if (wf_state(wf, c->state) == NULL)
-		return refuse(err, len, "state %s does not exist in workflow "
+		return seterr(err, len, "state %s does not exist in workflow "
 		    "%s (version %s)", c->state, wf->name, wf->version);
 	for (size_t i = 0; i < c->ndeadlines; i++)
 		if (c->deadlines[i].status == WF_PENDING &&
 		    wf_deaddef(wf, c->deadlines[i].name) == NULL)
-			return refuse(err, len, "pending deadline %s does not "
+			return seterr(err, len, "pending deadline %s does not "
 			    "exist in workflow %s (version %s)",
 			    c->deadlines[i].name, wf->name, wf->version);
 	free(c->workflow);
