@@ -4,6 +4,7 @@
  * falls due, firing steps exactly once, and rebuilding state from the log.
  */
 #include <stdlib.h>
+#include <syslog.h>
 #include <string.h>
 
 #include "vigild.h"
@@ -83,23 +84,6 @@ case_store_workflows(struct vigild *vd)
 }
 
 static int
-fired(const struct store_firing *f, size_t n, const struct wf_step *s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (f[i].seq == s->seq && f[i].level == s->level &&
-		    f[i].rep == s->repeat)
-			return 1;
-	return 0;
-}
-
-struct case_steps {
-	struct wf_step *v;
-	size_t	 n;
-	struct store_firing *done;
-	size_t	 ndone;
-};
-
-static int
 steps_load(struct vigild *vd, const struct workflow *wf,
     const struct wf_case *c, struct case_steps *cs)
 {
@@ -122,23 +106,6 @@ steps_free(struct case_steps *cs)
 	free(cs->done);
 }
 
-/*
- * The earliest step not yet handled, or 0.  Steps at instant handled (0:
- * none) count as handled too: they were fired after cs was loaded.
- */
-static int64_t
-steps_next(const struct case_steps *cs, int64_t handled)
-{
-	int64_t next = 0;
-
-	for (size_t i = 0; i < cs->n; i++)
-		if (cs->v[i].at != handled &&
-		    !fired(cs->done, cs->ndone, &cs->v[i]) &&
-		    (next == 0 || cs->v[i].at < next))
-			next = cs->v[i].at;
-	return next;
-}
-
 int
 case_next_at(struct vigild *vd, const struct workflow *wf,
     const struct wf_case *c, int64_t *next)
@@ -147,7 +114,7 @@ case_next_at(struct vigild *vd, const struct workflow *wf,
 	int rc;
 
 	rc = steps_load(vd, wf, c, &cs);
-	*next = steps_next(&cs, 0);
+	*next = due_next(&cs, 0);
 	steps_free(&cs);
 	return rc;
 }
@@ -231,27 +198,6 @@ out:
 	return rc;
 }
 
-/*
- * After downtime a deadline may have several steps due at once.  A reminder
- * or a repeat is only worth sending if nothing later of the same deadline is
- * due too (no flood of stale repeats); a level is always sent, because each
- * level tells someone new.
- */
-static int
-superseded(const struct case_steps *cs, const struct wf_step *s, int64_t now)
-{
-	if (s->level != 0 && s->repeat == 0)
-		return 0;
-	for (size_t i = 0; i < cs->n; i++) {
-		const struct wf_step *t = &cs->v[i];
-
-		if (t->seq == s->seq && t->at > s->at && t->at <= now &&
-		    (s->level == 0 || t->level == s->level))
-			return 1;
-	}
-	return 0;
-}
-
 static void
 step_effect(struct vigild *vd, const struct wf_case *c,
     const struct workflow *wf, const struct wf_step *s, const char *outcome)
@@ -265,7 +211,7 @@ step_effect(struct vigild *vd, const struct wf_case *c,
 	else
 		snprintf(step, sizeof step, "escalation level %d repeat %d",
 		    s->level, s->repeat);
-	log_notice("case %s: %s %s (step due %s): %s", c->ref,
+	note_add(vd, LOG_NOTICE, "case %s: %s %s (step due %s): %s", c->ref,
 	    wf_deadline_title(wf, s->deadline), step,
 	    conf_time(vd->cfg->conf, s->at, due, sizeof due), outcome);
 }
@@ -297,24 +243,27 @@ case_fire_due(struct vigild *vd, const char *ref, int64_t now)
 	}
 	if (steps_load(vd, wf, &c, &cs) == -1)
 		goto out;
-	if ((at = steps_next(&cs, 0)) != 0 && at <= now) {
+	if ((at = due_next(&cs, 0)) != 0 && at <= now) {
 		for (size_t i = 0; i < cs.n; i++) {
 			const struct wf_step *s = &cs.v[i];
 			const char *outcome;
 
-			if (s->at != at || fired(cs.done, cs.ndone, s))
+			if (s->at != at || due_fired(&cs, s))
 				continue;
-			outcome = superseded(&cs, s, now) ? "superseded" :
-			    "queued";
+			outcome = due_outcome(&cs, s, now);
 			if (store_fire(vd->store, ref, s, now, outcome) == -1)
 				goto out;
 			if (strcmp(outcome, "queued") == 0 &&
 			    esc_step(vd, &c, wf, s, now) == -1)
 				goto out;
-			step_effect(vd, &c, wf, s, outcome);
 		}
+		/* All of the instant is written: say what it did. */
+		for (size_t i = 0; i < cs.n; i++)
+			if (cs.v[i].at == at && !due_fired(&cs, &cs.v[i]))
+				step_effect(vd, &c, wf, &cs.v[i],
+				    due_outcome(&cs, &cs.v[i], now));
 		/* Neither the case nor its steps changed: no need to reload. */
-		at = steps_next(&cs, at);
+		at = due_next(&cs, at);
 	}
 	if (store_case_set_next(vd->store, ref, at) == -1)
 		goto out;

@@ -5,6 +5,7 @@
  * modules' hooks; no module calls into it but vigild.c.
  */
 #include <signal.h>
+#include <syslog.h>
 
 #include "vigild.h"
 
@@ -28,6 +29,7 @@ commit(struct vigild *vd)
 		log_err("database: commit failed: %s", store_errmsg(vd->store));
 		sched_rearm(vd);	/* what it armed was rolled back */
 	}
+	notes_committed(vd, ok);
 	control_committed(vd, ok);
 	outbox_committed(vd, ok);
 }

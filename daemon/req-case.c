@@ -5,6 +5,7 @@
  * acknowledged event is on disk.
  */
 #include <stdlib.h>
+#include <syslog.h>
 #include <string.h>
 
 #include "vigild.h"
@@ -169,7 +170,8 @@ req_open(struct vigild *vd, const struct origin *o, struct request *r)
 		return req_refuse("case %s not opened: database error", r->ref);
 	}
 	sched_consider(vd, next);
-	log_info("case %s: opened on %s %s by %s (%s): %s", c.ref, wf_name(wf),
+	note_add(vd, LOG_INFO, "case %s: opened on %s %s by %s (%s): %s", c.ref,
+	    wf_name(wf),
 	    wf_version(wf), ev.by ? ev.by : "-", peer->text, c.state);
 	reply = reply_case(vd, &c, "open", ev.at);
 	wf_case_free(&c);
@@ -226,7 +228,7 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 		goto out;
 	}
 	sched_consider(vd, next);
-	log_info("case %s: %s by %s (%s): %s -> %s", c.ref, ev.name,
+	note_add(vd, LOG_INFO, "case %s: %s by %s (%s): %s -> %s", c.ref, ev.name,
 	    ev.by ? ev.by : "-", peer->text, was.state, c.state);
 	reply = reply_case(vd, &c, ev.name, ev.at);
 out:
@@ -269,7 +271,8 @@ migrate_one(struct vigild *vd, const struct peer *peer,
 		return -1;
 	}
 	sched_consider(vd, next);
-	log_info("case %s: migrated to %s %s by %s (%s)", ref, wf_name(wf),
+	note_add(vd, LOG_INFO, "case %s: migrated to %s %s by %s (%s)", ref,
+	    wf_name(wf),
 	    wf_version(wf), ev.by ? ev.by : "-", peer->text);
 	wf_case_free(&was);
 	wf_case_free(&c);

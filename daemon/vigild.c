@@ -168,6 +168,7 @@ main(int argc, char **argv)
 	cfg_free_retired(&vd);
 out:
 	req_admin_finish(&vd);
+	notes_free(&vd);
 	case_forget_old_workflows(&vd);
 	store_close(vd.store);
 	close(lockfd);

@@ -10,6 +10,7 @@
  *	escalate.c	who hears about an escalation step, and how
  *	outbox.c	messages: queued durably, digested, sent, retried
  *	deliver.c	the delivery threads
+ *	notes.c		log lines held until their writes commit
  *	sdnotify.c	what systemd is told
  *	metrics.c	Prometheus figures in a file
  */
@@ -22,6 +23,7 @@
 
 #include "conf.h"
 #include "deliver.h"
+#include "due.h"
 #include "notifier.h"
 #include "proto.h"
 #include "staff.h"
@@ -85,6 +87,12 @@ struct origin {
 	void	(*later)(struct vigild *, uint64_t, json_t *);
 };
 
+/* notes.c */
+struct notes {
+	struct note *v;
+	size_t	 n, cap;
+};
+
 struct vigild {
 	struct ev_loop *loop;
 	const char *conf_path;		/* NULL: built-in defaults */
@@ -100,6 +108,7 @@ struct vigild {
 	ev_prepare commit_hook;
 	ev_timer drain_timer;
 	ev_tstamp drain_started;
+	struct notes notes;		/* about the open transaction */
 
 	/* sched.c: its timer */
 	ev_periodic sched_timer;
@@ -230,6 +239,11 @@ int	 esc_step(struct vigild *, const struct wf_case *,
 void	 metrics_configure(struct cfg *, struct diag *);
 void	 metrics_start(struct vigild *);
 void	 metrics_stop(struct vigild *);
+
+/* notes.c */
+void	 note_add(struct vigild *, int, const char *, ...) VIGIL_PRINTF(3, 4);
+void	 notes_committed(struct vigild *, int);
+void	 notes_free(struct vigild *);
 
 /* sdnotify.c */
 void	 sdn_ready(struct vigild *);
