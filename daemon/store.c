@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "store.h"
+#include "store-int.h"
 
 enum stmt {
 	S_EVENT_INSERT,
@@ -190,16 +190,6 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  END;",
 };
 
-struct store {
-	sqlite3	*db;
-	char	*path;
-	sqlite3_stmt *stmt[S_COUNT];
-	int	 in_tx;
-	/* The chain head: committed, and as of the open savepoint. */
-	int64_t	 last_id, sp_last_id;
-	char	 last_hash[STORE_HASH_LEN + 1], sp_last_hash[STORE_HASH_LEN + 1];
-};
-
 static const char zero_hash[STORE_HASH_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -234,19 +224,46 @@ exec(struct store *s, const char *sql)
 	return 0;
 }
 
+/*
+ * Every statement is prepared once, on first use, and kept: the cache is
+ * keyed by the address of the SQL text, which is always a constant.
+ */
+sqlite3_stmt *
+store_stmt(struct store *s, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_MAX;
+	struct store_stmt *e;
+
+	for (size_t i = 0; i < STORE_STMT_MAX; i++) {
+		e = &s->stmts[(h + i) % STORE_STMT_MAX];
+		if (e->sql == sql) {
+			sqlite3_reset(e->st);
+			sqlite3_clear_bindings(e->st);
+			return e->st;
+		}
+		if (e->sql != NULL)
+			continue;
+		if (sqlite3_prepare_v3(s->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &e->st, NULL) != SQLITE_OK) {
+			log_err("database %s: %s", s->path,
+			    sqlite3_errmsg(s->db));
+			return NULL;
+		}
+		e->sql = sql;
+		return e->st;
+	}
+	fatalx("store: more than %d statements", STORE_STMT_MAX);
+}
+
 static sqlite3_stmt *
 stmt(struct store *s, enum stmt id)
 {
-	sqlite3_stmt *st = s->stmt[id];
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return st;
+	return store_stmt(s, stmt_sql[id]);
 }
 
 /* Bind helpers: NULL strings bind SQL NULL. */
-static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(st, i);
@@ -254,8 +271,8 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
-static char *
-col_strdup(sqlite3_stmt *st, int i)
+char *
+store_col_strdup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *v = sqlite3_column_text(st, i);
 
@@ -263,8 +280,8 @@ col_strdup(sqlite3_stmt *st, int i)
 }
 
 /* Step a statement that returns no rows. */
-static int
-run(struct store *s, sqlite3_stmt *st)
+int
+store_run(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
@@ -369,8 +386,7 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 	    (!readonly && migrate(s, err, errlen) == -1))
 		goto fail;
 	for (int i = 0; i < S_COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+		if (stmt(s, (enum stmt)i) == NULL) {
 			snprintf(err, errlen, "%s: %s (is this a vigil "
 			    "database?)", path, sqlite3_errmsg(s->db));
 			goto fail;
@@ -391,8 +407,8 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(s->stmt[i]);
+	for (int i = 0; i < STORE_STMT_MAX; i++)
+		sqlite3_finalize(s->stmts[i].st);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_err("database %s: close: %s", s->path, sqlite3_errmsg(s->db));
 	free(s->path);
@@ -455,7 +471,7 @@ store_in_transaction(const struct store *s)
 int
 store_savepoint(struct store *s)
 {
-	if (run(s, stmt(s, S_SAVEPOINT)) == -1)
+	if (store_run(s, stmt(s, S_SAVEPOINT)) == -1)
 		return -1;
 	s->sp_last_id = s->last_id;
 	memcpy(s->sp_last_hash, s->last_hash, sizeof s->last_hash);
@@ -465,14 +481,14 @@ store_savepoint(struct store *s)
 int
 store_release(struct store *s)
 {
-	return run(s, stmt(s, S_RELEASE));
+	return store_run(s, stmt(s, S_RELEASE));
 }
 
 void
 store_rollback_to(struct store *s)
 {
-	run(s, stmt(s, S_ROLLBACK_TO));
-	run(s, stmt(s, S_RELEASE));
+	store_run(s, stmt(s, S_ROLLBACK_TO));
+	store_run(s, stmt(s, S_RELEASE));
 	s->last_id = s->sp_last_id;
 	memcpy(s->last_hash, s->sp_last_hash, sizeof s->last_hash);
 }
@@ -522,18 +538,18 @@ store_event_append(struct store *s, struct store_event *e)
 	e->id = s->last_id + 1;
 	event_hash(s->last_hash, e, e->hash);
 	sqlite3_bind_int64(st, 1, e->id);
-	bind_text(st, 2, e->ref);
-	bind_text(st, 3, e->event);
+	store_bind_text(st, 2, e->ref);
+	store_bind_text(st, 3, e->event);
 	sqlite3_bind_int64(st, 4, e->at);
 	sqlite3_bind_int64(st, 5, e->recorded);
-	bind_text(st, 6, e->by);
-	bind_text(st, 7, e->role);
-	bind_text(st, 8, e->peer);
-	bind_text(st, 9, e->workflow);
-	bind_text(st, 10, e->version);
-	bind_text(st, 11, e->fields);
-	bind_text(st, 12, e->hash);
-	if (run(s, st) == -1)
+	store_bind_text(st, 6, e->by);
+	store_bind_text(st, 7, e->role);
+	store_bind_text(st, 8, e->peer);
+	store_bind_text(st, 9, e->workflow);
+	store_bind_text(st, 10, e->version);
+	store_bind_text(st, 11, e->fields);
+	store_bind_text(st, 12, e->hash);
+	if (store_run(s, st) == -1)
 		return -1;
 	s->last_id = e->id;
 	memcpy(s->last_hash, e->hash, sizeof e->hash);
@@ -610,7 +626,7 @@ store_case_exists(struct store *s, const char *ref)
 	sqlite3_stmt *st = stmt(s, S_CASE_EXISTS);
 	int rc;
 
-	bind_text(st, 1, ref);
+	store_bind_text(st, 1, ref);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW;
@@ -625,15 +641,15 @@ store_case_load(struct store *s, const char *ref, struct wf_case *c)
 	int rc;
 
 	memset(c, 0, sizeof *c);
-	bind_text(st, 1, ref);
+	store_bind_text(st, 1, ref);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? 1 : -1;
 	}
 	c->ref = xstrdup(ref);
-	c->workflow = col_strdup(st, 0);
-	c->version = col_strdup(st, 1);
-	c->state = col_strdup(st, 2);
+	c->workflow = store_col_strdup(st, 0);
+	c->version = store_col_strdup(st, 1);
+	c->state = store_col_strdup(st, 2);
 	c->opened = sqlite3_column_int64(st, 3);
 	c->last_event = sqlite3_column_int64(st, 4);
 	c->paused_at = sqlite3_column_int64(st, 5);
@@ -642,22 +658,22 @@ store_case_load(struct store *s, const char *ref, struct wf_case *c)
 	sqlite3_reset(st);
 
 	st = stmt(s, S_FIELDS_GET);
-	bind_text(st, 1, ref);
+	store_bind_text(st, 1, ref);
 	for (cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW;) {
 		if (c->nfields == cap) {
 			cap = cap ? cap * 2 : 8;
 			c->fields = xreallocarray(c->fields, cap,
 			    sizeof *c->fields);
 		}
-		c->fields[c->nfields].key = col_strdup(st, 0);
-		c->fields[c->nfields++].value = col_strdup(st, 1);
+		c->fields[c->nfields].key = store_col_strdup(st, 0);
+		c->fields[c->nfields++].value = store_col_strdup(st, 1);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return -1;
 
 	st = stmt(s, S_DEADLINES_GET);
-	bind_text(st, 1, ref);
+	store_bind_text(st, 1, ref);
 	for (cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW;) {
 		struct wf_deadline *d;
 
@@ -668,15 +684,15 @@ store_case_load(struct store *s, const char *ref, struct wf_case *c)
 		}
 		d = &c->deadlines[c->ndeadlines++];
 		d->seq = (uint32_t)sqlite3_column_int64(st, 0);
-		d->name = col_strdup(st, 1);
-		d->duration = col_strdup(st, 2);
+		d->name = store_col_strdup(st, 1);
+		d->duration = store_col_strdup(st, 2);
 		d->started = sqlite3_column_int64(st, 3);
 		d->due = sqlite3_column_int64(st, 4);
 		d->status = (enum wf_status)sqlite3_column_int(st, 5);
 		d->closed_at = sqlite3_column_int64(st, 6);
-		d->closed_by = col_strdup(st, 7);
+		d->closed_by = store_col_strdup(st, 7);
 		d->acked_at = sqlite3_column_int64(st, 8);
-		d->acked_by = col_strdup(st, 9);
+		d->acked_by = store_col_strdup(st, 9);
 		d->urgent = sqlite3_column_int(st, 10);
 	}
 	sqlite3_reset(st);
@@ -723,19 +739,19 @@ put_deadline(struct store *s, const char *ref, const struct wf_deadline *d)
 {
 	sqlite3_stmt *st = stmt(s, S_DEADLINE_PUT);
 
-	bind_text(st, 1, ref);
+	store_bind_text(st, 1, ref);
 	sqlite3_bind_int64(st, 2, d->seq);
-	bind_text(st, 3, d->name);
-	bind_text(st, 4, d->duration);
+	store_bind_text(st, 3, d->name);
+	store_bind_text(st, 4, d->duration);
 	sqlite3_bind_int64(st, 5, d->started);
 	sqlite3_bind_int64(st, 6, d->due);
 	sqlite3_bind_int(st, 7, (int)d->status);
 	sqlite3_bind_int64(st, 8, d->closed_at);
-	bind_text(st, 9, d->closed_by);
+	store_bind_text(st, 9, d->closed_by);
 	sqlite3_bind_int64(st, 10, d->acked_at);
-	bind_text(st, 11, d->acked_by);
+	store_bind_text(st, 11, d->acked_by);
 	sqlite3_bind_int(st, 12, d->urgent);
-	return run(s, st);
+	return store_run(s, st);
 }
 
 /*
@@ -749,11 +765,11 @@ store_case_save(struct store *s, const struct wf_case *was,
 {
 	sqlite3_stmt *st = stmt(s, S_CASE_PUT);
 
-	bind_text(st, 1, c->ref);
-	bind_text(st, 2, c->workflow);
-	bind_text(st, 3, c->version);
-	bind_text(st, 4, c->state);
-	bind_text(st, 5, wf_case_field(c, "officer"));
+	store_bind_text(st, 1, c->ref);
+	store_bind_text(st, 2, c->workflow);
+	store_bind_text(st, 3, c->version);
+	store_bind_text(st, 4, c->state);
+	store_bind_text(st, 5, wf_case_field(c, "officer"));
 	sqlite3_bind_int64(st, 6, c->opened);
 	sqlite3_bind_int64(st, 7, c->last_event);
 	sqlite3_bind_int64(st, 8, c->paused_at);
@@ -761,7 +777,7 @@ store_case_save(struct store *s, const struct wf_case *was,
 	sqlite3_bind_int(st, 10, c->closed);
 	if (next_at > 0)
 		sqlite3_bind_int64(st, 11, next_at);
-	if (run(s, st) == -1)
+	if (store_run(s, st) == -1)
 		return -1;
 
 	for (size_t i = 0; i < c->nfields; i++) {
@@ -771,19 +787,19 @@ store_case_save(struct store *s, const struct wf_case *was,
 		    strcmp(old->value, f->value) == 0)
 			continue;
 		st = stmt(s, S_FIELD_PUT);
-		bind_text(st, 1, c->ref);
-		bind_text(st, 2, f->key);
-		bind_text(st, 3, f->value);
-		if (run(s, st) == -1)
+		store_bind_text(st, 1, c->ref);
+		store_bind_text(st, 2, f->key);
+		store_bind_text(st, 3, f->value);
+		if (store_run(s, st) == -1)
 			return -1;
 	}
 	for (size_t i = 0; was != NULL && i < was->nfields; i++) {
 		if (field_in(c, was->fields[i].key) != NULL)
 			continue;
 		st = stmt(s, S_FIELD_DEL);
-		bind_text(st, 1, c->ref);
-		bind_text(st, 2, was->fields[i].key);
-		if (run(s, st) == -1)
+		store_bind_text(st, 1, c->ref);
+		store_bind_text(st, 2, was->fields[i].key);
+		if (store_run(s, st) == -1)
 			return -1;
 	}
 
@@ -800,9 +816,9 @@ store_case_save(struct store *s, const struct wf_case *was,
 		if (deadline_in(c, was->deadlines[i].seq) != NULL)
 			continue;
 		st = stmt(s, S_DEADLINE_DEL);
-		bind_text(st, 1, c->ref);
+		store_bind_text(st, 1, c->ref);
 		sqlite3_bind_int64(st, 2, was->deadlines[i].seq);
-		if (run(s, st) == -1)
+		if (store_run(s, st) == -1)
 			return -1;
 	}
 	return 0;
@@ -815,8 +831,8 @@ store_case_set_next(struct store *s, const char *ref, int64_t next_at)
 
 	if (next_at > 0)
 		sqlite3_bind_int64(st, 1, next_at);
-	bind_text(st, 2, ref);
-	return run(s, st);
+	store_bind_text(st, 2, ref);
+	return store_run(s, st);
 }
 
 int
@@ -829,7 +845,7 @@ store_firings(struct store *s, const char *ref, struct store_firing **out,
 
 	*out = NULL;
 	*n = 0;
-	bind_text(st, 1, ref);
+	store_bind_text(st, 1, ref);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
@@ -850,15 +866,15 @@ store_fire(struct store *s, const char *ref, const struct wf_step *step,
 {
 	sqlite3_stmt *st = stmt(s, S_FIRING_PUT);
 
-	bind_text(st, 1, ref);
+	store_bind_text(st, 1, ref);
 	sqlite3_bind_int64(st, 2, step->seq);
 	sqlite3_bind_int(st, 3, step->level);
 	sqlite3_bind_int(st, 4, step->repeat);
-	bind_text(st, 5, step->deadline);
+	store_bind_text(st, 5, step->deadline);
 	sqlite3_bind_int64(st, 6, step->at);
 	sqlite3_bind_int64(st, 7, fired_at);
-	bind_text(st, 8, outcome);
-	return run(s, st);
+	store_bind_text(st, 8, outcome);
+	return store_run(s, st);
 }
 
 /* The earliest pending step of any case, through the partial index. */
@@ -886,7 +902,7 @@ store_due_refs(struct store *s, int64_t now, size_t limit, char ***refs,
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-		(*refs)[(*n)++] = col_strdup(st, 0);
+		(*refs)[(*n)++] = store_col_strdup(st, 0);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
@@ -897,11 +913,11 @@ store_workflow_put(struct store *s, const char *name, const char *version,
 {
 	sqlite3_stmt *st = stmt(s, S_WORKFLOW_PUT);
 
-	bind_text(st, 1, name);
-	bind_text(st, 2, version);
-	bind_text(st, 3, text);
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, version);
+	store_bind_text(st, 3, text);
 	sqlite3_bind_int64(st, 4, now);
-	return run(s, st);
+	return store_run(s, st);
 }
 
 char *
@@ -910,10 +926,10 @@ store_workflow_text(struct store *s, const char *name, const char *version)
 	sqlite3_stmt *st = stmt(s, S_WORKFLOW_GET);
 	char *text = NULL;
 
-	bind_text(st, 1, name);
-	bind_text(st, 2, version);
+	store_bind_text(st, 1, name);
+	store_bind_text(st, 2, version);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		text = col_strdup(st, 0);
+		text = store_col_strdup(st, 0);
 	sqlite3_reset(st);
 	return text;
 }
