@@ -20,8 +20,11 @@
 
 #include "vigild.h"
 
-#define CONTROL_MAX_CLIENTS	256
-#define CONTROL_READ		8192
+#define CONTROL_MAX_CLIENTS	256	/* connections at once */
+#define CONTROL_READ		8192	/* bytes read at a time */
+#define CONTROL_BACKLOG		128	/* listen(2) */
+#define CONTROL_SOCKET_MODE	0660	/* the vigil group may connect */
+#define PEER_NAME_SECONDS	60	/* a looked-up user name is kept */
 
 struct client {
 	struct vigild *vd;
@@ -183,8 +186,11 @@ client_process(struct client *cl)
 		else
 			client_send(cl, reply);
 	}
-	if (cl->inlen > PROTO_MAX_LINE)
-		client_drop(cl, "request too large (limit 65536 bytes)");
+	if (cl->inlen > PROTO_MAX_LINE) {
+		snprintf(err, sizeof err, "request too large (limit %d bytes)",
+		    PROTO_MAX_LINE);
+		client_drop(cl, err);
+	}
 	else if (!client_busy(cl) && !cl->closing && !vd->stopping)
 		ev_io_start(vd->loop, &cl->rio);
 	else
@@ -260,7 +266,7 @@ peer_identify(struct vigild *vd, int fd, struct peer *p)
 		return;
 	}
 	if (vd->last_peer_at > 0 && vd->last_peer.uid == cred.uid &&
-	    ev_now(vd->loop) - vd->last_peer_at < 60)
+	    ev_now(vd->loop) - vd->last_peer_at < PEER_NAME_SECONDS)
 		memcpy(p->user, vd->last_peer.user, sizeof p->user);
 	else {
 		if (getpwuid_r(cred.uid, &pw, buf, sizeof buf, &res) == 0 &&
@@ -357,7 +363,8 @@ control_listen(struct vigild *vd, char *err, size_t errlen)
 		return -1;
 	}
 	umask(old);
-	if (chmod(path, 0660) == -1 || listen(fd, 128) == -1) {
+	if (chmod(path, CONTROL_SOCKET_MODE) == -1 ||
+	    listen(fd, CONTROL_BACKLOG) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
