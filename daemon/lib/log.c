@@ -71,47 +71,55 @@ log_vwrite(int pri, const char *fmt, va_list ap)
 	}
 }
 
-#define LOG_FN(name, pri)				\
+static void log_line(int, const char *, ...) VIGIL_PRINTF(2, 3);
+
+static void
+log_line(int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vwrite(pri, fmt, ap);
+	va_end(ap);
+}
+
+static void log_verrno(int, const char *, va_list) VIGIL_PRINTF(2, 0);
+
+/* The message with errno's text appended, as OpenBSD's log_warn() does. */
+static void
+log_verrno(int pri, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int saved = errno;
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	log_line(pri, "%s: %s", buf, strerror(saved));
+}
+
+#define LOG_FN(name, pri, write)			\
 void							\
 name(const char *fmt, ...)				\
 {							\
 	va_list ap;					\
 	va_start(ap, fmt);				\
-	log_vwrite(pri, fmt, ap);			\
+	write(pri, fmt, ap);				\
 	va_end(ap);					\
 }
-LOG_FN(log_err, LOG_ERR)
-LOG_FN(log_warnx, LOG_WARNING)
-LOG_FN(log_notice, LOG_NOTICE)
-LOG_FN(log_info, LOG_INFO)
-LOG_FN(log_debug, LOG_DEBUG)
-
-/* A warning about a failed call: errno's text is appended, as in OpenBSD's
- * log_warn(); log_warnx() appends nothing. */
-void
-log_warn(const char *fmt, ...)
-{
-	char buf[1024];
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	log_warnx("%s: %s", buf, strerror(saved));
-}
+LOG_FN(log_err, LOG_ERR, log_vwrite)
+LOG_FN(log_warn, LOG_WARNING, log_verrno)
+LOG_FN(log_warnx, LOG_WARNING, log_vwrite)
+LOG_FN(log_notice, LOG_NOTICE, log_vwrite)
+LOG_FN(log_info, LOG_INFO, log_vwrite)
+LOG_FN(log_debug, LOG_DEBUG, log_vwrite)
 
 void
 fatal(const char *fmt, ...)
 {
-	char buf[1024];
-	int saved = errno;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	log_verrno(LOG_ERR, fmt, ap);
 	va_end(ap);
-	log_err("%s: %s", buf, strerror(saved));
 	exit(1);
 }
 

@@ -42,6 +42,20 @@ wf_load_workflow(struct ld *x, const struct raw_sec *s)
 	}
 }
 
+/* A [settings] or [conditions] line: given once, with a good name. */
+static int
+named(struct ld *x, const struct raw_sec *s, const struct raw_kv *kv,
+    const char *what)
+{
+	if (!wf_ld_once(x, s, kv))
+		return 0;
+	if (!wf_name_ok(kv->key)) {
+		WF_LD_ERR(x, kv, "bad %s name \"%s\"", what, kv->key);
+		return 0;
+	}
+	return 1;
+}
+
 void
 wf_load_settings(struct ld *x, const struct raw_sec *s)
 {
@@ -50,12 +64,8 @@ wf_load_settings(struct ld *x, const struct raw_sec *s)
 	for (size_t k = 0; k < s->nkv; k++) {
 		const struct raw_kv *kv = &s->kv[k];
 
-		if (!wf_ld_once(x, s, kv))
+		if (!named(x, s, kv, "setting"))
 			continue;
-		if (!wf_name_ok(kv->key)) {
-			WF_LD_ERR(x, kv, "bad setting name \"%s\"", kv->key);
-			continue;
-		}
 		if (*kv->value == '\0') {
 			WF_LD_ERR(x, kv, "setting %s needs a value", kv->key);
 			continue;
@@ -75,12 +85,8 @@ wf_load_conditions(struct ld *x, const struct raw_sec *s)
 	for (size_t k = 0; k < s->nkv; k++) {
 		const struct raw_kv *kv = &s->kv[k];
 
-		if (!wf_ld_once(x, s, kv))
+		if (!named(x, s, kv, "condition"))
 			continue;
-		if (!wf_name_ok(kv->key)) {
-			WF_LD_ERR(x, kv, "bad condition name \"%s\"", kv->key);
-			continue;
-		}
 		if (wf_setting(wf, kv->key) != NULL) {
 			WF_LD_ERR(x, kv, "duplicate name: %s is both a setting and a "
 			    "condition", kv->key);
