@@ -22,22 +22,22 @@ print_audit(json_t *res)
 }
 
 static int
-cmd_reload(struct ctl *ctl, int argc, char **argv)
+cmd_reload(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1)
-		return ctl_usage(&ctl_admin_cmds[0]);
-	return ctl_call(ctl, json_pack("{s:s}", "cmd", "reload"), print_reloaded);
+		return ctl_usage(self);
+	return ctl_call(ctl, ctl_req(self), print_reloaded);
 }
 
 static int
-cmd_audit_verify(struct ctl *ctl, int argc, char **argv)
+cmd_audit_verify(const struct ctl_cmd *self, struct ctl *ctl, int argc,
+    char **argv)
 {
 	(void)argv;
 	if (argc != 1)
-		return ctl_usage(&ctl_admin_cmds[1]);
-	return ctl_call(ctl, json_pack("{s:s}", "cmd", "audit-verify"),
-	    print_audit);
+		return ctl_usage(self);
+	return ctl_call(ctl, ctl_req(self), print_audit);
 }
 
 static void
@@ -48,15 +48,18 @@ print_retried(json_t *res)
 }
 
 static int
-cmd_outbox_retry(struct ctl *ctl, int argc, char **argv)
+cmd_outbox_retry(const struct ctl_cmd *self, struct ctl *ctl, int argc,
+    char **argv)
 {
+	json_t *req;
 	char *end;
 	long long id;
 
 	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) < 1 || *end != '\0')
-		return ctl_usage(&ctl_admin_cmds[2]);
-	return ctl_call(ctl, json_pack("{s:s, s:I}", "cmd", "outbox-retry",
-	    "id", (json_int_t)id), print_retried);
+		return ctl_usage(self);
+	req = ctl_req(self);
+	json_object_set_new(req, "id", json_integer((json_int_t)id));
+	return ctl_call(ctl, req, print_retried);
 }
 
 static void
@@ -69,29 +72,29 @@ print_backup(json_t *res)
 
 /* The file is written by vigild: make the path absolute from here. */
 static int
-cmd_backup(struct ctl *ctl, int argc, char **argv)
+cmd_backup(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
 	char *path, cwd[4096];
-	int rc;
+	json_t *req;
 
 	if (argc != 2)
-		return ctl_usage(&ctl_admin_cmds[3]);
+		return ctl_usage(self);
 	if (argv[1][0] == '/')
 		path = xstrdup(argv[1]);
 	else if (getcwd(cwd, sizeof cwd) != NULL)
 		path = xasprintf("%s/%s", cwd, argv[1]);
 	else
 		return ctl_refuse("cannot tell the current folder");
-	rc = ctl_call(ctl, json_pack("{s:s, s:s}", "cmd", "backup", "file",
-	    path), print_backup);
+	req = ctl_req(self);
+	json_object_set_new(req, "file", json_string(path));
 	free(path);
-	return rc;
+	return ctl_call(ctl, req, print_backup);
 }
 
 const struct ctl_cmd ctl_admin_cmds[] = {
-	{ "reload", "", cmd_reload },
-	{ "audit verify", "", cmd_audit_verify },
-	{ "outbox retry", "ID", cmd_outbox_retry },
-	{ "backup", "FILE", cmd_backup },
-	{ NULL, NULL, NULL }
+	{ "reload", "", "reload", cmd_reload },
+	{ "audit verify", "", "audit-verify", cmd_audit_verify },
+	{ "outbox retry", "ID", "outbox-retry", cmd_outbox_retry },
+	{ "backup", "FILE", "backup", cmd_backup },
+	{ NULL, NULL, NULL, NULL }
 };

@@ -50,9 +50,8 @@ cal_args(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv,
 }
 
 static int
-cmd_due(struct ctl *ctl, int argc, char **argv)
+cmd_due(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
-	const struct ctl_cmd *cmd = &ctl_calendar_cmds[0];
 	const struct calendar *cal;
 	char *ops[16], *text, err[256], from_s[ISO_LEN], due_s[ISO_LEN];
 	char dur_s[DUR_TEXT_MAX];
@@ -61,10 +60,11 @@ cmd_due(struct ctl *ctl, int argc, char **argv)
 	size_t len = 0;
 	int n, rc;
 
-	if ((n = cal_args(ctl, cmd, argc, argv, ops, nitems(ops), &cal, &rc)) == -1)
+	if ((n = cal_args(ctl, self, argc, argv, ops, nitems(ops), &cal,
+	    &rc)) == -1)
 		return rc;
 	if (n < 2)
-		return ctl_usage(cmd);
+		return ctl_usage(self);
 	/* "1 working day" may be one argument or several. */
 	for (int i = 1; i < n; i++)
 		len += strlen(ops[i]) + 1;
@@ -94,9 +94,8 @@ cmd_due(struct ctl *ctl, int argc, char **argv)
 }
 
 static int
-cmd_holidays(struct ctl *ctl, int argc, char **argv)
+cmd_holidays(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
-	const struct ctl_cmd *cmd = &ctl_calendar_cmds[1];
 	const struct calendar *cal;
 	struct cal_day days[366];	/* closures may close any day */
 	char *ops[1], *end;
@@ -105,10 +104,11 @@ cmd_holidays(struct ctl *ctl, int argc, char **argv)
 	long year;
 	int n, rc;
 
-	if ((n = cal_args(ctl, cmd, argc, argv, ops, nitems(ops), &cal, &rc)) == -1)
+	if ((n = cal_args(ctl, self, argc, argv, ops, nitems(ops), &cal,
+	    &rc)) == -1)
 		return rc;
 	if (n != 1)
-		return ctl_usage(cmd);
+		return ctl_usage(self);
 	year = strtol(ops[0], &end, 10);
 	if (*end != '\0' || end == ops[0] || year < CAL_FIRST_YEAR ||
 	    year > CAL_LAST_YEAR)
@@ -147,18 +147,18 @@ hm(char *buf, size_t len, int64_t secs)
 }
 
 static int
-cmd_between(struct ctl *ctl, int argc, char **argv)
+cmd_between(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
-	const struct ctl_cmd *cmd = &ctl_calendar_cmds[2];
 	const struct calendar *cal;
 	char *ops[2], err[256], work[32], rest[32], elapsed[32];
 	int64_t from, to, secs, days;
 	int n, rc;
 
-	if ((n = cal_args(ctl, cmd, argc, argv, ops, nitems(ops), &cal, &rc)) == -1)
+	if ((n = cal_args(ctl, self, argc, argv, ops, nitems(ops), &cal,
+	    &rc)) == -1)
 		return rc;
 	if (n != 2)
-		return ctl_usage(cmd);
+		return ctl_usage(self);
 	if (iso_parse(ops[0], cal->tz, &from, err, sizeof err) == -1 ||
 	    iso_parse(ops[1], cal->tz, &to, err, sizeof err) == -1)
 		return ctl_refuse("%s", err);
@@ -182,9 +182,10 @@ cmd_between(struct ctl *ctl, int argc, char **argv)
 	return CTL_OK;
 }
 
+/* These need no daemon: they send nothing. */
 const struct ctl_cmd ctl_calendar_cmds[] = {
-	{ "calendar due", "FROM DURATION [--calendar NAME]", cmd_due },
-	{ "calendar holidays", "YEAR [--calendar NAME]", cmd_holidays },
-	{ "calendar between", "FROM TO [--calendar NAME]", cmd_between },
-	{ NULL, NULL, NULL }
+	{ "calendar due", "FROM DURATION [--calendar NAME]", NULL, cmd_due },
+	{ "calendar holidays", "YEAR [--calendar NAME]", NULL, cmd_holidays },
+	{ "calendar between", "FROM TO [--calendar NAME]", NULL, cmd_between },
+	{ NULL, NULL, NULL, NULL }
 };

@@ -7,15 +7,19 @@
 #include "ctl.h"
 #include "proto.h"
 
+/*
+ * The options with val 0 set the request key of their own name.  Each
+ * command takes those whose keys its protocol command takes.
+ */
 static const struct option case_longopts[] = {
-	{ "workflow", required_argument, NULL, 'w' },
-	{ "officer", required_argument, NULL, 'o' },
-	{ "risk", required_argument, NULL, 'r' },
+	{ "workflow", required_argument, NULL, 0 },
+	{ "officer", required_argument, NULL, 0 },
+	{ "risk", required_argument, NULL, 0 },
 	{ "flag", required_argument, NULL, 'F' },
 	{ "set", required_argument, NULL, 's' },
-	{ "at", required_argument, NULL, 'a' },
-	{ "by", required_argument, NULL, 'b' },
-	{ "all", no_argument, NULL, 'A' },
+	{ "at", required_argument, NULL, 0 },
+	{ "by", required_argument, NULL, 0 },
+	{ "all", no_argument, NULL, 0 },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -39,32 +43,49 @@ print_change(json_t *res)
 }
 
 /*
- * The options every case command shares; operands land in ops.  Returns
- * the operand count, or -1 on a usage error.
+ * Refuse an option whose key the protocol command does not take, and a
+ * request that lacks a key it requires.
  */
 static int
-case_args(int argc, char **argv, json_t *req, char **ops, int max)
+case_check(const struct ctl_cmd *self, json_t *req)
+{
+	const struct proto_cmd *c = ctl_proto(self);
+	const char *key;
+
+	if ((key = proto_cmd_stray(c, req)) != NULL) {
+		fprintf(stderr, "vigilctl: %s does not take --%s\n", self->name,
+		    strcmp(key, "fields") == 0 ? "set" :
+		    strcmp(key, "flags") == 0 ? "flag" : key);
+		return -1;
+	}
+	return proto_cmd_lacks(c, req) == NULL ? 0 : -1;
+}
+
+/*
+ * The options every case command shares, then the operands as the keys
+ * named in ops (NULL-terminated), at least min of them.  Returns the
+ * operand count, or -1 on a usage error.
+ */
+static int
+case_args(const struct ctl_cmd *self, int argc, char **argv, json_t *req,
+    const char *const *ops, int min)
 {
 	json_t *fields = json_object(), *flags = json_array();
-	char *eq;
-	int ch, n = 0;
+	char *arg[2], *eq;
+	int ch, li, n = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-", case_longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-", case_longopts, &li)) != -1) {
 		switch (ch) {
+		case 0:
+			json_object_set_new(req, case_longopts[li].name,
+			    case_longopts[li].has_arg ? json_string(optarg) :
+			    json_true());
+			break;
 		case 1:
-			if (n == max)
+			if (n == (int)nitems(arg) || ops[n] == NULL)
 				goto usage;
-			ops[n++] = optarg;
-			break;
-		case 'w':
-			json_object_set_new(req, "workflow", json_string(optarg));
-			break;
-		case 'o':
-			json_object_set_new(req, "officer", json_string(optarg));
-			break;
-		case 'r':
-			json_object_set_new(req, "risk", json_string(optarg));
+			arg[n++] = optarg;
 			break;
 		case 'F':
 			json_array_append_new(flags, json_string(optarg));
@@ -78,15 +99,6 @@ case_args(int argc, char **argv, json_t *req, char **ops, int max)
 			json_object_set_new(fields, optarg, json_string(eq + 1));
 			*eq = '=';
 			break;
-		case 'a':
-			json_object_set_new(req, "at", json_string(optarg));
-			break;
-		case 'b':
-			json_object_set_new(req, "by", json_string(optarg));
-			break;
-		case 'A':
-			json_object_set_new(req, "all", json_true());
-			break;
 		default:
 			goto usage;
 		}
@@ -97,88 +109,53 @@ case_args(int argc, char **argv, json_t *req, char **ops, int max)
 		json_object_set(req, "flags", flags);
 	json_decref(fields);
 	json_decref(flags);
-	return n;
+	if (n < min)
+		return -1;
+	for (int i = 0; i < n; i++)
+		json_object_set_new(req, ops[i], json_string(arg[i]));
+	return case_check(self, req) == -1 ? -1 : n;
 usage:
 	json_decref(fields);
 	json_decref(flags);
 	return -1;
 }
 
-/* Only the options a command documents are passed on. */
+/* Build the request from argv, as case_args() does, and send it. */
 static int
-only(const struct ctl_cmd *cmd, json_t *req, const char *allowed)
+case_send(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv,
+    const char *const *ops, int min)
 {
-	const char *key;
-	json_t *v;
+	json_t *req = ctl_req(self);
 
-	json_object_foreach(req, key, v) {
-		char opt[40];
-
-		if (strcmp(key, "cmd") == 0 || strcmp(key, "ref") == 0 ||
-		    strcmp(key, "event") == 0)
-			continue;
-		snprintf(opt, sizeof opt, " %s ", key);
-		if (strstr(allowed, opt) == NULL) {
-			fprintf(stderr, "vigilctl: %s does not take --%s\n",
-			    cmd->name, strcmp(key, "fields") == 0 ? "set" :
-			    strcmp(key, "flags") == 0 ? "flag" : key);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int
-cmd_open(struct ctl *ctl, int argc, char **argv)
-{
-	const struct ctl_cmd *cmd = &ctl_case_cmds[0];
-	json_t *req = json_pack("{s:s}", "cmd", "open");
-	char *ops[1];
-
-	if (case_args(argc, argv, req, ops, 1) != 1 ||
-	    only(cmd, req, " workflow officer risk flags fields at by ") ||
-	    json_object_get(req, "workflow") == NULL) {
+	if (case_args(self, argc, argv, req, ops, min) == -1) {
 		json_decref(req);
-		return ctl_usage(cmd);
+		return ctl_usage(self);
 	}
-	json_object_set_new(req, "ref", json_string(ops[0]));
 	return ctl_call(ctl, req, print_change);
 }
 
 static int
-cmd_event(struct ctl *ctl, int argc, char **argv)
+cmd_open(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
-	const struct ctl_cmd *cmd = &ctl_case_cmds[1];
-	json_t *req = json_pack("{s:s}", "cmd", "event");
-	char *ops[2];
+	static const char *const ops[] = { "ref", NULL };
 
-	if (case_args(argc, argv, req, ops, 2) != 2 ||
-	    only(cmd, req, " fields at by ")) {
-		json_decref(req);
-		return ctl_usage(cmd);
-	}
-	json_object_set_new(req, "ref", json_string(ops[0]));
-	json_object_set_new(req, "event", json_string(ops[1]));
-	return ctl_call(ctl, req, print_change);
+	return case_send(self, ctl, argc, argv, ops, 1);
 }
 
 static int
-cmd_ack(struct ctl *ctl, int argc, char **argv)
+cmd_event(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
-	const struct ctl_cmd *cmd = &ctl_case_cmds[2];
-	json_t *req = json_pack("{s:s}", "cmd", "ack");
-	char *ops[2];
-	int n;
+	static const char *const ops[] = { "ref", "event", NULL };
 
-	if ((n = case_args(argc, argv, req, ops, 2)) < 1 ||
-	    only(cmd, req, " at by ") || json_object_get(req, "by") == NULL) {
-		json_decref(req);
-		return ctl_usage(cmd);
-	}
-	json_object_set_new(req, "ref", json_string(ops[0]));
-	if (n == 2)
-		json_object_set_new(req, "deadline", json_string(ops[1]));
-	return ctl_call(ctl, req, print_change);
+	return case_send(self, ctl, argc, argv, ops, 2);
+}
+
+static int
+cmd_ack(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
+{
+	static const char *const ops[] = { "ref", "deadline", NULL };
+
+	return case_send(self, ctl, argc, argv, ops, 1);
 }
 
 static void
@@ -201,32 +178,29 @@ print_migrated(json_t *res)
 }
 
 static int
-cmd_migrate(struct ctl *ctl, int argc, char **argv)
+cmd_migrate(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
-	const struct ctl_cmd *cmd = &ctl_case_cmds[3];
-	json_t *req = json_pack("{s:s}", "cmd", "migrate");
-	char *ops[1];
+	static const char *const ops[] = { "ref", NULL };
+	json_t *req = ctl_req(self);
 	int n;
 
-	n = case_args(argc, argv, req, ops, 1);
-	if (n == -1 || only(cmd, req, " workflow all by ") ||
-	    json_object_get(req, "workflow") == NULL ||
+	/* A case reference or --all, not both. */
+	if ((n = case_args(self, argc, argv, req, ops, 0)) == -1 ||
 	    (n == 1) == (json_object_get(req, "all") != NULL)) {
 		json_decref(req);
-		return ctl_usage(cmd);
+		return ctl_usage(self);
 	}
-	if (n == 1)
-		json_object_set_new(req, "ref", json_string(ops[0]));
 	return ctl_call(ctl, req, print_migrated);
 }
 
 const struct ctl_cmd ctl_case_cmds[] = {
 	{ "open", "REF --workflow NAME [--officer ID] [--risk standard|medium|"
 	    "high] [--flag NAME]... [--set KEY=VALUE]... [--at TIME] [--by ID]",
-	    cmd_open },
+	    "open", cmd_open },
 	{ "event", "REF EVENT [--set KEY=VALUE]... [--at TIME] [--by ID]",
-	    cmd_event },
-	{ "ack", "REF [DEADLINE] --by ID [--at TIME]", cmd_ack },
-	{ "migrate", "REF|--all --workflow NAME [--by ID]", cmd_migrate },
-	{ NULL, NULL, NULL }
+	    "event", cmd_event },
+	{ "ack", "REF [DEADLINE] --by ID [--at TIME]", "ack", cmd_ack },
+	{ "migrate", "REF|--all --workflow NAME [--by ID]", "migrate",
+	    cmd_migrate },
+	{ NULL, NULL, NULL, NULL }
 };

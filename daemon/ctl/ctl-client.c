@@ -1,6 +1,7 @@
 /*
  * ctl-client.c: one request to vigild and its reply, over the control
- * socket: -s SOCKET, or the socket named by the configuration.
+ * socket: -s SOCKET, or the socket named by the configuration.  Requests
+ * are built and checked against the protocol's own tables (proto.c).
  */
 #include <errno.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "proto.h"
 
 #define CTL_REPLY_TIMEOUT_MS	60000
 #define CTL_LONG_TIMEOUT_MS	(6 * 3600 * 1000)	/* audit, backup */
@@ -86,6 +88,42 @@ read_line(int fd, long timeout_ms, const char **why)
 	return NULL;
 }
 
+/* The protocol command a row sends. */
+const struct proto_cmd *
+ctl_proto(const struct ctl_cmd *self)
+{
+	const struct proto_cmd *c;
+
+	if (self->proto == NULL || (c = proto_cmd_find(self->proto)) == NULL)
+		fatalx("%s: no protocol command \"%s\"", self->name,
+		    self->proto ? self->proto : "");
+	return c;
+}
+
+/* A request for it, to which the command adds its keys. */
+json_t *
+ctl_req(const struct ctl_cmd *self)
+{
+	return json_pack("{s:s}", "cmd", ctl_proto(self)->name);
+}
+
+/*
+ * The keys of a request are the protocol's: one its command does not take
+ * is vigilctl's mistake, so it stops here rather than being refused.
+ */
+static void
+check_keys(json_t *req)
+{
+	const char *cmd = json_string_value(json_object_get(req, "cmd"));
+	const struct proto_cmd *c;
+	const char *key;
+
+	if (cmd == NULL || (c = proto_cmd_find(cmd)) == NULL)
+		fatalx("no protocol command \"%s\"", cmd ? cmd : "");
+	if ((key = proto_cmd_stray(c, req)) != NULL)
+		fatalx("%s does not take \"%s\"", cmd, key);
+}
+
 /*
  * Send req (consumed) and wait for the reply.  On success *result is the
  * reply's "result" (the caller owns it); a refusal is printed.
@@ -101,6 +139,7 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 	long timeout;
 	int fd, rc;
 
+	check_keys(req);
 	/* These read the whole database: they may take minutes. */
 	timeout = cmd && (strcmp(cmd, "audit-verify") == 0 ||
 	    strcmp(cmd, "backup") == 0) ? CTL_LONG_TIMEOUT_MS :

@@ -90,12 +90,15 @@ print_case(json_t *c)
 }
 
 static int
-cmd_show(struct ctl *ctl, int argc, char **argv)
+cmd_show(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
+	json_t *req;
+
 	if (argc != 2)
-		return ctl_usage(&ctl_query_cmds[0]);
-	return ctl_call(ctl, json_pack("{s:s, s:s}", "cmd", "show", "ref",
-	    argv[1]), print_case);
+		return ctl_usage(self);
+	req = ctl_req(self);
+	json_object_set_new(req, "ref", json_string(argv[1]));
+	return ctl_call(ctl, req, print_case);
 }
 
 static void
@@ -120,7 +123,7 @@ print_list(json_t *res)
 }
 
 static int
-cmd_list(struct ctl *ctl, int argc, char **argv)
+cmd_list(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "overdue", no_argument, NULL, 'o' },
@@ -130,7 +133,7 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	json_t *req = json_pack("{s:s}", "cmd", "list");
+	json_t *req = ctl_req(self);
 	char *end;
 	long n;
 	int ch;
@@ -154,18 +157,18 @@ cmd_list(struct ctl *ctl, int argc, char **argv)
 			n = strtol(optarg, &end, 10);
 			if (*end != '\0' || n < 1) {
 				json_decref(req);
-				return ctl_usage(&ctl_query_cmds[1]);
+				return ctl_usage(self);
 			}
 			json_object_set_new(req, "limit", json_integer(n));
 			break;
 		default:
 			json_decref(req);
-			return ctl_usage(&ctl_query_cmds[1]);
+			return ctl_usage(self);
 		}
 	}
 	if (optind != argc) {
 		json_decref(req);
-		return ctl_usage(&ctl_query_cmds[1]);
+		return ctl_usage(self);
 	}
 	return ctl_call(ctl, req, print_list);
 }
@@ -198,12 +201,12 @@ print_status(json_t *s)
 }
 
 static int
-cmd_status(struct ctl *ctl, int argc, char **argv)
+cmd_status(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1)
-		return ctl_usage(&ctl_query_cmds[2]);
-	return ctl_call(ctl, json_pack("{s:s}", "cmd", "status"), print_status);
+		return ctl_usage(self);
+	return ctl_call(ctl, ctl_req(self), print_status);
 }
 
 static void
@@ -245,24 +248,24 @@ print_outbox(json_t *res)
 }
 
 static int
-cmd_outbox(struct ctl *ctl, int argc, char **argv)
+cmd_outbox(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
-	json_t *req = json_pack("{s:s}", "cmd", "outbox");
+	json_t *req = ctl_req(self);
 
 	if (argc == 2 && strcmp(argv[1], "--failed") == 0)
 		json_object_set_new(req, "failed", json_true());
 	else if (argc != 1) {
 		json_decref(req);
-		return ctl_usage(&ctl_query_cmds[3]);
+		return ctl_usage(self);
 	}
 	return ctl_call(ctl, req, print_outbox);
 }
 
 const struct ctl_cmd ctl_query_cmds[] = {
-	{ "show", "REF", cmd_show },
+	{ "show", "REF", "show", cmd_show },
 	{ "list", "[--overdue] [--due-before TIME] [--officer ID] [--state S] "
-	    "[--limit N]", cmd_list },
-	{ "status", "", cmd_status },
-	{ "outbox", "[--failed]", cmd_outbox },
-	{ NULL, NULL, NULL }
+	    "[--limit N]", "list", cmd_list },
+	{ "status", "", "status", cmd_status },
+	{ "outbox", "[--failed]", "outbox", cmd_outbox },
+	{ NULL, NULL, NULL, NULL }
 };

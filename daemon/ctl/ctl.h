@@ -15,6 +15,8 @@
 #define CTL_USAGE	2
 #define CTL_UNREACHABLE	3
 
+struct proto_cmd;
+
 struct ctl {
 	const char *conf_path;	/* -c, or NULL */
 	const char *socket_path;	/* -s, or NULL */
@@ -22,19 +24,28 @@ struct ctl {
 	struct conf *conf;	/* loaded on first use */
 };
 
+/*
+ * A command.  exec gets its own row, to print its usage and build its
+ * request.  The keys a request may carry are the protocol's (proto.c):
+ * vigilctl keeps no list of its own.
+ */
 struct ctl_cmd {
 	const char *name;	/* "calendar due" */
 	const char *usage;	/* what follows the name */
-	int	(*exec)(struct ctl *, int, char **);
+	const char *proto;	/* the protocol command it sends, or NULL */
+	int	(*exec)(const struct ctl_cmd *, struct ctl *, int, char **);
 };
 
-/* vigilctl.c */
+/* ctl.c */
+extern const struct ctl_cmd *const ctl_tables[];
 struct conf *ctl_conf(struct ctl *);
 int	 ctl_usage(const struct ctl_cmd *);
 int	 ctl_refuse(const char *, ...) VIGIL_PRINTF(1, 2);
 void	 ctl_print_json(json_t *);
 
 /* ctl-client.c */
+const struct proto_cmd *ctl_proto(const struct ctl_cmd *);
+json_t	*ctl_req(const struct ctl_cmd *);
 int	 ctl_request(struct ctl *, json_t *, json_t **);
 int	 ctl_call(struct ctl *, json_t *, void (*)(json_t *));
 

@@ -1,20 +1,11 @@
 /*
  * vigilctl.c: the one client a person needs.  Global options, then a command
- * looked up in the tables of the ctl-*.c files.
+ * looked up in the tables of the ctl-*.c files (ctl.c lists them).
  */
 #include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ctl.h"
-
-static const struct ctl_cmd *const ctl_tables[] = {
-	ctl_case_cmds,
-	ctl_query_cmds,
-	ctl_admin_cmds,
-	ctl_calendar_cmds,
-};
 
 static void
 usage(FILE *fp)
@@ -22,60 +13,11 @@ usage(FILE *fp)
 	fprintf(fp, "usage: vigilctl [-c CONF | -s SOCKET] [--json] COMMAND "
 	    "[ARG...]\n\n"
 	    "commands:\n");
-	for (size_t t = 0; t < nitems(ctl_tables); t++)
-		for (const struct ctl_cmd *c = ctl_tables[t]; c->name; c++)
+	for (const struct ctl_cmd *const *t = ctl_tables; *t; t++)
+		for (const struct ctl_cmd *c = *t; c->name; c++)
 			fprintf(fp, "  %s%s%s\n", c->name, *c->usage ? " " : "",
 			    c->usage);
 	fprintf(fp, "\nSee vigilctl(1).\n");
-}
-
-int
-ctl_usage(const struct ctl_cmd *cmd)
-{
-	fprintf(stderr, "usage: vigilctl %s %s\n", cmd->name, cmd->usage);
-	return CTL_USAGE;
-}
-
-int
-ctl_refuse(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "vigilctl: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	return CTL_REFUSED;
-}
-
-void
-ctl_print_json(json_t *j)
-{
-	if (j == NULL)
-		fatalx("cannot build JSON output");
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(j);
-}
-
-/* -c, else the installed vigil.conf if there is one, else the defaults. */
-struct conf *
-ctl_conf(struct ctl *ctl)
-{
-	struct diag dg = { 0 };
-	const char *path = ctl->conf_path;
-
-	if (ctl->conf != NULL)
-		return ctl->conf;
-	if (path == NULL && access(conf_default_path(), F_OK) == 0)
-		path = conf_default_path();
-	if ((ctl->conf = conf_load(path, &dg)) == NULL) {
-		diag_print(&dg, stderr);
-		fprintf(stderr, "vigilctl: configuration has errors\n");
-	}
-	diag_clear(&dg);
-	return ctl->conf;
 }
 
 /* The longest command name matching the leading words of argv. */
@@ -84,8 +26,8 @@ lookup(int argc, char **argv, int *words)
 {
 	const struct ctl_cmd *best = NULL;
 
-	for (size_t t = 0; t < nitems(ctl_tables); t++) {
-		for (const struct ctl_cmd *c = ctl_tables[t]; c->name; c++) {
+	for (const struct ctl_cmd *const *t = ctl_tables; *t; t++) {
+		for (const struct ctl_cmd *c = *t; c->name; c++) {
 			const char *p = c->name;
 			int w = 0;
 
@@ -159,7 +101,7 @@ main(int argc, char **argv)
 		return CTL_USAGE;
 	}
 	/* The command sees its last name word as argv[0]. */
-	rc = cmd->exec(&ctl, argc - words + 1, argv + words - 1);
+	rc = cmd->exec(cmd, &ctl, argc - words + 1, argv + words - 1);
 	conf_free(ctl.conf);
 	return rc;
 }

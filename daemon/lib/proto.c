@@ -47,11 +47,7 @@ static const struct proto_key {
 };
 
 /* Each command's keys; a trailing '!' marks a required one. */
-static const struct proto_cmd {
-	const char *name;
-	enum req_kind kind;
-	const char *keys;
-} proto_cmds[] = {
+static const struct proto_cmd proto_cmds[] = {
 	{ "open", REQ_OPEN,
 	    "ref! workflow! officer risk flags fields at by" },
 	{ "event", REQ_EVENT, "ref! event! fields at by" },
@@ -81,20 +77,60 @@ value_ok(const char *s)
 	return 1;
 }
 
-/* Whether key is in the command's list, and whether it is required. */
-static int
-cmd_allows(const struct proto_cmd *c, const char *key, int *required)
+const struct proto_cmd *
+proto_cmd_find(const char *name)
+{
+	for (size_t i = 0; i < nitems(proto_cmds); i++)
+		if (strcmp(name, proto_cmds[i].name) == 0)
+			return &proto_cmds[i];
+	return NULL;
+}
+
+/*
+ * Whether key is in the command's list and, if required is not NULL,
+ * whether it is required.
+ */
+int
+proto_cmd_takes(const struct proto_cmd *c, const char *key, int *required)
 {
 	size_t n = strlen(key);
 
 	for (const char *p = c->keys; (p = strstr(p, key)) != NULL; p += n) {
 		if ((p == c->keys || p[-1] == ' ') &&
 		    (p[n] == ' ' || p[n] == '\0' || p[n] == '!')) {
-			*required = p[n] == '!';
+			if (required != NULL)
+				*required = p[n] == '!';
 			return 1;
 		}
 	}
 	return 0;
+}
+
+/* The first key of obj but "cmd" that the command does not take, or NULL. */
+const char *
+proto_cmd_stray(const struct proto_cmd *c, json_t *obj)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v)
+		if (strcmp(key, "cmd") != 0 && !proto_cmd_takes(c, key, NULL))
+			return key;
+	return NULL;
+}
+
+/* The first key the command requires that obj lacks, or NULL. */
+const char *
+proto_cmd_lacks(const struct proto_cmd *c, json_t *obj)
+{
+	for (size_t i = 0; i < nitems(proto_keys); i++) {
+		int required;
+
+		if (proto_cmd_takes(c, proto_keys[i].name, &required) &&
+		    required && json_object_get(obj, proto_keys[i].name) == NULL)
+			return proto_keys[i].name;
+	}
+	return NULL;
 }
 
 static int
@@ -223,7 +259,7 @@ int
 proto_parse(const char *line, size_t len, struct request *r, char *err,
     size_t errlen)
 {
-	const struct proto_cmd *c = NULL;
+	const struct proto_cmd *c;
 	json_error_t jerr;
 	const char *key, *cmd;
 	json_t *v;
@@ -246,10 +282,7 @@ proto_parse(const char *line, size_t len, struct request *r, char *err,
 		goto fail;
 	}
 	cmd = json_string_value(json_object_get(r->root, "cmd"));
-	for (size_t i = 0; i < nitems(proto_cmds); i++)
-		if (strcmp(cmd, proto_cmds[i].name) == 0)
-			c = &proto_cmds[i];
-	if (c == NULL) {
+	if ((c = proto_cmd_find(cmd)) == NULL) {
 		snprintf(err, errlen, "unknown command \"%.32s\"", cmd);
 		goto fail;
 	}
@@ -257,14 +290,13 @@ proto_parse(const char *line, size_t len, struct request *r, char *err,
 	r->cmd = c->name;
 	json_object_foreach(r->root, key, v) {
 		const struct proto_key *k = NULL;
-		int required;
 
 		if (strcmp(key, "cmd") == 0)
 			continue;
 		for (size_t i = 0; i < nitems(proto_keys); i++)
 			if (strcmp(key, proto_keys[i].name) == 0)
 				k = &proto_keys[i];
-		if (k == NULL || !cmd_allows(c, key, &required)) {
+		if (k == NULL || !proto_cmd_takes(c, key, NULL)) {
 			snprintf(err, errlen, "%s does not take \"%.32s\"",
 			    c->name, key);
 			goto fail;
@@ -272,15 +304,9 @@ proto_parse(const char *line, size_t len, struct request *r, char *err,
 		if (take(r, k, v, err, errlen) == -1)
 			goto fail;
 	}
-	for (size_t i = 0; i < nitems(proto_keys); i++) {
-		int required;
-
-		if (cmd_allows(c, proto_keys[i].name, &required) && required &&
-		    json_object_get(r->root, proto_keys[i].name) == NULL) {
-			snprintf(err, errlen, "%s needs \"%s\"", c->name,
-			    proto_keys[i].name);
-			goto fail;
-		}
+	if ((key = proto_cmd_lacks(c, r->root)) != NULL) {
+		snprintf(err, errlen, "%s needs \"%s\"", c->name, key);
+		goto fail;
 	}
 	if (r->kind == REQ_MIGRATE && (r->ref == NULL) == (r->all == 0)) {
 		snprintf(err, errlen, "migrate needs a case reference or "

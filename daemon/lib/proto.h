@@ -62,7 +62,21 @@ struct request {
 	size_t	 nflags;
 };
 
+/*
+ * A command and the keys it takes, "ref! event! at by": a '!' marks a
+ * required one.  vigilctl builds its requests from these lists too.
+ */
+struct proto_cmd {
+	const char *name;
+	enum req_kind kind;
+	const char *keys;
+};
+
 int	 proto_parse(const char *, size_t, struct request *, char *, size_t);
 void	 proto_free(struct request *);
+const struct proto_cmd *proto_cmd_find(const char *);
+int	 proto_cmd_takes(const struct proto_cmd *, const char *, int *);
+const char *proto_cmd_stray(const struct proto_cmd *, json_t *);
+const char *proto_cmd_lacks(const struct proto_cmd *, json_t *);
 
 #endif

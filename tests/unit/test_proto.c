@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "ctl.h"
 #include "proto.h"
 
 static int
@@ -170,6 +171,99 @@ START_TEST(test_too_many_fields)
 }
 END_TEST
 
+/*
+ * vigilctl builds its requests from the protocol's tables.  Each command
+ * that talks to vigild runs here with every option it has, against a
+ * socket that is not there: ctl_request() stops the program on a key the
+ * protocol command does not take, before it tries to connect.
+ */
+static const struct {
+	const char *name;	/* the vigilctl command */
+	const char *argv[20];	/* argv[0] is the last word of the name */
+} ctl_runs[] = {
+	{ "open", { "open", "A", "--workflow", "w", "--officer", "o",
+	    "--risk", "high", "--flag", "f", "--set", "k=v", "--at", "t",
+	    "--by", "b" } },
+	{ "event", { "event", "A", "e", "--set", "k=v", "--at", "t",
+	    "--by", "b" } },
+	{ "ack", { "ack", "A", "d", "--by", "b", "--at", "t" } },
+	{ "migrate", { "migrate", "A", "--workflow", "w", "--by", "b" } },
+	{ "migrate", { "migrate", "--all", "--workflow", "w" } },
+	{ "show", { "show", "A" } },
+	{ "list", { "list", "--overdue", "--due-before", "t", "--officer",
+	    "o", "--state", "s", "--limit", "5" } },
+	{ "status", { "status" } },
+	{ "outbox", { "outbox", "--failed" } },
+	{ "reload", { "reload" } },
+	{ "audit verify", { "verify" } },
+	{ "outbox retry", { "retry", "5" } },
+	{ "backup", { "backup", "/tmp/b" } },
+};
+
+static const struct ctl_cmd *
+ctl_row(const char *name)
+{
+	for (const struct ctl_cmd *const *t = ctl_tables; *t; t++)
+		for (const struct ctl_cmd *c = *t; c->name; c++)
+			if (strcmp(c->name, name) == 0)
+				return c;
+	return NULL;
+}
+
+START_TEST(test_ctl_commands)
+{
+	for (const struct ctl_cmd *const *t = ctl_tables; *t; t++) {
+		for (const struct ctl_cmd *c = *t; c->name; c++) {
+			size_t i;
+
+			if (c->proto == NULL)
+				continue;
+			ck_assert_msg(proto_cmd_find(c->proto) != NULL,
+			    "vigilctl %s sends \"%s\", not a protocol command",
+			    c->name, c->proto);
+			for (i = 0; i < nitems(ctl_runs); i++)
+				if (strcmp(ctl_runs[i].name, c->name) == 0)
+					break;
+			ck_assert_msg(i < nitems(ctl_runs),
+			    "vigilctl %s: no run in ctl_runs", c->name);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_ctl_keys)
+{
+	const struct ctl_cmd *c = ctl_row(ctl_runs[_i].name);
+	struct ctl ctl = { .socket_path = "/nonexistent/vigil.sock" };
+	char *argv[nitems(ctl_runs[0].argv)];
+	int argc;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(c->proto);
+	/* getopt reorders argv and --set edits its argument. */
+	for (argc = 0; ctl_runs[_i].argv[argc] != NULL; argc++)
+		argv[argc] = xstrdup(ctl_runs[_i].argv[argc]);
+	argv[argc] = NULL;
+	ck_assert_int_eq(c->exec(c, &ctl, argc, argv), CTL_UNREACHABLE);
+	while (argc > 0)
+		free(argv[--argc]);
+}
+END_TEST
+
+START_TEST(test_cmd_takes)
+{
+	const struct proto_cmd *ack = proto_cmd_find("ack");
+	int required;
+
+	ck_assert_ptr_null(proto_cmd_find("delete-everything"));
+	ck_assert_ptr_nonnull(ack);
+	ck_assert(proto_cmd_takes(ack, "by", &required) && required);
+	ck_assert(proto_cmd_takes(ack, "deadline", &required) && !required);
+	ck_assert(!proto_cmd_takes(ack, "dead", NULL));
+	ck_assert(!proto_cmd_takes(ack, "workflow", NULL));
+}
+END_TEST
+
 static Suite *
 proto_suite(void)
 {
@@ -183,6 +277,11 @@ proto_suite(void)
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_too_large);
 	tcase_add_test(tc, test_too_many_fields);
+	tcase_add_test(tc, test_cmd_takes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("vigilctl");
+	tcase_add_test(tc, test_ctl_commands);
+	tcase_add_loop_test(tc, test_ctl_keys, 0, nitems(ctl_runs));
 	suite_add_tcase(s, tc);
 	return s;
 }
