@@ -397,3 +397,37 @@ tu_seven_bit(const char *msg)
 	}
 	return 1;
 }
+
+/* The header name of msg is there and its value, as sent, is want. */
+void
+tu_check_header(const char *msg, const char *name, const char *want)
+{
+	char *v = tu_header(msg, name);
+
+	ck_assert_msg(v != NULL, "no %s header", name);
+	ck_assert_str_eq(v, want);
+	free(v);
+}
+
+/* The same, with the header's RFC 2047 words decoded first. */
+void
+tu_check_words(const char *msg, const char *name, const char *want)
+{
+	char *v = tu_header(msg, name), *w;
+
+	ck_assert_msg(v != NULL, "no %s header", name);
+	w = tu_unwords(v);
+	ck_assert_str_eq(w, want);
+	free(w);
+	free(v);
+}
+
+/* The body of msg, decoded, is want. */
+void
+tu_check_body(const char *msg, const char *want)
+{
+	char *body = tu_body(msg);
+
+	ck_assert_str_eq(body, want);
+	free(body);
+}

@@ -36,4 +36,14 @@ char	*tu_body(const char *);
 char	*tu_unwords(const char *);
 int	 tu_seven_bit(const char *);
 
+/* The headers mail_format() writes, in their order (tu_header_names()). */
+#define TU_MAIL_HEADERS	"Date,From,To,Subject,Message-ID,MIME-Version," \
+	"Content-Type,Content-Transfer-Encoding,Auto-Submitted," \
+	"X-Auto-Response-Suppress"
+
+/* Asserting on a mail message: a header as sent, decoded, or the body. */
+void	 tu_check_header(const char *, const char *, const char *);
+void	 tu_check_words(const char *, const char *, const char *);
+void	 tu_check_body(const char *, const char *);
+
 #endif
