@@ -12,6 +12,24 @@
 	"\"on CALENDAR\""
 #define ISO_WANT "expected YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM]"
 
+/* Text as typed, and what parsing it must say ("ok" when it is good). */
+struct typed {
+	const char	*text;
+	const char	*want;
+};
+
+static void
+typed_rows(const char *(*parse)(const char *), const struct typed *r,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *got = parse(r[i].text);
+
+		ck_assert_msg(strcmp(got, r[i].want) == 0,
+		    "\"%s\": \"%s\", not \"%s\"", r[i].text, got, r[i].want);
+	}
+}
+
 static const char *
 dur_err(const char *s)
 {
@@ -81,39 +99,41 @@ END_TEST
 
 START_TEST(test_dur_errors)
 {
+	static const struct typed r[] = {
+		{ "", "bad duration \"\": " DUR_WANT },
+		{ "hours", "bad duration \"hours\": " DUR_WANT },
+		{ "1", "bad duration \"1\": " DUR_WANT },
+		{ "1.5 hours", "bad duration \"1.5 hours\": " DUR_WANT },
+		{ "-1 hours", "bad duration \"-1 hours\": " DUR_WANT },
+		{ "1 fortnight", "bad duration \"1 fortnight\": " DUR_WANT },
+		{ "1 hourss", "bad duration \"1 hourss\": " DUR_WANT },
+		{ "100001 hours", "bad duration \"100001 hours\": the number "
+		    "must be at most 100000" },
+		/*
+		 * Found by this test: seven digits used to get the generic
+		 * text.
+		 */
+		{ "1000000 hours", "bad duration \"1000000 hours\": the number "
+		    "must be at most 100000" },
+		{ "99999999999999999999999 hours", "bad duration "
+		    "\"99999999999999999999999 hours\": the number must be at "
+		    "most 100000" },
+		{ "1 working weeks", "bad duration \"1 working weeks\": "
+		    "expected \"hours\" or \"days\" after \"working\"" },
+		{ "1 working", "bad duration \"1 working\": expected \"hours\" "
+		    "or \"days\" after \"working\"" },
+		{ "1 day tomorrow", "bad duration \"1 day tomorrow\": "
+		    DUR_WANT },
+		{ "1 day on", "bad duration \"1 day on\": a calendar name is "
+		    "lower-case letters, digits, - and _" },
+		{ "1 day on Office", "bad duration \"1 day on Office\": a "
+		    "calendar name is lower-case letters, digits, - and _" },
+		{ "1 day on office hours", "bad duration \"1 day on office "
+		    "hours\": " DUR_WANT },
+	};
 	char name[CAL_NAME_MAX + 1], text[128], want[256];
 
-	ck_assert_str_eq(dur_err(""), "bad duration \"\": " DUR_WANT);
-	ck_assert_str_eq(dur_err("hours"), "bad duration \"hours\": " DUR_WANT);
-	ck_assert_str_eq(dur_err("1"), "bad duration \"1\": " DUR_WANT);
-	ck_assert_str_eq(dur_err("1.5 hours"),
-	    "bad duration \"1.5 hours\": " DUR_WANT);
-	ck_assert_str_eq(dur_err("-1 hours"),
-	    "bad duration \"-1 hours\": " DUR_WANT);
-	ck_assert_str_eq(dur_err("1 fortnight"),
-	    "bad duration \"1 fortnight\": " DUR_WANT);
-	ck_assert_str_eq(dur_err("1 hourss"),
-	    "bad duration \"1 hourss\": " DUR_WANT);
-	ck_assert_str_eq(dur_err("100001 hours"),
-	    "bad duration \"100001 hours\": the number must be at most 100000");
-	/* Found by this test: seven digits used to get the generic text. */
-	ck_assert_str_eq(dur_err("1000000 hours"), "bad duration \"1000000 "
-	    "hours\": the number must be at most 100000");
-	ck_assert_str_eq(dur_err("99999999999999999999999 hours"),
-	    "bad duration \"99999999999999999999999 hours\": the number must "
-	    "be at most 100000");
-	ck_assert_str_eq(dur_err("1 working weeks"), "bad duration \"1 working "
-	    "weeks\": expected \"hours\" or \"days\" after \"working\"");
-	ck_assert_str_eq(dur_err("1 working"), "bad duration \"1 working\": "
-	    "expected \"hours\" or \"days\" after \"working\"");
-	ck_assert_str_eq(dur_err("1 day tomorrow"),
-	    "bad duration \"1 day tomorrow\": " DUR_WANT);
-	ck_assert_str_eq(dur_err("1 day on"), "bad duration \"1 day on\": a "
-	    "calendar name is lower-case letters, digits, - and _");
-	ck_assert_str_eq(dur_err("1 day on Office"), "bad duration \"1 day on "
-	    "Office\": a calendar name is lower-case letters, digits, - and _");
-	ck_assert_str_eq(dur_err("1 day on office hours"),
-	    "bad duration \"1 day on office hours\": " DUR_WANT);
+	typed_rows(dur_err, r, nitems(r));
 	/* A name of CAL_NAME_MAX letters is one too long. */
 	memset(name, 'a', CAL_NAME_MAX);
 	name[CAL_NAME_MAX] = '\0';
@@ -143,48 +163,51 @@ iso_err(const char *s)
 
 START_TEST(test_iso_errors)
 {
-	ck_assert_str_eq(iso_err("2026-04-01"), "ok");
-	ck_assert_str_eq(iso_err("2024-02-29T23:59:59"), "ok");
-	ck_assert_str_eq(iso_err("2026-04-01T10"),
-	    "bad time \"2026-04-01T10\": " ISO_WANT);
-	ck_assert_str_eq(iso_err("2026-4-01"), "bad time \"2026-4-01\": "
-	    ISO_WANT);
-	ck_assert_str_eq(iso_err(""), "bad time \"\": " ISO_WANT);
-	ck_assert_str_eq(iso_err("2026-04-01x"), "bad time \"2026-04-01x\": "
-	    ISO_WANT);
-	ck_assert_str_eq(iso_err("2026-04-01T10:00 "),
-	    "bad time \"2026-04-01T10:00 \": " ISO_WANT);
-	ck_assert_str_eq(iso_err("2026-04-01T10:00:0"),
-	    "bad time \"2026-04-01T10:00:0\": " ISO_WANT);
-	ck_assert_str_eq(iso_err("1969-12-31"),
-	    "bad time \"1969-12-31\": year must be 1970-2199");
-	ck_assert_str_eq(iso_err("2200-01-01"),
-	    "bad time \"2200-01-01\": year must be 1970-2199");
-	ck_assert_str_eq(iso_err("2026-13-01"),
-	    "bad time \"2026-13-01\": month must be 01-12");
-	ck_assert_str_eq(iso_err("2026-00-01"),
-	    "bad time \"2026-00-01\": month must be 01-12");
-	ck_assert_str_eq(iso_err("2026-02-29"),
-	    "bad time \"2026-02-29\": no such day in that month");
-	ck_assert_str_eq(iso_err("2026-04-31"),
-	    "bad time \"2026-04-31\": no such day in that month");
-	ck_assert_str_eq(iso_err("2026-04-01T24:00"),
-	    "bad time \"2026-04-01T24:00\": time must be 00:00:00-23:59:59");
-	ck_assert_str_eq(iso_err("2026-04-01T10:60"),
-	    "bad time \"2026-04-01T10:60\": time must be 00:00:00-23:59:59");
-	ck_assert_str_eq(iso_err("2026-04-01T10:00:60"),
-	    "bad time \"2026-04-01T10:00:60\": time must be 00:00:00-23:59:59");
-	ck_assert_str_eq(iso_err("2026-04-01T10:00+24:00"),
-	    "bad time \"2026-04-01T10:00+24:00\": offset must be at most 23:59");
-	ck_assert_str_eq(iso_err("2026-04-01T10:00+01:60"),
-	    "bad time \"2026-04-01T10:00+01:60\": offset must be at most 23:59");
-	/* Found by this test: "+01:" used to pass as +01:00. */
-	ck_assert_str_eq(iso_err("2026-04-01T10:00+01:"),
-	    "bad time \"2026-04-01T10:00+01:\": " ISO_WANT);
-	ck_assert_str_eq(iso_err("2026-04-01T10:00+1"),
-	    "bad time \"2026-04-01T10:00+1\": " ISO_WANT);
-	ck_assert_str_eq(iso_err("2026-04-01T10:00+01:0"),
-	    "bad time \"2026-04-01T10:00+01:0\": " ISO_WANT);
+	static const struct typed r[] = {
+		{ "2026-04-01", "ok" },
+		{ "2024-02-29T23:59:59", "ok" },
+		{ "2026-04-01T10", "bad time \"2026-04-01T10\": " ISO_WANT },
+		{ "2026-4-01", "bad time \"2026-4-01\": " ISO_WANT },
+		{ "", "bad time \"\": " ISO_WANT },
+		{ "2026-04-01x", "bad time \"2026-04-01x\": " ISO_WANT },
+		{ "2026-04-01T10:00 ", "bad time \"2026-04-01T10:00 \": "
+		    ISO_WANT },
+		{ "2026-04-01T10:00:0", "bad time \"2026-04-01T10:00:0\": "
+		    ISO_WANT },
+		{ "1969-12-31", "bad time \"1969-12-31\": year must be "
+		    "1970-2199" },
+		{ "2200-01-01", "bad time \"2200-01-01\": year must be "
+		    "1970-2199" },
+		{ "2026-13-01", "bad time \"2026-13-01\": month must be "
+		    "01-12" },
+		{ "2026-00-01", "bad time \"2026-00-01\": month must be "
+		    "01-12" },
+		{ "2026-02-29", "bad time \"2026-02-29\": no such day in that "
+		    "month" },
+		{ "2026-04-31", "bad time \"2026-04-31\": no such day in that "
+		    "month" },
+		{ "2026-04-01T24:00", "bad time \"2026-04-01T24:00\": time "
+		    "must be 00:00:00-23:59:59" },
+		{ "2026-04-01T10:60", "bad time \"2026-04-01T10:60\": time "
+		    "must be 00:00:00-23:59:59" },
+		{ "2026-04-01T10:00:60", "bad time \"2026-04-01T10:00:60\": "
+		    "time must be 00:00:00-23:59:59" },
+		{ "2026-04-01T10:00+24:00", "bad time "
+		    "\"2026-04-01T10:00+24:00\": offset must be at most "
+		    "23:59" },
+		{ "2026-04-01T10:00+01:60", "bad time "
+		    "\"2026-04-01T10:00+01:60\": offset must be at most "
+		    "23:59" },
+		/* Found by this test: "+01:" used to pass as +01:00. */
+		{ "2026-04-01T10:00+01:", "bad time \"2026-04-01T10:00+01:\": "
+		    ISO_WANT },
+		{ "2026-04-01T10:00+1", "bad time \"2026-04-01T10:00+1\": "
+		    ISO_WANT },
+		{ "2026-04-01T10:00+01:0", "bad time "
+		    "\"2026-04-01T10:00+01:0\": " ISO_WANT },
+	};
+
+	typed_rows(iso_err, r, nitems(r));
 }
 END_TEST
 
@@ -317,8 +340,51 @@ opt_err(const char *key, const char *value)
 	return rc == 0 ? "ok" : err;
 }
 
+#define DAYS_WANT	"expected day names or ranges such as mon-fri or " \
+	"mon,wed,fri"
+#define HOURS_WANT	"expected HH:MM-HH:MM[,HH:MM-HH:MM...]"
+#define HOURS_ORDER	"each range must end after it starts, within one day"
+
 START_TEST(test_options)
 {
+	static const struct {
+		const char	*key;
+		const char	*value;
+		const char	*want;
+	} r[] = {
+		{ "days", "monday", "bad days \"monday\": " DAYS_WANT },
+		{ "days", "", "bad days \"\": " DAYS_WANT },
+		{ "days", "mon-", "bad days \"mon-\": " DAYS_WANT },
+		{ "hours", "9:00-17:00", "bad hours \"9:00-17:00\": "
+		    HOURS_WANT },
+		{ "hours", "09:00-17:00,", "bad hours \"09:00-17:00,\": "
+		    HOURS_WANT },
+		{ "hours", "09:00-24:01", "bad hours \"09:00-24:01\": "
+		    HOURS_WANT },
+		{ "hours", "09:60-17:00", "bad hours \"09:60-17:00\": "
+		    HOURS_WANT },
+		{ "hours", "17:00-09:00", "bad hours \"17:00-09:00\": "
+		    HOURS_ORDER },
+		{ "hours", "24:00-24:00", "bad hours \"24:00-24:00\": "
+		    HOURS_ORDER },
+		{ "hours", "09:00-12:00,11:00-13:00", "bad hours "
+		    "\"09:00-12:00,11:00-13:00\": ranges must be in order and "
+		    "must not overlap" },
+		{ "hours", "09:00-17:00;18:00-19:00", "bad hours "
+		    "\"09:00-17:00;18:00-19:00\": expected a comma between "
+		    "ranges" },
+		{ "hours", "01:00-02:00,03:00-04:00,05:00-06:00,07:00-08:00,"
+		    "09:00-10:00,11:00-12:00,13:00-14:00,15:00-16:00,"
+		    "17:00-18:00", "bad hours \"01:00-02:00,03:00-04:00,"
+		    "05:00-06:00,07:00-08:00,09:00-10:00,11:00-12:00,"
+		    "13:00-14:00,15:00-16:00,17:00-18:00\": at most 8 ranges" },
+		{ "holidays", "wales", "bad holidays \"wales\": expected "
+		    "england-and-wales, scotland, northern-ireland or none" },
+		{ "colour", "red", "unknown calendar setting \"colour\" "
+		    "(expected timezone, days, hours, holidays or closures)" },
+		{ "timezone", "Mars/Base", "ok" },
+		{ "closures", "", "ok" },
+	};
 	struct calendar *c = cal_new("c");
 	char err[256];
 
@@ -333,44 +399,13 @@ START_TEST(test_options)
 	ck_assert_int_eq(c->ranges[0].end, 86400);
 	cal_free(c);
 
-	ck_assert_str_eq(opt_err("days", "monday"), "bad days \"monday\": "
-	    "expected day names or ranges such as mon-fri or mon,wed,fri");
-	ck_assert_str_eq(opt_err("days", ""), "bad days \"\": expected day "
-	    "names or ranges such as mon-fri or mon,wed,fri");
-	ck_assert_str_eq(opt_err("days", "mon-"), "bad days \"mon-\": expected "
-	    "day names or ranges such as mon-fri or mon,wed,fri");
-	ck_assert_str_eq(opt_err("hours", "9:00-17:00"), "bad hours "
-	    "\"9:00-17:00\": expected HH:MM-HH:MM[,HH:MM-HH:MM...]");
-	ck_assert_str_eq(opt_err("hours", "09:00-17:00,"), "bad hours "
-	    "\"09:00-17:00,\": expected HH:MM-HH:MM[,HH:MM-HH:MM...]");
-	ck_assert_str_eq(opt_err("hours", "09:00-24:01"), "bad hours "
-	    "\"09:00-24:01\": expected HH:MM-HH:MM[,HH:MM-HH:MM...]");
-	ck_assert_str_eq(opt_err("hours", "09:60-17:00"), "bad hours "
-	    "\"09:60-17:00\": expected HH:MM-HH:MM[,HH:MM-HH:MM...]");
-	ck_assert_str_eq(opt_err("hours", "17:00-09:00"), "bad hours "
-	    "\"17:00-09:00\": each range must end after it starts, within one "
-	    "day");
-	ck_assert_str_eq(opt_err("hours", "24:00-24:00"), "bad hours "
-	    "\"24:00-24:00\": each range must end after it starts, within one "
-	    "day");
-	ck_assert_str_eq(opt_err("hours", "09:00-12:00,11:00-13:00"),
-	    "bad hours \"09:00-12:00,11:00-13:00\": ranges must be in order "
-	    "and must not overlap");
-	ck_assert_str_eq(opt_err("hours", "09:00-17:00;18:00-19:00"),
-	    "bad hours \"09:00-17:00;18:00-19:00\": expected a comma between "
-	    "ranges");
-	ck_assert_str_eq(opt_err("hours", "01:00-02:00,03:00-04:00,05:00-06:00,"
-	    "07:00-08:00,09:00-10:00,11:00-12:00,13:00-14:00,15:00-16:00,"
-	    "17:00-18:00"), "bad hours \"01:00-02:00,03:00-04:00,05:00-06:00,"
-	    "07:00-08:00,09:00-10:00,11:00-12:00,13:00-14:00,15:00-16:00,"
-	    "17:00-18:00\": at most 8 ranges");
-	ck_assert_str_eq(opt_err("holidays", "wales"), "bad holidays "
-	    "\"wales\": expected england-and-wales, scotland, northern-ireland "
-	    "or none");
-	ck_assert_str_eq(opt_err("colour", "red"), "unknown calendar setting "
-	    "\"colour\" (expected timezone, days, hours, holidays or closures)");
-	ck_assert_str_eq(opt_err("timezone", "Mars/Base"), "ok");
-	ck_assert_str_eq(opt_err("closures", ""), "ok");
+	for (size_t i = 0; i < nitems(r); i++) {
+		const char *got = opt_err(r[i].key, r[i].value);
+
+		ck_assert_msg(strcmp(got, r[i].want) == 0,
+		    "%s = \"%s\": \"%s\", not \"%s\"", r[i].key, r[i].value,
+		    got, r[i].want);
+	}
 	ck_assert_int_eq(cal_name_ok("no-sundays_2"), 1);
 	ck_assert_int_eq(cal_name_ok("Office"), 0);
 	ck_assert_int_eq(cal_name_ok(""), 0);

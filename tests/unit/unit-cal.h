@@ -90,4 +90,74 @@ ubefore(const struct calendar *c, const char *t, enum dur_unit u, int64_t n)
 	return uiso(c, out);
 }
 
+/*
+ * Cases worked out by hand, as tables: each row names the calendar by the
+ * address of the variable that holds it, so that a table can be static
+ * while the calendars are made by a fixture.
+ */
+
+/* On *cal, "duration" from "from" is due at want (or "ERROR"). */
+struct udue_row {
+	struct calendar *const	*cal;
+	const char		*from;
+	const char		*duration;
+	const char		*want;
+};
+
+static inline void
+udue_rows(const struct udue_row *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *got = udue(*r[i].cal, r[i].from, r[i].duration);
+
+		ck_assert_msg(strcmp(got, r[i].want) == 0,
+		    "%s + %s on %s: %s, not %s", r[i].from, r[i].duration,
+		    (*r[i].cal)->name, got, r[i].want);
+	}
+}
+
+/* On *cal, n units before t is want (or "ERROR"). */
+struct ubefore_row {
+	struct calendar *const	*cal;
+	const char		*t;
+	enum dur_unit		 u;
+	int64_t			 n;
+	const char		*want;
+};
+
+static inline void
+ubefore_rows(const struct ubefore_row *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *got = ubefore(*r[i].cal, r[i].t, r[i].u, r[i].n);
+
+		ck_assert_msg(strcmp(got, r[i].want) == 0,
+		    "%lld of unit %d before %s on %s: %s, not %s",
+		    (long long)r[i].n, (int)r[i].u, r[i].t, (*r[i].cal)->name,
+		    got, r[i].want);
+	}
+}
+
+/* On *cal, the working seconds from "from" to "to" are secs. */
+struct uopen_row {
+	struct calendar *const	*cal;
+	const char		*from;
+	const char		*to;
+	int64_t			 secs;
+};
+
+static inline void
+uopen_rows(const struct uopen_row *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct calendar *c = *r[i].cal;
+		int64_t got = cal_working_seconds(c, uat(c, r[i].from),
+		    uat(c, r[i].to));
+
+		ck_assert_msg(got == r[i].secs, "%s to %s on %s: %lld s, "
+		    "not %lld", r[i].from, r[i].to, c->name, (long long)got,
+		    (long long)r[i].secs);
+	}
+}
+
 #endif
