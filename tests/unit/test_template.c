@@ -20,18 +20,29 @@ parse(const char *text, enum tpl_kind kind, enum tpl_form form,
 	return tpl_parse("t", text, strlen(text), kind, form, dg);
 }
 
-/* Parsing text must fail with needle at line. */
-static void
-bad(const char *text, enum tpl_kind kind, enum tpl_form form, int line,
-    const char *needle)
-{
-	struct diag dg = { 0 };
-	struct tpl *t = parse(text, kind, form, &dg);
+/* A template that must not parse, and the problem it must show where. */
+struct refusal {
+	const char	*text;
+	enum tpl_kind	 kind;
+	enum tpl_form	 form;
+	int		 line;
+	const char	*needle;
+};
 
-	ck_assert_msg(t == NULL, "accepted: %s", text);
-	ck_assert_msg(udiag_has(&dg, line, needle),
-	    "no \"%s\" at line %d for: %s", needle, line, text);
-	diag_clear(&dg);
+/* Parsing each text must fail with its needle at its line. */
+static void
+refused(const struct refusal *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct diag dg = { 0 };
+		struct tpl *t = parse(r[i].text, r[i].kind, r[i].form, &dg);
+
+		ck_assert_msg(t == NULL, "accepted: %s", r[i].text);
+		ck_assert_msg(udiag_has(&dg, r[i].line, r[i].needle),
+		    "no \"%s\" at line %d for: %s", r[i].needle, r[i].line,
+		    r[i].text);
+		diag_clear(&dg);
+	}
 }
 
 static char *
@@ -60,44 +71,77 @@ static const struct tpl_item item = {
 
 START_TEST(test_errors)
 {
-	const enum tpl_kind R = TPL_REMINDER, E = TPL_ESCALATION,
-	    D = TPL_DIGEST, A = TPL_ADMIN_ALERT;
-	const enum tpl_form M = TPL_EMAIL, S = TPL_SMS;
+#define R	TPL_REMINDER
+#define E	TPL_ESCALATION
+#define D	TPL_DIGEST
+#define A	TPL_ADMIN_ALERT
+#define M	TPL_EMAIL
+#define S	TPL_SMS
+	static const struct refusal r[] = {
+		{ "Subject: x\n\nHello {victim_name}\n", R, M,
+		    3, "unknown placeholder {victim_name}" },
+		{ "# comment\nSubject: {address}\n\nx\n", R, M,
+		    2, "unknown placeholder {address}" },
+		{ "{ref} {phone}", R, S,
+		    1, "unknown placeholder {phone}" },
+		{ "Subject: x\n\n{level}\n", R, M,
+		    3, "{level} is not available in reminder" },
+		{ "Subject: x\n\n{count}\n", E, M,
+		    3, "{count} is not available" },
+		{ "Subject: x\n\n{error}\n", E, M,
+		    3, "{error} is not available" },
+		{ "Subject: {ref}\n\n{items}\nx\n{end}\n", D, M,
+		    1, "{ref} is about one deadline" },
+		{ "Subject: x\n\n{items}\n{ref}\n{end}\n", E, M,
+		    3, "only digest templates" },
+		{ "Subject: x\n\n{ref}\n", D, M,
+		    0, "between {items} and {end}" },
+		{ "Subject: x\n\n{items}\n{ref}\n{end}\n"
+		    "{items}\n{ref}\n{end}\n", D, M,
+		    6, "one {items} ... {end} block" },
+		{ "Subject: x\n\n{end}\n", D, M,
+		    3, "{end} without {items}" },
+		{ "Subject: x\n\n{items}\n{ref}\n", D, M,
+		    4, "{items} without {end}" },
+		{ "Subject: x\n\n{items}\n{end}\n", D, M,
+		    4, "nothing between" },
+		{ "Hello\n\nbody\n", R, M,
+		    1, "starts with a \"Subject: ...\"" },
+		{ "Subject: x\nbody\n", R, M,
+		    2, "a blank line must separate" },
+		{ "Subject: x\n\n\n\n", R, M,
+		    0, "the body is empty" },
+		{ "", R, M,
+		    0, "empty" },
+		{ "# only a comment\n", R, S,
+		    0, "the text is empty" },
+		{ "Subject:\n\nx\n", R, M,
+		    1, "the subject is empty" },
+		{ "Subject: x\n\nopen {ref\n", R, M,
+		    3, "\"{\" without \"}\"" },
+		{ "Subject: x\n\nbad \xff byte\n", R, M,
+		    3, "not valid UTF-8" },
+		{ "Subject: x\n\nbell \a\n", R, M,
+		    3, "control character" },
+		{ "{ref} \xf0\x9f\x98\x80", R, S,
+		    1, "characters an SMS cannot carry" },
+		{ "{ref} aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaa", R, S,
+		    0, "before any values are filled in" },
+		{ "{recipient} {ref}", E, S,
+		    1, "{recipient} is not available" },
+		{ "{ref} {count}", A, S,
+		    1, "{count} is not available" },
+	};
+#undef R
+#undef E
+#undef D
+#undef A
+#undef M
+#undef S
 
-	bad("Subject: x\n\nHello {victim_name}\n", R, M, 3,
-	    "unknown placeholder {victim_name}");
-	bad("# comment\nSubject: {address}\n\nx\n", R, M, 2,
-	    "unknown placeholder {address}");
-	bad("{ref} {phone}", R, S, 1, "unknown placeholder {phone}");
-	bad("Subject: x\n\n{level}\n", R, M, 3, "{level} is not available "
-	    "in reminder");
-	bad("Subject: x\n\n{count}\n", E, M, 3, "{count} is not available");
-	bad("Subject: x\n\n{error}\n", E, M, 3, "{error} is not available");
-	bad("Subject: {ref}\n\n{items}\nx\n{end}\n", D, M, 1,
-	    "{ref} is about one deadline");
-	bad("Subject: x\n\n{items}\n{ref}\n{end}\n", E, M, 3,
-	    "only digest templates");
-	bad("Subject: x\n\n{ref}\n", D, M, 0, "between {items} and {end}");
-	bad("Subject: x\n\n{items}\n{ref}\n{end}\n{items}\n{ref}\n{end}\n",
-	    D, M, 6, "one {items} ... {end} block");
-	bad("Subject: x\n\n{end}\n", D, M, 3, "{end} without {items}");
-	bad("Subject: x\n\n{items}\n{ref}\n", D, M, 4, "{items} without {end}");
-	bad("Subject: x\n\n{items}\n{end}\n", D, M, 4, "nothing between");
-	bad("Hello\n\nbody\n", R, M, 1, "starts with a \"Subject: ...\"");
-	bad("Subject: x\nbody\n", R, M, 2, "a blank line must separate");
-	bad("Subject: x\n\n\n\n", R, M, 0, "the body is empty");
-	bad("", R, M, 0, "empty");
-	bad("# only a comment\n", R, S, 0, "the text is empty");
-	bad("Subject:\n\nx\n", R, M, 1, "the subject is empty");
-	bad("Subject: x\n\nopen {ref\n", R, M, 3, "\"{\" without \"}\"");
-	bad("Subject: x\n\nbad \xff byte\n", R, M, 3, "not valid UTF-8");
-	bad("Subject: x\n\nbell \a\n", R, M, 3, "control character");
-	bad("{ref} \xf0\x9f\x98\x80", R, S, 1, "characters an SMS cannot carry");
-	bad("{ref} aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	    R, S, 0, "before any values are filled in");
-	bad("{recipient} {ref}", E, S, 1, "{recipient} is not available");
-	bad("{ref} {count}", A, S, 1, "{count} is not available");
+	refused(r, nitems(r));
 }
 END_TEST
 
