@@ -96,7 +96,8 @@ log_verrno(int pri, const char *fmt, va_list ap)
 	log_line(pri, "%s: %s", buf, strerror(saved));
 }
 
-#define LOG_FN(name, pri, write)			\
+/* Each log function: its priority, its writer, and what follows. */
+#define LOG_FN(name, pri, write, then)			\
 void							\
 name(const char *fmt, ...)				\
 {							\
@@ -104,32 +105,13 @@ name(const char *fmt, ...)				\
 	va_start(ap, fmt);				\
 	write(pri, fmt, ap);				\
 	va_end(ap);					\
+	then;						\
 }
-LOG_FN(log_err, LOG_ERR, log_vwrite)
-LOG_FN(log_warn, LOG_WARNING, log_verrno)
-LOG_FN(log_warnx, LOG_WARNING, log_vwrite)
-LOG_FN(log_notice, LOG_NOTICE, log_vwrite)
-LOG_FN(log_info, LOG_INFO, log_vwrite)
-LOG_FN(log_debug, LOG_DEBUG, log_vwrite)
-
-void
-fatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_verrno(LOG_ERR, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-void
-fatalx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vwrite(LOG_ERR, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
+LOG_FN(log_err, LOG_ERR, log_vwrite, )
+LOG_FN(log_warn, LOG_WARNING, log_verrno, )
+LOG_FN(log_warnx, LOG_WARNING, log_vwrite, )
+LOG_FN(log_notice, LOG_NOTICE, log_vwrite, )
+LOG_FN(log_info, LOG_INFO, log_vwrite, )
+LOG_FN(log_debug, LOG_DEBUG, log_vwrite, )
+LOG_FN(fatal, LOG_ERR, log_verrno, exit(1))
+LOG_FN(fatalx, LOG_ERR, log_vwrite, exit(1))
