@@ -17,83 +17,73 @@ START_TEST(test_default_main_path)
 	struct workflow *wf = load("domestic-abuse");
 	struct wf_case c = { 0 };
 
-	OPEN(wf, &c, "DA-1", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=standard", NULL));
-	ck_assert_str_eq(c.state, "reported");
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "DA-1",
+	      .state = "reported", .field = "officer=o1" },
+	    { .field = "risk=standard" },
+	    /* Wed 10:00 + 1 working day = Thu 10:00. */
+	    { .seq = 1, .st = WF_PENDING, .name = "initial-contact",
+	      .duration = "1 working day", .due = "2026-04-02T10:00:00+01:00" });
 	ck_assert_str_eq(c.workflow, "domestic-abuse");
 	ck_assert_str_eq(c.version, wf_version(wf));
-	ck_assert_str_eq(F(&c, "officer"), "o1");
-	ck_assert_str_eq(F(&c, "risk"), "standard");
 	ck_assert_uint_eq(c.ndeadlines, 1);
-	/* Wed 10:00 + 1 working day = Thu 10:00. */
-	assert_deadline(&c, 1, "initial-contact", "1 working day",
-	    "2026-04-02T10:00:00+01:00", WF_PENDING);
 	ck_assert_int_eq(DL(&c, 1)->urgent, 0);
 
-	APPLY(wf, &c, E("contact-made", "2026-04-02T09:30", "o1", "officer",
-	    NULL));
-	ck_assert_str_eq(c.state, "assessment");
-	ck_assert_int_eq(DL(&c, 1)->status, WF_MET);
+	PLAY(wf, &c,
+	    { "contact-made", "2026-04-02T09:30", "o1", "officer",
+	      .state = "assessment", .seq = 1, .st = WF_MET },
+	    /* 24 hours: elapsed time, Good Friday or not. */
+	    { .seq = 2, .st = WF_PENDING, .name = "dash",
+	      .duration = "24 hours", .due = "2026-04-03T09:30:00+01:00" });
 	ck_assert_str_eq(DL(&c, 1)->closed_by, "contact-made");
 	ck_assert_str_eq(L(DL(&c, 1)->closed_at), "2026-04-02T09:30:00+01:00");
-	/* 24 hours: elapsed time, Good Friday or not. */
-	assert_deadline(&c, 2, "dash", "24 hours", "2026-04-03T09:30:00+01:00",
-	    WF_PENDING);
 
-	/* 16 of 24: visible high risk. */
-	APPLY(wf, &c, E("dash-completed", "2026-04-02T15:00", "o1", "officer",
-	    "score=16", "judgement=standard", "police-incidents-12m=0", NULL));
-	ck_assert_str_eq(c.state, "marac-referral");
-	ck_assert_int_eq(DL(&c, 2)->status, WF_MET);
-	ck_assert_str_eq(F(&c, "score"), "16");
-	/* Thu 15:00 + 1 working day: Fri and Mon are bank holidays. */
-	assert_deadline(&c, 3, "marac-referral", "1 working day",
-	    "2026-04-07T15:00:00+01:00", WF_PENDING);
-
-	APPLY(wf, &c, E("marac-referred", "2026-04-07T11:00", "o1", "officer",
-	    NULL));
-	ck_assert_str_eq(c.state, "marac");
-	ck_assert_str_eq(F(&c, "marac-referred-at"), "2026-04-07T10:00:00Z");
-	ck_assert_int_eq(DL(&c, 3)->status, WF_MET);
-	/* 20 working days from Tue 7 Apr, skipping Mon 4 May: Wed 6 May. */
-	assert_deadline(&c, 4, "marac-hearing", "20 working days",
-	    "2026-05-06T11:00:00+01:00", WF_PENDING);
-
-	APPLY(wf, &c, E("marac-heard", "2026-04-29T14:00", "o1", "officer",
-	    NULL));
-	ck_assert_str_eq(c.state, "support");
-	ck_assert_int_eq(DL(&c, 4)->status, WF_MET);
-	assert_deadline(&c, 5, "review", "4 weeks", "2026-05-27T14:00:00+01:00",
-	    WF_PENDING);
-
-	/* The interval agreed with the person. */
-	APPLY(wf, &c, E("review-done", "2026-05-20T10:00", "o1", "officer",
-	    "review-interval=3 weeks", NULL));
-	ck_assert_int_eq(DL(&c, 5)->status, WF_MET);
-	assert_deadline(&c, 6, "review", "3 weeks", "2026-06-10T10:00:00+01:00",
-	    WF_PENDING);
-
-	APPLY(wf, &c, E("closure-requested", "2026-06-08T10:00", "o1",
-	    "officer", "reason=agreed", NULL));
-	ck_assert_str_eq(c.state, "closure-pending");
-	ck_assert_str_eq(F(&c, "closure-reason"), "agreed");
-	/* Leaving support stops the review. */
-	ck_assert_int_eq(DL(&c, 6)->status, WF_CANCELLED);
+	PLAY(wf, &c,
+	    /* 16 of 24: visible high risk. */
+	    { "dash-completed", "2026-04-02T15:00", "o1", "officer",
+	      { "score=16", "judgement=standard", "police-incidents-12m=0" },
+	      .state = "marac-referral", .field = "score=16", .seq = 2,
+	      .st = WF_MET },
+	    /* Thu 15:00 + 1 working day: Fri and Mon are bank holidays. */
+	    { .seq = 3, .st = WF_PENDING, .name = "marac-referral",
+	      .duration = "1 working day", .due = "2026-04-07T15:00:00+01:00" },
+	    { "marac-referred", "2026-04-07T11:00", "o1", "officer",
+	      .state = "marac", .field = "marac-referred-at=2026-04-07T10:00:00Z",
+	      .seq = 3, .st = WF_MET },
+	    /* 20 working days from Tue 7 Apr, skipping Mon 4 May: Wed 6 May. */
+	    { .seq = 4, .st = WF_PENDING, .name = "marac-hearing",
+	      .duration = "20 working days",
+	      .due = "2026-05-06T11:00:00+01:00" },
+	    { "marac-heard", "2026-04-29T14:00", "o1", "officer",
+	      .state = "support", .seq = 4, .st = WF_MET },
+	    { .seq = 5, .st = WF_PENDING, .name = "review",
+	      .duration = "4 weeks", .due = "2026-05-27T14:00:00+01:00" },
+	    /* The interval agreed with the person. */
+	    { "review-done", "2026-05-20T10:00", "o1", "officer",
+	      { "review-interval=3 weeks" }, .seq = 5, .st = WF_MET },
+	    { .seq = 6, .st = WF_PENDING, .name = "review",
+	      .duration = "3 weeks", .due = "2026-06-10T10:00:00+01:00" },
+	    { "closure-requested", "2026-06-08T10:00", "o1", "officer",
+	      { "reason=agreed" }, .state = "closure-pending",
+	      .field = "closure-reason=agreed" },
+	    /* Leaving support stops the review. */
+	    { .seq = 6, .st = WF_CANCELLED });
 	ck_assert_str_eq(DL(&c, 6)->closed_by, "closure-requested");
-	assert_deadline(&c, 7, "closure-approval", "5 working days",
-	    "2026-06-15T10:00:00+01:00", WF_PENDING);
 
-	APPLY(wf, &c, E("closure-approved", "2026-06-09T16:00", "m1",
-	    "manager", NULL));
-	ck_assert_str_eq(c.state, "closed");
+	PLAY(wf, &c,
+	    { .seq = 7, .st = WF_PENDING, .name = "closure-approval",
+	      .duration = "5 working days",
+	      .due = "2026-06-15T10:00:00+01:00" },
+	    { "closure-approved", "2026-06-09T16:00", "m1", "manager",
+	      .state = "closed", .seq = 7, .st = WF_MET });
 	ck_assert_int_eq(c.closed, 1);
-	ck_assert_int_eq(DL(&c, 7)->status, WF_MET);
-	assert_deadline(&c, 8, "satisfaction-survey", "10 working days",
-	    "2026-06-23T16:00:00+01:00", WF_PENDING);
-
-	APPLY(wf, &c, E("survey-done", "2026-06-22T10:00", "s1", "officer",
-	    NULL));
-	ck_assert_int_eq(DL(&c, 8)->status, WF_MET);
+	PLAY(wf, &c,
+	    { .seq = 8, .st = WF_PENDING, .name = "satisfaction-survey",
+	      .duration = "10 working days",
+	      .due = "2026-06-23T16:00:00+01:00" },
+	    { "survey-done", "2026-06-22T10:00", "s1", "officer", .seq = 8,
+	      .st = WF_MET });
 	ck_assert_uint_eq(c.ndeadlines, 8);
 	ck_assert_uint_eq(c.next_seq, 9);
 	ck_assert_str_eq(L(c.last_event), "2026-06-22T10:00:00+01:00");
@@ -146,27 +136,25 @@ START_TEST(test_repeat_marac)
 	struct workflow *wf = load("domestic-abuse");
 	struct wf_case c = { 0 };
 
-	OPEN(wf, &c, "DA-3", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=high", NULL));
-	APPLY(wf, &c, E("incident", "2026-04-01T10:30", "o1", "officer", NULL));
-	APPLY(wf, &c, E("contact-made", "2026-04-01T11:00", "o1", "officer",
-	    NULL));
-	APPLY(wf, &c, E("dash-completed", "2026-04-01T12:00", "o1", "officer",
-	    "score=20", "judgement=high", "police-incidents-12m=1", NULL));
-	APPLY(wf, &c, E("marac-referred", "2026-04-01T13:00", "o1", "officer",
-	    NULL));
-	APPLY(wf, &c, E("marac-heard", "2026-04-20T13:00", "o1", "officer",
-	    NULL));
-	ck_assert_str_eq(c.state, "support");
-	/* A reassessment with no new incident: the old one came first. */
-	APPLY(wf, &c, E("dash-completed", "2026-05-01T12:00", "o1", "officer",
-	    "score=3", "judgement=standard", "police-incidents-12m=1", NULL));
-	ck_assert_str_eq(c.state, "support");
-	/* A new incident 11 months on. */
-	APPLY(wf, &c, E("incident", "2027-03-01T09:00", "o1", "officer", NULL));
-	APPLY(wf, &c, E("dash-completed", "2027-03-01T12:00", "o1", "officer",
-	    "score=3", "judgement=standard", "police-incidents-12m=1", NULL));
-	ck_assert_str_eq(c.state, "marac-referral");
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=high" }, .ref = "DA-3" },
+	    { "incident", "2026-04-01T10:30", "o1", "officer" },
+	    { "contact-made", "2026-04-01T11:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-01T12:00", "o1", "officer",
+	      { "score=20", "judgement=high", "police-incidents-12m=1" } },
+	    { "marac-referred", "2026-04-01T13:00", "o1", "officer" },
+	    { "marac-heard", "2026-04-20T13:00", "o1", "officer",
+	      .state = "support" },
+	    /* A reassessment with no new incident: the old one came first. */
+	    { "dash-completed", "2026-05-01T12:00", "o1", "officer",
+	      { "score=3", "judgement=standard", "police-incidents-12m=1" },
+	      .state = "support" },
+	    /* A new incident 11 months on. */
+	    { "incident", "2027-03-01T09:00", "o1", "officer" },
+	    { "dash-completed", "2027-03-01T12:00", "o1", "officer",
+	      { "score=3", "judgement=standard", "police-incidents-12m=1" },
+	      .state = "marac-referral" });
 	wf_case_free(&c);
 	wf_free(wf);
 }
@@ -178,26 +166,24 @@ START_TEST(test_incident)
 	struct workflow *wf = load("domestic-abuse");
 	struct wf_case c = { 0 };
 
-	OPEN(wf, &c, "DA-4", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=high", NULL));
-	APPLY(wf, &c, E("contact-made", "2026-04-01T11:00", "o1", "officer",
-	    NULL));
-	APPLY(wf, &c, E("dash-completed", "2026-04-01T12:00", "o1", "officer",
-	    "score=15", "judgement=standard", "police-incidents-12m=0", NULL));
-	APPLY(wf, &c, E("marac-referred", "2026-04-01T13:00", "o1", "officer",
-	    NULL));
-	APPLY(wf, &c, E("incident", "2026-04-08T20:00", "o1", "officer",
-	    "immediate-risk=yes", NULL));
-	ck_assert_str_eq(c.state, "marac");
-	ck_assert_str_eq(F(&c, "immediate-risk"), "yes");
-	assert_deadline(&c, 5, "dash", "24 hours", "2026-04-09T20:00:00+01:00",
-	    WF_PENDING);
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=high" }, .ref = "DA-4" },
+	    { "contact-made", "2026-04-01T11:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-01T12:00", "o1", "officer",
+	      { "score=15", "judgement=standard", "police-incidents-12m=0" } },
+	    { "marac-referred", "2026-04-01T13:00", "o1", "officer" },
+	    { "incident", "2026-04-08T20:00", "o1", "officer",
+	      { "immediate-risk=yes" }, .state = "marac",
+	      .field = "immediate-risk=yes", .seq = 5, .st = WF_PENDING,
+	      .name = "dash", .duration = "24 hours",
+	      .due = "2026-04-09T20:00:00+01:00" });
 	ck_assert_int_eq(DL(&c, 5)->urgent, 1);
-	APPLY(wf, &c, E("dash-completed", "2026-04-09T10:00", "o1", "officer",
-	    "score=5", "judgement=standard", "police-incidents-12m=0", NULL));
-	ck_assert_str_eq(c.state, "marac");
-	ck_assert_int_eq(DL(&c, 5)->status, WF_MET);
-	ck_assert_int_eq(DL(&c, 4)->status, WF_PENDING);
+	PLAY(wf, &c,
+	    { "dash-completed", "2026-04-09T10:00", "o1", "officer",
+	      { "score=5", "judgement=standard", "police-incidents-12m=0" },
+	      .state = "marac", .seq = 5, .st = WF_MET },
+	    { .seq = 4, .st = WF_PENDING });
 	ck_assert_str_eq(DL(&c, 4)->name, "marac-hearing");
 	wf_case_free(&c);
 	wf_free(wf);
@@ -209,10 +195,12 @@ START_TEST(test_immediate_risk)
 	struct workflow *wf = load("domestic-abuse");
 	struct wf_case c = { 0 };
 
-	OPEN(wf, &c, "DA-5", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=medium", "immediate-risk=yes", NULL));
-	assert_deadline(&c, 1, "initial-contact", "1 hour",
-	    "2026-04-01T11:00:00+01:00", WF_PENDING);
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=medium", "immediate-risk=yes" },
+	      .ref = "DA-5", .seq = 1, .st = WF_PENDING,
+	      .name = "initial-contact", .duration = "1 hour",
+	      .due = "2026-04-01T11:00:00+01:00" });
 	ck_assert_int_eq(DL(&c, 1)->urgent, 1);
 	wf_case_free(&c);
 	wf_free(wf);
@@ -242,42 +230,39 @@ START_TEST(test_main_path_all)
 	    "officer=o1", "risk=high", NULL));
 	assert_deadline(&c, 1, "initial-contact", DL(&c, 1)->duration,
 	    contact_due[_i], WF_PENDING);
-	APPLY(wf, &c, E("contact-made", "2026-04-01T15:00", "o1", "officer",
-	    NULL));
+	PLAY(wf, &c, { "contact-made", "2026-04-01T15:00", "o1", "officer" });
 	ck_assert_str_eq(c.state, "assessment");
 	d = &c.deadlines[c.ndeadlines - 1];
 	if (strcmp(d->name, "audit") == 0)	/* welwyn-hatfield 12.3 */
 		d--;
 	ck_assert_str_eq(d->name, "dash");
 	ck_assert_str_eq(L(d->due), "2026-04-02T15:00:00+01:00");
-	APPLY(wf, &c, E("dash-completed", "2026-04-02T11:00", "o1", "officer",
-	    "score=17", "judgement=high", "police-incidents-12m=4", NULL));
-	ck_assert_str_eq(c.state, "marac-referral");
-	APPLY(wf, &c, E("marac-referred", "2026-04-02T16:00", "o1", "officer",
-	    NULL));
-	APPLY(wf, &c, E("marac-heard", "2026-04-22T14:00", "o1", "officer",
-	    NULL));
-	ck_assert_str_eq(c.state, "support");
+	PLAY(wf, &c,
+	    { "dash-completed", "2026-04-02T11:00", "o1", "officer",
+	      { "score=17", "judgement=high", "police-incidents-12m=4" },
+	      .state = "marac-referral" },
+	    { "marac-referred", "2026-04-02T16:00", "o1", "officer" },
+	    { "marac-heard", "2026-04-22T14:00", "o1", "officer",
+	      .state = "support" });
 	/* High risk: a review every 2 weeks. */
 	d = &c.deadlines[c.ndeadlines - 1];
 	ck_assert_str_eq(d->name, "review");
 	ck_assert_str_eq(d->duration, "2 weeks");
 	ck_assert_str_eq(L(d->due), "2026-05-06T14:00:00+01:00");
-	APPLY(wf, &c, E("review-done", "2026-05-05T10:00", "o1", "officer",
-	    "review-interval=3 weeks", NULL));
+	PLAY(wf, &c, { "review-done", "2026-05-05T10:00", "o1", "officer",
+	    { "review-interval=3 weeks" } });
 	d = &c.deadlines[c.ndeadlines - 1];
 	ck_assert_str_eq(L(d->due), "2026-05-26T10:00:00+01:00");
-	APPLY(wf, &c, E("closure-requested", "2026-05-20T10:00", "o1",
-	    "officer", "reason=agreed", NULL));
-	APPLY(wf, &c, E("closure-approved", "2026-05-21T10:00", "m1",
-	    "manager", NULL));
+	PLAY(wf, &c,
+	    { "closure-requested", "2026-05-20T10:00", "o1", "officer",
+	      { "reason=agreed" } },
+	    { "closure-approved", "2026-05-21T10:00", "m1", "manager" });
 	ck_assert_str_eq(c.state, "closed");
 	d = &c.deadlines[c.ndeadlines - 1];
 	ck_assert_str_eq(d->name, "satisfaction-survey");
 	/* 10 working days from Thu 21 May, past the late May holiday. */
 	ck_assert_str_eq(L(d->due), "2026-06-05T10:00:00+01:00");
-	APPLY(wf, &c, E("survey-done", "2026-06-01T10:00", "s1", "officer",
-	    NULL));
+	PLAY(wf, &c, { "survey-done", "2026-06-01T10:00", "s1", "officer" });
 	for (size_t i = 0; i < c.ndeadlines; i++)
 		ck_assert_int_ne(c.deadlines[i].status, WF_PENDING);
 	wf_case_free(&c);
@@ -298,33 +283,31 @@ START_TEST(test_waltham_forest)
 	struct workflow *wf = load("waltham-forest");
 	struct wf_case c = { 0 };
 
-	OPEN(wf, &c, "WF-2", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=high", "joint-tenancy=yes", NULL));
-	assert_deadline(&c, 1, "initial-contact", "1 working day",
-	    "2026-04-02T10:00:00+01:00", WF_PENDING);
-	APPLY(wf, &c, E("dvpn-served", "2026-04-02T18:00", "o1", "officer",
-	    NULL));
-	assert_deadline(&c, 2, "dvpo-application",
-	    "48 working hours on no-sundays", "2026-04-07T18:00:00+01:00",
-	    WF_PENDING);
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=high", "joint-tenancy=yes" },
+	      .ref = "WF-2", .seq = 1, .st = WF_PENDING,
+	      .name = "initial-contact", .duration = "1 working day",
+	      .due = "2026-04-02T10:00:00+01:00" },
+	    { "dvpn-served", "2026-04-02T18:00", "o1", "officer", .seq = 2,
+	      .st = WF_PENDING, .name = "dvpo-application",
+	      .duration = "48 working hours on no-sundays",
+	      .due = "2026-04-07T18:00:00+01:00" });
 	ck_assert_str_eq(wf_deadline_title(wf, "dvpo-application"),
 	    "DVPO application after a DVPN");
-	APPLY(wf, &c, E("dvpo-heard", "2026-04-07T12:00", "o1", "officer",
-	    NULL));
-	ck_assert_int_eq(DL(&c, 2)->status, WF_MET);
-	APPLY(wf, &c, E("contact-made", "2026-04-07T13:00", "o1", "officer",
-	    NULL));
-	APPLY(wf, &c, E("dash-completed", "2026-04-07T14:00", "o1", "officer",
-	    "score=4", "judgement=standard", "police-incidents-12m=0", NULL));
-	APPLY(wf, &c, E("closure-requested", "2026-04-08T10:00", "o1",
-	    "officer", "reason=agreed", NULL));
-	APPLY(wf, &c, E("closure-approved", "2026-04-08T11:00", "m1",
-	    "manager", NULL));
-	/* s16: the survey by an impartial member of staff. */
-	REFUSED(wf, &c, E("survey-done", "2026-04-09T10:00", "o1", "officer",
-	    NULL), "own officer");
-	APPLY(wf, &c, E("survey-done", "2026-04-09T10:00", "s1", "officer",
-	    NULL));
+	PLAY(wf, &c,
+	    { "dvpo-heard", "2026-04-07T12:00", "o1", "officer", .seq = 2,
+	      .st = WF_MET },
+	    { "contact-made", "2026-04-07T13:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-07T14:00", "o1", "officer",
+	      { "score=4", "judgement=standard", "police-incidents-12m=0" } },
+	    { "closure-requested", "2026-04-08T10:00", "o1", "officer",
+	      { "reason=agreed" } },
+	    { "closure-approved", "2026-04-08T11:00", "m1", "manager" },
+	    /* s16: the survey by an impartial member of staff. */
+	    { "survey-done", "2026-04-09T10:00", "o1", "officer",
+	      .refused = "own officer" },
+	    { "survey-done", "2026-04-09T10:00", "s1", "officer" });
 	wf_case_free(&c);
 	wf_free(wf);
 }
@@ -337,47 +320,44 @@ START_TEST(test_welwyn_hatfield)
 	struct workflow *wf = load("welwyn-hatfield");
 	struct wf_case c = { 0 };
 
-	OPEN(wf, &c, "WH-1", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=standard", NULL));
-	assert_deadline(&c, 1, "initial-contact", "1 working day",
-	    "2026-04-02T10:00:00+01:00", WF_PENDING);
-	/* 12.3: audited within 1 working day of the response (Thu 14:00). */
-	APPLY(wf, &c, E("contact-made", "2026-04-02T14:00", "o1", "officer",
-	    NULL));
-	assert_deadline(&c, 2, "dash", "24 hours", "2026-04-03T14:00:00+01:00",
-	    WF_PENDING);
-	assert_deadline(&c, 3, "audit", "1 working day",
-	    "2026-04-07T14:00:00+01:00", WF_PENDING);
-	REFUSED(wf, &c, E("case-audited", "2026-04-02T15:00", "o1", "manager",
-	    NULL), "own officer");
-	APPLY(wf, &c, E("case-audited", "2026-04-02T15:00", "m1", "manager",
-	    NULL));
-	ck_assert_int_eq(DL(&c, 3)->status, WF_MET);
-	/* 6.10: closed as not engaging: the other agencies are told. */
-	APPLY(wf, &c, E("closure-requested", "2026-04-08T10:00", "o1",
-	    "officer", "reason=not-engaging", NULL));
-	ck_assert_int_eq(DL(&c, 2)->status, WF_PENDING);
-	APPLY(wf, &c, E("closure-approved", "2026-04-08T11:00", "m1",
-	    "manager", NULL));
-	ck_assert_int_eq(DL(&c, 2)->status, WF_CANCELLED);
-	/* 4 was closure-approval; survey and agencies in the file's order. */
-	ck_assert_int_eq(DL(&c, 4)->status, WF_MET);
-	assert_deadline(&c, 5, "satisfaction-survey", "10 working days",
-	    "2026-04-22T11:00:00+01:00", WF_PENDING);
-	assert_deadline(&c, 6, "agencies-told", "1 working day",
-	    "2026-04-09T11:00:00+01:00", WF_PENDING);
-	APPLY(wf, &c, E("agencies-told", "2026-04-08T15:00", "o1", "officer",
-	    NULL));
-	ck_assert_int_eq(DL(&c, 6)->status, WF_MET);
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WH-1", .seq = 1,
+	      .st = WF_PENDING, .name = "initial-contact",
+	      .duration = "1 working day", .due = "2026-04-02T10:00:00+01:00" },
+	    /* 12.3: audited within 1 working day of the response (Thu 14:00). */
+	    { "contact-made", "2026-04-02T14:00", "o1", "officer", .seq = 2,
+	      .st = WF_PENDING, .name = "dash", .duration = "24 hours",
+	      .due = "2026-04-03T14:00:00+01:00" },
+	    { .seq = 3, .st = WF_PENDING, .name = "audit",
+	      .duration = "1 working day", .due = "2026-04-07T14:00:00+01:00" },
+	    { "case-audited", "2026-04-02T15:00", "o1", "manager",
+	      .refused = "own officer" },
+	    { "case-audited", "2026-04-02T15:00", "m1", "manager", .seq = 3,
+	      .st = WF_MET },
+	    /* 6.10: closed as not engaging: the other agencies are told. */
+	    { "closure-requested", "2026-04-08T10:00", "o1", "officer",
+	      { "reason=not-engaging" }, .seq = 2, .st = WF_PENDING },
+	    { "closure-approved", "2026-04-08T11:00", "m1", "manager", .seq = 2,
+	      .st = WF_CANCELLED },
+	    /* 4 was closure-approval; survey and agencies in the file's order. */
+	    { .seq = 4, .st = WF_MET },
+	    { .seq = 5, .st = WF_PENDING, .name = "satisfaction-survey",
+	      .duration = "10 working days",
+	      .due = "2026-04-22T11:00:00+01:00" },
+	    { .seq = 6, .st = WF_PENDING, .name = "agencies-told",
+	      .duration = "1 working day", .due = "2026-04-09T11:00:00+01:00" },
+	    { "agencies-told", "2026-04-08T15:00", "o1", "officer", .seq = 6,
+	      .st = WF_MET });
 	wf_case_free(&c);
 
 	/* Closed by agreement: no such deadline. */
-	OPEN(wf, &c, "WH-2", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=standard", NULL));
-	APPLY(wf, &c, E("closure-requested", "2026-04-01T11:00", "o1",
-	    "officer", "reason=agreed", NULL));
-	APPLY(wf, &c, E("closure-approved", "2026-04-01T12:00", "m1",
-	    "manager", NULL));
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WH-2" },
+	    { "closure-requested", "2026-04-01T11:00", "o1", "officer",
+	      { "reason=agreed" } },
+	    { "closure-approved", "2026-04-01T12:00", "m1", "manager" });
 	ck_assert_uint_eq(c.ndeadlines, 3);
 	ck_assert_str_eq(DL(&c, 3)->name, "satisfaction-survey");
 	wf_case_free(&c);
@@ -393,28 +373,31 @@ START_TEST(test_havebury)
 	struct wf_case c = { 0 };
 
 	/* 6.1: immediate threat to life. */
-	OPEN(wf, &c, "HH-1", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=high", "immediate-risk=yes", NULL));
-	assert_deadline(&c, 1, "initial-contact", "30 minutes",
-	    "2026-04-01T10:30:00+01:00", WF_PENDING);
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=high", "immediate-risk=yes" },
+	      .ref = "HH-1", .seq = 1, .st = WF_PENDING,
+	      .name = "initial-contact", .duration = "30 minutes",
+	      .due = "2026-04-01T10:30:00+01:00" });
 	wf_case_free(&c);
-	OPEN(wf, &c, "HH-2", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=standard", NULL));
-	assert_deadline(&c, 1, "initial-contact", "1 working day",
-	    "2026-04-02T10:00:00+01:00", WF_PENDING);
-	APPLY(wf, &c, E("contact-made", "2026-04-01T11:00", "o1", "officer",
-	    NULL));
-	APPLY(wf, &c, E("dash-completed", "2026-04-01T12:00", "o1", "officer",
-	    "score=4", "judgement=standard", "police-incidents-12m=0", NULL));
-	assert_deadline(&c, 3, "review", "4 weeks", "2026-04-29T12:00:00+01:00",
-	    WF_PENDING);
-	/* 4.6: each review records the frequency agreed with the person. */
-	REFUSED(wf, &c, E("review-done", "2026-04-20T10:00", "o1", "officer",
-	    NULL), "needs field review-interval");
-	APPLY(wf, &c, E("review-done", "2026-04-20T10:00", "o1", "officer",
-	    "review-interval=10 working days", NULL));
-	assert_deadline(&c, 4, "review", "10 working days",
-	    "2026-05-05T10:00:00+01:00", WF_PENDING);
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "HH-2", .seq = 1,
+	      .st = WF_PENDING, .name = "initial-contact",
+	      .duration = "1 working day", .due = "2026-04-02T10:00:00+01:00" },
+	    { "contact-made", "2026-04-01T11:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-01T12:00", "o1", "officer",
+	      { "score=4", "judgement=standard", "police-incidents-12m=0" },
+	      .seq = 3, .st = WF_PENDING, .name = "review",
+	      .duration = "4 weeks", .due = "2026-04-29T12:00:00+01:00" },
+	    /* 4.6: each review records the frequency agreed with the person. */
+	    { "review-done", "2026-04-20T10:00", "o1", "officer",
+	      .refused = "needs field review-interval" },
+	    { "review-done", "2026-04-20T10:00", "o1", "officer",
+	      { "review-interval=10 working days" }, .seq = 4,
+	      .st = WF_PENDING, .name = "review",
+	      .duration = "10 working days",
+	      .due = "2026-05-05T10:00:00+01:00" });
 	wf_case_free(&c);
 	wf_free(wf);
 }
@@ -427,37 +410,37 @@ START_TEST(test_wolverhampton)
 	struct workflow *wf = load("wolverhampton");
 	struct wf_case c = { 0 };
 
-	OPEN(wf, &c, "WH-3", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=medium", NULL));
-	APPLY(wf, &c, E("contact-made", "2026-04-01T11:00", "o1", "officer",
-	    NULL));
-	/* Below the threshold, with the person's agreement (9.0). */
-	APPLY(wf, &c, E("dash-completed", "2026-04-01T12:00", "o1", "officer",
-	    "score=9", "judgement=standard", "police-incidents-12m=1",
-	    "meeting-agreed=yes", NULL));
-	ck_assert_str_eq(c.state, "support");
-	assert_deadline(&c, 3, "review", "4 weeks", "2026-04-29T12:00:00+01:00",
-	    WF_PENDING);
-	/*
-	 * 10 working days from Wed 1 Apr, past Easter: Thu 2, Tue 7 ... Fri
-	 * 10 (5), Mon 13 ... Fri 17 (10).
-	 */
-	assert_deadline(&c, 4, "professionals-meeting", "10 working days",
-	    "2026-04-17T12:00:00+01:00", WF_PENDING);
-	APPLY(wf, &c, E("professionals-meeting-held", "2026-04-15T12:00", "o1",
-	    "officer", NULL));
-	ck_assert_int_eq(DL(&c, 4)->status, WF_MET);
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=medium" }, .ref = "WH-3" },
+	    { "contact-made", "2026-04-01T11:00", "o1", "officer" },
+	    /* Below the threshold, with the person's agreement (9.0). */
+	    { "dash-completed", "2026-04-01T12:00", "o1", "officer",
+	      { "score=9", "judgement=standard", "police-incidents-12m=1",
+		"meeting-agreed=yes" },
+	      .state = "support", .seq = 3, .st = WF_PENDING,
+	      .name = "review", .duration = "4 weeks",
+	      .due = "2026-04-29T12:00:00+01:00" },
+	    /*
+	     * 10 working days from Wed 1 Apr, past Easter: Thu 2, Tue 7 ...
+	     * Fri 10 (5), Mon 13 ... Fri 17 (10).
+	     */
+	    { .seq = 4, .st = WF_PENDING, .name = "professionals-meeting",
+	      .duration = "10 working days",
+	      .due = "2026-04-17T12:00:00+01:00" },
+	    { "professionals-meeting-held", "2026-04-15T12:00", "o1",
+	      "officer", .seq = 4, .st = WF_MET });
 	wf_case_free(&c);
 
 	/* Above the threshold: MARAC, no professionals' meeting. */
-	OPEN(wf, &c, "WH-4", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=high", NULL));
-	APPLY(wf, &c, E("contact-made", "2026-04-01T11:00", "o1", "officer",
-	    NULL));
-	APPLY(wf, &c, E("dash-completed", "2026-04-01T12:00", "o1", "officer",
-	    "score=19", "judgement=standard", "police-incidents-12m=1",
-	    "meeting-agreed=yes", NULL));
-	ck_assert_str_eq(c.state, "marac-referral");
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=high" }, .ref = "WH-4" },
+	    { "contact-made", "2026-04-01T11:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-01T12:00", "o1", "officer",
+	      { "score=19", "judgement=standard", "police-incidents-12m=1",
+		"meeting-agreed=yes" },
+	      .state = "marac-referral" });
 	ck_assert_uint_eq(c.ndeadlines, 3);
 	wf_case_free(&c);
 	wf_free(wf);
@@ -471,24 +454,24 @@ START_TEST(test_wiltshire)
 	struct workflow *wf = load("wiltshire");
 	struct wf_case c = { 0 };
 
-	/* 6.1: 2 working days, Wed 1 Apr 10:00: Thu 2, then Tue 7. */
-	OPEN(wf, &c, "WI-1", E("open", "2026-04-01T10:00", "o1", "officer",
-	    "officer=o1", "risk=standard", NULL));
-	assert_deadline(&c, 1, "initial-contact", "2 working days",
-	    "2026-04-07T10:00:00+01:00", WF_PENDING);
-	/* 6.9: an emergency security repair, 24 elapsed hours. */
-	APPLY(wf, &c, E("security-repair-requested", "2026-04-03T16:00", "o1",
-	    "officer", NULL));
-	assert_deadline(&c, 2, "security-repair", "24 hours",
-	    "2026-04-04T16:00:00+01:00", WF_PENDING);
-	APPLY(wf, &c, E("contact-made", "2026-04-03T17:00", "o1", "officer",
-	    NULL));
-	ck_assert_int_eq(DL(&c, 2)->status, WF_PENDING);
-	APPLY(wf, &c, E("security-repair-attended", "2026-04-04T09:00", "o1",
-	    "officer", NULL));
-	ck_assert_int_eq(DL(&c, 2)->status, WF_MET);
-	assert_deadline(&c, 3, "dash", "24 hours", "2026-04-04T17:00:00+01:00",
-	    WF_PENDING);
+	PLAY(wf, &c,
+	    /* 6.1: 2 working days, Wed 1 Apr 10:00: Thu 2, then Tue 7. */
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WI-1", .seq = 1,
+	      .st = WF_PENDING, .name = "initial-contact",
+	      .duration = "2 working days",
+	      .due = "2026-04-07T10:00:00+01:00" },
+	    /* 6.9: an emergency security repair, 24 elapsed hours. */
+	    { "security-repair-requested", "2026-04-03T16:00", "o1",
+	      "officer", .seq = 2, .st = WF_PENDING,
+	      .name = "security-repair", .duration = "24 hours",
+	      .due = "2026-04-04T16:00:00+01:00" },
+	    { "contact-made", "2026-04-03T17:00", "o1", "officer", .seq = 2,
+	      .st = WF_PENDING },
+	    { "security-repair-attended", "2026-04-04T09:00", "o1",
+	      "officer", .seq = 2, .st = WF_MET },
+	    { .seq = 3, .st = WF_PENDING, .name = "dash",
+	      .duration = "24 hours", .due = "2026-04-04T17:00:00+01:00" });
 	wf_case_free(&c);
 	wf_free(wf);
 }

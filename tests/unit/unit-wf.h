@@ -80,14 +80,12 @@ struct evbuf {
 	char	 kv[8][128];
 };
 
-static inline const struct wf_event *
-E(const char *name, const char *at, const char *by, const char *role, ...)
+static inline struct evbuf *
+ev_begin(const char *name, const char *at, const char *by, const char *role)
 {
 	static struct evbuf b[4];
 	static int n;
 	struct evbuf *e;
-	const char *a;
-	va_list ap;
 
 	n = (n + 1) % 4;
 	e = &b[n];
@@ -97,17 +95,32 @@ E(const char *name, const char *at, const char *by, const char *role, ...)
 	e->ev.by = by;
 	e->ev.by_role = role;
 	e->ev.fields = e->f;
-	va_start(ap, role);
-	while ((a = va_arg(ap, const char *)) != NULL) {
-		size_t i = e->ev.nfields++;
-		char *eq;
+	return e;
+}
 
-		snprintf(e->kv[i], sizeof e->kv[i], "%s", a);
-		eq = strchr(e->kv[i], '=');
-		*eq = '\0';
-		e->f[i].key = e->kv[i];
-		e->f[i].value = eq + 1;
-	}
+static inline void
+ev_field(struct evbuf *e, const char *a)
+{
+	size_t i = e->ev.nfields++;
+	char *eq;
+
+	snprintf(e->kv[i], sizeof e->kv[i], "%s", a);
+	eq = strchr(e->kv[i], '=');
+	*eq = '\0';
+	e->f[i].key = e->kv[i];
+	e->f[i].value = eq + 1;
+}
+
+static inline const struct wf_event *
+E(const char *name, const char *at, const char *by, const char *role, ...)
+{
+	struct evbuf *e = ev_begin(name, at, by, role);
+	const char *a;
+	va_list ap;
+
+	va_start(ap, role);
+	while ((a = va_arg(ap, const char *)) != NULL)
+		ev_field(e, a);
 	va_end(ap);
 	return &e->ev;
 }
@@ -194,6 +207,81 @@ F(const struct wf_case *c, const char *key)
 
 	return v ? v : "(unset)";
 }
+
+/*
+ * A case's story as a table of rows, played in order.  A row's event (if
+ * ev is set) opens the case as ref, or is refused with a reason containing
+ * refused and leaves the case unchanged, or else is applied; then the case
+ * is in state (if set) and holds field (if set), and deadline seq (if not
+ * 0) has status st and, if name is set, that name, duration and due.
+ */
+struct wf_row {
+	const char	*ev, *at, *by, *role;
+	const char	*kv[5];		/* "key=value", up to 4 */
+	const char	*ref;
+	const char	*refused;
+	const char	*state;
+	const char	*field;		/* "key=value" the case holds */
+	uint32_t	 seq;
+	enum wf_status	 st;
+	const char	*name, *duration, *due;
+};
+
+static inline void
+play(const struct workflow *wf, struct wf_case *c, const struct wf_row *r,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++, r++) {
+		const struct wf_event *ev = NULL;
+
+		if (r->ev != NULL) {
+			struct evbuf *e = ev_begin(r->ev, r->at, r->by,
+			    r->role);
+
+			for (size_t k = 0; r->kv[k] != NULL; k++)
+				ev_field(e, r->kv[k]);
+			ev = &e->ev;
+		}
+		if (r->ref != NULL)
+			OPEN(wf, c, r->ref, ev);
+		else if (r->refused != NULL)
+			REFUSED(wf, c, ev, r->refused);
+		else if (ev != NULL)
+			APPLY(wf, c, ev);
+		if (r->state != NULL)
+			ck_assert_msg(strcmp(c->state, r->state) == 0,
+			    "row %zu (%s %s): state %s, not %s", i,
+			    r->ev ? r->ev : "-", r->at ? r->at : "-",
+			    c->state, r->state);
+		if (r->field != NULL) {
+			const char *eq = strchr(r->field, '=');
+			char key[64];
+
+			snprintf(key, sizeof key, "%.*s", (int)(eq - r->field),
+			    r->field);
+			ck_assert_str_eq(F(c, key), eq + 1);
+		}
+		if (r->seq != 0 && r->name != NULL)
+			assert_deadline(c, r->seq, r->name, r->duration,
+			    r->due, r->st);
+		else if (r->seq != 0)
+			ck_assert_msg(DL(c, r->seq)->status == r->st,
+			    "row %zu: deadline %u status %d, not %d", i,
+			    r->seq, DL(c, r->seq)->status, r->st);
+	}
+}
+
+/*
+ * The rows of a story, in place: PLAY(wf, c, { row }, { row }...).  A row
+ * names only what it sets; the rest is zero, as C says.
+ */
+#define PLAY(wf, c, ...) do {						\
+	_Pragma("GCC diagnostic push")					\
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"") \
+	static const struct wf_row rows_[] = { __VA_ARGS__ };		\
+	_Pragma("GCC diagnostic pop")					\
+	play((wf), (c), rows_, nitems(rows_));				\
+} while (0)
 
 /* The shipped workflows, workflows/NAME.ini. */
 static const char *const shipped[] = {
