@@ -138,6 +138,21 @@ assert_step(const struct wf_step *s, uint32_t seq, int level, int repeat,
 	ck_assert_str_eq(L(s->at), at);
 }
 
+/* Step i is deadline seq's escalation level, its repeat, at local time. */
+struct step_row {
+	size_t		 i;
+	uint32_t	 seq;
+	int		 level, repeat;
+	const char	*at;
+};
+
+#define STEPS(s, ...) do {						\
+	static const struct step_row r_[] = { __VA_ARGS__ };		\
+	for (size_t k_ = 0; k_ < nitems(r_); k_++)			\
+		assert_step(&(s)[r_[k_].i], r_[k_].seq, r_[k_].level,	\
+		    r_[k_].repeat, r_[k_].at);				\
+} while (0)
+
 /*
  * Reported on a Saturday: 1 working day runs from Monday's opening, and a
  * due time at an opening is the close before it (Mon 17:00, the same
@@ -154,11 +169,11 @@ START_TEST(test_weekend_report)
 	assert_deadline(&c, 1, "initial-contact", "1 working day",
 	    "2026-04-13T17:00:00+01:00", WF_PENDING);
 	ck_assert_uint_eq(wf_steps(wf, cals, &c, s, nitems(s)), 8);
-	assert_step(&s[0], 1, 0, 0, "2026-04-13T15:00:00+01:00");
-	assert_step(&s[1], 1, 1, 0, "2026-04-13T17:00:00+01:00");
-	/* 4 working hours after Monday's close: Tue 13:00. */
-	assert_step(&s[2], 1, 2, 0, "2026-04-14T13:00:00+01:00");
-	assert_step(&s[3], 1, 2, 1, "2026-04-15T13:00:00+01:00");
+	STEPS(s, { 0, 1, 0, 0, "2026-04-13T15:00:00+01:00" },
+	    { 1, 1, 1, 0, "2026-04-13T17:00:00+01:00" },
+	    /* 4 working hours after Monday's close: Tue 13:00. */
+	    { 2, 1, 2, 0, "2026-04-14T13:00:00+01:00" },
+	    { 3, 1, 2, 1, "2026-04-15T13:00:00+01:00" });
 	wf_case_free(&c);
 	wf_free(wf);
 }
@@ -194,11 +209,11 @@ START_TEST(test_steps_standard)
 	ck_assert_int_eq(s[2].to[0].up, 2);
 	ck_assert_uint_eq(s[2].to[0].channels, WF_EMAIL | WF_SMS);
 	/* Every working day, 5 times, over the Easter weekend. */
-	assert_step(&s[3], 1, 2, 1, "2026-04-07T14:00:00+01:00");
-	assert_step(&s[4], 1, 2, 2, "2026-04-08T14:00:00+01:00");
-	assert_step(&s[5], 1, 2, 3, "2026-04-09T14:00:00+01:00");
-	assert_step(&s[6], 1, 2, 4, "2026-04-10T14:00:00+01:00");
-	assert_step(&s[7], 1, 2, 5, "2026-04-13T14:00:00+01:00");
+	STEPS(s, { 3, 1, 2, 1, "2026-04-07T14:00:00+01:00" },
+	    { 4, 1, 2, 2, "2026-04-08T14:00:00+01:00" },
+	    { 5, 1, 2, 3, "2026-04-09T14:00:00+01:00" },
+	    { 6, 1, 2, 4, "2026-04-10T14:00:00+01:00" },
+	    { 7, 1, 2, 5, "2026-04-13T14:00:00+01:00" });
 	/* A short buffer gets the earliest, and the count of all. */
 	ck_assert_uint_eq(wf_steps(wf, cals, &c, s, 2), 8);
 	assert_step(&s[1], 1, 1, 0, "2026-04-02T10:00:00+01:00");
@@ -210,9 +225,9 @@ START_TEST(test_steps_standard)
 	for (size_t i = 0; i < n; i++)
 		ck_assert_uint_eq(s[i].seq, 2);
 	/* dash due Fri 3 Apr 09:30 (Good Friday): reminder Thu 15:00. */
-	assert_step(&s[0], 2, 0, 0, "2026-04-02T15:00:00+01:00");
-	assert_step(&s[1], 2, 1, 0, "2026-04-03T09:30:00+01:00");
-	assert_step(&s[2], 2, 2, 0, "2026-04-07T13:00:00+01:00");
+	STEPS(s, { 0, 2, 0, 0, "2026-04-02T15:00:00+01:00" },
+	    { 1, 2, 1, 0, "2026-04-03T09:30:00+01:00" },
+	    { 2, 2, 2, 0, "2026-04-07T13:00:00+01:00" });
 	wf_case_free(&c);
 	wf_free(wf);
 }
@@ -233,10 +248,10 @@ START_TEST(test_steps_urgent_and_ack)
 	ck_assert_uint_eq(n, 7);
 	assert_step(&s[0], 1, 1, 0, "2026-04-01T11:00:00+01:00");
 	ck_assert_uint_eq(s[0].to[0].channels, WF_EMAIL | WF_SMS);
-	assert_step(&s[1], 1, 2, 0, "2026-04-01T15:00:00+01:00");
-	assert_step(&s[2], 1, 2, 1, "2026-04-02T15:00:00+01:00");
-	assert_step(&s[3], 1, 2, 2, "2026-04-07T15:00:00+01:00");
-	assert_step(&s[6], 1, 2, 5, "2026-04-10T15:00:00+01:00");
+	STEPS(s, { 1, 1, 2, 0, "2026-04-01T15:00:00+01:00" },
+	    { 2, 1, 2, 1, "2026-04-02T15:00:00+01:00" },
+	    { 3, 1, 2, 2, "2026-04-07T15:00:00+01:00" },
+	    { 6, 1, 2, 5, "2026-04-10T15:00:00+01:00" });
 	for (size_t i = 0; i < n; i++)
 		ck_assert_int_eq(s[i].urgent, 1);
 
