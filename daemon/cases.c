@@ -346,6 +346,72 @@ fields_from_json(const char *text, json_t **root, struct wf_field *out,
 	return n;
 }
 
+struct rebuild {
+	struct vigild *vd;
+	int64_t	 events;
+	size_t	 ncases;
+};
+
+/* One event of the log through the engine again. */
+static int
+rebuild_event(void *arg, const struct store_event *e)
+{
+	struct rebuild *rb = arg;
+	struct vigild *vd = rb->vd;
+	struct wf_field fields[PROTO_MAX_FIELDS];
+	struct wf_event ev = {
+		.name = e->event,
+		.at = e->at,
+		.by = e->by,
+		.by_role = e->role,
+		.fields = fields,
+	};
+	const struct workflow *wf;
+	struct wf_case c, was = { 0 };
+	char err[256];
+	json_t *root;
+	int64_t next;
+	int r;
+
+	ev.nfields = fields_from_json(e->fields, &root, fields, nitems(fields));
+	rb->events++;
+	if (strcmp(e->event, "open") == 0) {
+		memset(&c, 0, sizeof c);
+		rb->ncases++;
+		wf = case_workflow(vd, e->workflow, e->version);
+		r = wf == NULL ? -1 :
+		    wf_open(wf, &vd->cfg->conf->calendars, &c, e->ref, &ev,
+		    err, sizeof err);
+	} else {
+		if (store_case_load(vd->store, e->ref, &c) != 0) {
+			log_err("rebuild: event %lld for unknown case %s",
+			    (long long)rb->events, e->ref);
+			json_decref(root);
+			return -1;
+		}
+		wf_case_copy(&was, &c);
+		if (strcmp(e->event, "migrate") == 0) {
+			wf = case_workflow(vd, e->workflow, e->version);
+			r = wf == NULL ? -1 :
+			    wf_migrate(wf, &c, ev.at, err, sizeof err);
+		} else {
+			wf = case_workflow(vd, c.workflow, c.version);
+			r = wf == NULL ? -1 :
+			    wf_apply(wf, &vd->cfg->conf->calendars, &c, &ev,
+			    err, sizeof err);
+		}
+	}
+	json_decref(root);
+	if (r == -1)
+		log_err("rebuild: case %s, event %s: the engine refused it now: "
+		    "%s", e->ref, e->event, wf ? err : "no workflow");
+	else
+		r = case_save(vd, wf, was.ref ? &was : NULL, &c, &next);
+	wf_case_free(&was);
+	wf_case_free(&c);
+	return r ? -1 : 0;
+}
+
 /*
  * "vigild --rebuild": replay the whole event log through the engine into
  * empty state tables, in one transaction.  Firings are kept (they are the
@@ -354,90 +420,17 @@ fields_from_json(const char *text, json_t **root, struct wf_field *out,
 int
 case_rebuild(struct vigild *vd)
 {
-	sqlite3 *db = store_db(vd->store);
-	sqlite3_stmt *st;
-	int64_t events = 0;
-	size_t ncases = 0;
-	int rc;
+	struct rebuild rb = { vd, 0, 0 };
 
-	if (store_begin(vd->store) == -1 || store_rebuild_begin(vd->store) == -1)
+	if (store_begin(vd->store) == -1)
 		return -1;
-	if (sqlite3_prepare_v2(db, "SELECT ref, event, at, by, role, workflow, "
-	    "version, fields FROM events ORDER BY id", -1, &st, NULL) !=
-	    SQLITE_OK)
-		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *ref = (const char *)sqlite3_column_text(st, 0);
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		const char *wname = (const char *)sqlite3_column_text(st, 5);
-		const char *wver = (const char *)sqlite3_column_text(st, 6);
-		struct wf_field fields[PROTO_MAX_FIELDS];
-		struct wf_event ev = {
-			.name = name,
-			.at = sqlite3_column_int64(st, 2),
-			.by = (const char *)sqlite3_column_text(st, 3),
-			.by_role = (const char *)sqlite3_column_text(st, 4),
-			.fields = fields,
-		};
-		const struct workflow *wf;
-		struct wf_case c, was = { 0 };
-		char err[256];
-		json_t *root;
-		int64_t next;
-		int r;
-
-		ev.nfields = fields_from_json((const char *)
-		    sqlite3_column_text(st, 7), &root, fields, nitems(fields));
-		events++;
-		if (strcmp(name, "open") == 0) {
-			memset(&c, 0, sizeof c);
-			ncases++;
-			wf = case_workflow(vd, wname, wver);
-			r = wf == NULL ? -1 :
-			    wf_open(wf, &vd->cfg->conf->calendars, &c, ref, &ev,
-			    err, sizeof err);
-		} else {
-			if (store_case_load(vd->store, ref, &c) != 0) {
-				log_err("rebuild: event %lld for unknown case "
-				    "%s", (long long)events, ref);
-				json_decref(root);
-				goto fail;
-			}
-			wf_case_copy(&was, &c);
-			if (strcmp(name, "migrate") == 0) {
-				wf = case_workflow(vd, wname, wver);
-				r = wf == NULL ? -1 :
-				    wf_migrate(wf, &c, ev.at, err, sizeof err);
-			} else {
-				wf = case_workflow(vd, c.workflow, c.version);
-				r = wf == NULL ? -1 :
-				    wf_apply(wf, &vd->cfg->conf->calendars, &c,
-				    &ev, err, sizeof err);
-			}
-		}
-		json_decref(root);
-		if (r == -1) {
-			log_err("rebuild: case %s, event %s: the engine refused "
-			    "it now: %s", ref, name, wf ? err : "no workflow");
-			wf_case_free(&was);
-			wf_case_free(&c);
-			goto fail;
-		}
-		r = case_save(vd, wf, was.ref ? &was : NULL, &c, &next);
-		wf_case_free(&was);
-		wf_case_free(&c);
-		if (r)
-			goto fail;
+	if (store_rebuild_begin(vd->store) == -1 ||
+	    store_event_foreach(vd->store, rebuild_event, &rb) != 0 ||
+	    store_commit(vd->store) == -1) {
+		store_rollback(vd->store);
+		return -1;
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE || store_commit(vd->store) == -1)
-		goto fail;
-	log_notice("rebuilt %zu cases from %lld events", ncases,
-	    (long long)events);
+	log_notice("rebuilt %zu cases from %lld events", rb.ncases,
+	    (long long)rb.events);
 	return 0;
-fail:
-	sqlite3_finalize(st);
-	store_rollback(vd->store);
-	return -1;
 }

@@ -47,52 +47,49 @@ help(FILE *fp, const char *name, const char *type, const char *text)
 	fprintf(fp, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
 }
 
-static void
-by_name(struct vigild *vd, FILE *fp, const char *metric, const char *lname,
-    const char *sql, int64_t now)
-{
-	sqlite3_stmt *st;
+/* A labelled figure: the metric and label names it is written under. */
+struct metric_line {
+	FILE	*fp;
+	const char *metric;
+	const char *label;
+	int	 status;		/* outbox_counts(): OB_SENT or OB_FAILED */
+};
 
-	if (sqlite3_prepare_v2(store_db(vd->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
+static void
+by_name(void *arg, const char *name, int64_t n)
+{
+	struct metric_line *m = arg;
+
+	fprintf(m->fp, "%s{%s=\"", m->metric, m->label);
+	label(m->fp, name);
+	fprintf(m->fp, "\"} %lld\n", (long long)n);
+}
+
+static void
+outbox_count(void *arg, int level, int channel, int64_t n)
+{
+	struct metric_line *m = arg;
+	char lv[16];
+
+	/* Level -1 is an alert to the admins, not an escalation. */
+	if (level < 0 && m->status == OB_SENT)
 		return;
-	sqlite3_bind_int64(st, 1, now);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		fprintf(fp, "%s{%s=\"", metric, lname);
-		label(fp, (const char *)sqlite3_column_text(st, 0));
-		fprintf(fp, "\"} %lld\n", (long long)sqlite3_column_int64(st, 1));
-	}
-	sqlite3_finalize(st);
+	if (level < 0)
+		snprintf(lv, sizeof lv, "alert");
+	else
+		snprintf(lv, sizeof lv, "%d", level);
+	fprintf(m->fp, "%s{level=\"%s\",channel=\"%s\"} %lld\n", m->metric,
+	    lv, notify_channel_name(channel), (long long)n);
 }
 
 static void
 outbox_counts(struct vigild *vd, FILE *fp, int status)
 {
-	sqlite3_stmt *st;
+	struct metric_line m = { fp, status == OB_SENT ?
+	    "vigil_escalations_sent_total" : "vigil_delivery_failures_total",
+	    NULL, status };
 
-	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT level, channel, n "
-	    "FROM outbox_counts WHERE status = ? ORDER BY level, channel", -1,
-	    &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int(st, 1, status);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int level = sqlite3_column_int(st, 0);
-		char lv[16];
-
-		/* Level -1 is an alert to the admins, not an escalation. */
-		if (level < 0 && status == OB_SENT)
-			continue;
-		if (level < 0)
-			snprintf(lv, sizeof lv, "alert");
-		else
-			snprintf(lv, sizeof lv, "%d", level);
-		fprintf(fp, "%s{level=\"%s\",channel=\"%s\"} %lld\n",
-		    status == OB_SENT ? "vigil_escalations_sent_total" :
-		    "vigil_delivery_failures_total", lv,
-		    notify_channel_name(sqlite3_column_int(st, 1)),
-		    (long long)sqlite3_column_int64(st, 2));
-	}
-	sqlite3_finalize(st);
+	store_outbox_counts(vd->store, status, outbox_count, &m);
 }
 
 static int
@@ -107,14 +104,12 @@ write_file(struct vigild *vd, const char *path, double lag)
 	if ((fp = open_memstream(&buf, &len)) == NULL)
 		fatal("open_memstream");
 	help(fp, "vigil_open_cases", "gauge", "Open cases by workflow state.");
-	by_name(vd, fp, "vigil_open_cases", "state", "SELECT state, n FROM "
-	    "open_counts WHERE n > 0 AND ? > 0 ORDER BY state", now);
+	store_open_cases(vd->store, by_name, &(struct metric_line){ fp,
+	    "vigil_open_cases", "state", 0 });
 	help(fp, "vigil_missed_deadlines", "gauge",
 	    "Deadlines past due and not met, by deadline name.");
-	by_name(vd, fp, "vigil_missed_deadlines", "deadline", "SELECT d.name, "
-	    "count(*) FROM deadlines d JOIN cases c ON c.ref = d.ref WHERE "
-	    "d.status = 0 AND d.due <= ?1 AND (c.paused_at = 0 OR "
-	    "d.due <= c.paused_at) GROUP BY d.name ORDER BY d.name", now);
+	store_missed_deadlines(vd->store, now, by_name, &(struct metric_line){
+	    fp, "vigil_missed_deadlines", "deadline", 0 });
 	help(fp, "vigil_escalations_sent_total", "counter", "Messages delivered, "
 	    "by escalation level (0: reminder) and channel.");
 	outbox_counts(vd, fp, OB_SENT);

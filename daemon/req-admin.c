@@ -5,13 +5,9 @@
  * (WAL gives it a consistent snapshot) while the loop goes on firing
  * deadlines.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "vigild.h"
 
@@ -43,22 +39,12 @@ json_t *
 req_retry(struct vigild *vd, const struct origin *o, struct request *r)
 {
 	json_int_t id = r->id;
-	sqlite3_stmt *st;
 	int changed;
 
 	(void)o;
-	if (store_write(vd->store) == -1 || sqlite3_prepare_v2(store_db(vd->store),
-	    "UPDATE outbox SET status = 0, not_before = ?, attempts = 0, "
-	    "created = ?, last_error = NULL WHERE id = ? AND status IN (0, 2)",
-	    -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (store_write(vd->store) == -1 ||
+	    (changed = store_outbox_retry(vd->store, id, clock_now())) == -1)
 		return req_refuse("database error");
-	sqlite3_bind_int64(st, 1, clock_now());
-	sqlite3_bind_int64(st, 2, clock_now());
-	sqlite3_bind_int64(st, 3, id);
-	changed = sqlite3_step(st) == SQLITE_DONE &&
-	    sqlite3_changes(store_db(vd->store)) == 1;
-	sqlite3_finalize(st);
 	if (!changed)
 		return req_refuse("no failed or queued message %lld in the outbox",
 		    (long long)id);
@@ -173,45 +159,16 @@ audit_run(const char *path, const char *unused)
 static json_t *
 backup_run(const char *path, const char *dest)
 {
-	sqlite3 *src = NULL, *dst = NULL;
-	sqlite3_backup *b;
 	struct timespec t0, t1;
-	json_t *reply;
-	int fd, rc;
+	char err[256];
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1)
-		return req_refuse("backup: %s: %s", dest, strerror(errno));
-	close(fd);
-	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK || sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE,
-	    NULL) != SQLITE_OK) {
-		reply = req_refuse("backup: %s", sqlite3_errmsg(dst ? dst : src));
-		goto out;
-	}
-	sqlite3_busy_timeout(src, 5000);
-	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
-		reply = req_refuse("backup: %s", sqlite3_errmsg(dst));
-		goto out;
-	}
-	/* One step: a single read transaction gives one consistent copy. */
-	rc = sqlite3_backup_step(b, -1);
-	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
-		reply = req_refuse("backup: %s", sqlite3_errstr(rc));
-		goto out;
-	}
+	if (store_backup(path, dest, err, sizeof err) == -1)
+		return req_refuse("backup: %s", err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_notice("backup: %s written", dest);
-	reply = req_ok(json_pack("{s:s, s:f}", "file", dest, "seconds",
+	return req_ok(json_pack("{s:s, s:f}", "file", dest, "seconds",
 	    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9));
-out:
-	sqlite3_close(src);
-	sqlite3_close(dst);
-	if (!json_is_true(json_object_get(reply, "ok")))
-		unlink(dest);
-	return reply;
 }
 
 json_t *

@@ -294,9 +294,8 @@ req_migrate(struct vigild *vd, const struct origin *o, struct request *r)
 	int64_t now = clock_now();
 	const struct workflow *wf = wf_set_find(vd->cfg->workflows, r->workflow);
 	json_t *done, *failed;
-	char err[256] = "", **refs = NULL;
-	size_t nrefs = 0;
-	sqlite3_stmt *st;
+	char err[256] = "", **refs;
+	size_t nrefs;
 
 	if (wf == NULL)
 		return req_refuse("unknown workflow \"%s\"", r->workflow);
@@ -307,17 +306,9 @@ req_migrate(struct vigild *vd, const struct origin *o, struct request *r)
 		return migrated(wf, json_pack("[s]", r->ref), json_array());
 	}
 	/* Collect first: the cases table must not change under its SELECT. */
-	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT ref FROM cases "
-	    "WHERE workflow = ? AND version != ? AND closed = 0 ORDER BY ref",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (store_refs_to_migrate(vd->store, wf_name(wf), wf_version(wf), &refs,
+	    &nrefs) == -1)
 		return req_refuse("database error");
-	sqlite3_bind_text(st, 1, wf_name(wf), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, wf_version(wf), -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		refs = xreallocarray(refs, nrefs + 1, sizeof *refs);
-		refs[nrefs++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
 	done = json_array();
 	failed = json_array();
 	for (size_t i = 0; i < nrefs; i++) {

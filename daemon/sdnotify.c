@@ -26,15 +26,8 @@ void
 sdn_status(struct vigild *vd)
 {
 	char next[ISO_LEN];
-	int64_t open = 0, at = 0;
-	sqlite3_stmt *st;
+	int64_t open = store_open_cases(vd->store, NULL, NULL), at = 0;
 
-	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT coalesce(sum(n), "
-	    "0) FROM open_counts", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			open = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
 	store_next_at(vd->store, &at);
 	sd_notifyf(0, "STATUS=%lld open case%s; next due %s", (long long)open,
 	    open == 1 ? "" : "s", at ? conf_time(vd->cfg->conf, at, next, sizeof next) :

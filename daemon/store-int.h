@@ -33,4 +33,7 @@ int	 store_run(struct store *, sqlite3_stmt *);
 void	 store_bind_text(sqlite3_stmt *, int, const char *);
 char	*store_col_strdup(sqlite3_stmt *, int);
 
+/* store-event.c */
+int	 store_event_head(struct store *);
+
 #endif

@@ -14,15 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
-#include <openssl/evp.h>
-
 #include "store-int.h"
 
 enum stmt {
-	S_EVENT_INSERT,
-	S_EVENT_HEAD,
-	S_EVENT_ALL,
 	S_CASE_GET,
 	S_CASE_EXISTS,
 	S_CASE_PUT,
@@ -37,6 +31,7 @@ enum stmt {
 	S_FIRING_PUT,
 	S_NEXT_AT,
 	S_DUE_REFS,
+	S_MIGRATE_REFS,
 	S_WORKFLOW_PUT,
 	S_WORKFLOW_GET,
 	S_SAVEPOINT,
@@ -46,12 +41,6 @@ enum stmt {
 };
 
 static const char *const stmt_sql[S_COUNT] = {
-	[S_EVENT_INSERT] = "INSERT INTO events (id, ref, event, at, recorded, "
-	    "by, role, peer, workflow, version, fields, hash) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[S_EVENT_HEAD] = "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1",
-	[S_EVENT_ALL] = "SELECT id, ref, event, at, recorded, by, role, peer, "
-	    "workflow, version, fields, hash FROM events ORDER BY id",
 	[S_CASE_GET] = "SELECT workflow, version, state, opened, last_event, "
 	    "paused_at, next_seq, closed FROM cases WHERE ref = ?",
 	[S_CASE_EXISTS] = "SELECT 1 FROM cases WHERE ref = ?",
@@ -84,6 +73,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_NEXT_AT] = "SELECT min(next_at) FROM cases WHERE next_at IS NOT NULL",
 	[S_DUE_REFS] = "SELECT ref FROM cases WHERE next_at IS NOT NULL AND "
 	    "next_at <= ? ORDER BY next_at LIMIT ?",
+	[S_MIGRATE_REFS] = "SELECT ref FROM cases WHERE workflow = ? AND "
+	    "version != ? AND closed = 0 ORDER BY ref",
 	[S_WORKFLOW_PUT] = "INSERT OR IGNORE INTO workflows (name, version, "
 	    "text, first_loaded) VALUES (?, ?, ?, ?)",
 	[S_WORKFLOW_GET] = "SELECT text FROM workflows WHERE name = ? AND "
@@ -190,9 +181,6 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  END;",
 };
 
-static const char zero_hash[STORE_HASH_LEN + 1] =
-    "0000000000000000000000000000000000000000000000000000000000000000";
-
 const char *
 store_errmsg(struct store *s)
 {
@@ -294,23 +282,6 @@ store_run(struct store *s, sqlite3_stmt *st)
 }
 
 static int
-load_head(struct store *s)
-{
-	sqlite3_stmt *st = stmt(s, S_EVENT_HEAD);
-	int rc = sqlite3_step(st);
-
-	s->last_id = 0;
-	memcpy(s->last_hash, zero_hash, sizeof zero_hash);
-	if (rc == SQLITE_ROW) {
-		s->last_id = sqlite3_column_int64(st, 0);
-		snprintf(s->last_hash, sizeof s->last_hash, "%s",
-		    (const char *)sqlite3_column_text(st, 1));
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int
 migrate(struct store *s, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
@@ -392,7 +363,7 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 			goto fail;
 		}
 	}
-	if (load_head(s) == -1) {
+	if (store_event_head(s) == -1) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
@@ -413,6 +384,48 @@ store_close(struct store *s)
 		log_err("database %s: close: %s", s->path, sqlite3_errmsg(s->db));
 	free(s->path);
 	free(s);
+}
+
+/*
+ * Copy the database at path to dest, a new file (0600), through SQLite's
+ * online backup; on failure dest is removed.  It opens connections of its
+ * own, so any thread may run it.
+ */
+int
+store_backup(const char *path, const char *dest, char *err, size_t errlen)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	sqlite3_backup *b;
+	int fd, rc = SQLITE_ERROR;
+
+	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		snprintf(err, errlen, "%s: %s", dest, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(dst ? dst : src));
+		goto out;
+	}
+	sqlite3_busy_timeout(src, 5000);
+	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	/* One step: a single read transaction gives one consistent copy. */
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "%s", sqlite3_errstr(rc));
+out:
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	if (rc != SQLITE_DONE)
+		unlink(dest);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -458,7 +471,7 @@ store_rollback(struct store *s)
 	if (sqlite3_get_autocommit(s->db) == 0)
 		exec(s, "ROLLBACK");
 	s->in_tx = 0;
-	load_head(s);
+	store_event_head(s);
 }
 
 int
@@ -491,133 +504,6 @@ store_rollback_to(struct store *s)
 	store_run(s, stmt(s, S_RELEASE));
 	s->last_id = s->sp_last_id;
 	memcpy(s->last_hash, s->sp_last_hash, sizeof s->last_hash);
-}
-
-/*
- * hash = SHA-256(previous hash, newline, the row as a canonical JSON array:
- * canon.c), so the encoding is unambiguous whatever the fields contain.
- */
-static void
-event_hash(const char *prev, const struct store_event *e, char *out)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
-	struct buf c = { 0 };
-	EVP_MD_CTX *ctx;
-
-	canon_open(&c, '[');
-	canon_int(&c, e->id);
-	canon_str(&c, e->ref);
-	canon_str(&c, e->event);
-	canon_int(&c, e->at);
-	canon_int(&c, e->recorded);
-	canon_str(&c, e->by);
-	canon_str(&c, e->role);
-	canon_str(&c, e->peer);
-	canon_str(&c, e->workflow);
-	canon_str(&c, e->version);
-	canon_str(&c, e->fields);
-	canon_close(&c, ']');
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, prev, STORE_HASH_LEN) != 1 ||
-	    EVP_DigestUpdate(ctx, "\n", 1) != 1 ||
-	    EVP_DigestUpdate(ctx, c.s, c.len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
-		fatalx("SHA-256 failed");
-	EVP_MD_CTX_free(ctx);
-	buf_free(&c);
-	hex_encode(md, mdlen, out);
-}
-
-int
-store_event_append(struct store *s, struct store_event *e)
-{
-	sqlite3_stmt *st = stmt(s, S_EVENT_INSERT);
-
-	e->id = s->last_id + 1;
-	event_hash(s->last_hash, e, e->hash);
-	sqlite3_bind_int64(st, 1, e->id);
-	store_bind_text(st, 2, e->ref);
-	store_bind_text(st, 3, e->event);
-	sqlite3_bind_int64(st, 4, e->at);
-	sqlite3_bind_int64(st, 5, e->recorded);
-	store_bind_text(st, 6, e->by);
-	store_bind_text(st, 7, e->role);
-	store_bind_text(st, 8, e->peer);
-	store_bind_text(st, 9, e->workflow);
-	store_bind_text(st, 10, e->version);
-	store_bind_text(st, 11, e->fields);
-	store_bind_text(st, 12, e->hash);
-	if (store_run(s, st) == -1)
-		return -1;
-	s->last_id = e->id;
-	memcpy(s->last_hash, e->hash, sizeof e->hash);
-	return 0;
-}
-
-/* Ids run from 1 with no gap (audit verify checks it): the head's is the
- * count, without reading the log. */
-int64_t
-store_event_count(const struct store *s)
-{
-	return s->last_id;
-}
-
-/* Walk the whole log and report the first row whose link is broken. */
-int
-store_audit_verify(struct store *s, struct store_audit *a)
-{
-	sqlite3_stmt *st = stmt(s, S_EVENT_ALL);
-	char prev[STORE_HASH_LEN + 1], want[STORE_HASH_LEN + 1];
-	int64_t expect_id = 1;
-	int rc;
-
-	memset(a, 0, sizeof *a);
-	memcpy(prev, zero_hash, sizeof zero_hash);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_event e = {
-			.id = sqlite3_column_int64(st, 0),
-			.ref = (const char *)sqlite3_column_text(st, 1),
-			.event = (const char *)sqlite3_column_text(st, 2),
-			.at = sqlite3_column_int64(st, 3),
-			.recorded = sqlite3_column_int64(st, 4),
-			.by = (const char *)sqlite3_column_text(st, 5),
-			.role = (const char *)sqlite3_column_text(st, 6),
-			.peer = (const char *)sqlite3_column_text(st, 7),
-			.workflow = (const char *)sqlite3_column_text(st, 8),
-			.version = (const char *)sqlite3_column_text(st, 9),
-			.fields = (const char *)sqlite3_column_text(st, 10),
-		};
-		const char *stored = (const char *)sqlite3_column_text(st, 11);
-
-		a->events++;
-		if (e.ref == NULL || e.event == NULL || e.peer == NULL ||
-		    e.fields == NULL || stored == NULL) {
-			a->broken_id = e.id;
-			snprintf(a->why, sizeof a->why, "a required column is "
-			    "empty");
-			break;
-		}
-		if (e.id != expect_id) {
-			a->broken_id = e.id;
-			snprintf(a->why, sizeof a->why, "event %lld is missing",
-			    (long long)expect_id);
-			break;
-		}
-		event_hash(prev, &e, want);
-		if (strcmp(want, stored) != 0) {
-			a->broken_id = e.id;
-			snprintf(a->why, sizeof a->why, "its hash does not match "
-			    "its contents and the event before it");
-			break;
-		}
-		memcpy(prev, want, sizeof prev);
-		expect_id++;
-	}
-	sqlite3_reset(st);
-	memcpy(a->head, prev, sizeof prev);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -890,21 +776,52 @@ store_next_at(struct store *s, int64_t *at)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* The first column of each row, up to limit rows; none on an error. */
+static int
+refs_collect(sqlite3_stmt *st, size_t limit, char ***refs, size_t *n)
+{
+	size_t cap = 0;
+	int rc = SQLITE_DONE;
+
+	*refs = NULL;
+	*n = 0;
+	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*refs = xreallocarray(*refs, cap, sizeof **refs);
+		}
+		(*refs)[(*n)++] = store_col_strdup(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	strv_free(*refs, *n);
+	*refs = NULL;
+	*n = 0;
+	return -1;
+}
+
 int
 store_due_refs(struct store *s, int64_t now, size_t limit, char ***refs,
     size_t *n)
 {
 	sqlite3_stmt *st = stmt(s, S_DUE_REFS);
-	int rc;
 
-	*refs = xcalloc(limit, sizeof **refs);
-	*n = 0;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-		(*refs)[(*n)++] = store_col_strdup(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+	return refs_collect(st, limit, refs, n);
+}
+
+/* The open cases of a workflow on another version than this one. */
+int
+store_refs_to_migrate(struct store *s, const char *workflow,
+    const char *version, char ***refs, size_t *n)
+{
+	sqlite3_stmt *st = stmt(s, S_MIGRATE_REFS);
+
+	store_bind_text(st, 1, workflow);
+	store_bind_text(st, 2, version);
+	return refs_collect(st, SIZE_MAX, refs, n);
 }
 
 int

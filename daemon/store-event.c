@@ -1,0 +1,222 @@
+/*
+ * store-event.c: the event log.  Append-only, each row carrying a SHA-256
+ * chained over the one before; read back in id order, whole (rebuild,
+ * audit) or one case's (show).
+ */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "store-int.h"
+
+#define EVENT_COLUMNS	"SELECT id, ref, event, at, recorded, by, role, " \
+	"peer, workflow, version, fields, hash FROM events "
+
+static const char SQL_EVENT_INSERT[] = "INSERT INTO events (id, ref, event, "
+    "at, recorded, by, role, peer, workflow, version, fields, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_EVENT_HEAD[] = "SELECT id, hash FROM events "
+    "ORDER BY id DESC LIMIT 1";
+static const char SQL_EVENTS[] = EVENT_COLUMNS "ORDER BY id";
+static const char SQL_EVENTS_OF[] = EVENT_COLUMNS "WHERE ref = ? ORDER BY id";
+
+static const char zero_hash[STORE_HASH_LEN + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* The chain's head as the log has it: at open, and after a rollback. */
+int
+store_event_head(struct store *s)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_EVENT_HEAD);
+	int rc;
+
+	s->last_id = 0;
+	memcpy(s->last_hash, zero_hash, sizeof zero_hash);
+	if (st == NULL)
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s->last_id = sqlite3_column_int64(st, 0);
+		snprintf(s->last_hash, sizeof s->last_hash, "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * hash = SHA-256(previous hash, newline, the row as a canonical JSON array:
+ * canon.c), so the encoding is unambiguous whatever the fields contain.
+ */
+static void
+event_hash(const char *prev, const struct store_event *e, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	struct buf c = { 0 };
+	EVP_MD_CTX *ctx;
+
+	canon_open(&c, '[');
+	canon_int(&c, e->id);
+	canon_str(&c, e->ref);
+	canon_str(&c, e->event);
+	canon_int(&c, e->at);
+	canon_int(&c, e->recorded);
+	canon_str(&c, e->by);
+	canon_str(&c, e->role);
+	canon_str(&c, e->peer);
+	canon_str(&c, e->workflow);
+	canon_str(&c, e->version);
+	canon_str(&c, e->fields);
+	canon_close(&c, ']');
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, prev, STORE_HASH_LEN) != 1 ||
+	    EVP_DigestUpdate(ctx, "\n", 1) != 1 ||
+	    EVP_DigestUpdate(ctx, c.s, c.len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+		fatalx("SHA-256 failed");
+	EVP_MD_CTX_free(ctx);
+	buf_free(&c);
+	hex_encode(md, mdlen, out);
+}
+
+int
+store_event_append(struct store *s, struct store_event *e)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_EVENT_INSERT);
+
+	if (st == NULL)
+		return -1;
+	e->id = s->last_id + 1;
+	event_hash(s->last_hash, e, e->hash);
+	sqlite3_bind_int64(st, 1, e->id);
+	store_bind_text(st, 2, e->ref);
+	store_bind_text(st, 3, e->event);
+	sqlite3_bind_int64(st, 4, e->at);
+	sqlite3_bind_int64(st, 5, e->recorded);
+	store_bind_text(st, 6, e->by);
+	store_bind_text(st, 7, e->role);
+	store_bind_text(st, 8, e->peer);
+	store_bind_text(st, 9, e->workflow);
+	store_bind_text(st, 10, e->version);
+	store_bind_text(st, 11, e->fields);
+	store_bind_text(st, 12, e->hash);
+	if (store_run(s, st) == -1)
+		return -1;
+	s->last_id = e->id;
+	memcpy(s->last_hash, e->hash, sizeof e->hash);
+	return 0;
+}
+
+/* Ids run from 1 with no gap (audit verify checks it): the head's is the
+ * count, without reading the log. */
+int64_t
+store_event_count(const struct store *s)
+{
+	return s->last_id;
+}
+
+/* A row of EVENT_COLUMNS; its strings last until the next step. */
+static void
+event_row(sqlite3_stmt *st, struct store_event *e)
+{
+	const char *hash = (const char *)sqlite3_column_text(st, 11);
+
+	*e = (struct store_event){
+		.id = sqlite3_column_int64(st, 0),
+		.ref = (const char *)sqlite3_column_text(st, 1),
+		.event = (const char *)sqlite3_column_text(st, 2),
+		.at = sqlite3_column_int64(st, 3),
+		.recorded = sqlite3_column_int64(st, 4),
+		.by = (const char *)sqlite3_column_text(st, 5),
+		.role = (const char *)sqlite3_column_text(st, 6),
+		.peer = (const char *)sqlite3_column_text(st, 7),
+		.workflow = (const char *)sqlite3_column_text(st, 8),
+		.version = (const char *)sqlite3_column_text(st, 9),
+		.fields = (const char *)sqlite3_column_text(st, 10),
+	};
+	/* Stored longer, it must not match by being cut short. */
+	if (hash != NULL && sqlite3_column_bytes(st, 11) == STORE_HASH_LEN)
+		memcpy(e->hash, hash, sizeof e->hash);
+}
+
+static int
+events_each(struct store *s, sqlite3_stmt *st, store_event_fn *fn, void *arg)
+{
+	struct store_event e;
+	int rc = SQLITE_DONE, stop = 0;
+
+	if (st == NULL)
+		return -1;
+	while (stop == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		event_row(st, &e);
+		stop = fn(arg, &e);
+	}
+	sqlite3_reset(st);
+	if (stop != 0)
+		return stop;
+	if (rc != SQLITE_DONE) {
+		log_err("database %s: %s", s->path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Call fn with every event in id order until it returns nonzero, which is
+ * then returned; -1 on a database error.  fn may write, but must not read
+ * the log itself (the walk holds its statement).
+ */
+int
+store_event_foreach(struct store *s, store_event_fn *fn, void *arg)
+{
+	return events_each(s, store_stmt(s, SQL_EVENTS), fn, arg);
+}
+
+/* The same, for one case's events. */
+int
+store_case_events(struct store *s, const char *ref, store_event_fn *fn,
+    void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, SQL_EVENTS_OF);
+
+	if (st != NULL)
+		store_bind_text(st, 1, ref);
+	return events_each(s, st, fn, arg);
+}
+
+/* One link of the chain; a->head is the hash verified so far. */
+static int
+audit_event(void *arg, const struct store_event *e)
+{
+	struct store_audit *a = arg;
+	char want[STORE_HASH_LEN + 1];
+
+	a->events++;
+	if (e->ref == NULL || e->event == NULL || e->peer == NULL ||
+	    e->fields == NULL)
+		snprintf(a->why, sizeof a->why, "a required column is empty");
+	else if (e->id != a->events)
+		snprintf(a->why, sizeof a->why, "event %lld is missing",
+		    (long long)a->events);
+	else {
+		event_hash(a->head, e, want);
+		if (strcmp(want, e->hash) == 0) {
+			memcpy(a->head, want, sizeof want);
+			return 0;
+		}
+		snprintf(a->why, sizeof a->why, "its hash does not match its "
+		    "contents and the event before it");
+	}
+	a->broken_id = e->id;
+	return 1;
+}
+
+/* Walk the whole log and report the first row whose link is broken. */
+int
+store_audit_verify(struct store *s, struct store_audit *a)
+{
+	memset(a, 0, sizeof *a);
+	memcpy(a->head, zero_hash, sizeof zero_hash);
+	return store_event_foreach(s, audit_event, a) == -1 ? -1 : 0;
+}
