@@ -63,7 +63,7 @@ cfg_free(struct cfg *cfg)
 		return;
 	wf_set_free(cfg->workflows);
 	staff_free(cfg->staff);
-	for (int ch = 0; ch < 2; ch++)
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
 		if (cfg->notifiers[ch] != NULL)
 			notifier_free(cfg->notifiers[ch]);
 	tpl_set_free(cfg->templates);

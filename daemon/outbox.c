@@ -28,8 +28,12 @@
 #include "deliver.h"
 #include "vigild.h"
 
-#define DIGEST_MAX	30
-#define BACKOFF_MAX	3600
+#define DIGEST_MAX	30	/* rows in one digest */
+#define BACKOFF_MAX	3600	/* seconds: retries back off up to an hour */
+/* Doublings of retry_first enough to pass BACKOFF_MAX from 1 second. */
+#define BACKOFF_DOUBLINGS 12
+#define BACKOFF_JITTER	5	/* each wait is give or take a fifth */
+_Static_assert(1 << BACKOFF_DOUBLINGS >= BACKOFF_MAX, "BACKOFF_DOUBLINGS");
 #define OUTBOX_KEY_BYTES 16	/* of SHA-256 in a key: 128 bits */
 
 static void record(struct vigild *, const struct job *, int64_t);
@@ -43,18 +47,20 @@ static const char *const status_names[] = {
 static struct calendar *
 quiet_calendar(const struct conf *c, const char *quiet, struct sec_reader *nc)
 {
+	const size_t len = sizeof "HH:MM-HH:MM" - 1;
 	int h1, m1, h2, m2, a, b;
 	struct calendar *cal;
 	char hours[64], err[256];
 	struct diag dg = { 0 };
 
 	/* HH:MM-HH:MM, with 24:00 only as an end. */
-	if (strlen(quiet) != 11 || quiet[2] != ':' || quiet[5] != '-' ||
-	    quiet[8] != ':' || strspn(quiet, "0123456789:-") != 11 ||
+	if (strlen(quiet) != len || quiet[2] != ':' || quiet[5] != '-' ||
+	    quiet[8] != ':' || strspn(quiet, "0123456789:-") != len ||
 	    sscanf(quiet, "%2d:%2d-%2d:%2d", &h1, &m1, &h2, &m2) != 4 ||
 	    h1 > 23 || m1 > 59 || m2 > 59 || h2 > 24 ||
 	    (h2 == 24 && m2 != 0) ||
-	    (a = h1 * 60 + m1) == (b = h2 * 60 + m2) || (a == 0 && b == 1440)) {
+	    (a = h1 * 60 + m1) == (b = h2 * 60 + m2) ||
+	    (a == 0 && b == 24 * 60)) {
 		sec_err(nc, "sms", "expected HH:MM-HH:MM, e.g. 21:00-08:00");
 		return NULL;
 	}
@@ -139,56 +145,68 @@ make_key(const char *prefix, const char *text, char *out, size_t len)
 	hex_encode(md, OUTBOX_KEY_BYTES, out + o);
 }
 
-static int64_t
-one_int(struct vigild *vd, const char *sql, int ch, const char *address)
+/*
+ * The wait before a row's next try, after its attempts so far (1, 2...):
+ * retry_first, doubling each time up to BACKOFF_MAX, give or take a
+ * fifth.  uniform(n) draws from [0, n): arc4random_uniform(), or a fixed
+ * draw in the tests.
+ */
+int64_t
+outbox_backoff(int retry_first, int64_t attempts,
+    uint32_t (*uniform)(uint32_t))
 {
-	sqlite3_stmt *st;
-	int64_t v = 0;
+	int64_t delay = (int64_t)retry_first << (attempts - 1 >
+	    BACKOFF_DOUBLINGS ? BACKOFF_DOUBLINGS : attempts - 1);
 
-	if (sqlite3_prepare_v2(store_db(vd->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK)
-		return 0;
-	sqlite3_bind_int(st, 1, ch);
-	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	if (delay > BACKOFF_MAX)
+		delay = BACKOFF_MAX;
+	return delay * (BACKOFF_JITTER - 1) / BACKOFF_JITTER +
+	    (int64_t)uniform((uint32_t)(delay * 2 / BACKOFF_JITTER + 1));
 }
 
-/* SMS outside quiet hours, unless urgent. */
-static int64_t
-quiet(struct vigild *vd, enum notify_channel ch, int urgent, int64_t nb)
+/* An SMS at t outside quiet hours waits for the next allowed time, unless
+ * it is urgent. */
+int64_t
+outbox_quiet(const struct calendar *sms_hours, enum notify_channel ch,
+    int urgent, int64_t t)
 {
-	const struct calendar *hours = vd->cfg->ob.sms_hours;
-	int64_t t;
+	int64_t open;
 
-	if (ch == NOTIFY_SMS && !urgent && hours != NULL &&
-	    cal_next_open(hours, nb, &t) == 0)
-		return t;
-	return nb;
+	if (ch == NOTIFY_SMS && !urgent && sms_hours != NULL &&
+	    cal_next_open(sms_hours, t, &open) == 0)
+		return open;
+	return t;
 }
 
-/* When a new message to this address may go: see the digest rule above. */
+/*
+ * The digest rule above, for a new message to an address: when it may
+ * go, given when the last one to that address was sent (0: never) and
+ * whether one is on its way, which counts as sent now.
+ */
+int64_t
+outbox_not_before(int64_t now, int64_t last_sent, int sending,
+    int digest_window, int urgent)
+{
+	int64_t last = sending ? now : last_sent;
+
+	if (urgent || last == 0 || last + digest_window <= now)
+		return now;
+	return last + digest_window;
+}
+
+/* When a new message may go: the digest rule, then quiet hours. */
 static int64_t
 not_before(struct vigild *vd, const struct outbox_row *r, int64_t now)
 {
 	const struct outbox_conf *ob = &vd->cfg->ob;
-	int64_t nb = now, last;
+	int64_t last;
+	int sending;
 
-	if (r->urgent)
-		return now;
-	/* One on its way right now counts as sent now. */
-	if (one_int(vd, "SELECT count(*) FROM outbox WHERE status = 4 AND "
-	    "channel = ? AND address = ?", r->channel, r->address) > 0)
-		last = now;
-	else
-		last = one_int(vd, "SELECT max(done_at) FROM outbox WHERE "
-		    "status = 1 AND channel = ? AND address = ?", r->channel,
-		    r->address);
-	if (last != 0 && last + ob->digest_window > nb)
-		nb = last + ob->digest_window;
-	return quiet(vd, r->channel, r->urgent, nb);
+	store_outbox_last_to(vd->store, r->channel, r->address, &sending,
+	    &last);
+	return outbox_quiet(ob->sms_hours, r->channel, r->urgent,
+	    outbox_not_before(now, last, sending, ob->digest_window,
+	    r->urgent));
 }
 
 /*
@@ -198,9 +216,7 @@ not_before(struct vigild *vd, const struct outbox_row *r, int64_t now)
 int
 outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 {
-	sqlite3_stmt *st;
-	char key[64], *text;
-	int rc;
+	char key[NOTIFY_KEY_MAX + 1], *text;
 
 	if (r->about != 0)	/* again after a retry: created was reset */
 		text = xasprintf("alert\n%lld\n%lld\n%s", (long long)r->about,
@@ -210,66 +226,14 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 		    r->level, r->rep, r->recipient, (int)r->channel);
 	make_key("vigil-", text, key, sizeof key);
 	free(text);
-	if (sqlite3_prepare_v2(store_db(vd->store), "INSERT OR IGNORE INTO "
-	    "outbox (key, kind, ref, seq, level, rep, deadline, title, action, "
-	    "due, officer, acked_by, acked_at, about, recipient, to_name, "
-	    "address, channel, urgent, status, created, not_before, attempts) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, "
-	    "?, ?, 0)", -1, &st, NULL) != SQLITE_OK) {
-		log_err("outbox: %s", store_errmsg(vd->store));
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, (int)r->kind);
-	sqlite3_bind_text(st, 3, r->ref, -1, SQLITE_STATIC);
-	if (r->kind != TPL_ADMIN_ALERT) {	/* an alert is no step: NULL */
-		sqlite3_bind_int64(st, 4, r->seq);
-		sqlite3_bind_int(st, 5, r->level);
-		sqlite3_bind_int(st, 6, r->rep);
-	}
-	sqlite3_bind_text(st, 7, r->deadline, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, r->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, r->action, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, r->due);
-	sqlite3_bind_text(st, 11, r->officer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, r->acked_by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 13, r->acked_at);
-	sqlite3_bind_int64(st, 14, r->about);
-	sqlite3_bind_text(st, 15, r->recipient, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 16, r->to_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 17, r->address, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 18, (int)r->channel);
-	sqlite3_bind_int(st, 19, r->urgent);
-	sqlite3_bind_int64(st, 20, now);
-	sqlite3_bind_int64(st, 21, not_before(vd, r, now));
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	if (rc == -1)
+	if (store_outbox_add(vd->store, r, key, now, not_before(vd, r, now)) ==
+	    -1) {
 		log_err("outbox: cannot queue a message for case %s: %s",
 		    r->ref ? r->ref : "-", store_errmsg(vd->store));
-	sqlite3_finalize(st);
-	if (rc == 0)
-		outbox_poke(vd);
-	return rc;
-}
-
-static int
-exec_ref(struct vigild *vd, const char *sql, const char *ref, uint32_t seq)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(store_db(vd->store), sql, -1, &st, NULL) !=
-	    SQLITE_OK) {
-		log_err("outbox: %s", store_errmsg(vd->store));
 		return -1;
 	}
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, seq);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	if (rc == -1)
-		log_err("outbox: %s", store_errmsg(vd->store));
-	sqlite3_finalize(st);
-	return rc;
+	outbox_poke(vd);
+	return 0;
 }
 
 /*
@@ -289,161 +253,84 @@ outbox_cancel_case(struct vigild *vd, const struct wf_case *was,
 				old = &was->deadlines[j];
 		if (d->status != WF_PENDING &&
 		    (old == NULL || old->status == WF_PENDING)) {
-			if (exec_ref(vd, "UPDATE outbox SET status = 3 WHERE "
-			    "ref = ? AND seq = ? AND status = 0", c->ref,
-			    d->seq) == -1)
+			if (store_outbox_cancel(vd->store, c->ref, d->seq, 0) ==
+			    -1)
 				return -1;
 		} else if (d->status == WF_PENDING && d->acked_at != 0 &&
 		    (old == NULL || old->acked_at == 0)) {
-			if (exec_ref(vd, "UPDATE outbox SET status = 3 WHERE "
-			    "ref = ? AND seq = ? AND status = 0 AND rep > 0",
-			    c->ref, d->seq) == -1)
+			if (store_outbox_cancel(vd->store, c->ref, d->seq, 1) ==
+			    -1)
 				return -1;
 		}
 	}
 	return 0;
 }
 
-/* The columns render() reads, in this order. */
-#define ROW_COLUMNS "id, kind, ref, title, due, officer, action, level, rep, " \
-	"acked_by, acked_at, to_name, about, key, urgent"
-
-static const char *
-col(sqlite3_stmt *st, int i)
+/* What a template shows of a row; the strings stay the row's. */
+static struct tpl_item
+tpl_item_of(const struct store_outbox_entry *e)
 {
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-/* A failed row, for the admin alert about it: the item it was about. */
-static int
-alert_vars(struct vigild *vd, int64_t about, struct tpl_item *item,
-    struct tpl_vars *v, char **strs)
-{
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT ref, title, due, "
-	    "officer, action, level, rep, acked_by, acked_at, recipient, "
-	    "channel, last_error FROM outbox WHERE id = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, about);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		static const int c[6] = { 0, 1, 3, 4, 7, 9 };
-
-		for (int i = 0; i < 6; i++)
-			strs[i] = col(st, c[i]) ? xstrdup(col(st, c[i])) : NULL;
-		strs[6] = xstrdup(col(st, 11) ? col(st, 11) : "unknown error");
-		*item = (struct tpl_item){ .ref = strs[0], .deadline = strs[1],
-		    .due = sqlite3_column_int64(st, 2), .officer = strs[2],
-		    .action = strs[3], .level = sqlite3_column_int(st, 5),
-		    .repeat = sqlite3_column_int(st, 6), .acked_by = strs[4],
-		    .acked_at = sqlite3_column_int64(st, 8) };
-		v->recipient = strs[5];
-		v->channel = sqlite3_column_int(st, 10) == NOTIFY_SMS ? "SMS" :
-		    "email";
-		v->error = strs[6];
-		rc = 0;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return (struct tpl_item){ .ref = e->ref, .deadline = e->title,
+	    .due = e->due, .officer = e->officer, .action = e->action,
+	    .level = e->level, .repeat = e->rep, .acked_by = e->acked_by,
+	    .acked_at = e->acked_at };
 }
 
 /*
- * The next message due on a channel: the earliest due row and everything
- * else due to the same address (one digest), rendered, its rows marked
- * "sending" in the loop's transaction.  NULL when nothing is due.
+ * Which rows go next on a channel: the earliest due row and everything
+ * else due to the same address (one digest); an admin alert goes alone.
+ * How many were read into rows: 0 when nothing is due.
  */
-static struct job *
-next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
+static size_t
+select_rows(struct vigild *vd, enum notify_channel ch, int64_t now,
+    struct store_outbox_entry *rows)
+{
+	enum tpl_kind kind;
+	char *address;
+	int alerts, n;
+
+	if (store_outbox_head(vd->store, ch, now, &address, &kind) != 1)
+		return 0;
+	alerts = kind == TPL_ADMIN_ALERT;
+	n = store_outbox_rows(vd->store, ch, address, now, alerts, rows,
+	    alerts ? 1 : DIGEST_MAX);
+	free(address);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* An admin alert shows the failed row it is about, read into about. */
+static void
+alert_vars(struct vigild *vd, const struct store_outbox_entry *alert,
+    struct store_outbox_entry *about, struct tpl_item *item,
+    struct tpl_vars *v)
+{
+	if (store_outbox_get(vd->store, alert->about, about) == -1) {
+		log_err("outbox: admin alert %lld: the row it is about is gone",
+		    (long long)alert->id);
+		v->recipient = v->channel = v->error = "?";
+		return;
+	}
+	*item = tpl_item_of(about);
+	v->recipient = about->recipient;
+	v->channel = about->channel == NOTIFY_SMS ? "SMS" : "email";
+	v->error = about->last_error ? about->last_error : "unknown error";
+}
+
+/* The text of the message carrying rows, from the templates. */
+static void
+render(struct vigild *vd, struct job *job,
+    const struct store_outbox_entry *rows, size_t n, int64_t now)
 {
 	struct tpl_item items[DIGEST_MAX];
-	char *strs[DIGEST_MAX][6], *astrs[7] = { 0 }, *address = NULL;
-	struct tpl_vars v = { .now = now, .items = items };
-	sqlite3 *db = store_db(vd->store);
-	struct job *job = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t about = 0;
-	enum tpl_kind kind = TPL_ESCALATION;
-	char keys[DIGEST_MAX * 40] = "", key[64];
-	size_t n = 0;
+	struct tpl_vars v = { .now = now, .items = items, .nitems = n };
+	struct store_outbox_entry about = { 0 };
+	enum tpl_kind kind = n > 1 ? TPL_DIGEST : rows[0].kind;
+	enum notify_channel ch = job->msg.channel;
 
-	memset(strs, 0, sizeof strs);
-	if (sqlite3_prepare_v2(db, "SELECT address, kind, id FROM outbox "
-	    "WHERE status = 0 AND channel = ? AND not_before <= ? "
-	    "ORDER BY not_before, id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int(st, 1, (int)ch);
-	sqlite3_bind_int64(st, 2, now);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	address = xstrdup(col(st, 0));
-	kind = (enum tpl_kind)sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
-	/* Alerts go alone; the rest of an address's due rows go together. */
-	if (sqlite3_prepare_v2(db, kind == TPL_ADMIN_ALERT ?
-	    "SELECT " ROW_COLUMNS " FROM outbox WHERE status = 0 AND channel = ? "
-	    "AND address = ? AND not_before <= ? AND kind = 3 ORDER BY id "
-	    "LIMIT 1" :
-	    "SELECT " ROW_COLUMNS " FROM outbox WHERE status = 0 AND channel = ? "
-	    "AND address = ? AND not_before <= ? AND kind != 3 ORDER BY id "
-	    "LIMIT 30", -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int(st, 1, (int)ch);
-	sqlite3_bind_text(st, 2, address, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
-	job = xcalloc(1, sizeof *job);
-	job->ids = xcalloc(DIGEST_MAX, sizeof *job->ids);
-	while (n < DIGEST_MAX && sqlite3_step(st) == SQLITE_ROW) {
-		job->ids[n] = sqlite3_column_int64(st, 0);
-		kind = (enum tpl_kind)sqlite3_column_int(st, 1);
-		for (int i = 0; i < 6; i++) {
-			static const int c[6] = { 2, 3, 5, 6, 9, 11 };
-
-			strs[n][i] = col(st, c[i]) ? xstrdup(col(st, c[i])) :
-			    NULL;
-		}
-		items[n] = (struct tpl_item){ .ref = strs[n][0],
-		    .deadline = strs[n][1], .due = sqlite3_column_int64(st, 4),
-		    .officer = strs[n][2], .action = strs[n][3],
-		    .level = sqlite3_column_int(st, 7),
-		    .repeat = sqlite3_column_int(st, 8),
-		    .acked_by = strs[n][4],
-		    .acked_at = sqlite3_column_int64(st, 10) };
-		about = sqlite3_column_int64(st, 12);
-		if (n == 0) {
-			job->msg.to_name = col(st, 11) ?
-			    xstrdup(col(st, 11)) : NULL;
-			snprintf(key, sizeof key, "%s", col(st, 13));
-		}
-		strncat(keys, col(st, 13), sizeof keys - strlen(keys) - 1);
-		n++;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (n == 0) {
-		deliver_free_jobs(job);
-		job = NULL;
-		goto out;
-	}
-	job->nids = n;
-	v.nitems = n;
-	if (n > 1) {
-		kind = TPL_DIGEST;
-		make_key("vigil-d-", keys, key, sizeof key);
-	}
-	if (kind == TPL_ADMIN_ALERT &&
-	    alert_vars(vd, about, &items[0], &v, astrs) == -1) {
-		log_err("outbox: admin alert %lld: the row it is about is gone",
-		    (long long)job->ids[0]);
-		v.recipient = "?";
-		v.channel = "?";
-		v.error = "?";
-	}
-	job->msg.id = job->ids[0];
-	job->msg.channel = ch;
-	job->msg.to = xstrdup(address);
-	job->msg.key = xstrdup(key);
+	for (size_t i = 0; i < n; i++)
+		items[i] = tpl_item_of(&rows[i]);
+	if (kind == TPL_ADMIN_ALERT)
+		alert_vars(vd, &rows[0], &about, &items[0], &v);
 	if (ch == NOTIFY_EMAIL) {
 		char *subject = NULL, *body = NULL;
 
@@ -463,42 +350,62 @@ next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
 		log_err("outbox: message %lld: %s", (long long)job->ids[0],
 		    job->err);
 	}
-	for (size_t i = 0; i < n; i++) {
-		char sql[96];
+	store_outbox_entry_clear(&about);
+}
 
-		snprintf(sql, sizeof sql, "UPDATE outbox SET status = 4, "
-		    "attempts = attempts + 1 WHERE id = %lld",
-		    (long long)job->ids[i]);
-		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-			log_err("outbox: %s", sqlite3_errmsg(db));
-	}
+/* A digest's key, made from its rows' keys. */
+static char *
+digest_key(const struct store_outbox_entry *rows, size_t n)
+{
+	struct buf keys = { 0 };
+	char key[NOTIFY_KEY_MAX + 1];
+
+	for (size_t i = 0; i < n; i++)
+		buf_puts(&keys, rows[i].key);
+	make_key("vigil-d-", keys.s, key, sizeof key);
+	buf_free(&keys);
+	return xstrdup(key);
+}
+
+/*
+ * The next message due on a channel: its rows selected, rendered, and
+ * marked "sending" in the loop's transaction.  NULL when nothing is due.
+ */
+static struct job *
+next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
+{
+	struct store_outbox_entry rows[DIGEST_MAX];
+	struct job *job;
+	size_t n;
+
+	if ((n = select_rows(vd, ch, now, rows)) == 0)
+		return NULL;
+	job = xcalloc(1, sizeof *job);
+	job->ids = xcalloc(n, sizeof *job->ids);
+	for (size_t i = 0; i < n; i++)
+		job->ids[i] = rows[i].id;
+	job->nids = n;
+	job->msg.id = job->ids[0];
+	job->msg.channel = ch;
+	job->msg.to = xstrdup(rows[0].address);
+	job->msg.to_name = rows[0].to_name ? xstrdup(rows[0].to_name) : NULL;
+	job->msg.key = n > 1 ? digest_key(rows, n) : xstrdup(rows[0].key);
+	render(vd, job, rows, n, now);
+	store_outbox_mark_sending(vd->store, job->ids, job->nids);
 	job->cfg = vd->cfg;
 	job->notifier = vd->cfg->notifiers[ch];
 	vd->cfg->inflight++;
-out:
-	sqlite3_finalize(st);
-	for (size_t i = 0; i < DIGEST_MAX; i++)
-		for (int j = 0; j < 6; j++)
-			free(strs[i][j]);
-	for (size_t i = 0; i < nitems(astrs); i++)
-		free(astrs[i]);
-	free(address);
+	for (size_t i = 0; i < n; i++)
+		store_outbox_entry_clear(&rows[i]);
 	return job;
 }
 
 static void
 outbox_arm(struct vigild *vd)
 {
-	sqlite3_stmt *st;
-	int64_t at = 0;
+	int64_t at;
 
-	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT min(not_before) "
-	    "FROM outbox WHERE status = 0", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_type(st, 0) != SQLITE_NULL)
-			at = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
+	store_outbox_next_time(vd->store, &at);
 	ev_periodic_stop(vd->loop, &vd->ob.timer);
 	if (at == 0)
 		return;
@@ -514,7 +421,7 @@ pump(struct vigild *vd)
 
 	if (vd->stopping)
 		return;
-	for (int ch = 0; ch < 2; ch++) {
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
 		struct deliverer *d = &vd->ob.deliver[ch];
 		struct job *job;
 
@@ -559,15 +466,16 @@ outbox_committed(struct vigild *vd, int ok)
 		outbox_poke(vd);
 }
 
-/* An alert about row id to the admins: their shared address and phone,
- * or else each member by email. */
+/* An alert about a failed row to the admins: their shared address and
+ * phone, or else each member by email. */
 static void
-alert(struct vigild *vd, const struct staff_group *g, int64_t id,
-    int64_t created, const char *ref, const char *deadline, int64_t now)
+alert(struct vigild *vd, const struct staff_group *g,
+    const struct store_outbox_entry *failed, int64_t now)
 {
-	struct outbox_row row = { .kind = TPL_ADMIN_ALERT, .about = id,
-	    .created = created, .ref = ref, .deadline = deadline,
-	    .recipient = "group admins", .to_name = g->name, .urgent = 1 };
+	struct outbox_row row = { .kind = TPL_ADMIN_ALERT, .about = failed->id,
+	    .created = failed->created, .ref = failed->ref,
+	    .deadline = failed->deadline, .recipient = "group admins",
+	    .to_name = g->name, .urgent = 1 };
 
 	if (g->email != NULL) {
 		row.address = g->email;
@@ -594,92 +502,50 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 {
 	const struct staff_group *admins = staff_group(vd->cfg->staff,
 	    STAFF_ADMINS);
-	char *ref = NULL, *deadline = NULL;
-	int64_t created = 0;
-	sqlite3_stmt *st;
-	int tell = 0;
+	struct store_outbox_entry e;
 
-	if (sqlite3_prepare_v2(store_db(vd->store), "UPDATE outbox SET status "
-	    "= 2, done_at = ?, last_error = ? WHERE id = ? RETURNING kind, "
-	    "recipient, channel, created, ref, deadline", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (store_outbox_fail(vd->store, id, now, err, &e) != 1)
 		return;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_text(st, 2, err, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		log_err("outbox: message %lld to %s by %s failed for good: %s",
-		    (long long)id, col(st, 1),
-		    notify_channel_name(sqlite3_column_int(st, 2)), err);
-		/* Tell the admins, unless this was already a word to them. */
-		tell = sqlite3_column_int(st, 0) != TPL_ADMIN_ALERT &&
-		    admins != NULL;
-		created = sqlite3_column_int64(st, 3);
-		ref = col(st, 4) ? xstrdup(col(st, 4)) : NULL;
-		deadline = col(st, 5) ? xstrdup(col(st, 5)) : NULL;
+	log_err("outbox: message %lld to %s by %s failed for good: %s",
+	    (long long)id, e.recipient, notify_channel_name(e.channel), err);
+	/* Tell the admins, unless this was already a word to them. */
+	if (e.kind != TPL_ADMIN_ALERT && admins != NULL)
+		alert(vd, admins, &e, now);
+	store_outbox_entry_clear(&e);
+}
+
+/* Not delivered: try again later, or fail for good at a permanent failure
+ * or once retry_for has passed since the row was made. */
+static void
+retry_or_fail(struct vigild *vd, const struct job *job, int64_t id,
+    int64_t now)
+{
+	const struct outbox_conf *ob = &vd->cfg->ob;
+	struct store_outbox_entry e;
+	int64_t delay;
+
+	store_outbox_get(vd->store, id, &e);
+	if (job->result == NOTIFY_PERMFAIL || now - e.created >= ob->retry_for)
+		fail_row(vd, id, job->err, now);
+	else {
+		delay = outbox_backoff(ob->retry_first, e.attempts,
+		    arc4random_uniform);
+		store_outbox_retry_at(vd->store, id, outbox_quiet(ob->sms_hours,
+		    job->msg.channel, e.urgent, now + delay), job->err);
 	}
-	sqlite3_finalize(st);
-	if (tell)
-		alert(vd, admins, id, created, ref, deadline, now);
-	free(ref);
-	free(deadline);
+	store_outbox_entry_clear(&e);
 }
 
 /* A delivery thread came back: write down what happened to each row. */
 static void
 record(struct vigild *vd, const struct job *job, int64_t now)
 {
-	sqlite3 *db = store_db(vd->store);
-
 	for (size_t i = 0; i < job->nids; i++) {
-		sqlite3_stmt *st;
-		int64_t created = 0, attempts = 1, delay;
-		int urgent = 0;
-
-		if (job->result == NOTIFY_OK) {
-			if (sqlite3_prepare_v2(db, "UPDATE outbox SET status = 1, "
-			    "done_at = ?, message = ?, last_error = NULL WHERE "
-			    "id = ?", -1, &st, NULL) != SQLITE_OK)
-				continue;
-			sqlite3_bind_int64(st, 1, now);
-			sqlite3_bind_text(st, 2, job->msg.key, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 3, job->ids[i]);
-			sqlite3_step(st);
-			sqlite3_finalize(st);
-			continue;
-		}
-		if (sqlite3_prepare_v2(db, "SELECT created, attempts, urgent "
-		    "FROM outbox WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(st, 1, job->ids[i]);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				created = sqlite3_column_int64(st, 0);
-				attempts = sqlite3_column_int64(st, 1);
-				urgent = sqlite3_column_int(st, 2);
-			}
-			sqlite3_finalize(st);
-		}
-		if (job->result == NOTIFY_PERMFAIL ||
-		    now - created >= vd->cfg->ob.retry_for) {
-			fail_row(vd, job->ids[i], job->err, now);
-			continue;
-		}
-		/* retry_first, doubling, up to an hour, give or take a fifth. */
-		delay = (int64_t)vd->cfg->ob.retry_first <<
-		    (attempts > 13 ? 12 : attempts - 1);
-		if (delay > BACKOFF_MAX)
-			delay = BACKOFF_MAX;
-		delay = delay * 4 / 5 + (int64_t)arc4random_uniform(
-		    (uint32_t)(delay * 2 / 5 + 1));
-		if (sqlite3_prepare_v2(db, "UPDATE outbox SET status = 0, "
-		    "not_before = ?, last_error = ? WHERE id = ?", -1, &st,
-		    NULL) != SQLITE_OK)
-			continue;
-		sqlite3_bind_int64(st, 1, quiet(vd, job->msg.channel, urgent,
-		    now + delay));
-		sqlite3_bind_text(st, 2, job->err, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, job->ids[i]);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
+		if (job->result == NOTIFY_OK)
+			store_outbox_sent(vd->store, job->ids[i], job->msg.key,
+			    now);
+		else
+			retry_or_fail(vd, job, job->ids[i], now);
 	}
 	if (job->result == NOTIFY_OK)
 		log_info("outbox: %s to %s sent (%zu item%s, key %s)",
@@ -706,7 +572,7 @@ done_cb(struct ev_loop *loop, ev_async *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	for (int ch = 0; ch < 2; ch++) {
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
 		done = deliver_done(&vd->ob.deliver[ch]);
 		if (done != NULL && store_write(vd->store) == -1)
 			fatalx("outbox: cannot write delivery results");
@@ -753,12 +619,10 @@ outbox_init(struct vigild *vd)
 	ev_periodic_init(&vd->ob.timer, timer_cb, 0, 0, NULL);
 	vd->ob.wake.data = vd->ob.poke.data = vd->ob.timer.data = vd;
 	ev_async_start(vd->loop, &vd->ob.wake);
-	for (int ch = 0; ch < 2; ch++)
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
 		deliver_start(&vd->ob.deliver[ch], vd->loop, &vd->ob.wake,
 		    vd->cfg->ob.workers);
-	/* In flight when vigild stopped: whether they arrived is unknown. */
-	if (sqlite3_exec(store_db(vd->store), "UPDATE outbox SET status = 0 "
-	    "WHERE status = 4", NULL, NULL, NULL) != SQLITE_OK)
+	if (store_outbox_reset_sending(vd->store) == -1)
 		return -1;
 	outbox_poke(vd);
 	return 0;
@@ -767,7 +631,7 @@ outbox_init(struct vigild *vd)
 void
 outbox_finish(struct vigild *vd)
 {
-	for (int ch = 0; ch < 2; ch++)
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
 		deliver_stop(&vd->ob.deliver[ch]);
 	ev_async_stop(vd->loop, &vd->ob.wake);
 	ev_timer_stop(vd->loop, &vd->ob.poke);
@@ -778,16 +642,7 @@ outbox_finish(struct vigild *vd)
 int64_t
 outbox_depth(struct vigild *vd)
 {
-	sqlite3_stmt *st;
-	int64_t depth = 0;
-
-	if (sqlite3_prepare_v2(store_db(vd->store), "SELECT count(*) FROM "
-	    "outbox WHERE status IN (0, 4)", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			depth = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	return depth;
+	return store_outbox_depth(vd->store);
 }
 
 const char *

@@ -12,6 +12,8 @@
 
 #include <sqlite3.h>
 
+#include "notifier.h"
+#include "template.h"
 #include "workflow.h"
 
 #define STORE_SCHEMA_VERSION	2
@@ -85,6 +87,74 @@ int	 store_workflow_put(struct store *, const char *, const char *,
 char	*store_workflow_text(struct store *, const char *, const char *);
 
 int	 store_rebuild_begin(struct store *);
+
+/* store-outbox.c: the outbox's rows, for outbox.c. */
+enum outbox_status {
+	OB_QUEUED,
+	OB_SENT,
+	OB_FAILED,
+	OB_CANCELLED,
+	OB_SENDING
+};
+
+/* A message to queue: the facts it is about, never rendered text. */
+struct outbox_row {
+	enum tpl_kind kind;
+	const char *ref;
+	uint32_t seq;
+	int	 level, rep;
+	const char *deadline;
+	const char *title;
+	const char *action;
+	int64_t	 due;
+	const char *officer;		/* display name */
+	const char *acked_by;		/* display name */
+	int64_t	 acked_at;
+	int64_t	 about;			/* admin alert: the failed row */
+	int64_t	 created;		/* admin alert: that row's creation */
+	const char *recipient;		/* staff id, or "group NAME" */
+	const char *to_name;
+	const char *address;
+	enum notify_channel channel;
+	int	 urgent;
+};
+
+/* A queued row read back, to send, retry or report it; strings owned. */
+struct store_outbox_entry {
+	int64_t	 id;
+	enum tpl_kind kind;
+	char	*key;
+	char	*ref, *deadline, *title, *action, *officer, *acked_by;
+	int64_t	 due, acked_at;
+	int	 level, rep;
+	int64_t	 about;
+	char	*recipient, *to_name, *address;
+	enum notify_channel channel;
+	int	 urgent;
+	int64_t	 created, attempts;
+	char	*last_error;
+};
+
+int	 store_outbox_add(struct store *, const struct outbox_row *,
+	    const char *, int64_t, int64_t);
+int	 store_outbox_cancel(struct store *, const char *, uint32_t, int);
+void	 store_outbox_last_to(struct store *, enum notify_channel,
+	    const char *, int *, int64_t *);
+int	 store_outbox_head(struct store *, enum notify_channel, int64_t,
+	    char **, enum tpl_kind *);
+int	 store_outbox_rows(struct store *, enum notify_channel, const char *,
+	    int64_t, int, struct store_outbox_entry *, size_t);
+int	 store_outbox_get(struct store *, int64_t,
+	    struct store_outbox_entry *);
+void	 store_outbox_entry_clear(struct store_outbox_entry *);
+int	 store_outbox_mark_sending(struct store *, const int64_t *, size_t);
+int	 store_outbox_sent(struct store *, int64_t, const char *, int64_t);
+int	 store_outbox_retry_at(struct store *, int64_t, int64_t, const char *);
+int	 store_outbox_fail(struct store *, int64_t, int64_t, const char *,
+	    struct store_outbox_entry *);
+int	 store_outbox_next_time(struct store *, int64_t *);
+int	 store_outbox_reset_sending(struct store *);
+int64_t	 store_outbox_depth(struct store *);
 
 const char *store_errmsg(struct store *);
 

@@ -47,7 +47,7 @@ struct cfg {
 	struct conf *conf;
 	struct wf_set *workflows;
 	struct staff *staff;
-	struct notifier *notifiers[2];	/* by enum notify_channel */
+	struct notifier *notifiers[NOTIFY_NCHANNELS];	/* by channel */
 	struct tpl_set *templates;
 	struct outbox_conf ob;
 	char	*metrics_file;		/* [metrics] file, or NULL */
@@ -138,9 +138,9 @@ struct vigild {
 		ev_async wake;		/* a delivery thread finished */
 		ev_timer poke;		/* look for due messages soon */
 		ev_periodic timer;	/* the next queued message's time */
-		struct deliverer deliver[2];
+		struct deliverer deliver[NOTIFY_NCHANNELS];
 		struct job *pending;	/* to submit after the commit */
-		int	 npending[2];
+		int	 npending[NOTIFY_NCHANNELS];
 		char	 last_error[NOTIFY_ERR_MAX];
 		int64_t	 last_error_at;
 	} ob;
@@ -191,34 +191,7 @@ void	 case_forget_old_workflows(struct vigild *);
 int	 case_store_workflows(struct vigild *);
 int	 case_rebuild(struct vigild *);
 
-/* outbox.c */
-enum outbox_status {
-	OB_QUEUED,
-	OB_SENT,
-	OB_FAILED,
-	OB_CANCELLED,
-	OB_SENDING
-};
-struct outbox_row {
-	enum tpl_kind kind;
-	const char *ref;
-	uint32_t seq;
-	int	 level, rep;
-	const char *deadline;
-	const char *title;
-	const char *action;
-	int64_t	 due;
-	const char *officer;		/* display name */
-	const char *acked_by;		/* display name */
-	int64_t	 acked_at;
-	int64_t	 about;			/* admin alert: the failed row */
-	int64_t	 created;		/* admin alert: that row's creation */
-	const char *recipient;		/* staff id, or "group NAME" */
-	const char *to_name;
-	const char *address;
-	enum notify_channel channel;
-	int	 urgent;
-};
+/* outbox.c (its rows: store.h) */
 void	 outbox_configure(struct cfg *, struct diag *);
 void	 outbox_conf_free(struct outbox_conf *);
 int	 outbox_init(struct vigild *);
@@ -230,6 +203,11 @@ void	 outbox_committed(struct vigild *, int);
 void	 outbox_poke(struct vigild *);
 int64_t	 outbox_depth(struct vigild *);
 const char *outbox_status_name(int);
+/* Its pure parts, for the tests. */
+int64_t	 outbox_backoff(int, int64_t, uint32_t (*)(uint32_t));
+int64_t	 outbox_quiet(const struct calendar *, enum notify_channel, int,
+	    int64_t);
+int64_t	 outbox_not_before(int64_t, int64_t, int, int, int);
 
 /* escalate.c */
 int	 esc_step(struct vigild *, const struct wf_case *,

@@ -15,7 +15,8 @@
 
 enum notify_channel {
 	NOTIFY_EMAIL,
-	NOTIFY_SMS
+	NOTIFY_SMS,
+	NOTIFY_NCHANNELS
 };
 
 enum notify_result {
