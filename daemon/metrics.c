@@ -52,7 +52,7 @@ struct metric_line {
 	FILE	*fp;
 	const char *metric;
 	const char *label;
-	int	 status;		/* outbox_counts(): OB_SENT or OB_FAILED */
+	enum outbox_status status;	/* outbox_counts(): sent or failed */
 };
 
 static void
@@ -66,7 +66,8 @@ by_name(void *arg, const char *name, int64_t n)
 }
 
 static void
-outbox_count(void *arg, int level, int channel, int64_t n)
+outbox_count(void *arg, int level, enum notify_channel channel,
+    int64_t n)
 {
 	struct metric_line *m = arg;
 	char lv[16];
@@ -83,7 +84,7 @@ outbox_count(void *arg, int level, int channel, int64_t n)
 }
 
 static void
-outbox_counts(struct vigild *vd, FILE *fp, int status)
+outbox_counts(struct vigild *vd, FILE *fp, enum outbox_status status)
 {
 	struct metric_line m = { fp, status == OB_SENT ?
 	    "vigil_escalations_sent_total" : "vigil_delivery_failures_total",

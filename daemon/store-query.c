@@ -6,7 +6,6 @@
  * last until it returns.
  */
 #include "store-int.h"
-#include "vigild.h"
 
 /* Deadline status 0 in the SQL below is pending: the partial index
  * deadlines_pending needs the literal. */
@@ -151,8 +150,8 @@ store_case_escalations(struct store *s, const char *ref,
 		    .at = sqlite3_column_int64(st, 4),
 		    .fired_at = sqlite3_column_int64(st, 5),
 		    .outcome = col_str(st, 6), .recipient = col_str(st, 7),
-		    .channel = sqlite3_column_int(st, 8),
-		    .status = sqlite3_column_int(st, 9),
+		    .channel = (enum notify_channel)sqlite3_column_int(st, 8),
+		    .status = (enum outbox_status)sqlite3_column_int(st, 9),
 		    .done_at = sqlite3_column_int64(st, 10) });
 	return rc;
 }
@@ -209,8 +208,8 @@ store_outbox_list(struct store *s, int failed, int64_t limit,
 		    .level = sqlite3_column_int(st, 3),
 		    .rep = sqlite3_column_int(st, 4),
 		    .recipient = col_str(st, 5),
-		    .channel = sqlite3_column_int(st, 6),
-		    .status = sqlite3_column_int(st, 7),
+		    .channel = (enum notify_channel)sqlite3_column_int(st, 6),
+		    .status = (enum outbox_status)sqlite3_column_int(st, 7),
 		    .attempts = sqlite3_column_int(st, 8),
 		    .not_before = sqlite3_column_int64(st, 9),
 		    .last_error = col_str(st, 10),
@@ -220,17 +219,18 @@ store_outbox_list(struct store *s, int failed, int64_t limit,
 
 /* Messages sent or failed for good (status), by level and channel. */
 int
-store_outbox_counts(struct store *s, int status, store_outbox_count_fn *fn,
-    void *arg)
+store_outbox_counts(struct store *s, enum outbox_status status,
+    store_outbox_count_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = store_stmt(s, SQL_OUTBOX_COUNTS);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int(st, 1, status);
+	sqlite3_bind_int(st, 1, (int)status);
 	while ((rc = row(s, st)) == 1)
-		fn(arg, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+		fn(arg, sqlite3_column_int(st, 0),
+		    (enum notify_channel)sqlite3_column_int(st, 1),
 		    sqlite3_column_int64(st, 2));
 	return rc;
 }

@@ -203,8 +203,8 @@ struct store_escalation {
 	int64_t	 fired_at;
 	const char *outcome;
 	const char *recipient;		/* NULL: it made no message */
-	int	 channel;		/* enum notify_channel */
-	int	 status;		/* enum outbox_status */
+	enum notify_channel channel;
+	enum outbox_status status;
 	int64_t	 done_at;
 };
 
@@ -216,8 +216,8 @@ struct store_outbox_item {
 	int	 level;			/* -1 for an alert to the admins */
 	int	 rep;
 	const char *recipient;
-	int	 channel;
-	int	 status;
+	enum notify_channel channel;
+	enum outbox_status status;
 	int	 attempts;
 	int64_t	 not_before;
 	const char *last_error;
@@ -228,7 +228,9 @@ typedef void store_case_row_fn(void *, const struct store_case_row *);
 typedef void store_escalation_fn(void *, const struct store_escalation *);
 typedef void store_count_fn(void *, const char *, int64_t);
 typedef void store_outbox_item_fn(void *, const struct store_outbox_item *);
-typedef void store_outbox_count_fn(void *, int, int, int64_t);
+/* level (-1: alerts to the admins), channel, count */
+typedef void store_outbox_count_fn(void *, int, enum notify_channel,
+    int64_t);
 
 int	 store_case_list(struct store *, const struct store_list *,
 	    store_case_row_fn *, void *);
@@ -239,8 +241,8 @@ int64_t	 store_missed_deadlines(struct store *, int64_t, store_count_fn *,
 	    void *);
 int	 store_outbox_list(struct store *, int, int64_t,
 	    store_outbox_item_fn *, void *);
-int	 store_outbox_counts(struct store *, int, store_outbox_count_fn *,
-	    void *);
+int	 store_outbox_counts(struct store *, enum outbox_status,
+	    store_outbox_count_fn *, void *);
 int	 store_outbox_retry(struct store *, int64_t, int64_t);
 
 #endif
