@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store.h"
 
 static const char *sock_path;
@@ -182,16 +184,24 @@ raw_rate(const char *dir, int batch, long events)
 	long id = 0;
 
 	unlink(path);
+	/* vigild's schema, then a connection of the anchor's own, with the
+	 * store's durability (WAL is the file's; synchronous is per link). */
 	if ((s = store_open(path, 0, err, sizeof err)) == NULL)
 		fatalx("%s", err);
-	db = store_db(s);
+	store_close(s);
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		fatalx("%s: %s", path, sqlite3_errmsg(db));
 	for (size_t i = 0; i < nitems(raw_sql); i++)
 		if (sqlite3_prepare_v2(db, raw_sql[i], -1, &st[i], NULL) !=
 		    SQLITE_OK)
 			fatalx("%s", sqlite3_errmsg(db));
 	t0 = now();
 	while (id < events) {
-		store_begin(s);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			fatalx("%s", sqlite3_errmsg(db));
 		for (int b = 0; b < batch && id < events; b++) {
 			id++;
 			for (size_t i = 0; i < nitems(raw_sql); i++) {
@@ -202,13 +212,13 @@ raw_rate(const char *dir, int batch, long events)
 				sqlite3_reset(st[i]);
 			}
 		}
-		if (store_commit(s) == -1)
-			fatalx("commit");
+		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			fatalx("commit: %s", sqlite3_errmsg(db));
 	}
 	t0 = events / (now() - t0);
 	for (size_t i = 0; i < nitems(raw_sql); i++)
 		sqlite3_finalize(st[i]);
-	store_close(s);
+	sqlite3_close(db);
 	unlink(path);
 	free(path);
 	return t0;

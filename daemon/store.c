@@ -187,12 +187,6 @@ store_errmsg(struct store *s)
 	return sqlite3_errmsg(s->db);
 }
 
-sqlite3 *
-store_db(struct store *s)
-{
-	return s->db;
-}
-
 const char *
 store_path(const struct store *s)
 {

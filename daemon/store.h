@@ -10,8 +10,6 @@
 #ifndef STORE_H
 #define STORE_H
 
-#include <sqlite3.h>
-
 #include "notifier.h"
 #include "template.h"
 #include "workflow.h"
@@ -55,7 +53,6 @@ int	 store_lock(const char *, char *, size_t);
 struct store *store_open(const char *, int, char *, size_t);
 void	 store_close(struct store *);
 int	 store_backup(const char *, const char *, char *, size_t);
-sqlite3	*store_db(struct store *);
 const char *store_path(const struct store *);
 
 int	 store_begin(struct store *);
