@@ -42,8 +42,8 @@ cfg_load(const char *path, struct diag *dg)
 	cfg->notifiers[NOTIFY_EMAIL] = notifier_new(cfg->conf, NOTIFY_EMAIL, dg);
 	cfg->notifiers[NOTIFY_SMS] = notifier_new(cfg->conf, NOTIFY_SMS, dg);
 	cfg->templates = tpl_load(cfg->conf, dg);
-	outbox_configure(cfg, dg);
-	metrics_configure(cfg, dg);
+	cfg_read_outbox(cfg, dg);
+	cfg_read_metrics(cfg, dg);
 	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
 		goto fail;
 	check_groups(cfg, dg);
@@ -67,61 +67,10 @@ cfg_free(struct cfg *cfg)
 		if (cfg->notifiers[ch] != NULL)
 			notifier_free(cfg->notifiers[ch]);
 	tpl_set_free(cfg->templates);
-	outbox_conf_free(&cfg->ob);
+	cfg_free_outbox(&cfg->ob);
 	free(cfg->metrics_file);
 	conf_free(cfg->conf);
 	free(cfg);
-}
-
-/*
- * Replace the configuration in force only if all of the new one is good,
- * for SIGHUP and "vigilctl reload" alike; systemd hears of it either way.
- * The workflow versions it brings are recorded in a savepoint, since other
- * clients' writes may share the transaction.
- */
-int
-cfg_reload(struct vigild *vd, struct diag *dg)
-{
-	struct cfg *next, *old = vd->cfg;
-	int rc = -1;
-
-	sdn_reloading();
-	if ((next = cfg_load(vd->conf_path, dg)) == NULL) {
-		log_err("reload: configuration has errors; keeping the one "
-		    "loaded before:");
-		diag_log(dg);
-		goto out;
-	}
-	if (strcmp(next->conf->database, old->conf->database) != 0 ||
-	    strcmp(next->conf->socket, old->conf->socket) != 0 ||
-	    next->ob.workers != old->ob.workers)
-		log_warnx("reload: a new database, socket or [outbox] workers "
-		    "takes effect at the next restart");
-	vd->cfg = next;
-	if (store_write(vd->store) == -1 || store_savepoint(vd->store) == -1 ||
-	    case_store_workflows(vd) == -1) {
-		log_err("reload: cannot record the workflows; keeping the "
-		    "configuration loaded before");
-		if (store_in_transaction(vd->store))
-			store_rollback_to(vd->store);
-		vd->cfg = old;
-		cfg_free(next);
-		diag_add(dg, vd->conf_path, 0, "cannot record the workflows in "
-		    "the database");
-		goto out;
-	}
-	store_release(vd->store);
-	case_forget_old_workflows(vd);
-	cfg_retire(vd, old);
-	metrics_start(vd);
-	log_notice("reload: configuration %s loaded (%zu workflows)",
-	    vd->conf_path ? vd->conf_path : "(built-in)",
-	    wf_set_count(vd->cfg->workflows));
-	sched_rearm(vd);
-	rc = 0;
-out:
-	sdn_reloaded(vd);
-	return rc;
 }
 
 /* A configuration replaced by a reload stays alive while deliveries that

@@ -15,18 +15,6 @@
 
 #include "vigild.h"
 
-void
-metrics_configure(struct cfg *cfg, struct diag *dg)
-{
-	static const char *const keys[] = { "file", "interval" };
-	struct sec_reader sr;
-
-	sec_init(&sr, cfg->conf, "metrics", dg);
-	sec_keys(&sr, keys, nitems(keys));
-	cfg->metrics_file = sec_path(&sr, "file");
-	cfg->metrics_interval = sec_int(&sr, "interval", 15, 1, 3600);
-}
-
 /* Label values are names vigil checked, but escape as the format says. */
 static void
 label(FILE *fp, const char *v)

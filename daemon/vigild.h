@@ -2,6 +2,8 @@
  * vigild.h: the daemon's own modules and the state they share.
  *
  *	cfg.c		everything a reload replaces at once, and reload
+ *	cfg-read.c	vigil.conf's sections for the core: outbox, metrics
+ *	cfg-reload.c	putting a new configuration in force
  *	loop.c		the libev loop: signals, group commit, shutdown
  *	control.c	the Unix socket and its clients
  *	req-*.c		one file per group of control commands
@@ -62,6 +64,11 @@ int	 cfg_reload(struct vigild *, struct diag *);
 void	 cfg_retire(struct vigild *, struct cfg *);
 void	 cfg_release(struct vigild *, struct cfg *);
 void	 cfg_free_retired(struct vigild *);
+
+/* cfg-read.c */
+void	 cfg_read_outbox(struct cfg *, struct diag *);
+void	 cfg_free_outbox(struct outbox_conf *);
+void	 cfg_read_metrics(struct cfg *, struct diag *);
 
 /* A workflow version no longer in the files, rebuilt from the store. */
 struct wf_old {
@@ -192,8 +199,6 @@ int	 case_store_workflows(struct vigild *);
 int	 case_rebuild(struct vigild *);
 
 /* outbox.c (its rows: store.h) */
-void	 outbox_configure(struct cfg *, struct diag *);
-void	 outbox_conf_free(struct outbox_conf *);
 int	 outbox_init(struct vigild *);
 void	 outbox_finish(struct vigild *);
 int	 outbox_add(struct vigild *, const struct outbox_row *, int64_t);
@@ -214,7 +219,6 @@ int	 esc_step(struct vigild *, const struct wf_case *,
 	    const struct workflow *, const struct wf_step *, int64_t);
 
 /* metrics.c */
-void	 metrics_configure(struct cfg *, struct diag *);
 void	 metrics_start(struct vigild *);
 void	 metrics_stop(struct vigild *);
 

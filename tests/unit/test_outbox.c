@@ -65,7 +65,7 @@ sms_hours(const char *quiet, struct cfg *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->conf = conf_load_buffer("q.conf", text, strlen(text), &dg);
 	ck_assert_ptr_nonnull(cfg->conf);
-	outbox_configure(cfg, &dg);
+	cfg_read_outbox(cfg, &dg);
 	ck_assert_uint_eq(dg.n, 0);
 	ck_assert_ptr_nonnull(cfg->ob.sms_hours);
 	free(text);
@@ -110,7 +110,7 @@ START_TEST(test_quiet_hours)
 	/* Email and urgent SMS never wait. */
 	ck_assert_int_eq(outbox_quiet(hours, NOTIFY_EMAIL, 0, at), at);
 	ck_assert_int_eq(outbox_quiet(hours, NOTIFY_SMS, 1, at), at);
-	outbox_conf_free(&cfg.ob);
+	cfg_free_outbox(&cfg.ob);
 	conf_free(cfg.conf);
 }
 END_TEST
@@ -136,7 +136,7 @@ START_TEST(test_quiet_refused)
 		    strlen(text), &dg) };
 
 		ck_assert_ptr_nonnull(cfg.conf);
-		outbox_configure(&cfg, &dg);
+		cfg_read_outbox(&cfg, &dg);
 		ck_assert_msg(udiag_has(&dg, 2, "expected HH:MM-HH:MM"),
 		    "%s accepted", bad[i]);
 		ck_assert_ptr_null(cfg.ob.sms_hours);

@@ -1,0 +1,109 @@
+/*
+ * cfg-read.c: the sections of vigil.conf that the core's own modules use,
+ * read into struct cfg with every problem at its line: [outbox] and
+ * [quiet-hours] for the outbox, [metrics] for the metrics file.  cfg_load()
+ * calls them; the modules only read what they leave in struct cfg.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigild.h"
+
+/* "21:00-08:00": the SMS-allowed hours as a calendar, for cal_next_open. */
+static struct calendar *
+quiet_calendar(const struct conf *c, const char *quiet, struct sec_reader *nc)
+{
+	const size_t len = sizeof "HH:MM-HH:MM" - 1;
+	int h1, m1, h2, m2, a, b;
+	struct calendar *cal;
+	char hours[64], err[256];
+	struct diag dg = { 0 };
+
+	/* HH:MM-HH:MM, with 24:00 only as an end. */
+	if (strlen(quiet) != len || quiet[2] != ':' || quiet[5] != '-' ||
+	    quiet[8] != ':' || strspn(quiet, "0123456789:-") != len ||
+	    sscanf(quiet, "%2d:%2d-%2d:%2d", &h1, &m1, &h2, &m2) != 4 ||
+	    h1 > 23 || m1 > 59 || m2 > 59 || h2 > 24 ||
+	    (h2 == 24 && m2 != 0) ||
+	    (a = h1 * 60 + m1) == (b = h2 * 60 + m2) ||
+	    (a == 0 && b == 24 * 60)) {
+		sec_err(nc, "sms", "expected HH:MM-HH:MM, e.g. 21:00-08:00");
+		return NULL;
+	}
+	if (a > b)	/* quiet over midnight: allowed in between */
+		snprintf(hours, sizeof hours, "%02d:%02d-%02d:%02d", h2, m2,
+		    h1, m1);
+	else if (a == 0)
+		snprintf(hours, sizeof hours, "%02d:%02d-24:00", h2, m2);
+	else if (b == 24 * 60)
+		snprintf(hours, sizeof hours, "00:00-%02d:%02d", h1, m1);
+	else
+		snprintf(hours, sizeof hours, "00:00-%02d:%02d,%02d:%02d-24:00",
+		    h1, m1, h2, m2);
+	cal = cal_new("sms-hours");
+	if (cal_set_option(cal, "days", "mon-sun", err, sizeof err) == -1 ||
+	    cal_set_option(cal, "hours", hours, err, sizeof err) == -1 ||
+	    cal_set_option(cal, "holidays", "none", err, sizeof err) == -1 ||
+	    cal_set_option(cal, "timezone", c->default_calendar->timezone, err,
+	    sizeof err) == -1 || cal_prepare(cal, NULL, &dg, c->path) == -1) {
+		sec_err(nc, "sms", "%s", dg.n ? dg.v[0].msg : err);
+		diag_clear(&dg);
+		cal_free(cal);
+		return NULL;
+	}
+	return cal;
+}
+
+/* [outbox] and [quiet-hours]. */
+void
+cfg_read_outbox(struct cfg *cfg, struct diag *dg)
+{
+	static const char *const outbox_keys[] = {
+		"digest_window", "retry_first", "retry_for", "workers"
+	};
+	static const char *const quiet_keys[] = { "sms" };
+	const struct conf *c = cfg->conf;
+	struct sec_reader nc;
+	struct duration d;
+	const char *v;
+	char err[256];
+
+	sec_init(&nc, c, "outbox", dg);
+	sec_keys(&nc, outbox_keys, nitems(outbox_keys));
+	cfg->ob.digest_window = sec_int(&nc, "digest_window", 120, 0, 3600);
+	cfg->ob.retry_first = sec_int(&nc, "retry_first", 60, 1, 3600);
+	cfg->ob.workers = sec_int(&nc, "workers", 2, 1, 16);
+	cfg->ob.retry_for = 24 * 3600;
+	if ((v = sec_str(&nc, "retry_for", NULL)) != NULL) {
+		if (dur_parse(v, &d, err, sizeof err) == -1)
+			sec_err(&nc, "retry_for", "%s", err);
+		else if (dur_seconds(&d) <= 0)
+			sec_err(&nc, "retry_for", "expected minutes, hours, days "
+			    "or weeks of elapsed time");
+		else
+			cfg->ob.retry_for = dur_seconds(&d);
+	}
+	sec_init(&nc, c, "quiet-hours", dg);
+	sec_keys(&nc, quiet_keys, nitems(quiet_keys));
+	if ((v = sec_str(&nc, "sms", NULL)) != NULL)
+		cfg->ob.sms_hours = quiet_calendar(c, v, &nc);
+}
+
+void
+cfg_free_outbox(struct outbox_conf *ob)
+{
+	cal_free(ob->sms_hours);
+}
+
+/* [metrics] */
+void
+cfg_read_metrics(struct cfg *cfg, struct diag *dg)
+{
+	static const char *const keys[] = { "file", "interval" };
+	struct sec_reader sr;
+
+	sec_init(&sr, cfg->conf, "metrics", dg);
+	sec_keys(&sr, keys, nitems(keys));
+	cfg->metrics_file = sec_path(&sr, "file");
+	cfg->metrics_interval = sec_int(&sr, "interval", 15, 1, 3600);
+}
