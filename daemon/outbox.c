@@ -69,9 +69,12 @@ int64_t
 outbox_backoff(int retry_first, int64_t attempts,
     uint32_t (*uniform)(uint32_t))
 {
-	int64_t delay = (int64_t)retry_first << (attempts - 1 >
-	    BACKOFF_DOUBLINGS ? BACKOFF_DOUBLINGS : attempts - 1);
+	int64_t doublings = attempts < 1 ? 0 : attempts - 1, delay;
 
+	/* A row that could not be read back counts as a first attempt. */
+	if (doublings > BACKOFF_DOUBLINGS)
+		doublings = BACKOFF_DOUBLINGS;
+	delay = (int64_t)retry_first << doublings;
 	if (delay > BACKOFF_MAX)
 		delay = BACKOFF_MAX;
 	return delay * (BACKOFF_JITTER - 1) / BACKOFF_JITTER +

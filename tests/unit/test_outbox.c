@@ -51,6 +51,9 @@ START_TEST(test_backoff_caps)
 	ck_assert_int_eq(outbox_backoff(1, 12, draw_lowest), 2048 * 4 / 5);
 	ck_assert_int_eq(outbox_backoff(1, 13, draw_lowest), 2880);
 	ck_assert_int_eq(outbox_backoff(3600, 1, draw_highest), 4320);
+	/* A row that could not be read back (attempts 0) waits as a first
+	 * try does, not a negative shift. */
+	ck_assert_int_eq(outbox_backoff(60, 0, draw_lowest), 48);
 }
 END_TEST
 
