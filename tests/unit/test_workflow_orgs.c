@@ -10,12 +10,24 @@
 
 #include "unit-wf.h"
 
+/* Each story's workflow and case: the fixture frees them after it. */
+static struct workflow *wf;
+static struct wf_case c;
+
+static void
+story_teardown(void)
+{
+	wf_case_free(&c);
+	wf_free(wf);
+	wf = NULL;
+	teardown();
+}
+
 /* --- domestic-abuse, the default workflow ---------------------------- */
 
 START_TEST(test_default_main_path)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
+	wf = load("domestic-abuse");
 
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
@@ -88,8 +100,6 @@ START_TEST(test_default_main_path)
 	ck_assert_uint_eq(c.next_seq, 9);
 	ck_assert_str_eq(L(c.last_event), "2026-06-22T10:00:00+01:00");
 	ck_assert_str_eq(L(c.opened), "2026-04-01T10:00:00+01:00");
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -108,11 +118,9 @@ START_TEST(test_marac_criteria)
 		{ "score=2", "judgement=standard", "police-incidents-12m=3",
 		    "marac-referral" },
 	};
-	struct workflow *wf = load("domestic-abuse");
+	wf = load("domestic-abuse");
 
 	for (size_t i = 0; i < nitems(t); i++) {
-		struct wf_case c = { 0 };
-
 		OPEN(wf, &c, "DA-2", E("open", "2026-04-01T10:00", "o1",
 		    "officer", "officer=o1", "risk=medium", NULL));
 		APPLY(wf, &c, E("contact-made", "2026-04-01T11:00", "o1",
@@ -123,7 +131,6 @@ START_TEST(test_marac_criteria)
 		ck_assert_str_eq(c.state, t[i].state);
 		wf_case_free(&c);
 	}
-	wf_free(wf);
 }
 END_TEST
 
@@ -133,8 +140,7 @@ END_TEST
  */
 START_TEST(test_repeat_marac)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
+	wf = load("domestic-abuse");
 
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
@@ -155,16 +161,13 @@ START_TEST(test_repeat_marac)
 	    { "dash-completed", "2027-03-01T12:00", "o1", "officer",
 	      { "score=3", "judgement=standard", "police-incidents-12m=1" },
 	      .state = "marac-referral" });
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 /* An incident starts a new DASH anywhere; one in MARAC keeps the hearing. */
 START_TEST(test_incident)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
+	wf = load("domestic-abuse");
 
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
@@ -185,15 +188,12 @@ START_TEST(test_incident)
 	      .state = "marac", .seq = 5, .st = WF_MET },
 	    { .seq = 4, .st = WF_PENDING });
 	ck_assert_str_eq(DL(&c, 4)->name, "marac-hearing");
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 START_TEST(test_immediate_risk)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
+	wf = load("domestic-abuse");
 
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
@@ -202,8 +202,6 @@ START_TEST(test_immediate_risk)
 	      .name = "initial-contact", .duration = "1 hour",
 	      .due = "2026-04-01T11:00:00+01:00" });
 	ck_assert_int_eq(DL(&c, 1)->urgent, 1);
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -221,8 +219,7 @@ START_TEST(test_main_path_all)
 		"2026-04-07T10:00:00+01:00",	/* wiltshire: 2 working days */
 		"2026-04-02T10:00:00+01:00",
 	};
-	struct workflow *wf = load(shipped[_i]);
-	struct wf_case c = { 0 };
+	wf = load(shipped[_i]);
 	const struct wf_deadline *d;
 
 	ck_assert_uint_eq(nitems(contact_due), nitems(shipped));
@@ -265,8 +262,6 @@ START_TEST(test_main_path_all)
 	PLAY(wf, &c, { "survey-done", "2026-06-01T10:00", "s1", "officer" });
 	for (size_t i = 0; i < c.ndeadlines; i++)
 		ck_assert_int_ne(c.deadlines[i].status, WF_PENDING);
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -280,8 +275,7 @@ END_TEST
  */
 START_TEST(test_waltham_forest)
 {
-	struct workflow *wf = load("waltham-forest");
-	struct wf_case c = { 0 };
+	wf = load("waltham-forest");
 
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
@@ -308,8 +302,6 @@ START_TEST(test_waltham_forest)
 	    { "survey-done", "2026-04-09T10:00", "o1", "officer",
 	      .refused = "own officer" },
 	    { "survey-done", "2026-04-09T10:00", "s1", "officer" });
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -317,8 +309,7 @@ END_TEST
 
 START_TEST(test_welwyn_hatfield)
 {
-	struct workflow *wf = load("welwyn-hatfield");
-	struct wf_case c = { 0 };
+	wf = load("welwyn-hatfield");
 
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
@@ -360,8 +351,6 @@ START_TEST(test_welwyn_hatfield)
 	    { "closure-approved", "2026-04-01T12:00", "m1", "manager" });
 	ck_assert_uint_eq(c.ndeadlines, 3);
 	ck_assert_str_eq(DL(&c, 3)->name, "satisfaction-survey");
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -369,8 +358,7 @@ END_TEST
 
 START_TEST(test_havebury)
 {
-	struct workflow *wf = load("havebury");
-	struct wf_case c = { 0 };
+	wf = load("havebury");
 
 	/* 6.1: immediate threat to life. */
 	PLAY(wf, &c,
@@ -398,8 +386,6 @@ START_TEST(test_havebury)
 	      .st = WF_PENDING, .name = "review",
 	      .duration = "10 working days",
 	      .due = "2026-05-05T10:00:00+01:00" });
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -407,8 +393,7 @@ END_TEST
 
 START_TEST(test_wolverhampton)
 {
-	struct workflow *wf = load("wolverhampton");
-	struct wf_case c = { 0 };
+	wf = load("wolverhampton");
 
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
@@ -442,8 +427,6 @@ START_TEST(test_wolverhampton)
 		"meeting-agreed=yes" },
 	      .state = "marac-referral" });
 	ck_assert_uint_eq(c.ndeadlines, 3);
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -451,8 +434,7 @@ END_TEST
 
 START_TEST(test_wiltshire)
 {
-	struct workflow *wf = load("wiltshire");
-	struct wf_case c = { 0 };
+	wf = load("wiltshire");
 
 	PLAY(wf, &c,
 	    /* 6.1: 2 working days, Wed 1 Apr 10:00: Thu 2, then Tue 7. */
@@ -472,8 +454,6 @@ START_TEST(test_wiltshire)
 	      "officer", .seq = 2, .st = WF_MET },
 	    { .seq = 3, .st = WF_PENDING, .name = "dash",
 	      .duration = "24 hours", .due = "2026-04-04T17:00:00+01:00" });
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -483,7 +463,7 @@ org_tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, story_teardown);
 	suite_add_tcase(s, tc);
 	return tc;
 }
