@@ -24,18 +24,18 @@ START_TEST(test_shipped_load)
 	ck_assert_ptr_nonnull(set);
 	ck_assert_uint_eq(wf_set_count(set), nitems(shipped));
 	for (size_t i = 0; i < nitems(shipped); i++) {
-		const struct workflow *wf = wf_set_find(set, shipped[i]);
+		const struct workflow *w = wf_set_find(set, shipped[i]);
 
-		ck_assert_ptr_nonnull(wf);
-		ck_assert_str_eq(wf_name(wf), shipped[i]);
-		ck_assert_uint_eq(strlen(wf_version(wf)), WF_VERSION_LEN);
-		ck_assert(wf_has_state(wf, "closure-pending"));
-		ck_assert(wf_has_event(wf, "ack"));
-		ck_assert(!wf_has_event(wf, "clsoure-approved"));
-		ck_assert_str_eq(wf_deadline_title(wf, "initial-contact"),
+		ck_assert_ptr_nonnull(w);
+		ck_assert_str_eq(wf_name(w), shipped[i]);
+		ck_assert_uint_eq(strlen(wf_version(w)), WF_VERSION_LEN);
+		ck_assert(wf_has_state(w, "closure-pending"));
+		ck_assert(wf_has_event(w, "ack"));
+		ck_assert(!wf_has_event(w, "clsoure-approved"));
+		ck_assert_str_eq(wf_deadline_title(w, "initial-contact"),
 		    "initial contact");
-		ck_assert_ptr_nonnull(wf_deadline_action(wf, "dash"));
-		ck_assert_uint_eq(wf_groups(wf, groups, 4), 0);
+		ck_assert_ptr_nonnull(wf_deadline_action(w, "dash"));
+		ck_assert_uint_eq(wf_groups(w, groups, 4), 0);
 	}
 	wf_set_free(set);
 	free(dir);
@@ -44,12 +44,11 @@ END_TEST
 
 START_TEST(test_roles)
 {
-	struct workflow *wf = load("welwyn-hatfield");
 	const char *roles[4];
 
+	wf = load("welwyn-hatfield");
 	ck_assert_uint_eq(wf_roles(wf, roles, 4), 1);
 	ck_assert_str_eq(roles[0], "manager");
-	wf_free(wf);
 }
 END_TEST
 
@@ -57,19 +56,19 @@ END_TEST
 START_TEST(test_text_round_trip)
 {
 	for (size_t i = 0; i < nitems(shipped); i++) {
-		struct workflow *wf = load(shipped[i]), *again;
+		struct workflow *w = load(shipped[i]), *again;
 		struct diag dg = { 0 };
-		const char *t = wf_text(wf);
+		const char *t = wf_text(w);
 
 		ck_assert_ptr_null(strstr(t, "include"));
 		again = wf_load_buffer("stored", t, strlen(t), cals, &dg);
 		diag_print(&dg, stderr);
 		ck_assert_ptr_nonnull(again);
 		ck_assert_str_eq(wf_name(again), shipped[i]);
-		ck_assert_str_eq(wf_version(again), wf_version(wf));
+		ck_assert_str_eq(wf_version(again), wf_version(w));
 		ck_assert_str_eq(wf_text(again), t);
 		wf_free(again);
-		wf_free(wf);
+		wf_free(w);
 	}
 }
 END_TEST
@@ -78,19 +77,19 @@ END_TEST
 START_TEST(test_versions_differ)
 {
 	struct workflow *a = load("domestic-abuse"), *b = load("wiltshire"),
-	    *c;
+	    *edited;
 	struct diag dg = { 0 };
 	char *t = xstrdup(wf_text(a)), *p = strstr(t, "dash-threshold = 14");
 
 	ck_assert_str_ne(wf_version(a), wf_version(b));
 	ck_assert_ptr_nonnull(p);
 	p[strlen("dash-threshold = 1")] = '5';
-	c = wf_load_buffer("edited", t, strlen(t), cals, &dg);
-	ck_assert_ptr_nonnull(c);
-	ck_assert_str_ne(wf_version(a), wf_version(c));
+	edited = wf_load_buffer("edited", t, strlen(t), cals, &dg);
+	ck_assert_ptr_nonnull(edited);
+	ck_assert_str_ne(wf_version(a), wf_version(edited));
 	wf_free(a);
 	wf_free(b);
-	wf_free(c);
+	wf_free(edited);
 	free(t);
 }
 END_TEST
@@ -160,10 +159,9 @@ struct step_row {
  */
 START_TEST(test_weekend_report)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
 	struct wf_step s[16];
 
+	wf = load("domestic-abuse");
 	OPEN(wf, &c, "DA-14", E("open", "2026-04-11T14:00", "o1", "officer",
 	    "officer=o1", "risk=standard", NULL));
 	assert_deadline(&c, 1, "initial-contact", "1 working day",
@@ -174,18 +172,15 @@ START_TEST(test_weekend_report)
 	    /* 4 working hours after Monday's close: Tue 13:00. */
 	    { 2, 1, 2, 0, "2026-04-14T13:00:00+01:00" },
 	    { 3, 1, 2, 1, "2026-04-15T13:00:00+01:00" });
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 START_TEST(test_steps_standard)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
 	struct wf_step s[16];
 	size_t n;
 
+	wf = load("domestic-abuse");
 	OPEN(wf, &c, "DA-6", E("open", "2026-04-01T10:00", "o1", "officer",
 	    "officer=o1", "risk=standard", NULL));
 	n = wf_steps(wf, cals, &c, s, nitems(s));
@@ -228,19 +223,16 @@ START_TEST(test_steps_standard)
 	STEPS(s, { 0, 2, 0, 0, "2026-04-02T15:00:00+01:00" },
 	    { 1, 2, 1, 0, "2026-04-03T09:30:00+01:00" },
 	    { 2, 2, 2, 0, "2026-04-07T13:00:00+01:00" });
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 /* Immediate risk: SMS at level 1, every step urgent, no reminder. */
 START_TEST(test_steps_urgent_and_ack)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
 	struct wf_step s[16];
 	size_t n;
 
+	wf = load("domestic-abuse");
 	OPEN(wf, &c, "DA-7", E("open", "2026-04-01T10:00", "o1", "officer",
 	    "officer=o1", "risk=medium", "immediate-risk=yes", NULL));
 	n = wf_steps(wf, cals, &c, s, nitems(s));
@@ -274,18 +266,15 @@ START_TEST(test_steps_urgent_and_ack)
 	assert_step(&s[1], 1, 2, 0, "2026-04-01T15:00:00+01:00");
 	REFUSED(wf, &c, E("ack", "2026-04-01T15:00", "m1", "manager", NULL),
 	    "already acknowledged");
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 /* Acked after some repeats: those before the ack stay (keys are stable). */
 START_TEST(test_steps_ack_later)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
 	struct wf_step s[16];
 
+	wf = load("domestic-abuse");
 	OPEN(wf, &c, "DA-8", E("open", "2026-04-01T10:00", "o1", "officer",
 	    "officer=o1", "risk=high", NULL));
 	APPLY(wf, &c, E("ack", "2026-04-08T09:00", "m2", "head-of-service",
@@ -295,8 +284,6 @@ START_TEST(test_steps_ack_later)
 	/* High risk: SMS to the line manager at the miss. */
 	ck_assert_uint_eq(s[1].to[0].channels, WF_EMAIL | WF_SMS);
 	assert_step(&s[3], 1, 2, 1, "2026-04-07T14:00:00+01:00");
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -304,10 +291,9 @@ END_TEST
 
 START_TEST(test_pause_working_units)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
 	struct wf_step s[16];
 
+	wf = load("domestic-abuse");
 	OPEN(wf, &c, "DA-9", E("open", "2026-04-01T10:00", "o1", "officer",
 	    "officer=o1", "risk=standard", NULL));
 	APPLY(wf, &c, E("pause", "2026-04-01T12:00", "o1", "officer",
@@ -336,16 +322,12 @@ START_TEST(test_pause_working_units)
 	ck_assert_uint_eq(wf_steps(wf, cals, &c, s, nitems(s)), 8);
 	REFUSED(wf, &c, E("resume", "2026-04-07T13:00", "o2", "officer", NULL),
 	    "not paused");
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 START_TEST(test_pause_elapsed_units)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
-
+	wf = load("domestic-abuse");
 	OPEN(wf, &c, "DA-10", E("open", "2026-04-01T10:00", "o1", "officer",
 	    "officer=o1", "risk=standard", NULL));
 	APPLY(wf, &c, E("contact-made", "2026-04-01T11:00", "o1", "officer",
@@ -358,18 +340,15 @@ START_TEST(test_pause_elapsed_units)
 	APPLY(wf, &c, E("resume", "2026-04-02T09:30", "o1", "officer", NULL));
 	assert_deadline(&c, 2, "dash", "24 hours", "2026-04-03T07:30:00+01:00",
 	    WF_PENDING);
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 /* Missed before the pause: stays missed and keeps escalating. */
 START_TEST(test_pause_missed_stays)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
 	struct wf_step s[16];
 
+	wf = load("domestic-abuse");
 	OPEN(wf, &c, "DA-11", E("open", "2026-04-01T10:00", "o1", "officer",
 	    "officer=o1", "risk=standard", "immediate-risk=yes", NULL));
 	APPLY(wf, &c, E("pause", "2026-04-01T12:00", "o1", "officer",
@@ -379,34 +358,30 @@ START_TEST(test_pause_missed_stays)
 	APPLY(wf, &c, E("resume", "2026-04-01T16:00", "o1", "officer", NULL));
 	assert_deadline(&c, 1, "initial-contact", "1 hour",
 	    "2026-04-01T11:00:00+01:00", WF_PENDING);
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 /* --- approvals and refusals ------------------------------------------- */
 
+/* The fixture's case, opened by officer and waiting for approval. */
 static void
-to_closure_pending(const struct workflow *wf, struct wf_case *c,
-    const char *officer)
+to_closure_pending(const char *officer)
 {
 	char o[64];
 
 	snprintf(o, sizeof o, "officer=%s", officer);
-	OPEN(wf, c, "DA-12", E("open", "2026-04-01T10:00", officer, "officer",
+	OPEN(wf, &c, "DA-12", E("open", "2026-04-01T10:00", officer, "officer",
 	    o, "risk=standard", NULL));
-	APPLY(wf, c, E("closure-requested", "2026-04-01T11:00", officer,
+	APPLY(wf, &c, E("closure-requested", "2026-04-01T11:00", officer,
 	    "officer", "reason=not-engaging", NULL));
-	ck_assert_str_eq(c->state, "closure-pending");
-	ck_assert_int_eq(DL(c, 1)->status, WF_CANCELLED);
+	ck_assert_str_eq(c.state, "closure-pending");
+	ck_assert_int_eq(DL(&c, 1)->status, WF_CANCELLED);
 }
 
 START_TEST(test_approvals)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
-
-	to_closure_pending(wf, &c, "o1");
+	wf = load("domestic-abuse");
+	to_closure_pending("o1");
 	REFUSED(wf, &c, E("closure-approved", "2026-04-01T12:00", "o1",
 	    "officer", NULL), "only by: manager");
 	REFUSED(wf, &c, E("closure-approved", "2026-04-01T12:00", "x9",
@@ -423,23 +398,20 @@ START_TEST(test_approvals)
 	wf_case_free(&c);
 
 	/* A manager who is the case's own officer cannot approve it. */
-	to_closure_pending(wf, &c, "m1");
+	to_closure_pending("m1");
 	REFUSED(wf, &c, E("closure-approved", "2026-04-01T12:00", "m1",
 	    "manager", NULL), "own officer");
 	APPLY(wf, &c, E("closure-approved", "2026-04-01T12:00", "m2",
 	    "manager", NULL));
 	ck_assert_str_eq(c.state, "closed");
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 START_TEST(test_refusals)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
 	char err[256];
 
+	wf = load("domestic-abuse");
 	/* open: a typo in a flag must never pass as a 1-day case. */
 	ck_assert_int_eq(wf_open(wf, cals, &c, "DA-13", E("open",
 	    "2026-04-01T10:00", "o1", "officer", "officer=o1", "risk=high",
@@ -509,19 +481,17 @@ START_TEST(test_refusals)
 	/* An event at the same instant as the last one is fine. */
 	APPLY(wf, &c, E("update", "2026-04-01T11:00", "o1", "officer",
 	    "risk=high", NULL));
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
 /* Same events, same order, same workflow: the same case (replay). */
 START_TEST(test_replay_identical)
 {
-	struct workflow *wf = load("waltham-forest");
 	char *first = NULL;
 
+	wf = load("waltham-forest");
 	for (int round = 0; round < 2; round++) {
-		struct wf_case c = { 0 }, copy;
+		struct wf_case copy;
 		char *d;
 
 		OPEN(wf, &c, "WF-1", E("open", "2026-04-01T10:00", "o1",
@@ -542,7 +512,6 @@ START_TEST(test_replay_identical)
 		wf_case_free(&c);
 	}
 	free(first);
-	wf_free(wf);
 }
 END_TEST
 
@@ -552,7 +521,6 @@ START_TEST(test_migrate)
 {
 	struct workflow *da = load("domestic-abuse"), *wi = load("wiltshire"),
 	    *min;
-	struct wf_case c = { 0 };
 	struct diag dg = { 0 };
 	char err[256], *before, *after, *p;
 
@@ -585,7 +553,6 @@ START_TEST(test_migrate)
 	    "officer", NULL));
 	assert_deadline(&c, 2, "security-repair", "24 hours",
 	    "2026-04-02T12:00:00+01:00", WF_PENDING);
-	wf_case_free(&c);
 	wf_free(da);
 	wf_free(wi);
 	wf_free(min);
@@ -614,9 +581,8 @@ START_TEST(test_man_example)
 	char *ex = slurp("tests/data/workflows/example.ini");
 	char *p = path_of("tests/data/workflows/example.ini");
 	struct diag dg = { 0 };
-	struct workflow *wf = wf_load_file(p, cals, &dg);
-	struct wf_case c = { 0 };
 
+	wf = wf_load_file(p, cals, &dg);
 	ck_assert_msg(strstr(man, ex) != NULL, "example.ini differs from "
 	    "the EXAMPLES of vigil-workflow.5");
 	diag_print(&dg, stderr);
@@ -630,8 +596,6 @@ START_TEST(test_man_example)
 	APPLY(wf, &c, E("dash-completed", "2026-04-01T12:00", "o1", "officer",
 	    "score=3", "judgement=high", NULL));
 	ck_assert_str_eq(c.state, "referred");
-	wf_case_free(&c);
-	wf_free(wf);
 	free(man);
 	free(ex);
 	free(p);
@@ -647,10 +611,9 @@ expect_error(const char *fixture, const char *file, int line,
 	char *rel = xasprintf("tests/data/workflows/%s", fixture);
 	char *p = path_of(rel);
 	struct diag dg = { 0 };
-	struct workflow *wf = wf_load_file(p, cals, &dg);
 	int found = 0;
 
-	ck_assert_ptr_null(wf);
+	ck_assert_ptr_null(wf_load_file(p, cals, &dg));
 	for (size_t i = 0; i < dg.n; i++) {
 		const char *f = dg.v[i].file;
 		size_t fl = strlen(f), l = strlen(file);
@@ -862,13 +825,12 @@ END_TEST
 /* The daemon asks for every case's steps each sweep: keep it cheap. */
 START_TEST(test_steps_fast)
 {
-	struct workflow *wf = load("domestic-abuse");
-	struct wf_case c = { 0 };
 	struct wf_step s[32];
 	struct timespec a, b;
 	size_t total = 0;
 	double us;
 
+	wf = load("domestic-abuse");
 	OPEN(wf, &c, "P-1", E("open", "2026-04-01T10:00", "o1", "officer",
 	    "officer=o1", "risk=high", NULL));
 	APPLY(wf, &c, E("incident", "2026-04-01T11:00", "o1", "officer", NULL));
@@ -882,8 +844,6 @@ START_TEST(test_steps_fast)
 	/* Generous for sanitizers and valgrind: the figure is printed. */
 	fprintf(stderr, "wf_steps: %.1f us a case (2 deadlines)\n", us);
 	ck_assert_msg(us < 5000, "wf_steps took %.1f us", us);
-	wf_case_free(&c);
-	wf_free(wf);
 }
 END_TEST
 
@@ -894,7 +854,7 @@ workflow_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("load");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, story_teardown);
 	tcase_add_test(tc, test_shipped_load);
 	tcase_add_test(tc, test_roles);
 	tcase_add_test(tc, test_text_round_trip);
@@ -905,7 +865,7 @@ workflow_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("engine");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, story_teardown);
 	tcase_add_test(tc, test_weekend_report);
 	tcase_add_test(tc, test_steps_standard);
 	tcase_add_test(tc, test_steps_urgent_and_ack);
@@ -921,7 +881,7 @@ workflow_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, story_teardown);
 	tcase_add_test(tc, test_err_unknown_state);
 	tcase_add_test(tc, test_err_unknown_event);
 	tcase_add_test(tc, test_err_unreachable);

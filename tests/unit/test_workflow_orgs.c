@@ -10,25 +10,11 @@
 
 #include "unit-wf.h"
 
-/* Each story's workflow and case: the fixture frees them after it. */
-static struct workflow *wf;
-static struct wf_case c;
-
-static void
-story_teardown(void)
-{
-	wf_case_free(&c);
-	wf_free(wf);
-	wf = NULL;
-	teardown();
-}
-
 /* --- domestic-abuse, the default workflow ---------------------------- */
 
 START_TEST(test_default_main_path)
 {
 	wf = load("domestic-abuse");
-
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
 	      { "officer=o1", "risk=standard" }, .ref = "DA-1",
@@ -141,7 +127,6 @@ END_TEST
 START_TEST(test_repeat_marac)
 {
 	wf = load("domestic-abuse");
-
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
 	      { "officer=o1", "risk=high" }, .ref = "DA-3" },
@@ -168,7 +153,6 @@ END_TEST
 START_TEST(test_incident)
 {
 	wf = load("domestic-abuse");
-
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
 	      { "officer=o1", "risk=high" }, .ref = "DA-4" },
@@ -194,7 +178,6 @@ END_TEST
 START_TEST(test_immediate_risk)
 {
 	wf = load("domestic-abuse");
-
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
 	      { "officer=o1", "risk=medium", "immediate-risk=yes" },
@@ -219,9 +202,9 @@ START_TEST(test_main_path_all)
 		"2026-04-07T10:00:00+01:00",	/* wiltshire: 2 working days */
 		"2026-04-02T10:00:00+01:00",
 	};
-	wf = load(shipped[_i]);
 	const struct wf_deadline *d;
 
+	wf = load(shipped[_i]);
 	ck_assert_uint_eq(nitems(contact_due), nitems(shipped));
 	OPEN(wf, &c, "ALL-1", E("open", "2026-04-01T10:00", "o1", "officer",
 	    "officer=o1", "risk=high", NULL));
@@ -276,7 +259,6 @@ END_TEST
 START_TEST(test_waltham_forest)
 {
 	wf = load("waltham-forest");
-
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
 	      { "officer=o1", "risk=high", "joint-tenancy=yes" },
@@ -310,7 +292,6 @@ END_TEST
 START_TEST(test_welwyn_hatfield)
 {
 	wf = load("welwyn-hatfield");
-
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
 	      { "officer=o1", "risk=standard" }, .ref = "WH-1", .seq = 1,
@@ -359,7 +340,6 @@ END_TEST
 START_TEST(test_havebury)
 {
 	wf = load("havebury");
-
 	/* 6.1: immediate threat to life. */
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
@@ -394,7 +374,6 @@ END_TEST
 START_TEST(test_wolverhampton)
 {
 	wf = load("wolverhampton");
-
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
 	      { "officer=o1", "risk=medium" }, .ref = "WH-3" },
@@ -435,7 +414,6 @@ END_TEST
 START_TEST(test_wiltshire)
 {
 	wf = load("wiltshire");
-
 	PLAY(wf, &c,
 	    /* 6.1: 2 working days, Wed 1 Apr 10:00: Thu 2, then Tue 7. */
 	    { "open", "2026-04-01T10:00", "o1", "officer",

@@ -289,4 +289,20 @@ static const char *const shipped[] = {
 	"wiltshire", "wolverhampton"
 };
 
+/*
+ * The workflow and case a test works on: story_teardown(), the fixture's
+ * teardown, frees them, so a test holds only its story.
+ */
+static struct workflow *wf;
+static struct wf_case c;
+
+static inline void
+story_teardown(void)
+{
+	wf_case_free(&c);
+	wf_free(wf);
+	wf = NULL;
+	teardown();
+}
+
 #endif
