@@ -64,8 +64,7 @@ static const char SQL_NEXT_TIME[] = "SELECT min(not_before) FROM outbox "
     "WHERE status = " Q_QUEUED;
 static const char SQL_RESET_SENDING[] = "UPDATE outbox SET status = "
     Q_QUEUED " WHERE status = " Q_SENDING;
-static const char SQL_DEPTH[] = "SELECT count(*) FROM outbox WHERE "
-    "status IN (" Q_QUEUED ", " Q_SENDING ")";
+static const char SQL_DEPTH[] = "SELECT n FROM outbox_live";
 
 /*
  * Queue one message, once per key, not to go before not_before: inside

@@ -33,8 +33,9 @@ _Static_assert(WF_PENDING == 0, "status = 0 is WF_PENDING");
 
 /* From the pending-deadline index, soonest first. */
 static const char SQL_LIST_DUE[] = LIST_COLUMNS
-    "JOIN (SELECT ref, min(due) AS first FROM deadlines WHERE status = 0 "
-    "AND due <= :until GROUP BY ref) p ON p.ref = c.ref "
+    "JOIN (SELECT ref, min(due) AS first FROM deadlines "
+    "INDEXED BY deadlines_pending WHERE status = 0 AND due <= :until "
+    "GROUP BY ref) p ON p.ref = c.ref "
     "WHERE (c.paused_at = 0 OR p.first <= c.paused_at OR :overdue = 0) "
     LIST_FILTERS "ORDER BY p.first, c.ref LIMIT :limit";
 static const char SQL_LIST[] = LIST_COLUMNS

@@ -179,6 +179,29 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"    VALUES (NEW.status, coalesce(NEW.level, -1), NEW.channel, 1)"
 	"    ON CONFLICT (status, level, channel) DO UPDATE SET n = n + 1;"
 	"  END;",
+
+	/*
+	 * 2 -> 3: the hot paths stay O(log n) however large the outbox
+	 * grows.  The head of a channel's queue in the order it is sent, and
+	 * the number of messages waiting or on their way (status and the
+	 * metrics) kept by triggers instead of counted.
+	 */
+	"CREATE INDEX outbox_head ON outbox (channel, not_before, id)"
+	"  WHERE status = 0;"
+	"CREATE TABLE outbox_live ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1), n INTEGER NOT NULL);"
+	"INSERT INTO outbox_live SELECT 1, count(*) FROM outbox"
+	"  WHERE status IN (0, 4);"
+	"CREATE TRIGGER outbox_live_insert AFTER INSERT ON outbox"
+	"  WHEN NEW.status IN (0, 4) BEGIN"
+	"  UPDATE outbox_live SET n = n + 1; END;"
+	"CREATE TRIGGER outbox_live_update AFTER UPDATE OF status ON outbox"
+	"  WHEN (OLD.status IN (0, 4)) != (NEW.status IN (0, 4)) BEGIN"
+	"  UPDATE outbox_live SET n = n + (CASE WHEN NEW.status IN (0, 4)"
+	"    THEN 1 ELSE -1 END); END;"
+	"CREATE TRIGGER outbox_live_delete AFTER DELETE ON outbox"
+	"  WHEN OLD.status IN (0, 4) BEGIN"
+	"  UPDATE outbox_live SET n = n - 1; END;",
 };
 
 const char *

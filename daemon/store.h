@@ -14,7 +14,7 @@
 #include "template.h"
 #include "workflow.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_HASH_LEN		64	/* hex SHA-256 */
 
 struct store;
