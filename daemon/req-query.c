@@ -141,7 +141,7 @@ req_status(struct vigild *vd, const struct origin *o, struct request *r)
 	missed = store_missed_deadlines(vd->store, now, NULL, NULL);
 	store_next_at(vd->store, &next_at);
 	return req_ok(json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:I, s:s?, "
-	    "s:I, s:s?, s:s?}",
+	    "s:I, s:s?, s:s?, s:o}",
 	    "version", PACKAGE_VERSION,
 	    "started", conf_time(vd->cfg->conf, vd->started, started, sizeof started),
 	    "uptime_seconds", (json_int_t)(now - vd->started),
@@ -155,7 +155,10 @@ req_status(struct vigild *vd, const struct origin *o, struct request *r)
 	    "last_delivery_error", vd->ob.last_error_at ? vd->ob.last_error :
 	    NULL,
 	    "last_delivery_error_at", vd->ob.last_error_at ? conf_time(vd->cfg->conf,
-	    vd->ob.last_error_at, errat, sizeof errat) : NULL));
+	    vd->ob.last_error_at, errat, sizeof errat) : NULL,
+	    "catching_up", vd->catchup.total ? json_pack("{s:I, s:I}", "done",
+	    (json_int_t)vd->catchup.done, "total",
+	    (json_int_t)vd->catchup.total) : json_null()));
 }
 
 static void

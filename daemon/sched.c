@@ -5,13 +5,30 @@
  * an NTP step or a suspend neither loses nor repeats a firing (each firing
  * is recorded anyway, so a repeat would be harmless).
  *
- * Due cases are handled in batches, each committed before the next, with
- * the loop free to serve vigilctl in between.
+ * Due cases are handled oldest first in batches of at most SCHED_BUDGET
+ * of loop time, each committed with whatever else the iteration did.  The
+ * next batch runs from a zero-second timer, that is in the very next
+ * iteration, after the clients' requests and the outbox's work of that
+ * iteration: firing never waits for the load to stop, and the load never
+ * waits for a long run of firings.  Start-up catch-up is the same batches,
+ * after vigild has told systemd it is ready and is serving.
  */
+#include <time.h>
+
 #include "vigild.h"
 
 #define SCHED_CASES_PER_BATCH	256
+#define SCHED_BUDGET		0.010	/* seconds of loop time a batch */
 #define SCHED_RETRY_SECONDS	60	/* a case that failed to fire waits */
+
+static double
+monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static void
 sched_arm(struct vigild *vd, int64_t at)
@@ -45,17 +62,20 @@ sched_rearm(struct vigild *vd)
 }
 
 /*
- * Handle one batch of due cases inside the loop's transaction.  Returns
- * how many were due: 0 means caught up.
+ * Handle due cases, oldest first, inside the loop's transaction, until
+ * none is left or the batch has had its time.  Returns how many were
+ * handled: 0 means caught up.
  */
 static size_t
 sched_batch(struct vigild *vd)
 {
+	double until = monotonic() + SCHED_BUDGET;
 	int64_t now = clock_now();
 	char **refs;
-	size_t n;
+	size_t n, i;
 
-	if (store_due_refs(vd->store, now, SCHED_CASES_PER_BATCH, &refs, &n) == -1) {
+	if (store_due_refs(vd->store, now, SCHED_CASES_PER_BATCH, &refs,
+	    &n) == -1) {
 		log_err("scheduler: %s", store_errmsg(vd->store));
 		return 0;
 	}
@@ -63,7 +83,7 @@ sched_batch(struct vigild *vd)
 		strv_free(refs, n);
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n && (i == 0 || monotonic() < until); i++) {
 		if (store_savepoint(vd->store) == -1)
 			break;
 		if (case_fire_due(vd, refs[i], now) == 0) {
@@ -79,19 +99,26 @@ sched_batch(struct vigild *vd)
 			log_err("case %s: %s", refs[i], store_errmsg(vd->store));
 	}
 	strv_free(refs, n);
-	return n;
+	return i;
 }
 
 static void
 sched_run(struct vigild *vd)
 {
+	size_t n;
+
 	if (vd->stopping)
 		return;
-	if (sched_batch(vd) > 0) {
-		ev_idle_start(vd->loop, &vd->sched_more);	/* after commit */
+	if ((n = sched_batch(vd)) > 0) {
+		vd->catchup.done += vd->catchup.total ? n : 0;
+		ev_timer_start(vd->loop, &vd->sched_more);
 		return;
 	}
-	ev_idle_stop(vd->loop, &vd->sched_more);
+	if (vd->catchup.total > 0) {
+		log_notice("caught up: %lld due case instants handled since "
+		    "start", (long long)vd->catchup.done);
+		vd->catchup.total = vd->catchup.done = 0;
+	}
 	sched_rearm(vd);
 }
 
@@ -104,7 +131,7 @@ sched_timer_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 }
 
 static void
-sched_more_cb(struct ev_loop *loop, ev_idle *w, int revents)
+sched_more_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)loop;
 	(void)revents;
@@ -116,33 +143,29 @@ void
 sched_stop(struct vigild *vd)
 {
 	ev_periodic_stop(vd->loop, &vd->sched_timer);
-	ev_idle_stop(vd->loop, &vd->sched_more);
+	ev_timer_stop(vd->loop, &vd->sched_more);
 }
 
 void
 sched_init(struct vigild *vd)
 {
 	ev_periodic_init(&vd->sched_timer, sched_timer_cb, 0, 0, NULL);
-	ev_idle_init(&vd->sched_more, sched_more_cb);
+	ev_timer_init(&vd->sched_more, sched_more_cb, 0, 0);
 	vd->sched_timer.data = vd->sched_more.data = vd;
 }
 
-/* Start-up: handle everything that fell due while vigild was stopped. */
-int
-sched_catch_up(struct vigild *vd)
+/*
+ * Serving: handle what fell due while vigild was stopped, in the loop's
+ * batches, and then each instant as it comes.  How far catch-up has got
+ * is in status and STATUS=.
+ */
+void
+sched_start(struct vigild *vd)
 {
-	size_t n, total = 0;
-
-	do {
-		n = sched_batch(vd);
-		total += n;
-		if (store_in_transaction(vd->store) &&
-		    store_commit(vd->store) == -1)
-			return -1;
-	} while (n > 0);
-	if (total > 0)
-		log_notice("caught up: %zu due case instants handled at start",
-		    total);
-	sched_rearm(vd);
-	return 0;
+	if (store_due_count(vd->store, clock_now(), &vd->catchup.total) == -1)
+		log_err("scheduler: %s", store_errmsg(vd->store));
+	if (vd->catchup.total > 0)
+		log_notice("catching up: %lld cases have steps that fell due "
+		    "while vigild was stopped", (long long)vd->catchup.total);
+	ev_timer_start(vd->loop, &vd->sched_more);
 }

@@ -1,6 +1,6 @@
 /*
  * sdnotify.c: telling systemd how vigild is (Type=notify): READY=1 once the
- * database is open and start-up catch-up is done, RELOADING=1 and READY=1
+ * database is open and the socket listening, RELOADING=1 and READY=1
  * around a reload, STATUS= with the open cases and the next due instant,
  * WATCHDOG=1 at half of WatchdogSec, STOPPING=1.  libsystemd's sd_notify()
  * does nothing without NOTIFY_SOCKET, so neither does this outside systemd.
@@ -21,17 +21,22 @@ watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	sd_notify(0, "WATCHDOG=1");
 }
 
-/* "STATUS=12 open cases; next due 2026-11-23T09:00:00+00:00" */
+/* "STATUS=12 open cases; next due 2026-11-23T09:00:00+00:00", and while
+ * catching up after a start "; catching up: 500 of 4000 cases". */
 void
 sdn_status(struct vigild *vd)
 {
-	char next[ISO_LEN];
+	char next[ISO_LEN], progress[64] = "";
 	int64_t open = store_open_cases(vd->store, NULL, NULL), at = 0;
 
 	store_next_at(vd->store, &at);
-	sd_notifyf(0, "STATUS=%lld open case%s; next due %s", (long long)open,
-	    open == 1 ? "" : "s", at ? conf_time(vd->cfg->conf, at, next, sizeof next) :
-	    "none");
+	if (vd->catchup.total > 0)
+		snprintf(progress, sizeof progress, "; catching up: %lld of %lld "
+		    "cases", (long long)vd->catchup.done,
+		    (long long)vd->catchup.total);
+	sd_notifyf(0, "STATUS=%lld open case%s; next due %s%s", (long long)open,
+	    open == 1 ? "" : "s", at ? conf_time(vd->cfg->conf, at, next,
+	    sizeof next) : "none", progress);
 }
 
 static void
@@ -42,7 +47,8 @@ status_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	sdn_status(w->data);
 }
 
-/* Serving: catch-up is done and the socket is open. */
+/* Serving: the database is open and the socket listening; catch-up, if
+ * any, goes on in the loop (STATUS= says how far). */
 void
 sdn_ready(struct vigild *vd)
 {

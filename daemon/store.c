@@ -31,6 +31,7 @@ enum stmt {
 	S_FIRING_PUT,
 	S_NEXT_AT,
 	S_DUE_REFS,
+	S_DUE_COUNT,
 	S_MIGRATE_REFS,
 	S_WORKFLOW_PUT,
 	S_WORKFLOW_GET,
@@ -71,6 +72,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_FIRING_PUT] = "INSERT INTO firings (ref, seq, level, rep, deadline, "
 	    "at, fired_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_NEXT_AT] = "SELECT min(next_at) FROM cases WHERE next_at IS NOT NULL",
+	[S_DUE_COUNT] = "SELECT count(*) FROM cases WHERE next_at IS NOT NULL "
+	    "AND next_at <= ?",
 	[S_DUE_REFS] = "SELECT ref FROM cases WHERE next_at IS NOT NULL AND "
 	    "next_at <= ? ORDER BY next_at LIMIT ?",
 	[S_MIGRATE_REFS] = "SELECT ref FROM cases WHERE workflow = ? AND "
@@ -789,6 +792,20 @@ store_next_at(struct store *s, int64_t *at)
 
 	*at = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL ?
 	    sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* How many cases have a step due at now: O(those), through the index. */
+int
+store_due_count(struct store *s, int64_t now, int64_t *n)
+{
+	sqlite3_stmt *st = stmt(s, S_DUE_COUNT);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }

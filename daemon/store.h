@@ -76,6 +76,7 @@ int	 store_fire(struct store *, const char *, const struct wf_step *,
 	    int64_t, const char *);
 int	 store_next_at(struct store *, int64_t *);
 int	 store_due_refs(struct store *, int64_t, size_t, char ***, size_t *);
+int	 store_due_count(struct store *, int64_t, int64_t *);
 int	 store_refs_to_migrate(struct store *, const char *, const char *,
 	    char ***, size_t *);
 

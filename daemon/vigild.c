@@ -1,7 +1,7 @@
 /*
  * vigild.c: the daemon.  Load and check the configuration, take the
- * database, catch up on whatever fell due while stopped, then serve the
- * control socket and fire deadlines until told to stop.
+ * database, serve the control socket, catch up on whatever fell due while
+ * stopped, and fire deadlines until told to stop.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -150,13 +150,12 @@ main(int argc, char **argv)
 	}
 	if (outbox_init(&vd) == -1)
 		fatalx("outbox: %s", store_errmsg(vd.store));
-	if (sched_catch_up(&vd) == -1)
-		fatalx("cannot handle what fell due while stopped");
 	if (control_listen(&vd, err, sizeof err) == -1)
 		fatalx("control socket: %s", err);
 	log_notice("vigild %s ready: database %s, socket %s, %zu workflows",
 	    PACKAGE_VERSION, vd.cfg->conf->database, vd.socket_path,
 	    wf_set_count(vd.cfg->workflows));
+	sched_start(&vd);
 	sdn_ready(&vd);
 	metrics_start(&vd);
 

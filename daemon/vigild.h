@@ -119,8 +119,12 @@ struct vigild {
 
 	/* sched.c: its timer */
 	ev_periodic sched_timer;
-	ev_idle	 sched_more;
+	ev_timer sched_more;		/* the next batch, next iteration */
 	int64_t	 sched_armed;		/* 0 when nothing is pending */
+	struct {
+		int64_t	 total;		/* due at start; 0 once caught up */
+		int64_t	 done;
+	} catchup;
 
 	/* control.c: the socket and its clients */
 	int	 listen_fd;
@@ -239,6 +243,6 @@ void	 sched_init(struct vigild *);
 void	 sched_consider(struct vigild *, int64_t);
 void	 sched_rearm(struct vigild *);
 void	 sched_stop(struct vigild *);
-int	 sched_catch_up(struct vigild *);
+void	 sched_start(struct vigild *);
 
 #endif
