@@ -24,68 +24,10 @@
 
 #include <sqlite3.h>
 
+#include "bench-client.h"
 #include "store.h"
 
-static const char *sock_path;
 static double run_seconds = 5;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-dial(void)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd;
-
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", sock_path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1)
-		fatal("connect %s", sock_path);
-	return fd;
-}
-
-/* Send one request line and wait for its reply as vigilctl does. */
-static int
-exchange(int fd, const char *line)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char buf[65536];
-	size_t len = 0;
-	ssize_t n;
-	int ok;
-
-	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
-		fatal("write");
-	while (len < sizeof buf - 1 && poll(&pfd, 1, 60000) == 1 &&
-	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0) {
-		len += (size_t)n;
-		if (memchr(buf, '\n', len) != NULL)
-			break;
-	}
-	buf[len] = '\0';
-	ok = strncmp(buf, "{\"ok\":true", 10) == 0;
-	if (!ok)
-		fprintf(stderr, "refused: %s", buf);
-	return ok ? 0 : -1;
-}
-
-/* vigilctl: connect, one request, its durable reply, close. */
-static int
-request(const char *line)
-{
-	int fd = dial(), rc;
-
-	rc = exchange(fd, line);
-	close(fd);
-	return rc;
-}
 
 struct client {
 	pthread_t thread;
@@ -101,12 +43,12 @@ client_run(void *arg)
 	struct client *c = arg;
 	char line[256];
 
-	while (now() < c->until) {
+	while (bench_now() < c->until) {
 		snprintf(line, sizeof line, "{\"cmd\":\"event\",\"ref\":"
 		    "\"ING/%c%d/%d\",\"event\":\"update\",\"fields\":"
 		    "{\"risk\":\"%s\"}}\n", c->fd == -1 ? 'C' : 'K',
 		    c->clients, c->id, c->done % 2 ? "standard" : "medium");
-		if ((c->fd == -1 ? request(line) : exchange(c->fd, line)) == -1)
+		if ((c->fd == -1 ? bench_request(line) : bench_exchange(c->fd, line)) == -1)
 			exit(1);
 		c->done++;
 	}
@@ -127,14 +69,14 @@ vigild_rate(int clients, int keep)
 		    "\"ING/%c%d/%d\",\"workflow\":\"domestic-abuse\","
 		    "\"officer\":\"jo.bloggs\",\"risk\":\"standard\"}\n",
 		    keep ? 'K' : 'C', clients, i);
-		if (request(line) == -1)
+		if (bench_request(line) == -1)
 			exit(1);
 	}
-	t0 = now();
+	t0 = bench_now();
 	until = t0 + run_seconds;
 	for (int i = 0; i < clients; i++) {
 		c[i] = (struct client){ .clients = clients, .id = i,
-		    .fd = keep ? dial() : -1, .until = until };
+		    .fd = keep ? bench_dial() : -1, .until = until };
 		pthread_create(&c[i].thread, NULL, client_run, &c[i]);
 	}
 	for (int i = 0; i < clients; i++) {
@@ -144,7 +86,7 @@ vigild_rate(int clients, int keep)
 			close(c[i].fd);
 	}
 	free(c);
-	return total / (now() - t0);
+	return total / (bench_now() - t0);
 }
 
 /*
@@ -197,7 +139,7 @@ raw_rate(const char *dir, int batch, long events)
 		if (sqlite3_prepare_v2(db, raw_sql[i], -1, &st[i], NULL) !=
 		    SQLITE_OK)
 			fatalx("%s", sqlite3_errmsg(db));
-	t0 = now();
+	t0 = bench_now();
 	while (id < events) {
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 		    SQLITE_OK)
@@ -215,7 +157,7 @@ raw_rate(const char *dir, int batch, long events)
 		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			fatalx("commit: %s", sqlite3_errmsg(db));
 	}
-	t0 = events / (now() - t0);
+	t0 = events / (bench_now() - t0);
 	for (size_t i = 0; i < nitems(raw_sql); i++)
 		sqlite3_finalize(st[i]);
 	sqlite3_close(db);
@@ -237,7 +179,7 @@ main(int argc, char **argv)
 	while ((ch = getopt(argc, argv, "s:d:t:")) != -1) {
 		switch (ch) {
 		case 's':
-			sock_path = optarg;
+			bench_socket = optarg;
 			break;
 		case 'd':
 			dir = optarg;
@@ -251,7 +193,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (sock_path == NULL || dir == NULL) {
+	if (bench_socket == NULL || dir == NULL) {
 		fprintf(stderr, "usage: bench_ingest -s SOCKET -d DIR [-t SECONDS]\n");
 		return 2;
 	}

@@ -1,0 +1,15 @@
+/*
+ * bench-client.h: what the benchmarks that drive a real vigild share: a
+ * monotonic clock, and the control socket spoken as vigilctl speaks it.
+ */
+#ifndef BENCH_CLIENT_H
+#define BENCH_CLIENT_H
+
+extern const char *bench_socket;	/* vigild's control socket */
+
+double	 bench_now(void);
+int	 bench_dial(void);
+int	 bench_exchange(int, const char *);
+int	 bench_request(const char *);
+
+#endif
