@@ -341,6 +341,43 @@ cut_chars(char *s, size_t max)
 	}
 }
 
+/* Septets of the SMS as it would be with only n digest entries shown. */
+static size_t
+septets_showing(struct render *r, size_t n)
+{
+	size_t keep = r->nshow, septets;
+	char *text;
+
+	r->nshow = n;
+	memset(r->longest, 0, sizeof r->longest);
+	text = render_body(r);
+	septets = gsm7_septets(text);
+	free(text);
+	r->nshow = keep;
+	return septets;
+}
+
+/*
+ * The most digest entries that fit, found by halving rather than dropping
+ * one entry a rendering (fewer entries never make a longer text); 1 when
+ * none does, and the cutting goes on.
+ */
+static size_t
+entries_that_fit(struct render *r)
+{
+	size_t lo = 1, hi = r->nshow - 1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (septets_showing(r, mid) <= GSM7_SMS_MAX)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
 static char *
 render_sms(struct render *r)
 {
@@ -360,7 +397,7 @@ render_sms(struct render *r)
 		floor = sms_cut_order[ci].floor;
 		if (step == CUT_ITEMS) {
 			if (t->kind == TPL_DIGEST && r->nshow > 1)
-				r->nshow--;
+				r->nshow = entries_that_fit(r);
 			else
 				ci++;
 		} else if (!(t->used & (1u << step)) ||
