@@ -17,8 +17,8 @@
 
 #include "vigild.h"
 
-#define SCHED_CASES_PER_BATCH	256
-#define SCHED_BUDGET		0.010	/* seconds of loop time a batch */
+#define SCHED_CASES_PER_BATCH	1024
+#define SCHED_BUDGET		0.100	/* seconds of loop time a batch */
 #define SCHED_RETRY_SECONDS	60	/* a case that failed to fire waits */
 
 static double
