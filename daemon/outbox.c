@@ -116,11 +116,13 @@ static int64_t
 not_before(struct vigild *vd, const struct outbox_row *r, int64_t now)
 {
 	const struct outbox_conf *ob = &vd->cfg->ob;
-	int64_t last;
-	int sending;
+	int64_t last = 0;
+	int sending = 0;
 
-	store_outbox_last_to(vd->store, r->channel, r->address, &sending,
-	    &last);
+	/* Urgent goes at once: what went to the address does not matter. */
+	if (!r->urgent)
+		store_outbox_last_to(vd->store, r->channel, r->address,
+		    &sending, &last);
 	return outbox_quiet(ob->sms_hours, r->channel, r->urgent,
 	    outbox_not_before(now, last, sending, ob->digest_window,
 	    r->urgent));
