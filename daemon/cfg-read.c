@@ -59,7 +59,7 @@ void
 cfg_read_outbox(struct cfg *cfg, struct diag *dg)
 {
 	static const char *const outbox_keys[] = {
-		"digest_window", "retry_first", "retry_for", "workers"
+		"digest_window", "retry_first", "retry_for", "workers", "batch"
 	};
 	static const char *const quiet_keys[] = { "sms" };
 	const struct conf *c = cfg->conf;
@@ -73,6 +73,7 @@ cfg_read_outbox(struct cfg *cfg, struct diag *dg)
 	cfg->ob.digest_window = sec_int(&nc, "digest_window", 120, 0, 3600);
 	cfg->ob.retry_first = sec_int(&nc, "retry_first", 60, 1, 3600);
 	cfg->ob.workers = sec_int(&nc, "workers", 2, 1, 16);
+	cfg->ob.batch = sec_int(&nc, "batch", 20, 1, DELIVER_BATCH_MAX);
 	cfg->ob.retry_for = 24 * 3600;
 	if ((v = sec_str(&nc, "retry_for", NULL)) != NULL) {
 		if (dur_parse(v, &d, err, sizeof err) == -1)

@@ -3,7 +3,9 @@
  * thread picks the messages, renders them and writes every outcome to the
  * database; a thread blocked on a stalled mail server holds up only itself.
  * Each channel (email, SMS) has its own threads, so a stalled mail server
- * never holds up SMS either.
+ * never holds up SMS either.  A thread takes what is waiting, up to a
+ * batch, and sends it in one session: one connection and one handshake
+ * for many messages when the queue is long, no wait when it is short.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,11 +14,32 @@
 
 #include "deliver.h"
 
+/* Up to a batch of jobs for one notifier off the queue (mutex held). */
+static size_t
+take(struct deliverer *d, struct job **batch, size_t max)
+{
+	struct notifier *nf = d->todo->notifier;
+	size_t n = 0;
+
+	if ((size_t)d->todo->batch < max)
+		max = (size_t)d->todo->batch;
+	while (n < max && d->todo != NULL && d->todo->notifier == nf) {
+		batch[n++] = d->todo;
+		d->todo = d->todo->next;
+	}
+	if (d->todo == NULL)
+		d->todo_tail = &d->todo;
+	return n;
+}
+
 static void *
 deliver_run(void *arg)
 {
 	struct deliverer *d = arg;
-	struct job *job;
+	struct job *batch[DELIVER_BATCH_MAX];
+	struct message *msgs[DELIVER_BATCH_MAX];
+	size_t n;
+	int sessions;
 
 	for (;;) {
 		pthread_mutex_lock(&d->mu);
@@ -26,16 +49,19 @@ deliver_run(void *arg)
 			pthread_mutex_unlock(&d->mu);
 			return NULL;
 		}
-		job = d->todo;
-		d->todo = job->next;
+		n = take(d, batch, nitems(batch));
 		pthread_mutex_unlock(&d->mu);
 
-		job->result = notifier_send(job->notifier, &job->msg, job->err,
-		    sizeof job->err);
+		for (size_t i = 0; i < n; i++)
+			msgs[i] = &batch[i]->msg;
+		sessions = notifier_send(batch[0]->notifier, msgs, n);
 
 		pthread_mutex_lock(&d->mu);
-		job->next = d->done;
-		d->done = job;
+		for (size_t i = n; i-- > 0;) {
+			batch[i]->next = d->done;
+			d->done = batch[i];
+		}
+		d->sessions += sessions;
 		pthread_mutex_unlock(&d->mu);
 		ev_async_send(d->loop, d->wake);
 	}
@@ -48,6 +74,7 @@ deliver_start(struct deliverer *d, struct ev_loop *loop, ev_async *wake,
 	memset(d, 0, sizeof *d);
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
+	d->todo_tail = &d->todo;
 	d->loop = loop;
 	d->wake = wake;
 	d->threads = xcalloc((size_t)nthreads, sizeof *d->threads);
@@ -64,29 +91,27 @@ deliver_submit(struct deliverer *d, struct job *job)
 {
 	job->next = NULL;
 	pthread_mutex_lock(&d->mu);
-	if (d->todo == NULL)
-		d->todo = job;
-	else {
-		struct job *j = d->todo;
-
-		while (j->next != NULL)
-			j = j->next;
-		j->next = job;
-	}
+	*d->todo_tail = job;
+	d->todo_tail = &job->next;
 	d->busy++;
 	pthread_cond_signal(&d->cv);
 	pthread_mutex_unlock(&d->mu);
 }
 
-/* Jobs finished since the last call (loop thread only). */
+/*
+ * Jobs finished since the last call, and how many
+ * sessions were opened meanwhile (loop thread only).
+ */
 struct job *
-deliver_done(struct deliverer *d)
+deliver_done(struct deliverer *d, int64_t *sessions)
 {
 	struct job *done;
 
 	pthread_mutex_lock(&d->mu);
 	done = d->done;
 	d->done = NULL;
+	*sessions = d->sessions;
+	d->sessions = 0;
 	pthread_mutex_unlock(&d->mu);
 	for (struct job *j = done; j != NULL; j = j->next)
 		d->busy--;

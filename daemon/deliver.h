@@ -11,15 +11,16 @@
 
 struct cfg;
 
+#define DELIVER_BATCH_MAX	100	/* messages in one session, at most */
+
 /* One message on its way: the outbox rows it carries (a digest has more). */
 struct job {
-	struct message msg;		/* strings owned by the job */
+	struct message msg;		/* strings owned by the job; outcome */
 	struct notifier *notifier;
 	struct cfg *cfg;		/* kept alive while the job is out */
+	int	 batch;			/* [outbox] batch of that cfg */
 	int64_t	*ids;
 	size_t	 nids;
-	enum notify_result result;
-	char	 err[NOTIFY_ERR_MAX];
 	struct job *next;
 };
 
@@ -30,7 +31,9 @@ struct deliverer {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job *todo;		/* FIFO */
+	struct job **todo_tail;
 	struct job *done;
+	int64_t	 sessions;		/* opened since the last deliver_done() */
 	int	 stopping;
 	struct ev_loop *loop;
 	ev_async *wake;
@@ -38,7 +41,7 @@ struct deliverer {
 
 void	 deliver_start(struct deliverer *, struct ev_loop *, ev_async *, int);
 void	 deliver_submit(struct deliverer *, struct job *);
-struct job *deliver_done(struct deliverer *);
+struct job *deliver_done(struct deliverer *, int64_t *);
 void	 deliver_stop(struct deliverer *);
 void	 deliver_free_jobs(struct job *);
 

@@ -107,6 +107,12 @@ write_file(struct vigild *vd, const char *path, double lag)
 	outbox_counts(vd, fp, OB_FAILED);
 	help(fp, "vigil_outbox_depth", "gauge", "Messages waiting to be sent.");
 	fprintf(fp, "vigil_outbox_depth %lld\n", (long long)outbox_depth(vd));
+	help(fp, "vigil_outbox_sessions_total", "counter", "Connections opened "
+	    "to send messages (SMTP sessions, HTTP connections), by channel; "
+	    "one carries a batch when the queue is long.");
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		fprintf(fp, "vigil_outbox_sessions_total{channel=\"%s\"} %lld\n",
+		    notify_channel_name(ch), (long long)vd->ob.sessions[ch]);
 	help(fp, "vigil_event_loop_lag_seconds", "gauge", "How late this "
 	    "write's timer ran: what any timer may lag by.");
 	fprintf(fp, "vigil_event_loop_lag_seconds %.6f\n", lag);

@@ -263,11 +263,12 @@ render(struct vigild *vd, struct job *job,
 	/* Not sent, not lost: retried as a failed delivery would be, so a
 	 * template fixed by a reload still gets it out. */
 	if (job->msg.body == NULL) {
-		job->result = NOTIFY_TEMPFAIL;
-		snprintf(job->err, sizeof job->err, "the %s template for this "
-		    "message cannot be rendered", notify_channel_name(ch));
+		job->msg.result = NOTIFY_TEMPFAIL;
+		snprintf(job->msg.err, sizeof job->msg.err, "the %s template "
+		    "for this message cannot be rendered",
+		    notify_channel_name(ch));
 		log_err("outbox: message %lld: %s", (long long)job->ids[0],
-		    job->err);
+		    job->msg.err);
 	}
 	store_outbox_entry_clear(&about);
 }
@@ -312,6 +313,7 @@ next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
 	render(vd, job, rows, n, now);
 	store_outbox_mark_sending(vd->store, job->ids, job->nids);
 	job->cfg = vd->cfg;
+	job->batch = vd->cfg->ob.batch;
 	job->notifier = vd->cfg->notifiers[ch];
 	vd->cfg->inflight++;
 	for (size_t i = 0; i < n; i++)
@@ -319,12 +321,19 @@ next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
 	return job;
 }
 
+/* Wake for the earliest message a channel may send. */
 static void
 outbox_arm(struct vigild *vd)
 {
-	int64_t at;
+	int64_t at = 0, t;
 
-	store_outbox_next_time(vd->store, &at);
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
+		store_outbox_next_time(vd->store, (enum notify_channel)ch, &t);
+		if (t != 0 && t < vd->ob.hold[ch])
+			t = vd->ob.hold[ch];
+		if (t != 0 && (at == 0 || t < at))
+			at = t;
+	}
 	ev_periodic_stop(vd->loop, &vd->ob.timer);
 	if (at == 0)
 		return;
@@ -332,24 +341,34 @@ outbox_arm(struct vigild *vd)
 	ev_periodic_start(vd->loop, &vd->ob.timer);
 }
 
-/* Give each idle delivery thread a message; they leave after the commit. */
+/*
+ * Keep each channel's threads fed: a batch each on its way and a batch
+ * each ready behind it, so a thread never waits for the loop.  One batch
+ * per channel per loop iteration, so requests and firings get their turn
+ * while a long queue drains.  They leave after the commit.
+ */
 static void
 pump(struct vigild *vd)
 {
 	int64_t now = clock_now();
+	int more = 0;
 
 	if (vd->stopping)
 		return;
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
 		struct deliverer *d = &vd->ob.deliver[ch];
+		int batch = vd->cfg->ob.batch, room, n = 0;
 		struct job *job;
 
-		while (d->busy + vd->ob.npending[ch] < d->nthreads) {
+		if (now < vd->ob.hold[ch])
+			continue;
+		room = 2 * d->nthreads * batch - d->busy - vd->ob.npending[ch];
+		for (; n < room && n < batch; n++) {
 			if (store_write(vd->store) == -1 ||
 			    (job = next_job(vd, (enum notify_channel)ch,
 			    now)) == NULL)
 				break;
-			if (job->result != NOTIFY_OK) {
+			if (job->msg.result != NOTIFY_OK) {
 				record(vd, job, now);
 				cfg_release(vd, job->cfg);
 				deliver_free_jobs(job);
@@ -359,7 +378,10 @@ pump(struct vigild *vd)
 			vd->ob.pending = job;
 			vd->ob.npending[ch]++;
 		}
+		more |= n == batch && n < room;
 	}
+	if (more)
+		outbox_poke(vd);
 	outbox_arm(vd);
 }
 
@@ -444,13 +466,16 @@ retry_or_fail(struct vigild *vd, const struct job *job, int64_t id,
 	int64_t delay;
 
 	store_outbox_get(vd->store, id, &e);
-	if (job->result == NOTIFY_PERMFAIL || now - e.created >= ob->retry_for)
-		fail_row(vd, id, job->err, now);
+	if (job->msg.result == NOTIFY_PERMFAIL ||
+	    now - e.created >= ob->retry_for)
+		fail_row(vd, id, job->msg.err, now);
 	else {
-		delay = outbox_backoff(ob->retry_first, e.attempts,
+		/* As long as the next hop asked, or the backoff. */
+		delay = job->msg.wait > 0 ? job->msg.wait :
+		    outbox_backoff(ob->retry_first, e.attempts,
 		    arc4random_uniform);
 		store_outbox_retry_at(vd->store, id, outbox_quiet(ob->sms_hours,
-		    job->msg.channel, e.urgent, now + delay), job->err);
+		    job->msg.channel, e.urgent, now + delay), job->msg.err);
 	}
 	store_outbox_entry_clear(&e);
 }
@@ -460,13 +485,13 @@ static void
 record(struct vigild *vd, const struct job *job, int64_t now)
 {
 	for (size_t i = 0; i < job->nids; i++) {
-		if (job->result == NOTIFY_OK)
+		if (job->msg.result == NOTIFY_OK)
 			store_outbox_sent(vd->store, job->ids[i], job->msg.key,
 			    now);
 		else
 			retry_or_fail(vd, job, job->ids[i], now);
 	}
-	if (job->result == NOTIFY_OK)
+	if (job->msg.result == NOTIFY_OK)
 		log_info("outbox: %s to %s sent (%zu item%s, key %s)",
 		    notify_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->nids, job->nids == 1 ? "" : "s",
@@ -474,11 +499,19 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 	else {
 		log_warnx("outbox: %s to %s: %s (%s)",
 		    notify_channel_name(job->msg.channel), job->msg.to_name ?
-		    job->msg.to_name : "?", job->err,
-		    notifier_result_name(job->result));
+		    job->msg.to_name : "?", job->msg.err,
+		    notifier_result_name(job->msg.result));
 		snprintf(vd->ob.last_error, sizeof vd->ob.last_error, "%s",
-		    job->err);
+		    job->msg.err);
 		vd->ob.last_error_at = now;
+	}
+	/* A rate limit is the channel's, not the message's: pause it. */
+	if (job->msg.wait > 0 && now + job->msg.wait >
+	    vd->ob.hold[job->msg.channel]) {
+		vd->ob.hold[job->msg.channel] = now + job->msg.wait;
+		log_warnx("outbox: %s paused for %d s, as asked: %s",
+		    notify_channel_name(job->msg.channel), job->msg.wait,
+		    job->msg.err);
 	}
 }
 
@@ -486,13 +519,14 @@ static void
 done_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
 	struct vigild *vd = w->data;
-	int64_t now = clock_now();
+	int64_t now = clock_now(), sessions;
 	struct job *done, *next;
 
 	(void)loop;
 	(void)revents;
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
-		done = deliver_done(&vd->ob.deliver[ch]);
+		done = deliver_done(&vd->ob.deliver[ch], &sessions);
+		vd->ob.sessions[ch] += sessions;
 		if (done != NULL && store_write(vd->store) == -1)
 			fatalx("outbox: cannot write delivery results");
 		for (; done != NULL; done = next) {

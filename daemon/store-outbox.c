@@ -61,7 +61,7 @@ static const char SQL_RETRY_AT[] = "UPDATE outbox SET status = " Q_QUEUED
 static const char SQL_FAIL[] = "UPDATE outbox SET status = " Q_FAILED ", "
     "done_at = ?, last_error = ? WHERE id = ? RETURNING " ENTRY_COLUMNS;
 static const char SQL_NEXT_TIME[] = "SELECT min(not_before) FROM outbox "
-    "WHERE status = " Q_QUEUED;
+    "WHERE status = " Q_QUEUED " AND channel = ?";
 static const char SQL_RESET_SENDING[] = "UPDATE outbox SET status = "
     Q_QUEUED " WHERE status = " Q_SENDING;
 static const char SQL_DEPTH[] = "SELECT n FROM outbox_live";
@@ -322,9 +322,12 @@ store_outbox_fail(struct store *s, int64_t id, int64_t now, const char *err,
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* When the earliest queued row may go; 0 when nothing is queued. */
+/*
+ * When the earliest queued row of a channel may go (the head index, not a
+ * scan); 0 when nothing is queued.
+ */
 int
-store_outbox_next_time(struct store *s, int64_t *at)
+store_outbox_next_time(struct store *s, enum notify_channel ch, int64_t *at)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -332,6 +335,7 @@ store_outbox_next_time(struct store *s, int64_t *at)
 	*at = 0;
 	if ((st = store_stmt(s, SQL_NEXT_TIME)) == NULL)
 		return -1;
+	sqlite3_bind_int(st, 1, (int)ch);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) != SQLITE_NULL)
 		*at = sqlite3_column_int64(st, 0);

@@ -150,7 +150,8 @@ int	 store_outbox_sent(struct store *, int64_t, const char *, int64_t);
 int	 store_outbox_retry_at(struct store *, int64_t, int64_t, const char *);
 int	 store_outbox_fail(struct store *, int64_t, int64_t, const char *,
 	    struct store_outbox_entry *);
-int	 store_outbox_next_time(struct store *, int64_t *);
+int	 store_outbox_next_time(struct store *, enum notify_channel,
+	    int64_t *);
 int	 store_outbox_reset_sending(struct store *);
 int64_t	 store_outbox_depth(struct store *);
 

@@ -41,6 +41,7 @@ struct outbox_conf {
 	int	 retry_first;		/* seconds before the first retry */
 	int64_t	 retry_for;		/* seconds */
 	int	 workers;		/* delivery threads per channel */
+	int	 batch;			/* messages a thread sends at once */
 	struct calendar *sms_hours;	/* when SMS may go, or NULL */
 };
 
@@ -152,6 +153,9 @@ struct vigild {
 		struct deliverer deliver[NOTIFY_NCHANNELS];
 		struct job *pending;	/* to submit after the commit */
 		int	 npending[NOTIFY_NCHANNELS];
+		int64_t	 hold[NOTIFY_NCHANNELS];	/* Retry-After: not
+							 * before this */
+		int64_t	 sessions[NOTIFY_NCHANNELS];	/* opened, ever */
 		char	 last_error[NOTIFY_ERR_MAX];
 		int64_t	 last_error_at;
 	} ob;

@@ -17,6 +17,9 @@ extern const struct notifier_ops notifier_http;		/* httpsms.c */
 extern const struct notifier_ops notifier_smsmail;	/* smsmail.c */
 extern const struct notifier_ops notifier_file;		/* file.c */
 
+/* notifier.c: a batch stops where the next hop asked us to wait. */
+int	 nf_stop_after(struct message *const *, size_t, size_t);
+
 /* settings.c: what only notifiers read (secrets, addresses, URLs). */
 char	*nf_ca_file(const struct sec_reader *, const char *);
 char	*nf_secret(const struct sec_reader *, const char *, int);
@@ -46,7 +49,10 @@ char	*mail_format(const struct mail_from *, const struct message *,
 char	*mail_quoted_printable(const char *);
 char	*mail_header_words(const char *);
 
-/* http.c: one HTTPS request with libcurl, bounded by timeouts. */
+/*
+ * http.c: HTTPS requests with libcurl, bounded by timeouts, one after
+ * another over a connection kept alive between them.
+ */
 struct http_opts {
 	int	 timeout;		/* seconds, the whole request */
 	int	 connect_timeout;	/* seconds */
@@ -54,15 +60,21 @@ struct http_opts {
 	const char *username;		/* for Basic authentication, or NULL */
 	const char *password;
 };
+#define HTTP_WAIT_MAX	3600	/* the longest Retry-After we honour */
 struct http_reply {
 	long	 status;		/* 0: no reply (network error) */
+	int	 retry_after;		/* seconds a 429 or 503 asked for, or 0 */
 	char	 body[1024];		/* the start of the reply */
 	size_t	 len;
 	char	 error[256];		/* curl's words when status is 0 */
 };
+struct http_conn;
 void	 http_init(void);
-int	 http_request(const struct http_opts *, const char *, const char *,
-	    const char *const *, const char *, struct http_reply *);
+struct http_conn *http_conn_new(void);
+int	 http_conn_free(struct http_conn *);
+int	 http_request(struct http_conn *, const struct http_opts *,
+	    const char *, const char *, const char *const *, const char *,
+	    struct http_reply *);
 enum notify_result http_result(long);
 
 #endif

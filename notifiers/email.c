@@ -16,9 +16,10 @@
  * Debian's libESMTP 1.1 does STARTTLS with OpenSSL; we hand it our own
  * SSL_CTX, which verifies the chain against the system's CAs (or ca_file)
  * and the host name or address against the certificate, and refuses to
- * connect on failure.  It runs one message per session and reports a
- * status for the envelope sender, for each recipient and for the data;
- * the first 4xx is a temporary failure, the first 5xx a permanent one.
+ * connect on failure.  A batch of messages goes in one session (one
+ * connection, one TLS handshake, one AUTH), and the library reports a
+ * status for each message's envelope sender, recipient and data; the
+ * first 4xx is a temporary failure, the first 5xx a permanent one.
  * AUTH failures are not reported by the library (it goes on without), so
  * the protocol monitor watches the replies to AUTH.
  *
@@ -421,7 +422,7 @@ by_code(const smtp_status_t *st, const char *stage, char *err, size_t errlen)
 	return st->code / 100 == 5 ? NOTIFY_PERMFAIL : NOTIFY_TEMPFAIL;
 }
 
-/* What the session's outcome means, most telling reason first. */
+/* What the session's outcome means for a message, most telling first. */
 static enum notify_result
 verdict(const struct smtp_run *run, int started, smtp_message_t msg,
     smtp_recipient_t rcpt, char *err, size_t errlen)
@@ -467,30 +468,16 @@ verdict(const struct smtp_run *run, int started, smtp_message_t msg,
 	return NOTIFY_TEMPFAIL;
 }
 
-static enum notify_result
-smtp_send(void *p, const struct message *m, char *err, size_t errlen)
+static smtp_session_t
+new_session(const struct smtp_nf *s, struct smtp_run *run,
+    auth_context_t *auth)
 {
-	const struct smtp_nf *s = p;
-	struct smtp_run run = { .nf = s };
-	struct mail_from from = { s->from, s->from_name };
 	static const int which[] = {
 		Timeout_GREETING, Timeout_ENVELOPE, Timeout_DATA,
 		Timeout_TRANSFER, Timeout_DATA2,
 	};
-	auth_context_t auth = NULL;
-	struct nf_sigpipe sp;
 	smtp_session_t session;
-	smtp_message_t msg;
-	smtp_recipient_t rcpt;
-	enum notify_result r;
-	size_t len;
-	char *text;
-	int started;
 
-	if (probe(s, err, errlen) == -1)
-		return NOTIFY_TEMPFAIL;
-	nf_sigpipe_hold(&sp);
-	verify_error[0] = '\0';
 	if ((session = smtp_create_session()) == NULL)
 		fatalx("smtp_create_session failed");
 	smtp_set_server(session, s->hostport);
@@ -504,28 +491,70 @@ smtp_send(void *p, const struct message *m, char *err, size_t errlen)
 	    Starttls_DISABLED);
 	if (s->ctx != NULL)
 		smtp_starttls_set_ctx(session, s->ctx);
-	smtp_set_eventcb(session, event, &run);
-	smtp_set_monitorcb(session, monitor, &run, 0);
+	smtp_set_eventcb(session, event, run);
+	smtp_set_monitorcb(session, monitor, run, 0);
+	*auth = NULL;
 	if (s->username != NULL) {
-		auth = auth_create_context();
-		auth_set_mechanism_flags(auth, AUTH_PLUGIN_PLAIN, 0);
-		auth_set_interact_cb(auth, interact, (void *)(uintptr_t)s);
-		smtp_auth_set_context(session, auth);
+		*auth = auth_create_context();
+		auth_set_mechanism_flags(*auth, AUTH_PLUGIN_PLAIN, 0);
+		auth_set_interact_cb(*auth, interact, (void *)(uintptr_t)s);
+		smtp_auth_set_context(session, *auth);
 	}
-	msg = smtp_add_message(session);
-	smtp_set_reverse_path(msg, s->from);
-	rcpt = smtp_add_recipient(msg, m->to);
-	text = mail_format(&from, m, (int64_t)time(NULL), &len);
-	smtp_set_message_str(msg, text);
+	return session;
+}
+
+static int
+smtp_send(void *p, struct message *const *m, size_t n)
+{
+	const struct smtp_nf *s = p;
+	struct smtp_run run = { .nf = s };
+	struct mail_from from = { s->from, s->from_name };
+	smtp_message_t *msg = xcalloc(n, sizeof *msg);
+	smtp_recipient_t *rcpt = xcalloc(n, sizeof *rcpt);
+	char **text = xcalloc(n, sizeof *text);
+	int64_t date = (int64_t)time(NULL);
+	auth_context_t auth;
+	struct nf_sigpipe sp;
+	smtp_session_t session;
+	size_t len;
+	int started;
+
+	if (probe(s, m[0]->err, sizeof m[0]->err) == -1) {
+		for (size_t i = 0; i < n; i++) {
+			m[i]->result = NOTIFY_TEMPFAIL;
+			if (i > 0)
+				memcpy(m[i]->err, m[0]->err, sizeof m[i]->err);
+		}
+		free(text);
+		free(rcpt);
+		free(msg);
+		return 0;
+	}
+	nf_sigpipe_hold(&sp);
+	verify_error[0] = '\0';
+	session = new_session(s, &run, &auth);
+	for (size_t i = 0; i < n; i++) {
+		msg[i] = smtp_add_message(session);
+		smtp_set_reverse_path(msg[i], s->from);
+		rcpt[i] = smtp_add_recipient(msg[i], m[i]->to);
+		text[i] = mail_format(&from, m[i], date, &len);
+		smtp_set_message_str(msg[i], text[i]);
+	}
 	started = smtp_start_session(session);
-	r = verdict(&run, started, msg, rcpt, err, errlen);
+	for (size_t i = 0; i < n; i++)
+		m[i]->result = verdict(&run, started, msg[i], rcpt[i],
+		    m[i]->err, sizeof m[i]->err);
 	smtp_destroy_session(session);
 	if (auth != NULL)
 		auth_destroy_context(auth);
+	for (size_t i = 0; i < n; i++)
+		free(text[i]);
 	free(text);
+	free(rcpt);
+	free(msg);
 	ERR_clear_error();	/* this thread's OpenSSL errors are spent */
 	nf_sigpipe_release(&sp);
-	return r;
+	return 1;
 }
 
 const struct notifier_ops notifier_smtp = {

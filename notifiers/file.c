@@ -185,21 +185,28 @@ file_sms(int dfd, const struct message *m, char *err, size_t errlen)
 	return rc == 0 ? NOTIFY_OK : NOTIFY_TEMPFAIL;
 }
 
-static enum notify_result
-file_send(void *p, const struct message *m, char *err, size_t errlen)
+static int
+file_send(void *p, struct message *const *msgs, size_t n)
 {
 	const struct file_nf *f = p;
-	enum notify_result r;
-	int dfd;
+	char err[NOTIFY_ERR_MAX];
+	int dfd = open_dir(f, err, sizeof err);
 
-	if ((dfd = open_dir(f, err, errlen)) == -1)
-		return NOTIFY_TEMPFAIL;
-	if (m->channel == NOTIFY_EMAIL)
-		r = file_email(f, dfd, m, err, errlen);
-	else
-		r = file_sms(dfd, m, err, errlen);
-	close(dfd);
-	return r;
+	for (size_t i = 0; i < n; i++) {
+		struct message *m = msgs[i];
+
+		if (dfd == -1) {
+			m->result = NOTIFY_TEMPFAIL;
+			seterr(m->err, sizeof m->err, "%s", err);
+		} else if (m->channel == NOTIFY_EMAIL)
+			m->result = file_email(f, dfd, m, m->err,
+			    sizeof m->err);
+		else
+			m->result = file_sms(dfd, m, m->err, sizeof m->err);
+	}
+	if (dfd != -1)
+		close(dfd);
+	return 0;
 }
 
 const struct notifier_ops notifier_file = {

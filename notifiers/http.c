@@ -1,10 +1,14 @@
 /*
- * http.c: one HTTP request with libcurl's easy interface, for the Notify
- * and HTTP SMS notifiers.  Every request has a connect timeout and an
- * overall timeout, follows no redirects, speaks only http and https, and
- * verifies certificates; no signals are used, so it is safe on any thread.
+ * http.c: HTTP requests with libcurl's easy interface, for the Notify and
+ * HTTP SMS notifiers.  Every request has a connect timeout and an overall
+ * timeout, follows no redirects, speaks only http and https, and verifies
+ * certificates; no signals are used, so it is safe on any thread.  The
+ * requests of one batch share an easy handle, whose connection cache keeps
+ * the connection (and its TLS session) alive from one to the next: a TLS
+ * handshake costs more than the request.
  */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
@@ -27,6 +31,36 @@ http_init(void)
 	pthread_once(&http_once, http_global);
 }
 
+struct http_conn {
+	CURL	*h;
+	int	 opened;		/* connections made so far */
+};
+
+struct http_conn *
+http_conn_new(void)
+{
+	struct http_conn *c = xcalloc(1, sizeof *c);
+
+	http_init();
+	if ((c->h = curl_easy_init()) == NULL)
+		fatalx("curl_easy_init failed");
+	return c;
+}
+
+/* Close the connection; how many were opened over its life. */
+int
+http_conn_free(struct http_conn *c)
+{
+	struct nf_sigpipe sp;
+	int opened = c->opened;
+
+	nf_sigpipe_hold(&sp);
+	curl_easy_cleanup(c->h);
+	nf_sigpipe_release(&sp);
+	free(c);
+	return opened;
+}
+
 static size_t
 keep_start(char *data, size_t size, size_t n, void *arg)
 {
@@ -47,21 +81,19 @@ keep_start(char *data, size_t size, size_t n, void *arg)
  * reply came, -1 with r->error set when none did.
  */
 int
-http_request(const struct http_opts *o, const char *method, const char *url,
-    const char *const *headers, const char *body, struct http_reply *r)
+http_request(struct http_conn *c, const struct http_opts *o,
+    const char *method, const char *url, const char *const *headers,
+    const char *body, struct http_reply *r)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hl = NULL, *t;
 	struct nf_sigpipe sp;
+	curl_off_t wait = 0;
+	CURL *h = c->h;
+	long conns = 0;
 	CURLcode rc;
-	CURL *h;
 
 	memset(r, 0, sizeof *r);
-	http_init();
-	if ((h = curl_easy_init()) == NULL) {
-		seterr(r->error, sizeof r->error, "curl_easy_init failed");
-		return -1;
-	}
 	for (; headers != NULL && *headers != NULL; headers++) {
 		if ((t = curl_slist_append(hl, *headers)) == NULL)
 			fatalx("out of memory");
@@ -71,6 +103,8 @@ http_request(const struct http_opts *o, const char *method, const char *url,
 	if ((t = curl_slist_append(hl, "Expect:")) == NULL)
 		fatalx("out of memory");
 	hl = t;
+	/* Every option again, but the connection stays. */
+	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -105,12 +139,22 @@ http_request(const struct http_opts *o, const char *method, const char *url,
 	nf_sigpipe_hold(&sp);
 	rc = curl_easy_perform(h);
 	nf_sigpipe_release(&sp);
-	if (rc == CURLE_OK)
+	curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &conns);
+	c->opened += (int)conns;
+	if (rc == CURLE_OK) {
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
-	else
+		/* Seconds or an HTTP date, as curl reads it; kept sane. */
+		if ((r->status == 429 || r->status == 503) &&
+		    curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &wait) ==
+		    CURLE_OK && wait > 0)
+			r->retry_after = wait > HTTP_WAIT_MAX ? HTTP_WAIT_MAX :
+			    (int)wait;
+	} else
 		seterr(r->error, sizeof r->error, "%s", errbuf[0] ? errbuf :
 		    curl_easy_strerror(rc));
-	curl_easy_cleanup(h);
+	/* The handle must not keep pointers into this call's memory. */
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 	curl_slist_free_all(hl);
 	return rc == CURLE_OK ? 0 : -1;
 }

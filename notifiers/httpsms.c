@@ -321,10 +321,9 @@ http_free(void *p)
 	free(h);
 }
 
-static enum notify_result
-http_send(void *p, const struct message *m, char *err, size_t errlen)
+static void
+http_one(const struct httpsms_nf *h, struct http_conn *hc, struct message *m)
 {
-	const struct httpsms_nf *h = p;
 	struct http_opts o = { h->timeout, h->connect_timeout, h->ca_file,
 	    h->username, h->password };
 	struct http_reply *r = xcalloc(1, sizeof *r);
@@ -332,7 +331,6 @@ http_send(void *p, const struct message *m, char *err, size_t errlen)
 	char to[32], why[256], *url, *body = NULL;
 	const char **hdrs = xcalloc(h->nheaders + 1, sizeof *hdrs);
 	char **filled = xcalloc(h->nheaders + 1, sizeof *filled);
-	enum notify_result res;
 
 	/* A number with no national form stays in E.164. */
 	if (nf_number(h->numfmt, m->to, to, sizeof to) == -1)
@@ -346,21 +344,22 @@ http_send(void *p, const struct message *m, char *err, size_t errlen)
 		body = fill(h->body, &v, h->ctype);
 	for (size_t i = 0; i < h->nheaders; i++)
 		hdrs[i] = filled[i] = fill(h->headers[i], &v, ESC_NONE);
-	if (http_request(&o, h->method, url, hdrs, body, r) == -1) {
-		seterr(err, errlen, "SMS gateway: %s", r->error);
-		res = NOTIFY_TEMPFAIL;
-	} else if ((res = http_result(r->status)) != NOTIFY_OK)
-		seterr(err, errlen, "SMS gateway: HTTP %ld: %s", r->status,
-		    nf_printable(r->body, r->len, why, 200));
-	else if (h->success != NULL && strstr(r->body, h->success) == NULL) {
+	if (http_request(hc, &o, h->method, url, hdrs, body, r) == -1) {
+		seterr(m->err, sizeof m->err, "SMS gateway: %s", r->error);
+		m->result = NOTIFY_TEMPFAIL;
+	} else if ((m->result = http_result(r->status)) != NOTIFY_OK) {
+		m->wait = r->retry_after;
+		seterr(m->err, sizeof m->err, "SMS gateway: HTTP %ld: %s",
+		    r->status, nf_printable(r->body, r->len, why, 200));
+	} else if (h->success != NULL && strstr(r->body, h->success) == NULL) {
 		/*
 		 * Not retried: if the match is wrong rather than the send,
 		 * retrying would text the same manager again and again.
 		 */
-		seterr(err, errlen, "SMS gateway: HTTP %ld without \"%s\": "
-		    "%s", r->status, h->success, nf_printable(r->body, r->len,
-		    why, 200));
-		res = NOTIFY_PERMFAIL;
+		seterr(m->err, sizeof m->err, "SMS gateway: HTTP %ld without "
+		    "\"%s\": %s", r->status, h->success, nf_printable(r->body,
+		    r->len, why, 200));
+		m->result = NOTIFY_PERMFAIL;
 	}
 	for (size_t i = 0; i < h->nheaders; i++)
 		nf_wipe(filled[i]);
@@ -369,7 +368,19 @@ http_send(void *p, const struct message *m, char *err, size_t errlen)
 	nf_wipe(url);
 	nf_wipe(body);
 	free(r);
-	return res;
+}
+
+static int
+http_send(void *p, struct message *const *m, size_t n)
+{
+	struct http_conn *hc = http_conn_new();
+
+	for (size_t i = 0; i < n; i++) {
+		http_one(p, hc, m[i]);
+		if (nf_stop_after(m, i, n))
+			break;
+	}
+	return http_conn_free(hc);
 }
 
 const struct notifier_ops notifier_http = {

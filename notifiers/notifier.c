@@ -153,45 +153,83 @@ notifier_key_ok(const char *key)
 	return 1;
 }
 
-/*
- * Send one message.  A message that can never be sent as it stands (bad
- * key or address: a bug upstream) is a permanent failure, so the admins
- * hear of it; err always says why on failure.
- */
-enum notify_result
-notifier_send(struct notifier *n, const struct message *m, char *err,
-    size_t errlen)
+/* Why a message can never be sent as it stands, or NULL. */
+static const char *
+unsendable(const struct notifier *n, const struct message *m, char *why,
+    size_t len)
 {
-	enum notify_result r;
-	char why[256];
-
-	if (errlen > 0)
-		err[0] = '\0';
-	if (m->channel != n->channel) {
-		seterr(err, errlen, "an %s message given to the %s notifier",
-		    m->channel == NOTIFY_EMAIL ? "email" : "SMS",
-		    n->channel == NOTIFY_EMAIL ? "email" : "SMS");
-		return NOTIFY_PERMFAIL;
-	}
-	if (!notifier_key_ok(m->key)) {
-		seterr(err, errlen, "bad idempotency key");
-		return NOTIFY_PERMFAIL;
-	}
-	if (m->to == NULL || (m->channel == NOTIFY_EMAIL ?
-	    !addr_email_ok(m->to, why, sizeof why) :
-	    !addr_e164_ok(m->to, why, sizeof why))) {
-		seterr(err, errlen, "%s", m->to ? why : "no recipient");
-		return NOTIFY_PERMFAIL;
-	}
+	if (m->channel != n->channel)
+		return m->channel == NOTIFY_EMAIL ? "an email message given "
+		    "to the SMS notifier" : "an SMS message given to the "
+		    "email notifier";
+	if (!notifier_key_ok(m->key))
+		return "bad idempotency key";
+	if (m->to == NULL)
+		return "no recipient";
+	if (m->channel == NOTIFY_EMAIL ? !addr_email_ok(m->to, why, len) :
+	    !addr_e164_ok(m->to, why, len))
+		return why;
 	if (m->body == NULL || (m->channel == NOTIFY_EMAIL &&
-	    m->subject == NULL)) {
-		seterr(err, errlen, "no text");
-		return NOTIFY_PERMFAIL;
+	    m->subject == NULL))
+		return "no text";
+	return NULL;
+}
+
+/*
+ * Send messages, together where the transport allows.  One that can never
+ * be sent as it stands (bad key or address: a bug upstream) is a permanent
+ * failure, so the admins hear of it; err always says why on failure.
+ * Returns how many sessions were opened (see notifier_ops).
+ */
+int
+notifier_send(struct notifier *n, struct message *const *msgs, size_t nmsgs)
+{
+	struct message **ok = xcalloc(nmsgs + 1, sizeof *ok);
+	const char *bad;
+	char why[256];
+	size_t nok = 0;
+	int conns = 0;
+
+	for (size_t i = 0; i < nmsgs; i++) {
+		struct message *m = msgs[i];
+
+		m->result = NOTIFY_OK;
+		m->wait = 0;
+		m->err[0] = '\0';
+		if ((bad = unsendable(n, m, why, sizeof why)) != NULL) {
+			m->result = NOTIFY_PERMFAIL;
+			seterr(m->err, sizeof m->err, "%s", bad);
+		} else
+			ok[nok++] = m;
 	}
-	r = n->ops->send(n->state, m, err, errlen);
-	if (r != NOTIFY_OK && errlen > 0 && err[0] == '\0')
-		seterr(err, errlen, "%s failed", n->ops->name);
-	return r;
+	if (nok > 0)
+		conns = n->ops->send(n->state, ok, nok);
+	for (size_t i = 0; i < nok; i++)
+		if (ok[i]->result != NOTIFY_OK && ok[i]->err[0] == '\0')
+			seterr(ok[i]->err, sizeof ok[i]->err, "%s failed",
+			    n->ops->name);
+	free(ok);
+	return conns;
+}
+
+/*
+ * After msgs[i]: when the next hop asked us to wait, the rest of the batch
+ * is not tried and waits as long.  1 when the batch stops here.
+ */
+int
+nf_stop_after(struct message *const *msgs, size_t i, size_t n)
+{
+	const struct message *m = msgs[i];
+
+	if (m->wait <= 0)
+		return 0;
+	for (size_t j = i + 1; j < n; j++) {
+		msgs[j]->result = NOTIFY_TEMPFAIL;
+		msgs[j]->wait = m->wait;
+		seterr(msgs[j]->err, sizeof msgs[j]->err, "not tried: asked "
+		    "to wait %d s (%s)", m->wait, m->err);
+	}
+	return 1;
 }
 
 const char *

@@ -25,7 +25,19 @@ enum notify_result {
 	NOTIFY_PERMFAIL			/* will never work: tell the admins */
 };
 
-/* A prepared message: rendered text, resolved recipient, nothing else. */
+/*
+ * Idempotency keys go into Message-IDs, file names and Notify references
+ * unchanged, so they are limited to [A-Za-z0-9._=+-], 1 to 128 characters,
+ * not starting with "." (notifier_key_ok()).  A key must never hold
+ * personal data: Notify keeps references, mail servers log Message-IDs.
+ */
+#define NOTIFY_KEY_MAX		128
+#define NOTIFY_ERR_MAX		512
+
+/*
+ * A prepared message: rendered text, resolved recipient, nothing else;
+ * send() writes what became of it.
+ */
 struct message {
 	int64_t	 id;			/* outbox row */
 	enum notify_channel channel;
@@ -34,16 +46,13 @@ struct message {
 	const char *subject;		/* email only */
 	const char *body;		/* plain text */
 	const char *key;		/* idempotency key: Message-ID, reference */
+	/* The outcome. */
+	enum notify_result result;
+	int	 wait;			/* seconds the next hop asked us to
+					 * wait before sending it anything
+					 * (a 429's Retry-After), or 0 */
+	char	 err[NOTIFY_ERR_MAX];	/* why, when not NOTIFY_OK */
 };
-
-/*
- * Idempotency keys go into Message-IDs, file names and Notify references
- * unchanged, so they are limited to [A-Za-z0-9._=+-], 1 to 128 characters,
- * not starting with "." (notifier_key_ok()).  A key must never hold
- * personal data: Notify keeps references, mail servers log Message-IDs.
- */
-#define NOTIFY_KEY_MAX		128
-#define NOTIFY_ERR_MAX		512	/* a good size for send()'s err */
 
 struct notifier_ops {
 	const char *name;		/* the "via" value: smtp, notify, ... */
@@ -51,8 +60,14 @@ struct notifier_ops {
 	/* Check this notifier's settings in conf; problems go to the diag. */
 	void	*(*configure)(const struct conf *, enum notify_channel,
 		    struct diag *);
-	enum notify_result (*send)(void *, const struct message *, char *,
-		    size_t);
+	/*
+	 * Send the messages in order, over one connection where the
+	 * transport allows (one SMTP session, one kept-alive HTTP
+	 * connection), and set each one's outcome.  Returns how many
+	 * sessions it opened: connections that carried messages, each with
+	 * its TLS handshake.
+	 */
+	int	 (*send)(void *, struct message *const *, size_t);
 	void	 (*free)(void *);
 };
 
@@ -60,8 +75,7 @@ struct notifier;
 
 struct notifier *notifier_new(const struct conf *, enum notify_channel,
 	    struct diag *);
-enum notify_result notifier_send(struct notifier *, const struct message *,
-	    char *, size_t);
+int	 notifier_send(struct notifier *, struct message *const *, size_t);
 const char *notifier_name(const struct notifier *);
 void	 notifier_free(struct notifier *);
 int	 notifier_key_ok(const char *);

@@ -198,15 +198,13 @@ reply_message(const struct http_reply *r, char *out, size_t len)
 	json_decref(j);
 }
 
-static enum notify_result
-notify_send(void *p, const struct message *m, char *err, size_t errlen)
+static void
+notify_one(const struct notify_nf *n, struct http_conn *hc, struct message *m)
 {
-	const struct notify_nf *n = p;
 	struct http_opts o = { n->timeout, n->connect_timeout, n->ca_file,
 	    NULL, NULL };
 	struct http_reply *r = xcalloc(1, sizeof *r);
 	const char *hdrs[3];
-	enum notify_result res;
 	char *url, *body, *jwt, *auth, why[256];
 	json_t *j;
 
@@ -232,8 +230,9 @@ notify_send(void *p, const struct message *m, char *err, size_t errlen)
 		json_decref(j);
 		free(url);
 		free(r);
-		seterr(err, errlen, "the text is not valid UTF-8");
-		return NOTIFY_PERMFAIL;
+		m->result = NOTIFY_PERMFAIL;
+		seterr(m->err, sizeof m->err, "the text is not valid UTF-8");
+		return;
 	}
 	json_decref(j);
 	jwt = notify_jwt(n, (int64_t)time(NULL));
@@ -241,24 +240,38 @@ notify_send(void *p, const struct message *m, char *err, size_t errlen)
 	hdrs[0] = "Content-Type: application/json";
 	hdrs[1] = auth;
 	hdrs[2] = NULL;
-	if (http_request(&o, "POST", url, hdrs, body, r) == -1) {
-		seterr(err, errlen, "Notify: %s", r->error);
-		res = NOTIFY_TEMPFAIL;
+	if (http_request(hc, &o, "POST", url, hdrs, body, r) == -1) {
+		seterr(m->err, sizeof m->err, "Notify: %s", r->error);
+		m->result = NOTIFY_TEMPFAIL;
 	} else if (r->status == 201)
-		res = NOTIFY_OK;
+		m->result = NOTIFY_OK;
 	else {
 		/* Only 201 means sent; an odd 2xx is retried, not trusted. */
-		res = r->status / 100 == 2 ? NOTIFY_TEMPFAIL :
+		m->result = r->status / 100 == 2 ? NOTIFY_TEMPFAIL :
 		    http_result(r->status);
+		m->wait = r->retry_after;
 		reply_message(r, why, sizeof why);
-		seterr(err, errlen, "Notify: HTTP %ld: %s", r->status, why);
+		seterr(m->err, sizeof m->err, "Notify: HTTP %ld: %s",
+		    r->status, why);
 	}
 	free(url);
 	free(body);
 	nf_wipe(jwt);
 	nf_wipe(auth);
 	free(r);
-	return res;
+}
+
+static int
+notify_send(void *p, struct message *const *m, size_t n)
+{
+	struct http_conn *hc = http_conn_new();
+
+	for (size_t i = 0; i < n; i++) {
+		notify_one(p, hc, m[i]);
+		if (nf_stop_after(m, i, n))
+			break;
+	}
+	return http_conn_free(hc);
 }
 
 const struct notifier_ops notifier_notify = {

@@ -87,26 +87,45 @@ smsmail_free(void *p)
 	free(s);
 }
 
-static enum notify_result
-smsmail_send(void *p, const struct message *m, char *err, size_t errlen)
+/* Each SMS as an email to the gateway, sent together. */
+static int
+smsmail_send(void *p, struct message *const *m, size_t n)
 {
 	const struct smsmail_nf *s = p;
-	struct message mm = *m;
-	enum notify_result r;
-	char *to = address_for(s->to, m->to);
+	struct message *mm = xcalloc(n, sizeof *mm);
+	struct message **out = xcalloc(n, sizeof *out);
+	size_t nout = 0;
+	int conns = 0;
 
-	if (to == NULL) {
-		seterr(err, errlen, "%s cannot be written as {national}",
-		    m->to);
-		return NOTIFY_PERMFAIL;
+	for (size_t i = 0; i < n; i++) {
+		char *to = address_for(s->to, m[i]->to);
+
+		if (to == NULL) {
+			m[i]->result = NOTIFY_PERMFAIL;
+			seterr(m[i]->err, sizeof m[i]->err, "%s cannot be "
+			    "written as {national}", m[i]->to);
+			continue;
+		}
+		mm[i] = *m[i];
+		mm[i].channel = NOTIFY_EMAIL;
+		mm[i].to = to;
+		mm[i].to_name = NULL;
+		mm[i].subject = s->subject;
+		out[nout++] = &mm[i];
 	}
-	mm.channel = NOTIFY_EMAIL;
-	mm.to = to;
-	mm.to_name = NULL;
-	mm.subject = s->subject;
-	r = notifier_send(s->mail, &mm, err, errlen);
-	free(to);
-	return r;
+	if (nout > 0)
+		conns = notifier_send(s->mail, out, nout);
+	for (size_t i = 0; i < n; i++) {
+		if (mm[i].to == NULL)
+			continue;
+		m[i]->result = mm[i].result;
+		m[i]->wait = mm[i].wait;
+		memcpy(m[i]->err, mm[i].err, sizeof m[i]->err);
+		free((char *)mm[i].to);
+	}
+	free(out);
+	free(mm);
+	return conns;
 }
 
 const struct notifier_ops notifier_smsmail = {

@@ -12,6 +12,7 @@
 #include "unit.h"
 #include "notifier.h"
 #include "testutil.h"
+#include "unit-notify.h"
 
 #define SERVICE_ID	"26785a09-ab16-4eb0-8407-a37497a57506"
 #define SECRET		"3d844edf-8d35-48ac-975b-e847b4f122b0"
@@ -171,7 +172,7 @@ START_TEST(test_gateway_json)
 	json_t *j, *body;
 
 	ck_assert(server_up);
-	ck_assert_msg(notifier_send(n, &sms, err, sizeof err) == NOTIFY_OK,
+	ck_assert_msg(send_one(n, &sms, err, sizeof err) == NOTIFY_OK,
 	    "%s", err);
 	j = last_request();
 	ck_assert_str_eq(field(j, "method", NULL), "POST");
@@ -205,7 +206,7 @@ START_TEST(test_gateway_form)
 	json_t *j;
 
 	ck_assert(server_up);
-	ck_assert_msg(notifier_send(n, &sms, err, sizeof err) == NOTIFY_OK,
+	ck_assert_msg(send_one(n, &sms, err, sizeof err) == NOTIFY_OK,
 	    "%s", err);
 	j = last_request();
 	ck_assert_str_eq(field(j, "headers", "content-type"),
@@ -241,7 +242,7 @@ START_TEST(test_gateway_xml)
 
 	ck_assert(server_up);
 	m.body = "a < b & \"c\" > 'd'";
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err), NOTIFY_OK);
 	j = last_request();
 	ck_assert_str_eq(field(j, "method", NULL), "PUT");
 	ck_assert_str_eq(field(j, "headers", "content-type"), "text/xml");
@@ -263,7 +264,7 @@ START_TEST(test_gateway_get)
 	json_t *j;
 
 	ck_assert(server_up);
-	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &sms, err, sizeof err), NOTIFY_OK);
 	j = last_request();
 	ck_assert_str_eq(field(j, "method", NULL), "GET");
 	path = field(j, "path", NULL);
@@ -304,7 +305,7 @@ START_TEST(test_gateway_statuses)
 		    "body = {\"to\": \"{to}\", \"text\": \"{text}\"}\n", srv.port,
 		    cases[i].status);
 
-		ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err),
+		ck_assert_int_eq(send_one(n, &sms, err, sizeof err),
 		    cases[i].r);
 		snprintf(want, sizeof want, "HTTP %d", cases[i].status);
 		ck_assert(cases[i].r == NOTIFY_OK || strstr(err, want) != NULL);
@@ -324,12 +325,12 @@ START_TEST(test_gateway_success_match)
 
 	ck_assert(server_up);
 	n = make(NOTIFY_SMS, MATCH_CONF, srv.port, "failure");
-	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &sms, err, sizeof err),
 	    NOTIFY_PERMFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "failure"));
 	notifier_free(n);
 	n = make(NOTIFY_SMS, MATCH_CONF, srv.port, "success");
-	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &sms, err, sizeof err), NOTIFY_OK);
 	notifier_free(n);
 }
 END_TEST
@@ -345,7 +346,7 @@ START_TEST(test_gateway_timeout_and_down)
 
 	ck_assert(server_up);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &sms, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	took = tu_seconds_since(&t0);
 	ck_assert_msg(took >= 0.9 && took < 3, "took %.2f s", took);
@@ -355,7 +356,7 @@ START_TEST(test_gateway_timeout_and_down)
 	n = make(NOTIFY_SMS, "[sms]\nvia = http\n[http-sms]\n"
 	    "url = http://127.0.0.1:%d/send\n"
 	    "body = {\"to\": \"{to}\", \"text\": \"{text}\"}\n", tu_free_port());
-	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &sms, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	notifier_free(n);
 }
@@ -397,7 +398,7 @@ START_TEST(test_notify_sms)
 	json_t *j, *body, *claims;
 
 	ck_assert(server_up);
-	ck_assert_msg(notifier_send(n, &sms, err, sizeof err) == NOTIFY_OK,
+	ck_assert_msg(send_one(n, &sms, err, sizeof err) == NOTIFY_OK,
 	    "%s", err);
 	j = last_request();
 	ck_assert_str_eq(field(j, "method", NULL), "POST");
@@ -435,7 +436,7 @@ START_TEST(test_notify_email)
 	json_t *j, *body;
 
 	ck_assert(server_up);
-	ck_assert_msg(notifier_send(n, &email, err, sizeof err) == NOTIFY_OK,
+	ck_assert_msg(send_one(n, &email, err, sizeof err) == NOTIFY_OK,
 	    "%s", err);
 	j = last_request();
 	ck_assert_str_eq(field(j, "path", NULL), "/v2/notifications/email");
@@ -473,7 +474,7 @@ START_TEST(test_notify_statuses)
 		snprintf(prefix, sizeof prefix, "/status/%d", cases[i].status);
 		n = make(NOTIFY_SMS, NOTIFY_CONF, "sms", srv.port, prefix,
 		    "notify-key");
-		ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err),
+		ck_assert_int_eq(send_one(n, &sms, err, sizeof err),
 		    cases[i].r);
 		if (cases[i].status != 200)
 			ck_assert_ptr_nonnull(strstr(err, "told to fail"));
@@ -489,7 +490,7 @@ START_TEST(test_notify_wrong_key)
 	char err[NOTIFY_ERR_MAX];
 
 	ck_assert(server_up);
-	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &sms, err, sizeof err),
 	    NOTIFY_PERMFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "HTTP 403: Invalid token: signature"));
 	notifier_free(n);

@@ -13,6 +13,7 @@
 #include "unit.h"
 #include "backend.h"
 #include "testutil.h"
+#include "unit-notify.h"
 
 static char *tmp;
 
@@ -151,7 +152,7 @@ START_TEST(test_file_email)
 
 	/* The parent is there; the folder itself is made, 0700. */
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err), NOTIFY_OK);
 	free(dir);
 	dir = xasprintf("%s/out/files", tmp);
 	ck_assert_uint_eq(mode_of(dir), 0700);
@@ -167,7 +168,7 @@ START_TEST(test_file_email)
 
 	/* Sent again (after a crash, say): replaced, not doubled. */
 	m.body = "second version";
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err), NOTIFY_OK);
 	ck_assert_uint_eq(entries(dir), 1);
 	text = tu_read(path, NULL);
 	tu_check_body(text, "second version");
@@ -185,8 +186,8 @@ START_TEST(test_file_sms)
 	char *text, *line, *save;
 	int lines = 0;
 
-	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err), NOTIFY_OK);
-	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &sms, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &sms, err, sizeof err), NOTIFY_OK);
 	ck_assert_uint_eq(mode_of(path), 0600);
 	text = tu_read(path, NULL);
 	for (line = strtok_r(text, "\n", &save); line != NULL;
@@ -222,7 +223,7 @@ START_TEST(test_file_tightens_modes)
 	tu_write(dir, "sms.jsonl", "");
 	path = xasprintf("%s/sms.jsonl", dir);
 	ck_assert_int_eq(chmod(path, 0644), 0);
-	ck_assert_int_eq(notifier_send(n, &sms, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &sms, err, sizeof err), NOTIFY_OK);
 	ck_assert_uint_eq(mode_of(dir), 0700);
 	ck_assert_uint_eq(mode_of(path), 0600);
 	free(path);
@@ -237,7 +238,7 @@ START_TEST(test_file_unwritable)
 	    NOTIFY_EMAIL, NULL);
 	char err[NOTIFY_ERR_MAX];
 
-	ck_assert_int_eq(notifier_send(n, &email, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &email, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "no/such/parent"));
 	notifier_free(n);
@@ -264,7 +265,7 @@ burst(void *arg)
 		snprintf(key, sizeof key, "k%d.%d", b->id, i);
 		m.key = key;
 		m.body = body;
-		if (notifier_send(b->n, &m, err, sizeof err) != NOTIFY_OK)
+		if (send_one(b->n, &m, err, sizeof err) != NOTIFY_OK)
 			abort();
 	}
 	free(body);
@@ -311,21 +312,21 @@ START_TEST(test_send_checks)
 
 	for (size_t i = 0; i < nitems(bad_keys); i++) {
 		m.key = bad_keys[i];
-		ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+		ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 		    NOTIFY_PERMFAIL);
 		ck_assert_str_eq(err, "bad idempotency key");
 	}
 	ck_assert(notifier_key_ok("DA-2026-0042.dash.2.1+x=y_z"));
 	m = email;
 	m.to = "not an address";
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_PERMFAIL);
 	m = email;
 	m.to = "jo@example.org\r\nBcc: eve@example.org";
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_PERMFAIL);
 	m = sms;
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_PERMFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "SMS message given to the email"));
 	ck_assert_str_eq(notifier_result_name(NOTIFY_TEMPFAIL), "tempfail");
@@ -555,7 +556,7 @@ START_TEST(test_sms_by_email)
 	char err[NOTIFY_ERR_MAX], *path, *text;
 
 	ck_assert_str_eq(notifier_name(n), "email");
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err), NOTIFY_OK);
 	path = xasprintf("%s/out/%s.eml", tmp, m.key);
 	text = tu_read(path, NULL);
 	ck_assert_ptr_nonnull(text);
@@ -569,7 +570,7 @@ START_TEST(test_sms_by_email)
 	n = make("[sms]\nvia = email\nemail_to = {national}@sms.example.net\n"
 	    "[file]\ndirectory = out\n", NOTIFY_SMS, NULL);
 	m.to = "+12025550123";
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_PERMFAIL);
 	notifier_free(n);
 

@@ -19,6 +19,7 @@
 #include "notifier.h"
 #include "template.h"
 #include "testutil.h"
+#include "unit-notify.h"
 
 #define PASSWORD	"correct horse battery"
 
@@ -190,7 +191,7 @@ START_TEST(test_delivers_only_what_is_allowed)
 	m = msg("sam.patel@example.org", "DA-2026-0042.contact.1.0.sam.email");
 	m.subject = subject;
 	m.body = body;
-	ck_assert_msg(notifier_send(n, &m, err, sizeof err) == NOTIFY_OK, "%s",
+	ck_assert_msg(send_one(n, &m, err, sizeof err) == NOTIFY_OK, "%s",
 	    err);
 
 	j = spooled("main", m.key);
@@ -242,7 +243,7 @@ START_TEST(test_by_name)
 
 	ck_assert(servers_up);
 	ck_assert_ptr_nonnull(n);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err), NOTIFY_OK);
 	ck_assert_ptr_nonnull(j = spooled("main", "by-name"));
 	json_decref(j);
 	notifier_free(n);
@@ -258,7 +259,7 @@ START_TEST(test_starttls_required_refuses)
 	char err[NOTIFY_ERR_MAX];
 
 	ck_assert(servers_up);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "offers no STARTTLS"));
 	ck_assert_ptr_null(spooled("plain", "no-tls-offered"));
@@ -274,7 +275,7 @@ START_TEST(test_starttls_off_and_optional)
 	json_t *j;
 
 	ck_assert(servers_up);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err), NOTIFY_OK);
 	ck_assert_ptr_nonnull(j = spooled("plain", "tls-off"));
 	ck_assert(json_is_false(json_object_get(j, "tls")));
 	json_decref(j);
@@ -282,7 +283,7 @@ START_TEST(test_starttls_off_and_optional)
 
 	n = smtp("starttls = optional\n", srv_plain.port, NULL);
 	m.key = "tls-optional";
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err), NOTIFY_OK);
 	ck_assert_ptr_nonnull(j = spooled("plain", "tls-optional"));
 	json_decref(j);
 	notifier_free(n);
@@ -290,7 +291,7 @@ START_TEST(test_starttls_off_and_optional)
 	/* Optional, offered: used. */
 	n = smtp("starttls = optional\n" AUTH, srv_main.port, "main");
 	m.key = "tls-optional-offered";
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err), NOTIFY_OK);
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err), NOTIFY_OK);
 	ck_assert_ptr_nonnull(j = spooled("main", "tls-optional-offered"));
 	ck_assert(json_is_true(json_object_get(j, "tls")));
 	json_decref(j);
@@ -306,7 +307,7 @@ START_TEST(test_wrong_password)
 	char err[NOTIFY_ERR_MAX];
 
 	ck_assert(servers_up);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_PERMFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "AUTH as vigil: 535"));
 	ck_assert_ptr_null(strstr(err, "hunter2"));
@@ -316,7 +317,7 @@ START_TEST(test_wrong_password)
 	/* No credentials where the server wants them: refused for good. */
 	n = smtp("", srv_main.port, "main");
 	m.key = "no-auth";
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_PERMFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "MAIL FROM: 530"));
 	notifier_free(n);
@@ -330,7 +331,7 @@ START_TEST(test_auth_tempfail)
 	char err[NOTIFY_ERR_MAX];
 
 	ck_assert(servers_up);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "454"));
 	notifier_free(n);
@@ -356,7 +357,7 @@ START_TEST(test_reply_codes)
 	for (size_t i = 0; i < nitems(cases); i++) {
 		struct message m = msg(cases[i].to, "reply-codes");
 
-		ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+		ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 		    cases[i].r);
 		ck_assert_msg(strstr(err, cases[i].why) != NULL, "%s", err);
 	}
@@ -372,7 +373,7 @@ START_TEST(test_untrusted_certificate)
 	char err[NOTIFY_ERR_MAX];
 
 	ck_assert(servers_up);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "TLS with 127.0.0.1"));
 	ck_assert_ptr_nonnull(strstr(err, "self-signed"));
@@ -382,7 +383,7 @@ START_TEST(test_untrusted_certificate)
 	/* Trusted, but made out to another name. */
 	n = smtp("", srv_wrongname.port, "wrongname");
 	m.key = "wrong-name";
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "TLS with 127.0.0.1"));
 	ck_assert_ptr_null(spooled("wrongname", "wrong-name"));
@@ -398,7 +399,7 @@ START_TEST(test_server_down)
 	struct timespec t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	ck_assert_ptr_nonnull(strstr(err, "Connection refused"));
 	ck_assert(tu_seconds_since(&t0) < 2);
@@ -416,7 +417,7 @@ START_TEST(test_silent_server)
 	double took;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	took = tu_seconds_since(&t0);
 	ck_assert_msg(took >= 0.9 && took < 3, "took %.2f s: %s", took, err);
@@ -438,7 +439,7 @@ START_TEST(test_unreachable)
 	/* TEST-NET-1: dropped, refused or unroutable; never a long wait. */
 	ck_assert_ptr_nonnull(n);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	ck_assert_msg(tu_seconds_since(&t0) < 3, "%s", err);
 	ck_assert_ptr_nonnull(strstr(err, "cannot connect to 192.0.2.1:587"));
@@ -474,7 +475,7 @@ START_TEST(test_server_hangs_up)
 		_exit(0);
 	}
 	n = smtp("starttls = off\n", port, NULL);
-	ck_assert_int_eq(notifier_send(n, &m, err, sizeof err),
+	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_TEMPFAIL);
 	waitpid(pid, &status, 0);
 	notifier_free(n);
@@ -494,7 +495,7 @@ START_TEST(test_many_in_a_row)
 
 		snprintf(key, sizeof key, "row-%d", i);
 		m = msg("jo@example.org", key);
-		ck_assert_msg(notifier_send(n, &m, err, sizeof err) ==
+		ck_assert_msg(send_one(n, &m, err, sizeof err) ==
 		    NOTIFY_OK, "message %d: %s", i, err);
 	}
 	notifier_free(n);
@@ -518,7 +519,7 @@ burst(void *arg)
 
 		snprintf(key, sizeof key, "burst-%d-%d", b->id, i);
 		m = msg("jo@example.org", key);
-		b->ok += notifier_send(b->n, &m, err, sizeof err) == NOTIFY_OK;
+		b->ok += send_one(b->n, &m, err, sizeof err) == NOTIFY_OK;
 	}
 	return NULL;
 }
