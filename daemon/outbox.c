@@ -505,10 +505,13 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 		    job->msg.err);
 		vd->ob.last_error_at = now;
 	}
-	/* A rate limit is the channel's, not the message's: pause it. */
-	if (job->msg.wait > 0 && now + job->msg.wait >
+	/*
+	 * A rate limit is the channel's, not the message's: pause it, a
+	 * second more than asked as now is whole seconds.
+	 */
+	if (job->msg.wait > 0 && now + job->msg.wait + 1 >
 	    vd->ob.hold[job->msg.channel]) {
-		vd->ob.hold[job->msg.channel] = now + job->msg.wait;
+		vd->ob.hold[job->msg.channel] = now + job->msg.wait + 1;
 		log_warnx("outbox: %s paused for %d s, as asked: %s",
 		    notify_channel_name(job->msg.channel), job->msg.wait,
 		    job->msg.err);

@@ -8,8 +8,14 @@ Listens on 127.0.0.1 at a port the kernel picks and writes it to
 line (method, path, headers, body) *before* the reply is sent, so a client
 that has its reply can read its request back.  Exits when stdin closes.
 
+With --tls FOLDER it speaks HTTPS, with a self-signed certificate it makes
+there.  Each request's record says which connection it came on (a number
+counting from 1), so a test can tell a kept-alive connection from new ones.
+
 What it replies is chosen by the path the client was configured with:
   /status/NNN/...   reply NNN
+  /retry-after/N/... reply 429 with "Retry-After: N" to the first request
+                    under that path, 200 to the ones after
   /say/WORD/...     reply 200 {"status": "WORD"}
   /slow/...         never reply (for timeouts)
   anything else     200 for a gateway; Notify (/v2/notifications/) gets 201
@@ -23,15 +29,21 @@ import hashlib
 import hmac
 import json
 import os
+import ssl
 import sys
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+sys.dont_write_bytecode = True  # nothing left in the source tree
+from certs import make_cert  # noqa: E402
+
 LOCK = threading.Lock()
 ARGS = None
 STOP = threading.Event()
+CONNECTIONS = [0]
+RETRY_AFTER_SEEN = set()
 
 
 def b64url_decode(s):
@@ -101,12 +113,19 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def setup(self):
+        super().setup()
+        with LOCK:
+            CONNECTIONS[0] += 1
+            self.connection_id = CONNECTIONS[0]
+
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode("utf-8", "surrogateescape")
         record = {"method": self.command, "path": self.path,
                   "headers": {k.lower(): v for k, v in self.headers.items()},
-                  "body": body}
+                  "body": body, "connection": self.connection_id,
+                  "time": time.time()}
         with LOCK:
             with open(ARGS.log, "a") as f:
                 f.write(json.dumps(record) + "\n")
@@ -118,6 +137,16 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/say/"):
             reply = {"status": path.split("/")[2]}
         forced = None
+        extra = {}
+        if path.startswith("/retry-after/"):
+            prefix = "/".join(path.split("/")[:3])
+            with LOCK:
+                first = prefix not in RETRY_AFTER_SEEN
+                RETRY_AFTER_SEEN.add(prefix)
+            if first:
+                forced = 429
+                extra["Retry-After"] = path.split("/")[2]
+                reply = {"status": "slow down"}
         if path.startswith("/status/"):
             forced = int(path.split("/")[2])
             reply = {"status": "forced"}
@@ -138,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in extra.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 
@@ -150,9 +181,15 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--notify-key")
+    p.add_argument("--tls", help="folder for a self-signed certificate")
     ARGS = p.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if ARGS.tls:
+        cert, key = make_cert(ARGS.tls, "DNS:localhost,IP:127.0.0.1")
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     tmp = ARGS.port_file + ".tmp"
     with open(tmp, "w") as f:

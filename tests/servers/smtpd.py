@@ -16,10 +16,12 @@ import logging
 import os
 import socket
 import ssl
-import subprocess
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+sys.dont_write_bytecode = True  # nothing left in the source tree
+from certs import make_cert  # noqa: E402
 
 
 def write_atomic(path, text):
@@ -27,21 +29,6 @@ def write_atomic(path, text):
     with open(tmp, "w") as f:
         f.write(text)
     os.rename(tmp, path)
-
-
-def make_cert(folder, names):
-    """A self-signed certificate for names (a subjectAltName list)."""
-    cert = os.path.join(folder, "cert.pem")
-    key = os.path.join(folder, "key.pem")
-    if not os.path.exists(cert):
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "ec",
-             "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-             "-keyout", key, "-out", cert, "-days", "2",
-             "-subj", "/CN=vigil test", "-addext",
-             "subjectAltName=" + names],
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return cert, key
 
 
 class Handler:
@@ -79,6 +66,7 @@ class Handler:
             "rcpt_tos": envelope.rcpt_tos,
             "data": envelope.content.decode("utf-8", "surrogateescape"),
             "tls": session.ssl is not None,
+            "peer_port": session.peer[1],
             "auth": session.auth_data.decode() if isinstance(
                 session.auth_data, bytes) else session.auth_data,
         }

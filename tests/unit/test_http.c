@@ -4,6 +4,7 @@
  * every request and, for Notify, checks the JSON Web Token as Notify does.
  */
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -362,6 +363,125 @@ START_TEST(test_gateway_timeout_and_down)
 }
 END_TEST
 
+/* Three SMS, sent together; how many sessions the notifier opened. */
+static int
+send_three(struct notifier *n, struct message m[3])
+{
+	struct message *p[3] = { &m[0], &m[1], &m[2] };
+
+	for (int i = 0; i < 3; i++)
+		m[i] = sms;
+	m[1].key = "second";
+	m[2].key = "third";
+	return notifier_send(n, p, 3);
+}
+
+/* The connection of each request to a path starting with prefix. */
+static int
+connections_of(const char *dir, const char *prefix, int *conn, int max)
+{
+	char *text = tu_read(dir, "requests.jsonl"), *line, *save = NULL;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(text);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		json_t *j = json_loads(line, 0, NULL);
+		const char *path = field(j, "path", NULL);
+
+		if (path != NULL && strncmp(path, prefix, strlen(prefix)) == 0 &&
+		    n < max)
+			conn[n++] = (int)json_integer_value(json_object_get(j,
+			    "connection"));
+		json_decref(j);
+	}
+	free(text);
+	return n;
+}
+
+/* A batch goes over one connection, kept alive from request to request. */
+START_TEST(test_gateway_batch_one_connection)
+{
+	struct notifier *n = make(NOTIFY_SMS, "[sms]\nvia = http\n[http-sms]\n"
+	    "url = http://127.0.0.1:%d/batch?to={to}&m={text}\nmethod = GET\n",
+	    srv.port);
+	struct message m[3];
+	int conn[8];
+
+	ck_assert(server_up);
+	ck_assert_int_eq(send_three(n, m), 1);
+	for (int i = 0; i < 3; i++)
+		ck_assert_msg(m[i].result == NOTIFY_OK, "%s", m[i].err);
+	ck_assert_int_eq(connections_of(tmp, "/batch?", conn, 8), 3);
+	ck_assert_int_eq(conn[1], conn[0]);
+	ck_assert_int_eq(conn[2], conn[0]);
+	notifier_free(n);
+}
+END_TEST
+
+/* Over HTTPS too: one TLS handshake for the batch. */
+START_TEST(test_gateway_batch_one_handshake)
+{
+	struct tu_server tls;
+	char *dir = tu_tmpdir(), *log = xasprintf("%s/requests.jsonl", dir);
+	char *certs = xasprintf("%s/certs", dir);
+	const char *args[] = { "--log", log, "--tls", certs, NULL };
+	struct notifier *n;
+	struct message m[3];
+	int conn[8];
+
+	mkdir(certs, 0700);
+	ck_assert_int_eq(tu_server_start(&tls, "httpd.py", args), 0);
+	n = make(NOTIFY_SMS, "[sms]\nvia = http\n[http-sms]\n"
+	    "url = https://127.0.0.1:%d/tls?to={to}&m={text}\nmethod = GET\n"
+	    "ca_file = %s/cert.pem\n", tls.port, certs);
+	ck_assert_int_eq(send_three(n, m), 1);
+	for (int i = 0; i < 3; i++)
+		ck_assert_msg(m[i].result == NOTIFY_OK, "%s", m[i].err);
+	ck_assert_int_eq(connections_of(dir, "/tls?", conn, 8), 3);
+	ck_assert_int_eq(conn[0], 1);
+	ck_assert_int_eq(conn[2], 1);
+	notifier_free(n);
+	tu_server_stop(&tls);
+	tu_rmtree(dir);
+	free(certs);
+	free(log);
+	free(dir);
+}
+END_TEST
+
+/*
+ * A 429 with Retry-After: the message waits that long, and the rest of
+ * the batch is not tried (the limit is the account's, not the message's).
+ */
+START_TEST(test_gateway_retry_after)
+{
+	struct notifier *n = make(NOTIFY_SMS, "[sms]\nvia = http\n[http-sms]\n"
+	    "url = http://127.0.0.1:%d/retry-after/7/send?to={to}&m={text}\n"
+	    "method = GET\n", srv.port);
+	struct message m[3];
+	int conn[8];
+
+	ck_assert(server_up);
+	send_three(n, m);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(m[i].result, NOTIFY_TEMPFAIL);
+		ck_assert_int_eq(m[i].wait, 7);
+	}
+	ck_assert_ptr_nonnull(strstr(m[0].err, "HTTP 429"));
+	ck_assert_ptr_nonnull(strstr(m[1].err, "not tried: asked to wait 7 s"));
+	ck_assert_int_eq(connections_of(tmp, "/retry-after/7/", conn, 8), 1);
+
+	/* Once the gateway takes them, they go. */
+	send_three(n, m);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(m[i].result, NOTIFY_OK);
+		ck_assert_int_eq(m[i].wait, 0);
+	}
+	notifier_free(n);
+}
+END_TEST
+
 /* The JWT's claims, decoded from the request's Authorization header. */
 static json_t *
 jwt_claims(const char *auth)
@@ -512,6 +632,9 @@ http_suite(void)
 	tcase_add_test(tc, test_gateway_statuses);
 	tcase_add_test(tc, test_gateway_success_match);
 	tcase_add_test(tc, test_gateway_timeout_and_down);
+	tcase_add_test(tc, test_gateway_batch_one_connection);
+	tcase_add_test(tc, test_gateway_batch_one_handshake);
+	tcase_add_test(tc, test_gateway_retry_after);
 	tcase_add_test(tc, test_notify_sms);
 	tcase_add_test(tc, test_notify_email);
 	tcase_add_test(tc, test_notify_statuses);

@@ -299,6 +299,39 @@ START_TEST(test_starttls_off_and_optional)
 }
 END_TEST
 
+/*
+ * A batch goes in one session (one connection, one TLS handshake, one
+ * AUTH), and a recipient refused in the middle fails only its message.
+ */
+START_TEST(test_batch_one_session)
+{
+	struct notifier *n = smtp(AUTH, srv_main.port, "main");
+	struct message m[3] = {
+		msg("first@example.org", "batch-first"),
+		msg("perm@example.org", "batch-refused"),
+		msg("third@example.org", "batch-third"),
+	};
+	struct message *p[3] = { &m[0], &m[1], &m[2] };
+	json_t *a, *b;
+
+	ck_assert(servers_up);
+	ck_assert_int_eq(notifier_send(n, p, 3), 1);
+	ck_assert_msg(m[0].result == NOTIFY_OK, "%s", m[0].err);
+	ck_assert_int_eq(m[1].result, NOTIFY_PERMFAIL);
+	ck_assert_ptr_nonnull(strstr(m[1].err, "RCPT TO: 550"));
+	ck_assert_msg(m[2].result == NOTIFY_OK, "%s", m[2].err);
+	ck_assert_ptr_nonnull(a = spooled("main", "batch-first"));
+	ck_assert_ptr_nonnull(b = spooled("main", "batch-third"));
+	ck_assert_ptr_null(spooled("main", "batch-refused"));
+	ck_assert(json_is_true(json_object_get(b, "tls")));
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "peer_port")),
+	    json_integer_value(json_object_get(b, "peer_port")));
+	json_decref(a);
+	json_decref(b);
+	notifier_free(n);
+}
+END_TEST
+
 START_TEST(test_wrong_password)
 {
 	struct notifier *n = smtp("username = vigil\npassword_file = "
@@ -573,6 +606,7 @@ smtp_suite(void)
 	tcase_add_test(tc, test_unreachable);
 	tcase_add_test(tc, test_server_hangs_up);
 	tcase_add_test(tc, test_many_in_a_row);
+	tcase_add_test(tc, test_batch_one_session);
 	tcase_add_test(tc, test_concurrent_senders);
 	suite_add_tcase(s, tc);
 	return s;
