@@ -36,29 +36,39 @@ bench_dial(void)
 	return fd;
 }
 
-/* Send one request line and wait for its reply: 0 if it was accepted. */
+/*
+ * Send one request line and read its reply line into buf: 0 if it was
+ * accepted.
+ */
 int
-bench_exchange(int fd, const char *line)
+bench_ask(int fd, const char *line, char *buf, size_t size)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char buf[65536];
 	size_t len = 0;
 	ssize_t n;
-	int ok;
 
 	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
 		fatal("write");
-	while (len < sizeof buf - 1 && poll(&pfd, 1, 60000) == 1 &&
-	    (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0) {
+	while (len < size - 1 && poll(&pfd, 1, 60000) == 1 &&
+	    (n = read(fd, buf + len, size - 1 - len)) > 0) {
 		len += (size_t)n;
 		if (memchr(buf, '\n', len) != NULL)
 			break;
 	}
 	buf[len] = '\0';
-	ok = strncmp(buf, "{\"ok\":true", 10) == 0;
-	if (!ok)
-		fprintf(stderr, "refused: %s", buf);
-	return ok ? 0 : -1;
+	return strncmp(buf, "{\"ok\":true", 10) == 0 ? 0 : -1;
+}
+
+/* Send one request line and wait for its reply: 0 if it was accepted. */
+int
+bench_exchange(int fd, const char *line)
+{
+	char buf[65536];
+
+	if (bench_ask(fd, line, buf, sizeof buf) == 0)
+		return 0;
+	fprintf(stderr, "refused: %s", buf);
+	return -1;
 }
 
 /* As vigilctl: connect, one request, its durable reply, close. */

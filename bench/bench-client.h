@@ -5,10 +5,13 @@
 #ifndef BENCH_CLIENT_H
 #define BENCH_CLIENT_H
 
+#include <stddef.h>
+
 extern const char *bench_socket;	/* vigild's control socket */
 
 double	 bench_now(void);
 int	 bench_dial(void);
+int	 bench_ask(int, const char *, char *, size_t);
 int	 bench_exchange(int, const char *);
 int	 bench_request(const char *);
 

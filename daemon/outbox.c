@@ -321,13 +321,35 @@ next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
 	return job;
 }
 
-/* Wake for the earliest message a channel may send. */
+/*
+ * How many more messages a channel may take now: its threads each have a
+ * batch on its way and a batch ready behind it, so none waits for the
+ * loop; 0 while a Retry-After holds it.
+ */
+static int
+room(struct vigild *vd, int ch, int64_t now)
+{
+	const struct deliverer *d = &vd->ob.deliver[ch];
+
+	if (now < vd->ob.hold[ch])
+		return 0;
+	return 2 * d->nthreads * vd->cfg->ob.batch - d->busy -
+	    vd->ob.npending[ch];
+}
+
+/*
+ * Wake for the earliest message a channel with room may send.  A channel
+ * without room is woken by its threads coming back (done_cb), not by a
+ * timer that would fire again and again in the meantime.
+ */
 static void
-outbox_arm(struct vigild *vd)
+outbox_arm(struct vigild *vd, int64_t now)
 {
 	int64_t at = 0, t;
 
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
+		if (vd->ob.hold[ch] <= now && room(vd, ch, now) <= 0)
+			continue;
 		store_outbox_next_time(vd->store, (enum notify_channel)ch, &t);
 		if (t != 0 && t < vd->ob.hold[ch])
 			t = vd->ob.hold[ch];
@@ -342,10 +364,9 @@ outbox_arm(struct vigild *vd)
 }
 
 /*
- * Keep each channel's threads fed: a batch each on its way and a batch
- * each ready behind it, so a thread never waits for the loop.  One batch
- * per channel per loop iteration, so requests and firings get their turn
- * while a long queue drains.  They leave after the commit.
+ * Feed the delivery threads, at most a batch per channel per loop
+ * iteration, so requests and firings get their turn while a long queue
+ * drains.  What is picked leaves after the commit.
  */
 static void
 pump(struct vigild *vd)
@@ -356,14 +377,10 @@ pump(struct vigild *vd)
 	if (vd->stopping)
 		return;
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
-		struct deliverer *d = &vd->ob.deliver[ch];
-		int batch = vd->cfg->ob.batch, room, n = 0;
+		int batch = vd->cfg->ob.batch, max = room(vd, ch, now), n = 0;
 		struct job *job;
 
-		if (now < vd->ob.hold[ch])
-			continue;
-		room = 2 * d->nthreads * batch - d->busy - vd->ob.npending[ch];
-		for (; n < room && n < batch; n++) {
+		for (; n < max && n < batch; n++) {
 			if (store_write(vd->store) == -1 ||
 			    (job = next_job(vd, (enum notify_channel)ch,
 			    now)) == NULL)
@@ -378,11 +395,11 @@ pump(struct vigild *vd)
 			vd->ob.pending = job;
 			vd->ob.npending[ch]++;
 		}
-		more |= n == batch && n < room;
+		more |= n == batch && n < max;
 	}
 	if (more)
 		outbox_poke(vd);
-	outbox_arm(vd);
+	outbox_arm(vd, now);
 }
 
 /* The "sending" marks are on disk (or not): send, or forget. */

@@ -29,6 +29,7 @@ import hashlib
 import hmac
 import json
 import os
+import socket
 import ssl
 import sys
 import threading
@@ -115,6 +116,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        # Headers and body go in two writes: without this, Nagle's
+        # algorithm holds the body until the client's delayed ACK (40 ms).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with LOCK:
             CONNECTIONS[0] += 1
             self.connection_id = CONNECTIONS[0]
