@@ -32,6 +32,28 @@ take(struct deliverer *d, struct job **batch, size_t max)
 	return n;
 }
 
+/*
+ * What was handed over before the next hop asked us to wait is not sent
+ * into its limit: it goes back to wait as long (mutex held).
+ */
+static int
+held(const struct deliverer *d, struct job **batch, size_t n)
+{
+	double left = d->hold - clock_mono();
+
+	if (left <= 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		struct message *m = &batch[i]->msg;
+
+		m->result = NOTIFY_TEMPFAIL;
+		m->wait = (int)left + 1;
+		seterr(m->err, sizeof m->err, "not tried: asked to wait "
+		    "%d s", m->wait);
+	}
+	return 1;
+}
+
 static void *
 deliver_run(void *arg)
 {
@@ -39,7 +61,7 @@ deliver_run(void *arg)
 	struct job *batch[DELIVER_BATCH_MAX];
 	struct message *msgs[DELIVER_BATCH_MAX];
 	size_t n;
-	int sessions;
+	int sessions, wait, skip;
 
 	for (;;) {
 		pthread_mutex_lock(&d->mu);
@@ -50,13 +72,22 @@ deliver_run(void *arg)
 			return NULL;
 		}
 		n = take(d, batch, nitems(batch));
+		skip = held(d, batch, n);
 		pthread_mutex_unlock(&d->mu);
 
-		for (size_t i = 0; i < n; i++)
-			msgs[i] = &batch[i]->msg;
-		sessions = notifier_send(batch[0]->notifier, msgs, n);
+		sessions = wait = 0;
+		if (!skip) {
+			for (size_t i = 0; i < n; i++)
+				msgs[i] = &batch[i]->msg;
+			sessions = notifier_send(batch[0]->notifier, msgs, n);
+			for (size_t i = 0; i < n; i++)
+				if (msgs[i]->wait > wait)
+					wait = msgs[i]->wait;
+		}
 
 		pthread_mutex_lock(&d->mu);
+		if (wait > 0 && clock_mono() + wait > d->hold)
+			d->hold = clock_mono() + wait;
 		for (size_t i = n; i-- > 0;) {
 			batch[i]->next = d->done;
 			d->done = batch[i];

@@ -34,6 +34,8 @@ struct deliverer {
 	struct job **todo_tail;
 	struct job *done;
 	int64_t	 sessions;		/* opened since the last deliver_done() */
+	double	 hold;			/* clock_mono() before which nothing is
+					 * sent: a Retry-After */
 	int	 stopping;
 	struct ev_loop *loop;
 	ev_async *wake;

@@ -365,22 +365,27 @@ outbox_arm(struct vigild *vd, int64_t now)
 
 /*
  * Feed the delivery threads, at most a batch per channel per loop
- * iteration, so requests and firings get their turn while a long queue
- * drains.  What is picked leaves after the commit.
+ * iteration however often the threads come back (what was picked waits
+ * in pending for the iteration's commit), so requests and firings get
+ * their turn while a long queue drains.  While firing is behind (a burst,
+ * catch-up after downtime) it is one message per channel an iteration:
+ * the firings make the messages, and a digest left waiting grows rather
+ * than goes twice.
  */
 static void
 pump(struct vigild *vd)
 {
 	int64_t now = clock_now();
-	int more = 0;
+	int per = sched_behind(vd) ? 1 : vd->cfg->ob.batch, more = 0;
 
 	if (vd->stopping)
 		return;
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
-		int batch = vd->cfg->ob.batch, max = room(vd, ch, now), n = 0;
+		int left = per - vd->ob.npending[ch], max = room(vd, ch, now);
+		int n = 0;
 		struct job *job;
 
-		for (; n < max && n < batch; n++) {
+		for (; n < max && n < left; n++) {
 			if (store_write(vd->store) == -1 ||
 			    (job = next_job(vd, (enum notify_channel)ch,
 			    now)) == NULL)
@@ -395,7 +400,7 @@ pump(struct vigild *vd)
 			vd->ob.pending = job;
 			vd->ob.npending[ch]++;
 		}
-		more |= n == batch && n < max;
+		more |= n == left && n < max;
 	}
 	if (more)
 		outbox_poke(vd);

@@ -13,22 +13,11 @@
  * waits for a long run of firings.  Start-up catch-up is the same batches,
  * after vigild has told systemd it is ready and is serving.
  */
-#include <time.h>
-
 #include "vigild.h"
 
 #define SCHED_CASES_PER_BATCH	1024
 #define SCHED_BUDGET		0.100	/* seconds of loop time a batch */
 #define SCHED_RETRY_SECONDS	60	/* a case that failed to fire waits */
-
-static double
-monotonic(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 sched_arm(struct vigild *vd, int64_t at)
@@ -69,7 +58,7 @@ sched_rearm(struct vigild *vd)
 static size_t
 sched_batch(struct vigild *vd)
 {
-	double until = monotonic() + SCHED_BUDGET;
+	double until = clock_mono() + SCHED_BUDGET;
 	int64_t now = clock_now();
 	char **refs;
 	size_t n, i;
@@ -83,7 +72,7 @@ sched_batch(struct vigild *vd)
 		strv_free(refs, n);
 		return 0;
 	}
-	for (i = 0; i < n && (i == 0 || monotonic() < until); i++) {
+	for (i = 0; i < n && (i == 0 || clock_mono() < until); i++) {
 		if (store_savepoint(vd->store) == -1)
 			break;
 		if (case_fire_due(vd, refs[i], now) == 0) {
@@ -136,6 +125,16 @@ sched_more_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	sched_run(w->data);
+}
+
+/*
+ * Due cases are waiting for the next batch: firing is behind.  In the
+ * iteration it runs the timer is pending, no longer active.
+ */
+int
+sched_behind(struct vigild *vd)
+{
+	return ev_is_active(&vd->sched_more) || ev_is_pending(&vd->sched_more);
 }
 
 /* Stopping: fire nothing more. */

@@ -248,5 +248,6 @@ void	 sched_consider(struct vigild *, int64_t);
 void	 sched_rearm(struct vigild *);
 void	 sched_stop(struct vigild *);
 void	 sched_start(struct vigild *);
+int	 sched_behind(struct vigild *);
 
 #endif

@@ -9,7 +9,9 @@
  * so a reader never sees half a message and sending the same message again
  * replaces it instead of adding a second.  SMS: one JSON object per line
  * appended to sms.jsonl in a single write(2) with O_APPEND, so lines from
- * concurrent senders never interleave.  Folder 0700, files 0600: these are
+ * concurrent senders never interleave.  A batch is made durable by one
+ * syncfs(2) before any of it counts as written: a crash before that sends
+ * it again, which replaces the files.  Folder 0700, files 0600: these are
  * escalations about domestic-abuse cases.
  */
 #include <errno.h>
@@ -117,8 +119,7 @@ file_email(const struct file_nf *f, int dfd, const struct message *m,
 	}
 	free(tmp);
 	tmp = xstrdup(strrchr(path, '/') + 1);
-	if (fchmod(fd, 0600) == -1 || write_all(fd, text, len) == -1 ||
-	    fsync(fd) == -1) {
+	if (fchmod(fd, 0600) == -1 || write_all(fd, text, len) == -1) {
 		seterr(err, errlen, "cannot write %s: %s", path,
 		    strerror(errno));
 		close(fd);
@@ -132,7 +133,6 @@ file_email(const struct file_nf *f, int dfd, const struct message *m,
 		unlinkat(dfd, tmp, 0);
 		goto done;
 	}
-	fsync(dfd);		/* the rename itself survives a crash */
 	r = NOTIFY_OK;
 done:
 	free(text);
@@ -175,8 +175,7 @@ file_sms(int dfd, const struct message *m, char *err, size_t errlen)
 	/* One write, so that concurrent lines never mix. */
 	rc = fstat(fd, &st) == 0 && ((st.st_mode & 077) == 0 ||
 	    fchmod(fd, 0600) == 0) &&
-	    write(fd, full, strlen(full)) == (ssize_t)strlen(full) &&
-	    fdatasync(fd) == 0 ? 0 : -1;
+	    write(fd, full, strlen(full)) == (ssize_t)strlen(full) ? 0 : -1;
 	if (rc == -1)
 		seterr(err, errlen, "cannot write %s: %s", FILE_SMS_LOG,
 		    strerror(errno));
@@ -204,8 +203,20 @@ file_send(void *p, struct message *const *msgs, size_t n)
 		else
 			m->result = file_sms(dfd, m, m->err, sizeof m->err);
 	}
-	if (dfd != -1)
-		close(dfd);
+	if (dfd == -1)
+		return 0;
+	/* Files, renames and lines on disk, for the whole batch at once. */
+	if (syncfs(dfd) == -1) {
+		seterr(err, sizeof err, "cannot flush %s: %s", f->dir,
+		    strerror(errno));
+		for (size_t i = 0; i < n; i++)
+			if (msgs[i]->result == NOTIFY_OK) {
+				msgs[i]->result = NOTIFY_TEMPFAIL;
+				seterr(msgs[i]->err, sizeof msgs[i]->err, "%s",
+				    err);
+			}
+	}
+	close(dfd);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * clock.c: the wall clock, in whole seconds since the epoch: what every
- * deadline, event and message time is measured in.
+ * deadline, event and message time is measured in; and a monotonic clock
+ * in seconds for the loop's time budgets.
  */
 #include <time.h>
 
@@ -13,4 +14,13 @@ clock_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec;
+}
+
+double
+clock_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }

@@ -34,6 +34,7 @@ void	 fatalx(const char *, ...) VIGIL_PRINTF(1, 2) VIGIL_NORETURN;
 
 /* clock.c */
 int64_t	 clock_now(void);
+double	 clock_mono(void);
 
 /* xmalloc.c */
 void	*xmalloc(size_t);
