@@ -3,9 +3,10 @@
  * from 1, 8 and 64 concurrent clients that each behave like vigilctl
  * (connect, one request, wait for the durable reply, close), then from as
  * many that each keep one connection, as a case-management system would
- * (one request at a time, each waiting for its reply); then raw
- * SQLite writing the same rows with the same durability (WAL,
- * synchronous=FULL), one event per transaction and batched.
+ * (one request at a time, each waiting for its reply); then the anchor:
+ * vigild's own statements through its store alone, over 64 cases, with
+ * the same durability (WAL, synchronous=FULL), one event per transaction
+ * and 64 to a transaction.
  *
  *	bench_ingest -s SOCKET -d DIR [-t SECONDS]
  *
@@ -22,10 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "bench-client.h"
-#include "store.h"
+#include "vigild.h"
 
 static double run_seconds = 5;
 
@@ -36,6 +35,20 @@ struct client {
 	long	 done;
 	double	 until;
 };
+
+static void
+send_update(int fd, char kind, int clients, int id, long n)
+{
+	char line[256];
+	size_t len;
+
+	len = (size_t)snprintf(line, sizeof line, "{\"cmd\":\"event\","
+	    "\"ref\":\"ING/%c%d/%d\",\"event\":\"update\",\"fields\":"
+	    "{\"risk\":\"%s\"}}\n", kind, clients, id,
+	    n % 2 ? "standard" : "medium");
+	if (write(fd, line, len) != (ssize_t)len)
+		fatal("write");
+}
 
 static void *
 client_run(void *arg)
@@ -90,79 +103,133 @@ vigild_rate(int clients, int keep)
 }
 
 /*
- * What vigild writes for one "update" of a newly opened case: the event,
- * the case row, its two fields and its one deadline (store_case_save).
+ * Events a second from conns connections driven by one thread with
+ * poll(2), as wrk drives a server: each connection has one request out at
+ * a time, and the load generator itself takes little of the two cores.
  */
-static const char *const raw_sql[] = {
-	"INSERT INTO events (id, ref, event, at, recorded, by, role, peer, "
-	"workflow, version, fields, hash) VALUES (?1, 'RAW/1', 'update', ?2, "
-	"?2, NULL, NULL, 'uid=0(root) pid=1', NULL, NULL, "
-	"'{\"risk\":\"medium\"}', "
-	"'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef')",
-	"INSERT OR REPLACE INTO cases (ref, workflow, version, state, officer, "
-	"opened, last_event, paused_at, next_seq, closed, next_at) VALUES "
-	"('RAW/1', 'domestic-abuse', '0123456789ab', 'reported', 'jo.bloggs', "
-	"?2, ?2, 0, 2, 0, ?2)",
-	"DELETE FROM fields WHERE ref = 'RAW/1'",
-	"INSERT INTO fields (ref, key, value) VALUES ('RAW/1', 'officer', "
-	"'jo.bloggs')",
-	"INSERT INTO fields (ref, key, value) VALUES ('RAW/1', 'risk', "
-	"'medium')",
-	"DELETE FROM deadlines WHERE ref = 'RAW/1'",
-	"INSERT INTO deadlines (ref, seq, name, duration, started, due, "
-	"status, closed_at, closed_by, acked_at, acked_by, urgent) VALUES "
-	"('RAW/1', 1, 'initial-contact', '1 working day', ?2, ?2, 0, 0, NULL, "
-	"0, NULL, 0)",
-};
-
 static double
-raw_rate(const char *dir, int batch, long events)
+vigild_rate_one_thread(int conns)
 {
-	char *path = xasprintf("%s/raw-%d.db", dir, batch), err[256];
-	sqlite3_stmt *st[nitems(raw_sql)];
-	struct store *s;
-	sqlite3 *db;
-	double t0;
-	long id = 0;
+	struct pollfd *pfd = xcalloc((size_t)conns, sizeof *pfd);
+	long *done = xcalloc((size_t)conns, sizeof *done), total = 0;
+	char line[256], buf[65536];
+	double t0, until;
 
+	for (int i = 0; i < conns; i++) {
+		snprintf(line, sizeof line, "{\"cmd\":\"open\",\"ref\":"
+		    "\"ING/P%d/%d\",\"workflow\":\"domestic-abuse\","
+		    "\"officer\":\"jo.bloggs\",\"risk\":\"standard\"}\n",
+		    conns, i);
+		if (bench_request(line) == -1)
+			exit(1);
+		pfd[i] = (struct pollfd){ .fd = bench_dial(), .events = POLLIN };
+	}
+	t0 = bench_now();
+	until = t0 + run_seconds;
+	for (int i = 0; i < conns; i++)
+		send_update(pfd[i].fd, 'P', conns, i, 0);
+	while (bench_now() < until) {
+		if (poll(pfd, (nfds_t)conns, 1000) <= 0)
+			fatalx("no reply in a second");
+		for (int i = 0; i < conns; i++) {
+			ssize_t n;
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			/* One request out, so a read is one whole reply. */
+			if ((n = read(pfd[i].fd, buf, sizeof buf)) <= 0 ||
+			    buf[n - 1] != '\n' ||
+			    strncmp(buf, "{\"ok\":true", 10) != 0)
+				fatalx("bad reply on connection %d", i);
+			done[i]++;
+			total++;
+			send_update(pfd[i].fd, 'P', conns, i, done[i]);
+		}
+	}
+	t0 = total / (bench_now() - t0);
+	for (int i = 0; i < conns; i++)
+		close(pfd[i].fd);
+	free(done);
+	free(pfd);
+	return t0;
+}
+
+/*
+ * The anchor: vigild's own statements for an "update" event, through its
+ * store, with nothing else of vigild (no socket, parsing, workflow engine
+ * or reply): load the case, append the event to the hash chain, save the
+ * case with its fields and deadlines, each event in a savepoint as
+ * case_commit() makes it, over 64 cases, batch events to a transaction.
+ */
+static double
+store_rate(const char *dir, int batch, long events)
+{
+	char *conf = xasprintf("%s/vigil.conf", dir), err[256], ref[32];
+	char *path = xasprintf("%s/anchor-%d.db", dir, batch);
+	struct wf_field f[2] = { { "officer", "jo.bloggs" },
+	    { "risk", "standard" } };
+	struct wf_event ev = { .name = "open", .by = "jo.bloggs",
+	    .by_role = "officer", .fields = f, .nfields = 2 };
+	struct store_event se = { .event = "update", .peer =
+	    "uid=0(root) pid=1", .fields = "{\"risk\":\"medium\"}" };
+	struct diag dg = { 0 };
+	const struct workflow *wf;
+	struct wf_case c, was;
+	struct store *s;
+	struct cfg *cfg;
+	double t0;
+
+	if ((cfg = cfg_load(conf, &dg)) == NULL) {
+		diag_print(&dg, stderr);
+		exit(1);
+	}
+	wf = wf_set_find(cfg->workflows, "domestic-abuse");
 	unlink(path);
-	/* vigild's schema, then a connection of the anchor's own, with the
-	 * store's durability (WAL is the file's; synchronous is per link). */
 	if ((s = store_open(path, 0, err, sizeof err)) == NULL)
 		fatalx("%s", err);
-	store_close(s);
-	if (sqlite3_open(path, &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA synchronous = FULL", NULL, NULL,
-	    NULL) != SQLITE_OK)
-		fatalx("%s: %s", path, sqlite3_errmsg(db));
-	for (size_t i = 0; i < nitems(raw_sql); i++)
-		if (sqlite3_prepare_v2(db, raw_sql[i], -1, &st[i], NULL) !=
-		    SQLITE_OK)
-			fatalx("%s", sqlite3_errmsg(db));
+	ev.at = (int64_t)time(NULL);
+	store_begin(s);
+	for (int i = 0; i < 64; i++) {
+		memset(&c, 0, sizeof c);
+		snprintf(ref, sizeof ref, "RAW/%d", i);
+		if (wf_open(wf, &cfg->conf->calendars, &c, ref, &ev, err,
+		    sizeof err) == -1 ||
+		    store_case_save(s, NULL, &c, ev.at + 3600) == -1)
+			fatalx("%s: %s", ref, err);
+		wf_case_free(&c);
+	}
+	store_commit(s);
 	t0 = bench_now();
-	while (id < events) {
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-		    SQLITE_OK)
-			fatalx("%s", sqlite3_errmsg(db));
-		for (int b = 0; b < batch && id < events; b++) {
-			id++;
-			for (size_t i = 0; i < nitems(raw_sql); i++) {
-				sqlite3_bind_int64(st[i], 1, id);
-				sqlite3_bind_int64(st[i], 2, 1775037600 + id);
-				if (sqlite3_step(st[i]) != SQLITE_DONE)
-					fatalx("%s", sqlite3_errmsg(db));
-				sqlite3_reset(st[i]);
-			}
-		}
-		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-			fatalx("commit: %s", sqlite3_errmsg(db));
+	for (long i = 0; i < events; i++) {
+		if (i % batch == 0)
+			store_begin(s);
+		snprintf(ref, sizeof ref, "RAW/%ld", i % 64);
+		se.ref = ref;
+		se.at = se.recorded = ev.at + i;
+		if (store_savepoint(s) == -1 ||
+		    store_case_load(s, ref, &c) != 0)
+			fatalx("load %s: %s", ref, store_errmsg(s));
+		wf_case_copy(&was, &c);
+		/* risk is the second field, by key */
+		free(c.fields[1].value);
+		c.fields[1].value = xstrdup(i % 2 ? "standard" : "medium");
+		c.last_event = se.at;
+		if (store_event_append(s, &se) == -1 ||
+		    store_case_save(s, &was, &c, ev.at + 3600) == -1 ||
+		    store_release(s) == -1)
+			fatalx("%s: %s", ref, store_errmsg(s));
+		wf_case_free(&was);
+		wf_case_free(&c);
+		if (i % batch == batch - 1 || i == events - 1)
+			if (store_commit(s) == -1)
+				fatalx("commit: %s", store_errmsg(s));
 	}
 	t0 = events / (bench_now() - t0);
-	for (size_t i = 0; i < nitems(raw_sql); i++)
-		sqlite3_finalize(st[i]);
-	sqlite3_close(db);
+	store_close(s);
+	cfg_free(cfg);
 	unlink(path);
 	free(path);
+	free(conf);
 	return t0;
 }
 
@@ -172,7 +239,7 @@ main(int argc, char **argv)
 	static const int conc[] = { 1, 8, 64 };
 	const char *dir = NULL;
 	char label[80];
-	double rate[nitems(conc)], kept[nitems(conc)], r1, r64, r1000;
+	double rate[nitems(conc)], kept[nitems(conc)], polled, r1, r64;
 	int ch;
 
 	log_init("bench_ingest", LOG_TO_STDERR, 4);
@@ -211,17 +278,20 @@ main(int argc, char **argv)
 		    "its connection", conc[i], conc[i] == 1 ? "" : "s");
 		printf("  %-56s %7.0f\n", label, kept[i]);
 	}
-	r1 = raw_rate(dir, 1, 2000);
-	r64 = raw_rate(dir, 64, 40000);
-	r1000 = raw_rate(dir, 1000, 100000);
-	printf("  %-56s %7.0f\n", "raw SQLite, 1 event per transaction", r1);
-	printf("  %-56s %7.0f\n", "raw SQLite, 64 per transaction", r64);
-	printf("  %-56s %7.0f\n", "raw SQLite, 1000 per transaction", r1000);
-	printf("64 clients / raw batched by 64:   %.2f, keeping connections "
-	    "%.2f\n", rate[2] / r64, kept[2] / r64);
-	printf("64 clients / raw batched by 1000: %.2f, keeping connections "
-	    "%.2f\n", rate[2] / r1000, kept[2] / r1000);
-	printf("64 clients / raw one per commit:  %.1f, keeping connections "
-	    "%.1f\n", rate[2] / r1, kept[2] / r1);
+	polled = vigild_rate_one_thread(64);
+	printf("  %-56s %7.0f\n", "vigild, 64 connections from one polling "
+	    "thread", polled);
+	r1 = store_rate(dir, 1, 2000);
+	r64 = store_rate(dir, 64, 40000);
+	printf("  %-56s %7.0f\n", "anchor: vigild's statements alone, 1 per "
+	    "commit", r1);
+	printf("  %-56s %7.0f\n", "anchor: vigild's statements alone, 64 per "
+	    "commit", r64);
+	printf("against the anchor batched by 64: 64 clients %.2f, keeping "
+	    "connections %.2f, from one thread %.2f\n", rate[2] / r64,
+	    kept[2] / r64, polled / r64);
+	printf("against the anchor one per commit: 64 clients %.1f, keeping "
+	    "connections %.1f, from one thread %.1f\n", rate[2] / r1,
+	    kept[2] / r1, polled / r1);
 	return 0;
 }
