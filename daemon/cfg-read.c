@@ -108,3 +108,30 @@ cfg_read_metrics(struct cfg *cfg, struct diag *dg)
 	cfg->metrics_file = sec_path(&sr, "file");
 	cfg->metrics_interval = sec_int(&sr, "interval", 15, 1, 3600);
 }
+
+/* [access] relay = USER ...: the accounts that may say who did a thing. */
+void
+cfg_read_access(struct cfg *cfg, struct diag *dg)
+{
+	static const char *const keys[] = { "relay" };
+	struct sec_reader sr;
+	const char *v;
+	char *list, *w, *save = NULL;
+
+	sec_init(&sr, cfg->conf, "access", dg);
+	sec_keys(&sr, keys, nitems(keys));
+	if ((v = sec_str(&sr, "relay", NULL)) == NULL)
+		return;
+	list = xstrdup(v);
+	for (w = strtok_r(list, " ,", &save); w != NULL;
+	    w = strtok_r(NULL, " ,", &save)) {
+		if (!valid_unix_user(w)) {
+			sec_err(&sr, "relay", "\"%s\" is not a user name", w);
+			continue;
+		}
+		cfg->relays = xreallocarray(cfg->relays, cfg->nrelays + 1,
+		    sizeof *cfg->relays);
+		cfg->relays[cfg->nrelays++] = xstrdup(w);
+	}
+	free(list);
+}

@@ -44,6 +44,7 @@ cfg_load(const char *path, struct diag *dg)
 	cfg->templates = tpl_load(cfg->conf, dg);
 	cfg_read_outbox(cfg, dg);
 	cfg_read_metrics(cfg, dg);
+	cfg_read_access(cfg, dg);
 	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
 		goto fail;
 	check_groups(cfg, dg);
@@ -68,6 +69,7 @@ cfg_free(struct cfg *cfg)
 			notifier_free(cfg->notifiers[ch]);
 	tpl_set_free(cfg->templates);
 	cfg_free_outbox(&cfg->ob);
+	strv_free(cfg->relays, cfg->nrelays);
 	free(cfg->metrics_file);
 	conf_free(cfg->conf);
 	free(cfg);

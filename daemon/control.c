@@ -172,7 +172,8 @@ client_process(struct client *cl)
 		if (proto_parse(cl->in, len, &r, err, sizeof err) == -1)
 			reply = req_refuse("%s", err);
 		else {
-			struct origin o = { &cl->peer, cl->id, control_reply };
+			struct origin o = { &cl->peer, cl->id, control_reply,
+			    NULL };
 
 			reply = req_dispatch(vd, &o, &r);
 			proto_free(&r);

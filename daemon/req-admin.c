@@ -115,7 +115,8 @@ offloop_start(struct vigild *vd, const struct origin *o,
 	job = xcalloc(1, sizeof *job);
 	job->path = xstrdup(store_path(vd->store));
 	job->arg = arg ? xstrdup(arg) : NULL;
-	job->origin = (struct origin){ NULL, o->id, o->later };
+	/* Only the way back: the peer and principal are gone by then. */
+	job->origin = (struct origin){ NULL, o->id, o->later, NULL };
 	job->run = run;
 	vd->offloop = job;
 	if (pthread_create(&job->thread, NULL, offloop_thread, vd) != 0) {

@@ -35,27 +35,14 @@ event_time(struct vigild *vd, const struct request *r, int64_t now,
  * depend on their role); without it, the person whose login ran vigilctl,
  * if the directory knows them.
  */
-static int
-recorder(struct vigild *vd, const struct peer *peer, const struct request *r,
-    struct wf_event *ev, char *err, size_t errlen)
+/* Who the event is recorded as: whoever access.c says it acts for. */
+static void
+recorder(const struct origin *o, struct wf_event *ev)
 {
-	const struct staff_person *p;
+	const struct staff_person *p = o->principal->by;
 
-	if (r->by != NULL) {
-		if ((p = staff_find(vd->cfg->staff, r->by)) == NULL) {
-			snprintf(err, errlen, "%s is not in the staff directory",
-			    r->by);
-			return -1;
-		}
-	} else if (peer->user[0] == '\0' ||
-	    (p = staff_find_unix(vd->cfg->staff, peer->user)) == NULL) {
-		ev->by = NULL;
-		ev->by_role = NULL;
-		return 0;
-	}
-	ev->by = p->id;
-	ev->by_role = role_name(p->role);
-	return 0;
+	ev->by = p != NULL ? p->id : NULL;
+	ev->by_role = p != NULL ? role_name(p->role) : NULL;
 }
 
 /* An officer named by an event must be someone escalations can reach. */
@@ -156,8 +143,8 @@ req_open(struct vigild *vd, const struct origin *o, struct request *r)
 		return req_refuse("unknown workflow \"%s\"", r->workflow);
 	if (store_case_exists(vd->store, r->ref))
 		return req_refuse("case %s already exists", r->ref);
+	recorder(o, &ev);
 	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||
-	    recorder(vd, peer, r, &ev, err, sizeof err) == -1 ||
 	    open_fields(r, f, &ev.nfields, err, sizeof err) == -1 ||
 	    officer_known(vd, &ev, err, sizeof err) == -1 ||
 	    wf_open(wf, &vd->cfg->conf->calendars, &c, r->ref, &ev, err,
@@ -214,8 +201,8 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 		    r->ref, c.workflow, c.version);
 	}
 	wf_case_copy(&was, &c);
+	recorder(o, &ev);
 	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||
-	    recorder(vd, peer, r, &ev, err, sizeof err) == -1 ||
 	    officer_known(vd, &ev, err, sizeof err) == -1 ||
 	    wf_apply(wf, &vd->cfg->conf->calendars, &c, &ev, err,
 	    sizeof err) == -1) {
@@ -238,17 +225,17 @@ out:
 }
 
 static int
-migrate_one(struct vigild *vd, const struct peer *peer,
-    const struct workflow *wf, const char *ref, const struct request *r,
-    int64_t now, char *err, size_t errlen)
+migrate_one(struct vigild *vd, const struct origin *o,
+    const struct workflow *wf, const char *ref, int64_t now, char *err,
+    size_t errlen)
 {
+	const struct peer *peer = o->peer;
 	struct wf_event ev = { .name = "migrate", .at = now };
 	struct wf_case c, was = { 0 };
 	int64_t next;
 	int rc;
 
-	if (recorder(vd, peer, r, &ev, err, errlen) == -1)
-		return -1;
+	recorder(o, &ev);
 	if ((rc = store_case_load(vd->store, ref, &c)) != 0) {
 		snprintf(err, errlen, rc == 1 ? "no case %s" :
 		    "case %s: database error", ref);
@@ -290,7 +277,6 @@ migrated(const struct workflow *wf, json_t *done, json_t *failed)
 json_t *
 req_migrate(struct vigild *vd, const struct origin *o, struct request *r)
 {
-	const struct peer *peer = o->peer;
 	int64_t now = clock_now();
 	const struct workflow *wf = wf_set_find(vd->cfg->workflows, r->workflow);
 	json_t *done, *failed;
@@ -300,8 +286,7 @@ req_migrate(struct vigild *vd, const struct origin *o, struct request *r)
 	if (wf == NULL)
 		return req_refuse("unknown workflow \"%s\"", r->workflow);
 	if (r->ref != NULL) {
-		if (migrate_one(vd, peer, wf, r->ref, r, now, err,
-		    sizeof err) == -1)
+		if (migrate_one(vd, o, wf, r->ref, now, err, sizeof err) == -1)
 			return req_refuse("case %s not migrated: %s", r->ref, err);
 		return migrated(wf, json_pack("[s]", r->ref), json_array());
 	}
@@ -313,8 +298,7 @@ req_migrate(struct vigild *vd, const struct origin *o, struct request *r)
 	failed = json_array();
 	for (size_t i = 0; i < nrefs; i++) {
 		*err = '\0';
-		if (migrate_one(vd, peer, wf, refs[i], r, now, err,
-		    sizeof err) == 0)
+		if (migrate_one(vd, o, wf, refs[i], now, err, sizeof err) == 0)
 			json_array_append_new(done, json_string(refs[i]));
 		else
 			json_array_append_new(failed, json_pack("{s:s, s:s}",

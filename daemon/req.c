@@ -53,15 +53,28 @@ req_refuse(const char *fmt, ...)
 	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
 }
 
+/*
+ * Who asks, and may they (access.c), before anything else.  A refusal is
+ * logged with who was refused; running the service is logged with who
+ * asked; a change is logged by its handler once it is on disk.
+ */
 json_t *
 req_dispatch(struct vigild *vd, const struct origin *o, struct request *r)
 {
 	const struct req_handler *h = &req_handlers[r->kind];
+	struct origin with = *o;
+	struct principal pr;
+	char err[512];
 
 	if (h->fn == NULL)
 		fatalx("request %s has no handler", r->cmd);
-	/* Whoever runs the service is named in the log, every time. */
+	if (access_check(vd, o->peer, r, &pr, err, sizeof err) == -1) {
+		log_warnx("refused %s from %s: %s", r->cmd, o->peer->text, err);
+		return req_refuse("%s", err);
+	}
+	with.principal = &pr;
 	if (h->class == REQ_ADMINISTERS)
-		log_notice("%s requested by %s", r->cmd, o->peer->text);
-	return h->fn(vd, o, r);
+		log_notice("%s requested by %s (%s)", r->cmd, o->peer->text,
+		    access_name(&pr));
+	return h->fn(vd, &with, r);
 }

@@ -51,25 +51,6 @@ problem(struct staff_parse *p, int line, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* POSIX portable user names, as useradd(8) takes them by default. */
-static int
-unix_user_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 32 || s[0] == '-')
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '_' || c == '-' || c == '.' ||
-		    (c >= 'A' && c <= 'Z')))
-			return 0;
-	}
-	return 1;
-}
-
 static void
 collect(void *user, const char *section, const char *key, const char *value,
     int line)
@@ -197,7 +178,7 @@ person_from(struct staff_parse *p, const struct conf_section *s,
 			sp->team = xstrdup(kv->value);
 	}
 	if ((kv = value_of(p, s, "unix_user")) != NULL) {
-		if (!unix_user_ok(kv->value))
+		if (!valid_unix_user(kv->value))
 			problem(p, kv->line, "\"%s\" is not a "
 			    "Unix user name", kv->value);
 		else

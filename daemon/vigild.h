@@ -53,6 +53,8 @@ struct cfg {
 	struct notifier *notifiers[NOTIFY_NCHANNELS];	/* by channel */
 	struct tpl_set *templates;
 	struct outbox_conf ob;
+	char	**relays;		/* [access] relay: unix user names */
+	size_t	 nrelays;
 	char	*metrics_file;		/* [metrics] file, or NULL */
 	int	 metrics_interval;	/* seconds */
 	int64_t	 loaded_at;
@@ -70,6 +72,8 @@ void	 cfg_free_retired(struct vigild *);
 void	 cfg_read_outbox(struct cfg *, struct diag *);
 void	 cfg_free_outbox(struct outbox_conf *);
 void	 cfg_read_metrics(struct cfg *, struct diag *);
+void	 cfg_read_access(struct cfg *, struct diag *);
+
 
 /* A workflow version no longer in the files, rebuilt from the store. */
 struct wf_old {
@@ -85,15 +89,32 @@ struct peer {
 	char	 text[128];		/* "uid=1000(alice) pid=42" */
 };
 
+/* access.c: who is asking, proven by the connection (SO_PEERCRED). */
+enum principal_kind {
+	PR_HOST,			/* root, or the user vigild runs as */
+	PR_RELAY,			/* [access] relay: may say "by" */
+	PR_STAFF			/* a member of staff, by unix_user */
+};
+struct principal {
+	enum principal_kind kind;
+	const struct staff_person *person;	/* PR_STAFF */
+	const struct staff_person *by;		/* who the request acts for */
+};
+
 /*
  * Where a request came from: who sent it, and how a reply given later
  * (work done off the loop) reaches that connection, if it is still there.
+ * req_dispatch() fills in the principal.
  */
 struct origin {
 	const struct peer *peer;
 	uint64_t id;
 	void	(*later)(struct vigild *, uint64_t, json_t *);
+	const struct principal *principal;
 };
+int	 access_check(struct vigild *, const struct peer *,
+	    const struct request *, struct principal *, char *, size_t);
+const char *access_name(const struct principal *);
 
 /* notes.c */
 struct notes {

@@ -47,7 +47,7 @@ static const struct conf_opt {
  */
 static const char *const conf_module_sections[] = {
 	"email", "sms", "file", "notify", "http-sms", "quiet-hours", "links",
-	"outbox", "metrics",
+	"outbox", "metrics", "access",
 };
 
 struct conf_parse {

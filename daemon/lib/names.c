@@ -36,3 +36,22 @@ valid_ref(const char *s)
 	return n > 0 && n <= VALID_REF_MAX && starts_ok(s) &&
 	    strspn(s, NAME_CHARS "/") == n;
 }
+
+/* POSIX portable user names, as useradd(8) takes them by default. */
+int
+valid_unix_user(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32 || s[0] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '_' || c == '-' || c == '.' ||
+		    (c >= 'A' && c <= 'Z')))
+			return 0;
+	}
+	return 1;
+}

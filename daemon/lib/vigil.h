@@ -91,5 +91,6 @@ void	 canon_int(struct buf *, int64_t);
 #define VALID_REF_MAX	64
 int	 valid_name(const char *);
 int	 valid_ref(const char *);
+int	 valid_unix_user(const char *);
 
 #endif

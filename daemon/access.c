@@ -1,0 +1,144 @@
+/*
+ * access.c: who is asking, and whether they may.  The one place a
+ * request's principal is worked out and its permission checked, for every
+ * request from every connection (req_dispatch() calls it first).
+ *
+ * The principal comes from the connection (SO_PEERCRED on the control
+ * socket), never from what the client says:
+ *  - root and the user vigild runs as administer the host: they can read
+ *    and write the database file anyway, so they may do anything and act
+ *    for anyone;
+ *  - a user named in [access] relay (the case-management system's
+ *    account) may say who did a thing ("by"), which must then be a member
+ *    of staff, and may do what any member of staff may;
+ *  - a member of staff whose unix_user is the peer acts as themselves,
+ *    with the role staff.ini gives them: a "by" naming anyone else is
+ *    refused;
+ *  - anyone else is refused.
+ * Running the service (reload, migrate, backup, outbox retry, audit) is
+ * for the host's administrators and staff with the admin role.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "vigild.h"
+
+/* Requests only administrators may make. */
+static int
+administers(enum req_kind k)
+{
+	switch (k) {
+	case REQ_MIGRATE:
+	case REQ_RELOAD:
+	case REQ_AUDIT_VERIFY:
+	case REQ_OUTBOX_RETRY:
+	case REQ_BACKUP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+is_relay(const struct cfg *cfg, const char *user)
+{
+	for (size_t i = 0; user[0] != '\0' && i < cfg->nrelays; i++)
+		if (strcmp(cfg->relays[i], user) == 0)
+			return 1;
+	return 0;
+}
+
+/* Who the peer is: 0, or -1 with err saying why nobody. */
+static int
+principal_of(struct vigild *vd, const struct peer *peer, struct principal *pr,
+    char *err, size_t errlen)
+{
+	memset(pr, 0, sizeof *pr);
+	if (peer->uid == 0 || peer->uid == geteuid()) {
+		pr->kind = PR_HOST;
+		return 0;
+	}
+	if (is_relay(vd->cfg, peer->user)) {
+		pr->kind = PR_RELAY;
+		return 0;
+	}
+	if (peer->user[0] != '\0' &&
+	    (pr->person = staff_find_unix(vd->cfg->staff, peer->user)) !=
+	    NULL) {
+		pr->kind = PR_STAFF;
+		return 0;
+	}
+	snprintf(err, errlen, "%s is not a vigil user: give them a unix_user "
+	    "in the staff directory, or name the account in [access] relay",
+	    peer->user[0] != '\0' ? peer->user : "this peer");
+	return -1;
+}
+
+/*
+ * Work out the principal of a request and check it may be made as it
+ * stands: 0, or -1 with err saying why not.  On success pr->by is who the
+ * request acts for: the member of staff named, the peer's own person, or
+ * NULL when the host's administrator names nobody.
+ */
+int
+access_check(struct vigild *vd, const struct peer *peer,
+    const struct request *r, struct principal *pr, char *err, size_t errlen)
+{
+	const struct staff_person *by = NULL;
+
+	if (principal_of(vd, peer, pr, err, errlen) == -1)
+		return -1;
+	if (r->by != NULL && (by = staff_find(vd->cfg->staff, r->by)) == NULL) {
+		snprintf(err, errlen, "%s is not in the staff directory", r->by);
+		return -1;
+	}
+	switch (pr->kind) {
+	case PR_HOST:
+		pr->by = by;
+		break;
+	case PR_RELAY:
+		if (administers(r->kind)) {
+			snprintf(err, errlen, "%s is for administrators, not "
+			    "for the relay %s", r->cmd, peer->user);
+			return -1;
+		}
+		if (by == NULL && r->kind != REQ_SHOW && r->kind != REQ_LIST &&
+		    r->kind != REQ_STATUS && r->kind != REQ_OUTBOX) {
+			snprintf(err, errlen, "the relay %s must say who did "
+			    "it (by)", peer->user);
+			return -1;
+		}
+		pr->by = by;
+		break;
+	case PR_STAFF:
+		if (by != NULL && by != pr->person) {
+			snprintf(err, errlen, "%s acts as %s and cannot record "
+			    "for %s", peer->user, pr->person->id, by->id);
+			return -1;
+		}
+		if (administers(r->kind) && pr->person->role != ROLE_ADMIN) {
+			snprintf(err, errlen, "%s is for administrators; %s is "
+			    "%s", r->cmd, pr->person->id,
+			    role_name(pr->person->role));
+			return -1;
+		}
+		pr->by = pr->person;
+		break;
+	}
+	return 0;
+}
+
+/* The principal as the log names it. */
+const char *
+access_name(const struct principal *pr)
+{
+	switch (pr->kind) {
+	case PR_HOST:
+		return "host administrator";
+	case PR_RELAY:
+		return "relay";
+	case PR_STAFF:
+		return pr->person->id;
+	}
+	return "?";
+}
