@@ -250,8 +250,11 @@ main(int argc, char **argv)
 	    "\"overdue\":true}\n", "\"ok\":true"))
 		fatalx("list --overdue failed");
 	printf("vigilctl list --overdue: %.3f s\n", now() - t0);
-	if (!overdue && now() > due)
+	if (!overdue && now() > due) {
+		kill(pid, SIGTERM);
+		waitpid(pid, &status, 0);
 		fatalx("vigild was ready after the burst instant; rerun");
+	}
 
 	if (sqlite3_open_v2(vd.cfg->conf->database, &ro, SQLITE_OPEN_READONLY,
 	    NULL) != SQLITE_OK)
