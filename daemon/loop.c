@@ -32,6 +32,12 @@ commit(struct vigild *vd)
 	notes_committed(vd, ok);
 	control_committed(vd, ok);
 	outbox_committed(vd, ok);
+	/*
+	 * Releasing replies reads on: a client's next pipelined request may
+	 * have opened another transaction.  The loop must not sleep on it.
+	 */
+	if (store_in_transaction(vd->store))
+		ev_idle_start(vd->loop, &vd->commit_again);
 }
 
 static void
@@ -40,6 +46,14 @@ commit_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	(void)loop;
 	(void)revents;
 	commit(w->data);
+}
+
+/* Only there to keep the loop awake until the next prepare commits. */
+static void
+commit_again_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)revents;
+	ev_idle_stop(loop, w);
 }
 
 static void
@@ -105,7 +119,8 @@ loop_run(struct vigild *vd)
 	ev_signal_start(vd->loop, &vd->sig_term);
 	ev_signal_start(vd->loop, &vd->sig_int);
 	ev_prepare_init(&vd->commit_hook, commit_cb);
-	vd->commit_hook.data = vd;
+	ev_idle_init(&vd->commit_again, commit_again_cb);
+	vd->commit_hook.data = vd->commit_again.data = vd;
 	ev_prepare_start(vd->loop, &vd->commit_hook);
 
 	ev_run(vd->loop, 0);
@@ -113,6 +128,7 @@ loop_run(struct vigild *vd)
 	commit(vd);
 	ev_timer_stop(vd->loop, &vd->drain_timer);
 	ev_prepare_stop(vd->loop, &vd->commit_hook);
+	ev_idle_stop(vd->loop, &vd->commit_again);
 	ev_signal_stop(vd->loop, &vd->sig_hup);
 	ev_signal_stop(vd->loop, &vd->sig_term);
 	ev_signal_stop(vd->loop, &vd->sig_int);

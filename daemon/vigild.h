@@ -135,6 +135,7 @@ struct vigild {
 	/* loop.c: signals, the group commit, the drain at a stop */
 	ev_signal sig_hup, sig_term, sig_int;
 	ev_prepare commit_hook;
+	ev_idle	 commit_again;		/* a commit's hooks began another */
 	ev_timer drain_timer;
 	ev_tstamp drain_started;
 	struct notes notes;		/* about the open transaction */
