@@ -3,6 +3,7 @@
  * looked up in the tables of the ctl-*.c files (ctl.c lists them).
  */
 #include <getopt.h>
+#include <signal.h>
 #include <string.h>
 
 #include "ctl.h"
@@ -69,6 +70,8 @@ main(int argc, char **argv)
 	int ch, words = 0, rc;
 
 	log_init("vigilctl", LOG_TO_STDERR, 6);
+	/* vigild hanging up is an error to report (exit 3), not a death. */
+	signal(SIGPIPE, SIG_IGN);
 	while ((ch = getopt_long(argc, argv, "+c:s:jhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
