@@ -142,3 +142,14 @@ access_name(const struct principal *pr)
 	}
 	return "?";
 }
+
+/*
+ * A case reference as [access] reference allows it, so that a reference
+ * cannot carry a person's name or number; any when none is set.
+ */
+int
+access_reference_ok(const struct cfg *cfg, const char *ref)
+{
+	return !cfg->has_reference ||
+	    regexec(&cfg->reference, ref, 0, NULL, 0) == 0;
+}

@@ -109,17 +109,30 @@ cfg_read_metrics(struct cfg *cfg, struct diag *dg)
 	cfg->metrics_interval = sec_int(&sr, "interval", 15, 1, 3600);
 }
 
-/* [access] relay = USER ...: the accounts that may say who did a thing. */
+/*
+ * [access] relay = USER ...: the accounts that may say who did a thing.
+ * [access] reference = ERE: what a case reference must look like.
+ */
 void
 cfg_read_access(struct cfg *cfg, struct diag *dg)
 {
-	static const char *const keys[] = { "relay" };
+	static const char *const keys[] = { "relay", "reference" };
 	struct sec_reader sr;
 	const char *v;
-	char *list, *w, *save = NULL;
+	char *list, *w, *save = NULL, why[256];
+	int rc;
 
 	sec_init(&sr, cfg->conf, "access", dg);
 	sec_keys(&sr, keys, nitems(keys));
+	if ((v = sec_str(&sr, "reference", NULL)) != NULL) {
+		if ((rc = regcomp(&cfg->reference, v, REG_EXTENDED |
+		    REG_NOSUB)) != 0) {
+			regerror(rc, &cfg->reference, why, sizeof why);
+			sec_err(&sr, "reference", "not an extended regular "
+			    "expression: %s", why);
+		} else
+			cfg->has_reference = 1;
+	}
 	if ((v = sec_str(&sr, "relay", NULL)) == NULL)
 		return;
 	list = xstrdup(v);

@@ -70,6 +70,8 @@ cfg_free(struct cfg *cfg)
 	tpl_set_free(cfg->templates);
 	cfg_free_outbox(&cfg->ob);
 	strv_free(cfg->relays, cfg->nrelays);
+	if (cfg->has_reference)
+		regfree(&cfg->reference);
 	free(cfg->metrics_file);
 	conf_free(cfg->conf);
 	free(cfg);

@@ -64,11 +64,16 @@ req_dispatch(struct vigild *vd, const struct origin *o, struct request *r)
 	const struct req_handler *h = &req_handlers[r->kind];
 	struct origin with = *o;
 	struct principal pr;
-	char err[512];
+	char err[512] = "";
 
 	if (h->fn == NULL)
 		fatalx("request %s has no handler", r->cmd);
-	if (access_check(vd, o->peer, r, &pr, err, sizeof err) == -1) {
+	/* Not echoed: a reference that fails may be a person's name. */
+	if (access_check(vd, o->peer, r, &pr, err, sizeof err) == 0 &&
+	    r->ref != NULL && !access_reference_ok(vd->cfg, r->ref))
+		snprintf(err, sizeof err, "the case reference does not have "
+		    "the form [access] reference sets");
+	if (err[0] != '\0') {
 		log_warnx("refused %s from %s: %s", r->cmd, o->peer->text, err);
 		return req_refuse("%s", err);
 	}

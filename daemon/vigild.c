@@ -119,6 +119,10 @@ main(int argc, char **argv)
 	}
 	diag_clear(&dg);
 	if (check) {
+		if (!vd.cfg->has_reference)
+			fprintf(stderr, "%s: warning: [access] reference is "
+			    "not set: any case reference is accepted, even one "
+			    "that names a person\n", conf_path);
 		printf("ok\n");
 		cfg_free(vd.cfg);
 		free(conf_path);

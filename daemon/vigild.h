@@ -22,6 +22,7 @@
 #include <ev.h>
 #include <jansson.h>
 #include <sys/types.h>
+#include <regex.h>
 
 #include "conf.h"
 #include "deliver.h"
@@ -55,6 +56,8 @@ struct cfg {
 	struct outbox_conf ob;
 	char	**relays;		/* [access] relay: unix user names */
 	size_t	 nrelays;
+	regex_t	 reference;		/* [access] reference, if has_reference */
+	int	 has_reference;
 	char	*metrics_file;		/* [metrics] file, or NULL */
 	int	 metrics_interval;	/* seconds */
 	int64_t	 loaded_at;
@@ -115,6 +118,7 @@ struct origin {
 int	 access_check(struct vigild *, const struct peer *,
 	    const struct request *, struct principal *, char *, size_t);
 const char *access_name(const struct principal *);
+int	 access_reference_ok(const struct cfg *, const char *);
 
 /* notes.c */
 struct notes {
