@@ -169,15 +169,15 @@ smtp_configure(const struct conf *c, enum notify_channel ch, struct diag *dg)
 	s->port = xasprintf("%d", port);
 	s->tls = (enum tls_mode)sec_choice(&nc, "starttls", tls_modes,
 	    nitems(tls_modes), TLS_REQUIRED);
+	/* Never an escalation or a password in the clear over a network. */
+	if (s->tls != TLS_REQUIRED && s->host != NULL &&
+	    !nf_host_is_loopback(s->host))
+		sec_err(&nc, "starttls", "must be required for %s: only a "
+		    "relay on this machine (127.0.0.1, ::1, localhost) may be "
+		    "spoken to without TLS", s->host);
 	if ((v = sec_str(&nc, "username", NULL)) != NULL) {
 		s->username = xstrdup(v);
 		s->password = nf_secret(&nc, "password_file", 1);
-		/* Never a password in the clear over the network. */
-		if (s->tls != TLS_REQUIRED && s->host != NULL &&
-		    !nf_host_is_loopback(s->host))
-			sec_err(&nc, "starttls", "with a username, starttls "
-			    "must be required: AUTH would otherwise send the "
-			    "password unencrypted");
 	} else if (conf_kv(nc.sec, "password_file") != NULL)
 		sec_err(&nc, "password_file", "set, but there is no username");
 	s->from = nf_email(&nc, "from", NULL, 1);

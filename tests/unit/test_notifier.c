@@ -390,7 +390,14 @@ START_TEST(test_smtp_settings)
 		{ "[email]\nvia = smtp\nhost = mail.example.org\n"
 		    "starttls = optional\nfrom = vigil@example.org\n"
 		    "username = vigil\npassword_file = pw\n", NOTIFY_EMAIL,
-		    { { 4, "starttls must be required" } } },
+		    { { 4, "must be required for mail.example.org" } } },
+		/* No password, but escalations are as private. */
+		{ "[email]\nvia = smtp\nhost = mail.example.org\n"
+		    "starttls = off\nfrom = vigil@example.org\n", NOTIFY_EMAIL,
+		    { { 4, "only a relay on this machine" } } },
+		{ "[email]\nvia = smtp\nhost = 10.0.0.25\n"
+		    "starttls = optional\nfrom = vigil@example.org\n",
+		    NOTIFY_EMAIL, { { 4, "must be required for 10.0.0.25" } } },
 		{ "[email]\nvia = smtp\nhost = mail.example.org\n"
 		    "from = vigil@example.org\nusername = vigil\n"
 		    "password_file = nope\nca_file = pw\n", NOTIFY_EMAIL, {
