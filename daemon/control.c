@@ -21,6 +21,10 @@
 #include "vigild.h"
 
 #define CONTROL_MAX_CLIENTS	256	/* connections at once */
+#define CONTROL_MAX_PER_UID	32	/* of them from one user (but root
+					 * and vigild's own) */
+#define CONTROL_OUT_MAX		(1024 * 1024)	/* reply bytes a client may
+						 * leave unread */
 #define CONTROL_READ		8192	/* bytes read at a time */
 #define CONTROL_BACKLOG		128	/* listen(2) */
 #define CONTROL_SOCKET_MODE	0660	/* the vigil group may connect */
@@ -51,6 +55,13 @@ static int
 client_busy(const struct client *cl)
 {
 	return cl->held != NULL || cl->waiting;
+}
+
+/* Replies it has not read: none taken from it past CONTROL_OUT_MAX. */
+static int
+client_backlogged(const struct client *cl)
+{
+	return cl->out.len - cl->outoff >= CONTROL_OUT_MAX;
 }
 
 static void
@@ -110,6 +121,8 @@ client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	ev_io_stop(loop, &cl->wio);
 	if (rc == -1 || cl->closing)
 		client_free(cl);
+	else
+		client_process(cl);	/* it read its replies: read on */
 }
 
 /*
@@ -151,6 +164,12 @@ client_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	if (client_busy(cl))
 		return;		/* waiting for us, not the other way round */
+	if (cl->outoff < cl->out.len) {
+		log_warnx("control: %s read none of its replies in %d seconds: "
+		    "dropped", cl->peer.text, cl->vd->cfg->conf->client_timeout);
+		client_free(cl);
+		return;
+	}
 	log_info("control: %s sent no complete request in %d seconds",
 	    cl->peer.text, cl->vd->cfg->conf->client_timeout);
 	client_drop(cl, "timed out waiting for a request");
@@ -166,8 +185,8 @@ client_process(struct client *cl)
 	json_t *reply;
 	size_t len;
 
-	while (!client_busy(cl) && !cl->closing && !vd->stopping &&
-	    (nl = memchr(cl->in, '\n', cl->inlen)) != NULL) {
+	while (!client_busy(cl) && !client_backlogged(cl) && !cl->closing &&
+	    !vd->stopping && (nl = memchr(cl->in, '\n', cl->inlen)) != NULL) {
 		len = (size_t)(nl - cl->in);
 		if (proto_parse(cl->in, len, &r, err, sizeof err) == -1)
 			reply = req_refuse("%s", err);
@@ -180,6 +199,9 @@ client_process(struct client *cl)
 		}
 		memmove(cl->in, nl + 1, cl->inlen - len - 1);
 		cl->inlen -= len + 1;
+		/* The next request has client_timeout from now, however
+		 * its bytes dribble in. */
+		ev_timer_again(vd->loop, &cl->idle);
 		if (reply == NULL)
 			cl->waiting = 1;
 		else if (store_in_transaction(vd->store))
@@ -192,7 +214,8 @@ client_process(struct client *cl)
 		    PROTO_MAX_LINE);
 		client_drop(cl, err);
 	}
-	else if (!client_busy(cl) && !cl->closing && !vd->stopping)
+	else if (!client_busy(cl) && !client_backlogged(cl) && !cl->closing &&
+	    !vd->stopping)
 		ev_io_start(vd->loop, &cl->rio);
 	else
 		ev_io_stop(vd->loop, &cl->rio);
@@ -220,7 +243,6 @@ client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	cl->inlen += (size_t)n;
-	ev_timer_again(cl->vd->loop, &cl->idle);
 	client_process(cl);
 }
 
@@ -284,6 +306,23 @@ peer_identify(struct vigild *vd, int fd, struct peer *p)
 }
 
 /*
+ * One user may not hold every connection: the case-management system
+ * must get in however many another opens.  root and vigild's own user
+ * could stop vigild anyway.
+ */
+static int
+over_quota(struct vigild *vd, const struct peer *p)
+{
+	int n = 0;
+
+	if (p->uid == 0 || p->uid == geteuid())
+		return 0;
+	for (const struct client *cl = vd->clients; cl != NULL; cl = cl->next)
+		n += cl->peer.uid == p->uid;
+	return n >= CONTROL_MAX_PER_UID;
+}
+
+/*
  * Take every connection waiting, and read each at once: a client writes
  * its request straight after connecting, so all of them join the same
  * commit instead of one per loop iteration.
@@ -317,6 +356,18 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		cl->fd = fd;
 		cl->id = ++vd->next_client_id;
 		peer_identify(vd, fd, &cl->peer);
+		if (over_quota(vd, &cl->peer)) {
+			static const char many[] = "{\"ok\":false,\"error\":"
+			    "\"too many connections from this user\"}\n";
+
+			log_warnx("control: %s: more than %d connections at once",
+			    cl->peer.text, CONTROL_MAX_PER_UID);
+			if (write(fd, many, sizeof many - 1) == -1)
+				log_debug("control: write: %s", strerror(errno));
+			close(fd);
+			free(cl);
+			continue;
+		}
 		ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
 		ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
 		ev_init(&cl->idle, client_idle_cb);

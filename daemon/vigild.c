@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -130,6 +131,12 @@ main(int argc, char **argv)
 	}
 
 	umask(077);
+	/*
+	 * The secrets are in memory now: no core dump, no ptrace by other
+	 * processes of the same user, whatever the unit says.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		log_warn("prctl(PR_SET_DUMPABLE)");
 	/* A peer that hangs up must give EPIPE, in every thread. */
 	signal(SIGPIPE, SIG_IGN);
 	if (!vd.foreground && !rebuild && daemon(0, 0) == -1)
