@@ -5,8 +5,13 @@
  * (WAL gives it a consistent snapshot) while the loop goes on firing
  * deadlines.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "vigild.h"
@@ -59,12 +64,19 @@ req_retry(struct vigild *vd, const struct origin *o, struct request *r)
  * thread with its own connection, one at a time; its reply comes back to
  * the client through its origin's later().
  */
+/* A copy in the backups folder, for rotation. */
+struct backup_file {
+	char	*name;
+	time_t	 mtime;
+};
+
 struct offloop_job {
 	pthread_t thread;
 	char	*path;			/* the database */
 	char	*arg;
+	int	 keep;			/* backup: copies the folder keeps */
 	struct origin origin;		/* whom to answer; its peer is gone */
-	json_t	*(*run)(const char *, const char *);
+	json_t	*(*run)(const struct offloop_job *);
 	json_t	*reply;
 };
 
@@ -82,7 +94,7 @@ offloop_thread(void *arg)
 	struct vigild *vd = arg;
 	struct offloop_job *job = vd->offloop;
 
-	job->reply = job->run(job->path, job->arg);
+	job->reply = job->run(job);
 	ev_async_send(vd->loop, &vd->offloop_done);
 	return NULL;
 }
@@ -106,7 +118,7 @@ offloop_done_cb(struct ev_loop *loop, ev_async *w, int revents)
 
 static json_t *
 offloop_start(struct vigild *vd, const struct origin *o,
-    json_t *(*run)(const char *, const char *), const char *arg)
+    json_t *(*run)(const struct offloop_job *), const char *arg, int keep)
 {
 	struct offloop_job *job;
 
@@ -115,6 +127,7 @@ offloop_start(struct vigild *vd, const struct origin *o,
 	job = xcalloc(1, sizeof *job);
 	job->path = xstrdup(store_path(vd->store));
 	job->arg = arg ? xstrdup(arg) : NULL;
+	job->keep = keep;
 	/* Only the way back: the peer and principal are gone by then. */
 	job->origin = (struct origin){ NULL, o->id, o->later, NULL };
 	job->run = run;
@@ -129,14 +142,14 @@ offloop_start(struct vigild *vd, const struct origin *o,
 
 /* Audit verify: recompute the hash chain over the whole log. */
 static json_t *
-audit_run(const char *path, const char *unused)
+audit_run(const struct offloop_job *job)
 {
+	const char *path = job->path;
 	struct store_audit a;
 	struct store *s;
 	char err[256];
 	json_t *reply;
 
-	(void)unused;
 	if ((s = store_open(path, 1, err, sizeof err)) == NULL)
 		return req_refuse("audit: %s", err);
 	if (store_audit_verify(s, &a) == -1)
@@ -156,36 +169,115 @@ audit_run(const char *path, const char *unused)
 	return reply;
 }
 
-/* Backup: a consistent copy through SQLite's online backup, to a new file. */
-static json_t *
-backup_run(const char *path, const char *dest)
+static int
+by_age(const void *a, const void *b)
 {
-	struct timespec t0, t1;
-	char err[256];
+	const struct backup_file *x = a, *y = b;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (store_backup(path, dest, err, sizeof err) == -1)
-		return req_refuse("backup: %s", err);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_notice("backup: %s written", dest);
-	return req_ok(json_pack("{s:s, s:f}", "file", dest, "seconds",
-	    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9));
+	return x->mtime < y->mtime ? -1 : x->mtime > y->mtime ? 1 :
+	    strcmp(x->name, y->name);
 }
 
+/*
+ * The folder keeps the newest keep copies (*.db, by modification time):
+ * backups taken every night never fill the disk.  How many went.
+ */
+static int
+rotate(const char *dir, int keep)
+{
+	struct backup_file *f = NULL;
+	struct dirent *de;
+	struct stat st;
+	size_t n = 0, len;
+	int removed = 0, dfd;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	dfd = dirfd(d);
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 4 ||
+		    strcmp(de->d_name + len - 3, ".db") != 0 ||
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		f = xreallocarray(f, n + 1, sizeof *f);
+		f[n].name = xstrdup(de->d_name);
+		f[n++].mtime = st.st_mtim.tv_sec;
+	}
+	qsort(f, n, sizeof *f, by_age);
+	for (size_t i = 0; i < n; i++) {
+		if (i + (size_t)keep < n) {
+			if (unlinkat(dfd, f[i].name, 0) == 0) {
+				log_notice("backup: %s/%s removed (keeping %d)",
+				    dir, f[i].name, keep);
+				removed++;
+			} else
+				log_warn("backup: %s/%s", dir, f[i].name);
+		}
+		free(f[i].name);
+	}
+	free(f);
+	closedir(d);
+	return removed;
+}
+
+/* Backup: a consistent copy through SQLite's online backup, to a new file. */
+static json_t *
+backup_run(const struct offloop_job *job)
+{
+	struct timespec t0, t1;
+	char err[256], *dir;
+	int removed;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (store_backup(job->path, job->arg, err, sizeof err) == -1)
+		return req_refuse("backup: %s", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_notice("backup: %s written", job->arg);
+	dir = xstrndup(job->arg, (size_t)(strrchr(job->arg, '/') - job->arg));
+	removed = rotate(dir, job->keep);
+	free(dir);
+	return req_ok(json_pack("{s:s, s:f, s:i}", "file", job->arg, "seconds",
+	    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	    "removed", removed));
+}
+
+/*
+ * Only into [daemon] backups, under a plain name (or one made from the
+ * time): an administrator's request must not write wherever vigild can.
+ */
 json_t *
 req_backup(struct vigild *vd, const struct origin *o, struct request *r)
 {
-	if (r->file[0] != '/')
-		return req_refuse("backup: give an absolute path (vigild writes "
-		    "the file, from its own folder)");
-	return offloop_start(vd, o, backup_run, r->file);
+	const struct conf *c = vd->cfg->conf;
+	char name[64], *dest;
+	json_t *reply;
+	struct tm tm;
+	time_t now = time(NULL);
+
+	if (r->file != NULL && !valid_name(r->file))
+		return req_refuse("backup: give a file name, not a path: "
+		    "backups go to %s ([daemon] backups)", c->backups);
+	if (r->file == NULL) {
+		gmtime_r(&now, &tm);
+		strftime(name, sizeof name, "vigil-%Y%m%dT%H%M%SZ.db", &tm);
+	}
+	if (mkdir(c->backups, 0700) == -1 && errno != EEXIST)
+		return req_refuse("backup: cannot create %s: %s", c->backups,
+		    strerror(errno));
+	dest = xasprintf("%s/%s", c->backups, r->file ? r->file : name);
+	reply = offloop_start(vd, o, backup_run, dest, c->backups_keep);
+	free(dest);
+	return reply;
 }
 
 json_t *
 req_audit(struct vigild *vd, const struct origin *o, struct request *r)
 {
 	(void)r;
-	return offloop_start(vd, o, audit_run, NULL);
+	return offloop_start(vd, o, audit_run, NULL, 0);
 }
 
 void

@@ -28,17 +28,25 @@ static const struct conf_opt {
 	size_t	 off;
 	enum {
 		OPT_PATH,	/* resolved against the config's folder */
-		OPT_SECONDS	/* a whole number of seconds, 1 to max */
+		OPT_NUMBER	/* a whole number of units, 1 to max */
 	} type;
 	int	 max;
+	const char *units;
 } conf_opts[] = {
-	{ "daemon", "database", offsetof(struct conf, database), OPT_PATH, 0 },
-	{ "daemon", "socket", offsetof(struct conf, socket), OPT_PATH, 0 },
-	{ "daemon", "workflows", offsetof(struct conf, workflows), OPT_PATH, 0 },
-	{ "daemon", "staff", offsetof(struct conf, staff), OPT_PATH, 0 },
-	{ "daemon", "templates", offsetof(struct conf, templates), OPT_PATH, 0 },
+	{ "daemon", "database", offsetof(struct conf, database), OPT_PATH, 0,
+	    NULL },
+	{ "daemon", "socket", offsetof(struct conf, socket), OPT_PATH, 0, NULL },
+	{ "daemon", "workflows", offsetof(struct conf, workflows), OPT_PATH, 0,
+	    NULL },
+	{ "daemon", "staff", offsetof(struct conf, staff), OPT_PATH, 0, NULL },
+	{ "daemon", "templates", offsetof(struct conf, templates), OPT_PATH, 0,
+	    NULL },
 	{ "daemon", "client_timeout", offsetof(struct conf, client_timeout),
-	    OPT_SECONDS, 3600 },
+	    OPT_NUMBER, 3600, "seconds" },
+	{ "daemon", "backups", offsetof(struct conf, backups), OPT_PATH, 0,
+	    NULL },
+	{ "daemon", "backups_keep", offsetof(struct conf, backups_keep),
+	    OPT_NUMBER, 1000, "copies" },
 };
 
 /*
@@ -221,7 +229,7 @@ on_line(void *user, const char *section, const char *key, const char *value,
 		n = strtol(value, &end, 10);
 		if (*end != '\0' || n < 1 || n > o->max) {
 			diag_add(p->dg, p->conf->path, line, "%s must be a whole "
-			    "number of seconds, 1 to %d", key, o->max);
+			    "number of %s, 1 to %d", key, o->units, o->max);
 			return;
 		}
 		*(int *)(void *)((char *)p->conf + o->off) = (int)n;
@@ -243,6 +251,8 @@ conf_new(const char *path)
 	c->workflows = xstrdup(SYSCONFDIR "/vigil/workflows");
 	c->staff = xstrdup(SYSCONFDIR "/vigil/staff.ini");
 	c->client_timeout = 10;
+	c->backups = xstrdup(LOCALSTATEDIR "/lib/vigil/backups");
+	c->backups_keep = 7;
 	c->templates = xstrdup(SYSCONFDIR "/vigil/templates");
 	if (path != NULL) {
 		c->path = xstrdup(path);

@@ -31,6 +31,8 @@ struct conf {
 	char	*staff;
 	char	*templates;	/* folder of message templates */
 	int	 client_timeout;	/* seconds a client may stay silent */
+	char	*backups;	/* the folder vigilctl backup writes to */
+	int	 backups_keep;	/* how many copies it keeps */
 	struct cal_set calendars;
 	struct calendar *default_calendar;
 	struct conf_section *sections;

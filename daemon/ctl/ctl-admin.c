@@ -65,29 +65,28 @@ cmd_outbox_retry(const struct ctl_cmd *self, struct ctl *ctl, int argc,
 static void
 print_backup(json_t *res)
 {
-	printf("backup written to %s in %.2f s\n",
+	json_int_t removed = json_integer_value(json_object_get(res,
+	    "removed"));
+
+	printf("backup written to %s in %.2f s",
 	    json_string_value(json_object_get(res, "file")),
 	    json_real_value(json_object_get(res, "seconds")));
+	if (removed > 0)
+		printf("; %lld older removed", (long long)removed);
+	printf("\n");
 }
 
-/* The file is written by vigild: make the path absolute from here. */
+/* A name in vigild's backups folder, or one made from the time. */
 static int
 cmd_backup(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
-	char *path, cwd[4096];
 	json_t *req;
 
-	if (argc != 2)
+	if (argc > 2)
 		return ctl_usage(self);
-	if (argv[1][0] == '/')
-		path = xstrdup(argv[1]);
-	else if (getcwd(cwd, sizeof cwd) != NULL)
-		path = xasprintf("%s/%s", cwd, argv[1]);
-	else
-		return ctl_refuse("cannot tell the current folder");
 	req = ctl_req(self);
-	json_object_set_new(req, "file", json_string(path));
-	free(path);
+	if (argc == 2)
+		json_object_set_new(req, "file", json_string(argv[1]));
 	return ctl_call(ctl, req, print_backup);
 }
 
@@ -95,6 +94,6 @@ const struct ctl_cmd ctl_admin_cmds[] = {
 	{ "reload", "", "reload", cmd_reload },
 	{ "audit verify", "", "audit-verify", cmd_audit_verify },
 	{ "outbox retry", "ID", "outbox-retry", cmd_outbox_retry },
-	{ "backup", "FILE", "backup", cmd_backup },
+	{ "backup", "[NAME]", "backup", cmd_backup },
 	{ NULL, NULL, NULL, NULL }
 };

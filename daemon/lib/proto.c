@@ -60,7 +60,7 @@ static const struct proto_cmd proto_cmds[] = {
 	{ "audit-verify", REQ_AUDIT_VERIFY, "" },
 	{ "outbox", REQ_OUTBOX, "failed limit" },
 	{ "outbox-retry", REQ_OUTBOX_RETRY, "id!" },
-	{ "backup", REQ_BACKUP, "file!" },
+	{ "backup", REQ_BACKUP, "file" },
 };
 
 /* A field value: short, printable, no control characters. */
