@@ -180,6 +180,9 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 	int rc;
 
 	if (r->kind == REQ_ACK) {
+		/* An acknowledgement is someone's: it stops their repeats. */
+		if (o->principal->by == NULL)
+			return req_refuse("ack needs who acknowledges it (by)");
 		ev.name = "ack";
 		ackf = (struct wf_field){ "deadline", (char *)(uintptr_t)r->deadline };
 		ev.fields = &ackf;

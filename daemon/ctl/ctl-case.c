@@ -199,7 +199,7 @@ const struct ctl_cmd ctl_case_cmds[] = {
 	    "open", cmd_open },
 	{ "event", "REF EVENT [--set KEY=VALUE]... [--at TIME] [--by ID]",
 	    "event", cmd_event },
-	{ "ack", "REF [DEADLINE] --by ID [--at TIME]", "ack", cmd_ack },
+	{ "ack", "REF [DEADLINE] [--by ID] [--at TIME]", "ack", cmd_ack },
 	{ "migrate", "REF|--all --workflow NAME [--by ID]", "migrate",
 	    cmd_migrate },
 	{ NULL, NULL, NULL, NULL }

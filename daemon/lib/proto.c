@@ -51,7 +51,7 @@ static const struct proto_cmd proto_cmds[] = {
 	{ "open", REQ_OPEN,
 	    "ref! workflow! officer risk flags fields at by" },
 	{ "event", REQ_EVENT, "ref! event! fields at by" },
-	{ "ack", REQ_ACK, "ref! deadline at by!" },
+	{ "ack", REQ_ACK, "ref! deadline at by" },
 	{ "migrate", REQ_MIGRATE, "ref all workflow! by" },
 	{ "show", REQ_SHOW, "ref!" },
 	{ "list", REQ_LIST, "overdue due_before officer state limit" },

@@ -14,13 +14,72 @@
 
 #include "wf-int.h"
 
+/*
+ * The four-eyes rule needs a little history, kept as two fields of the
+ * case: who moved it into its state ("entered-by"), and everyone who was
+ * its officer since then ("officers-since", comma-separated).
+ */
+#define F_ENTERED_BY	"entered-by"
+#define F_OFFICERS	"officers-since"
+
+/* Whether id is one of the comma-separated ids in list. */
+static int
+in_list(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (const char *p = list; p != NULL && *p != '\0';
+	    p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, id, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/*
+ * Someone the four-eyes rule excludes: the officer, anyone who was the
+ * officer since the case entered its state, or whoever moved it there
+ * (who asked for the closure cannot authorise it).
+ */
+static const char *
+too_close(const struct wf_case *c, const char *by)
+{
+	const char *officer = wf_case_field(c, "officer");
+	const char *entered = wf_case_field(c, F_ENTERED_BY);
+
+	if (officer != NULL && strcmp(by, officer) == 0)
+		return "the case's own officer";
+	if (in_list(wf_case_field(c, F_OFFICERS), by))
+		return "an officer of the case since it was put in this state";
+	if (entered != NULL && strcmp(by, entered) == 0)
+		return "who put the case in this state";
+	return NULL;
+}
+
+/* After an event: keep the history too_close() reads. */
+static void
+track(struct wf_case *c, const struct wf_event *ev, int changed)
+{
+	const char *officer = wf_case_field(c, "officer");
+	const char *was = wf_case_field(c, F_OFFICERS);
+	char *list;
+
+	if (changed) {
+		wf_case_set_field(c, F_ENTERED_BY, ev->by ? ev->by : "-");
+		wf_case_set_field(c, F_OFFICERS, officer ? officer : "-");
+	} else if (officer != NULL && !in_list(was, officer)) {
+		list = xasprintf("%s,%s", was ? was : "-", officer);
+		wf_case_set_field(c, F_OFFICERS, list);
+		free(list);
+	}
+}
+
 /* Who may record it, and whether its fields are all declared and valid. */
 static int
 check_event(const struct wf_eventdef *def, const struct wf_case *c,
     const struct wf_event *ev, const struct cal_set *cals, char *err,
     size_t len)
 {
-	const char *officer = c ? wf_case_field(c, "officer") : NULL;
+	const char *close;
 	char why[256];
 
 	if (def->nroles > 0 && (ev->by_role == NULL ||
@@ -32,9 +91,10 @@ check_event(const struct wf_eventdef *def, const struct wf_case *c,
 	if (def->not_by_officer && (ev->by == NULL || *ev->by == '\0'))
 		return seterr(err, len, "%s needs the staff id of who records "
 		    "it", def->name);
-	if (def->not_by_officer && officer && strcmp(ev->by, officer) == 0)
-		return seterr(err, len, "%s cannot be recorded by the case's "
-		    "own officer (%s)", def->name, officer);
+	if (def->not_by_officer && c != NULL &&
+	    (close = too_close(c, ev->by)) != NULL)
+		return seterr(err, len, "%s cannot be recorded by %s (%s)",
+		    def->name, close, ev->by);
 	for (size_t i = 0; i < ev->nfields; i++) {
 		const struct wf_field *f = &ev->fields[i];
 		const struct wf_fielddef *fd = NULL;
@@ -228,6 +288,7 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 	}
 	c->closed = to->final;
 	c->last_event = ev->at;
+	track(c, ev, changed);
 	set_urgency(wf, c);
 	return 0;
 }
@@ -292,6 +353,11 @@ ack(struct wf_case *c, const struct wf_event *ev, char *err, size_t len)
 			return seterr(err, len, "ack takes one field, deadline");
 		which = ev->fields[i].value;
 	}
+	/* The escalation is about the officer: they cannot silence it. */
+	if (ev->by != NULL && wf_case_field(c, "officer") != NULL &&
+	    strcmp(ev->by, wf_case_field(c, "officer")) == 0)
+		return seterr(err, len, "the case's officer cannot acknowledge "
+		    "its missed deadlines: their manager does");
 	if (which != NULL && *which >= '0' && *which <= '9')
 		seq = strtoul(which, NULL, 10);
 	for (size_t i = 0; i < c->ndeadlines; i++) {

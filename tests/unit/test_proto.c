@@ -96,7 +96,7 @@ START_TEST(test_keys)
 	refused("{\"cmd\":\"show\"}", "show needs \"ref\"");
 	refused("{\"cmd\":\"open\",\"ref\":\"A\"}", "open needs \"workflow\"");
 	refused("{\"cmd\":\"event\",\"ref\":\"A\"}", "event needs \"event\"");
-	refused("{\"cmd\":\"ack\",\"ref\":\"A\"}", "ack needs \"by\"");
+	refused("{\"cmd\":\"ack\",\"deadline\":\"d\"}", "ack needs \"ref\"");
 	refused("{\"cmd\":\"show\",\"ref\":\"A\",\"officer\":\"x\"}",
 	    "show does not take \"officer\"");
 	refused("{\"cmd\":\"show\",\"ref\":\"A\",\"name\":\"x\"}",
@@ -197,7 +197,7 @@ static const struct {
 	{ "reload", { "reload" } },
 	{ "audit verify", { "verify" } },
 	{ "outbox retry", { "retry", "5" } },
-	{ "backup", { "backup", "/tmp/b" } },
+	{ "backup", { "backup", "b.db" } },
 };
 
 static const struct ctl_cmd *
@@ -257,7 +257,8 @@ START_TEST(test_cmd_takes)
 
 	ck_assert_ptr_null(proto_cmd_find("delete-everything"));
 	ck_assert_ptr_nonnull(ack);
-	ck_assert(proto_cmd_takes(ack, "by", &required) && required);
+	ck_assert(proto_cmd_takes(ack, "ref", &required) && required);
+	ck_assert(proto_cmd_takes(ack, "by", &required) && !required);
 	ck_assert(proto_cmd_takes(ack, "deadline", &required) && !required);
 	ck_assert(!proto_cmd_takes(ack, "dead", NULL));
 	ck_assert(!proto_cmd_takes(ack, "workflow", NULL));

@@ -47,8 +47,9 @@ START_TEST(test_roles)
 	const char *roles[4];
 
 	wf = load("welwyn-hatfield");
-	ck_assert_uint_eq(wf_roles(wf, roles, 4), 1);
+	ck_assert_uint_eq(wf_roles(wf, roles, 4), 2);
 	ck_assert_str_eq(roles[0], "manager");
+	ck_assert_str_eq(roles[1], "head-of-service");
 }
 END_TEST
 
