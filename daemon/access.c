@@ -15,8 +15,11 @@
  *    with the role staff.ini gives them: a "by" naming anyone else is
  *    refused;
  *  - anyone else is refused.
- * Running the service (reload, migrate, backup, outbox retry, audit) is
- * for the host's administrators and staff with the admin role.
+ * Running the service (reload, migrate, backup, outbox retry, audit) and
+ * reading the outbox are for the host's administrators and staff with the
+ * admin role.  Members of staff see the cases of their own team, and a
+ * manager also those of everyone below them; a head of service, an admin,
+ * a relay and the host see every case.
  */
 #include <string.h>
 #include <unistd.h>
@@ -116,7 +119,8 @@ access_check(struct vigild *vd, const struct peer *peer,
 			    "for %s", peer->user, pr->person->id, by->id);
 			return -1;
 		}
-		if (administers(r->kind) && pr->person->role != ROLE_ADMIN) {
+		if ((administers(r->kind) || r->kind == REQ_OUTBOX) &&
+		    pr->person->role != ROLE_ADMIN) {
 			snprintf(err, errlen, "%s is for administrators; %s is "
 			    "%s", r->cmd, pr->person->id,
 			    role_name(pr->person->role));
@@ -152,4 +156,48 @@ access_reference_ok(const struct cfg *cfg, const char *ref)
 {
 	return !cfg->has_reference ||
 	    regexec(&cfg->reference, ref, 0, NULL, 0) == 0;
+}
+
+/* Whether pr may see the cases whose officer is officer (NULL: nobody). */
+int
+access_may_see(const struct principal *pr, const struct staff_person *officer)
+{
+	const struct staff_person *me = pr->person;
+
+	if (pr->kind != PR_STAFF || me->role == ROLE_ADMIN ||
+	    me->role == ROLE_HEAD_OF_SERVICE)
+		return 1;
+	if (officer == NULL)
+		return 0;
+	if (officer == me || (me->team != NULL && officer->team != NULL &&
+	    strcmp(me->team, officer->team) == 0))
+		return 1;
+	for (const struct staff_person *m = officer->manager; m != NULL;
+	    m = m->manager)
+		if (m == me)
+			return 1;
+	return 0;
+}
+
+/*
+ * The staff ids whose cases pr may see, as a JSON array for the store to
+ * filter a list by; NULL when pr sees every case.
+ */
+char *
+access_visible(const struct cfg *cfg, const struct principal *pr)
+{
+	const struct staff_person *sp;
+	json_t *ids;
+	char *text;
+
+	if (access_may_see(pr, NULL))
+		return NULL;
+	ids = json_array();
+	for (size_t i = 0; i < staff_count(cfg->staff); i++)
+		if (access_may_see(pr, sp = staff_get(cfg->staff, i)))
+			json_array_append_new(ids, json_string(sp->id));
+	if ((text = json_dumps(ids, JSON_COMPACT)) == NULL)
+		fatalx("cannot encode the visible officers");
+	json_decref(ids);
+	return text;
 }

@@ -60,10 +60,15 @@ req_show(struct vigild *vd, const struct origin *o, struct request *r)
 	json_t *j;
 	int rc;
 
-	(void)o;
 	if ((rc = store_case_load(vd->store, r->ref, &c)) != 0)
 		return req_refuse(rc == 1 ? "no case %s" :
 		    "case %s: database error", r->ref);
+	/* Another team's case is as good as not there. */
+	if (!access_may_see(o->principal, staff_find(vd->cfg->staff,
+	    wf_case_field(&c, "officer")))) {
+		wf_case_free(&c);
+		return req_refuse("no case %s", r->ref);
+	}
 	j = case_json(vd, &c, clock_now());
 	wf_case_free(&c);
 	esc.rows = json_array();
@@ -104,9 +109,9 @@ req_list(struct vigild *vd, const struct origin *o, struct request *r)
 		.limit = r->limit ? r->limit : LIST_DEFAULT_LIMIT,
 	};
 	int64_t before = 0;
-	char err[256];
+	char err[256], *visible;
+	int rc;
 
-	(void)o;
 	if (r->due_before && iso_parse(r->due_before,
 	    vd->cfg->conf->default_calendar->tz, &before, err, sizeof err) == -1)
 		return req_refuse("%s", err);
@@ -114,7 +119,10 @@ req_list(struct vigild *vd, const struct origin *o, struct request *r)
 	if (r->overdue && r->due_before && before - 1 < l.now)
 		l.until = before - 1;
 	q.rows = json_array();
-	if (store_case_list(vd->store, &l, case_row, &q) == -1) {
+	l.officers = visible = access_visible(vd->cfg, o->principal);
+	rc = store_case_list(vd->store, &l, case_row, &q);
+	free(visible);
+	if (rc == -1) {
 		json_decref(q.rows);
 		return req_refuse("database error: %s", store_errmsg(vd->store));
 	}

@@ -29,6 +29,8 @@ _Static_assert(WF_PENDING == 0, "status = 0 is WF_PENDING");
 	"FROM cases c "
 #define LIST_FILTERS \
 	"AND (:officer IS NULL OR c.officer = :officer) " \
+	"AND (:officers IS NULL OR c.officer IN " \
+	"  (SELECT value FROM json_each(:officers))) " \
 	"AND (:state IS NULL OR c.state = :state) "
 
 /* From the pending-deadline index, soonest first. */
@@ -117,6 +119,8 @@ store_case_list(struct store *s, const struct store_list *q,
 	}
 	store_bind_text(st, sqlite3_bind_parameter_index(st, ":officer"),
 	    q->officer);
+	store_bind_text(st, sqlite3_bind_parameter_index(st, ":officers"),
+	    q->officers);
 	store_bind_text(st, sqlite3_bind_parameter_index(st, ":state"),
 	    q->state);
 	bind_named(st, ":limit", q->limit);

@@ -188,6 +188,7 @@ struct store_list {
 	int64_t	 until;
 	int	 overdue;
 	const char *officer;		/* or NULL: any */
+	const char *officers;		/* a JSON array of ids, or NULL: any */
 	const char *state;		/* or NULL: any */
 	int64_t	 limit;
 };
