@@ -32,6 +32,7 @@ commit(struct vigild *vd)
 	notes_committed(vd, ok);
 	control_committed(vd, ok);
 	outbox_committed(vd, ok);
+	seal_committed(vd, ok);
 	/*
 	 * Releasing replies reads on: a client's next pipelined request may
 	 * have opened another transaction.  The loop must not sleep on it.
@@ -97,6 +98,7 @@ loop_stop(struct vigild *vd)
 	if (vd->stopping)
 		return;
 	vd->stopping = 1;
+	seal_now(vd);		/* the last seal goes with the last commit */
 	sdn_stopping(vd);
 	metrics_stop(vd);
 	control_quiesce(vd);

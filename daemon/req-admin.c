@@ -154,17 +154,21 @@ audit_run(const struct offloop_job *job)
 		return req_refuse("audit: %s", err);
 	if (store_audit_verify(s, &a) == -1)
 		reply = req_refuse("audit: %s", store_errmsg(s));
-	else if (a.broken_id != 0)
+	else if (a.why[0] != '\0') {
+		log_crit("audit: the event log is broken at event %lld: %s",
+		    (long long)a.broken_id, a.why);
 		reply = json_pack("{s:b, s:s, s:I, s:I, s:s}", "ok", 0,
 		    "error", "the audit chain is broken", "events",
 		    (json_int_t)a.events, "broken_id", (json_int_t)a.broken_id,
 		    "why", a.why);
-	else {
-		log_info("audit: chain intact, %lld events, head %s",
-		    (long long)a.events, a.head);
-		reply = req_ok(json_pack("{s:I, s:s}", "events",
-		    (json_int_t)a.events, "head", a.head));
+	} else {
+		log_info("audit: chain intact, %lld events, head %s, %zu "
+		    "seals", (long long)a.events, a.head, a.nseals);
+		reply = req_ok(json_pack("{s:I, s:s, s:I}", "events",
+		    (json_int_t)a.events, "head", a.head, "seals",
+		    (json_int_t)a.nseals));
 	}
+	store_audit_clear(&a);
 	store_close(s);
 	return reply;
 }

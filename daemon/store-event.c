@@ -3,6 +3,7 @@
  * chained over the one before; read back in id order, whole (rebuild,
  * audit) or one case's (show).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -185,6 +186,28 @@ store_case_events(struct store *s, const char *ref, store_event_fn *fn,
 	return events_each(s, st, fn, arg);
 }
 
+/*
+ * The seals that end at event id (or, for id 0, at the empty log) must
+ * name its hash: else the log was rewritten, even with a chain recomputed
+ * to look intact.  0, or 1 with a->why set.
+ */
+static int
+audit_seals_at(struct store_audit *a, int64_t id, const char *hash)
+{
+	for (; a->next_seal < a->nseals &&
+	    a->seals[a->next_seal].events == id; a->next_seal++) {
+		const struct store_seal *seal = &a->seals[a->next_seal];
+
+		if (strcmp(seal->head, hash) == 0)
+			continue;
+		snprintf(a->why, sizeof a->why, "seal %lld says event %lld "
+		    "had another hash: the log was rewritten",
+		    (long long)seal->epoch, (long long)id);
+		return 1;
+	}
+	return 0;
+}
+
 /* One link of the chain; a->head is the hash verified so far. */
 static int
 audit_event(void *arg, const struct store_event *e)
@@ -203,20 +226,76 @@ audit_event(void *arg, const struct store_event *e)
 		event_hash(a->head, e, want);
 		if (strcmp(want, e->hash) == 0) {
 			memcpy(a->head, want, sizeof want);
-			return 0;
-		}
-		snprintf(a->why, sizeof a->why, "its hash does not match its "
-		    "contents and the event before it");
+			if (audit_seals_at(a, e->id, want) == 0)
+				return 0;
+		} else
+			snprintf(a->why, sizeof a->why, "its hash does not "
+			    "match its contents and the event before it");
 	}
 	a->broken_id = e->id;
 	return 1;
 }
 
-/* Walk the whole log and report the first row whose link is broken. */
+/* The seals themselves: one for every epoch from 0, never shrinking. */
+static int
+audit_seal_order(struct store_audit *a)
+{
+	for (size_t i = 0; i < a->nseals; i++) {
+		if (a->seals[i].epoch != (int64_t)i) {
+			snprintf(a->why, sizeof a->why, "seal %zu is missing",
+			    i);
+			return 1;
+		}
+		if (i > 0 && a->seals[i].events < a->seals[i - 1].events) {
+			snprintf(a->why, sizeof a->why, "seal %zu covers fewer "
+			    "events than the one before", i);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Walk the whole log and report the first row whose link is broken, and
+ * whether it still holds everything the seals say it held.
+ */
 int
 store_audit_verify(struct store *s, struct store_audit *a)
 {
+	int rc;
+
 	memset(a, 0, sizeof *a);
 	memcpy(a->head, zero_hash, sizeof zero_hash);
-	return store_event_foreach(s, audit_event, a) == -1 ? -1 : 0;
+	if (store_seals(s, &a->seals, &a->nseals) == -1)
+		return -1;
+	if (audit_seal_order(a) || audit_seals_at(a, 0, zero_hash))
+		return 0;
+	if ((rc = store_event_foreach(s, audit_event, a)) == -1)
+		return -1;
+	if (rc == 0 && a->next_seal < a->nseals) {
+		const struct store_seal *seal = &a->seals[a->next_seal];
+
+		snprintf(a->why, sizeof a->why, "seal %lld covers %lld events "
+		    "but the log has %lld: events were deleted",
+		    (long long)seal->epoch, (long long)seal->events,
+		    (long long)a->events);
+		a->broken_id = a->events + 1;
+	}
+	return 0;
+}
+
+void
+store_audit_clear(struct store_audit *a)
+{
+	free(a->seals);
+	a->seals = NULL;
+	a->nseals = 0;
+}
+
+/* The log's length and head hash, as this connection has it. */
+void
+store_event_position(const struct store *s, int64_t *id, char *hash)
+{
+	*id = s->last_id;
+	memcpy(hash, s->last_hash, STORE_HASH_LEN + 1);
 }

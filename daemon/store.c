@@ -205,6 +205,14 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TRIGGER outbox_live_delete AFTER DELETE ON outbox"
 	"  WHEN OLD.status IN (0, 4) BEGIN"
 	"  UPDATE outbox_live SET n = n - 1; END;",
+
+	/*
+	 * 3 -> 4: seals over the event log (seal.c): the log's length and
+	 * head at each epoch, authenticated with that epoch's key.
+	 */
+	"CREATE TABLE seals ("
+	"  epoch INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	"  events INTEGER NOT NULL, head TEXT NOT NULL, mac TEXT NOT NULL);",
 };
 
 const char *

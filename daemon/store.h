@@ -14,7 +14,7 @@
 #include "template.h"
 #include "workflow.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 #define STORE_HASH_LEN		64	/* hex SHA-256 */
 
 struct store;
@@ -42,11 +42,23 @@ struct store_firing {
 	int	 rep;
 };
 
+/* A seal over the event log (seal.c): its length and head at an epoch. */
+struct store_seal {
+	int64_t	 epoch;
+	int64_t	 at;
+	int64_t	 events;
+	char	 head[STORE_HASH_LEN + 1];
+	char	 mac[STORE_HASH_LEN + 1];
+};
+
 struct store_audit {
 	int64_t	 events;		/* rows checked */
 	int64_t	 broken_id;		/* first row whose hash is wrong, or 0 */
 	char	 head[STORE_HASH_LEN + 1];
-	char	 why[128];
+	char	 why[160];		/* set when anything is wrong */
+	struct store_seal *seals;	/* every seal, by epoch */
+	size_t	 nseals;
+	size_t	 next_seal;		/* the first not yet matched */
 };
 
 int	 store_lock(const char *, char *, size_t);
@@ -166,6 +178,14 @@ int	 store_event_foreach(struct store *, store_event_fn *, void *);
 int	 store_case_events(struct store *, const char *, store_event_fn *,
 	    void *);
 int	 store_audit_verify(struct store *, struct store_audit *);
+void	 store_audit_clear(struct store_audit *);
+void	 store_event_position(const struct store *, int64_t *, char *);
+
+/* store-seal.c */
+int	 store_seal_add(struct store *, const struct store_seal *);
+int	 store_seal_last(struct store *, struct store_seal *);
+int	 store_seals(struct store *, struct store_seal **, size_t *);
+int	 store_event_hash_at(struct store *, int64_t, char *);
 
 /* store-query.c */
 /* A case as vigilctl list shows it. */

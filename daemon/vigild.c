@@ -22,7 +22,9 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: vigild [-f] [-c CONF] [-d]\n"
 	    "       vigild --check [-c CONF]\n"
-	    "       vigild --rebuild [-c CONF]\n"
+	    "       vigild --rebuild [-c CONF] [--accept-broken-chain]\n"
+	    "       vigild --seal-setup [-c CONF]\n"
+	    "       vigild --verify-seals KEY [-c CONF]\n"
 	    "\n"
 	    "  -c, --config CONF  configuration file (default %s if it exists,\n"
 	    "                     otherwise the built-in defaults)\n"
@@ -32,6 +34,12 @@ usage(FILE *fp)
 	    "                     \"ok\" or every problem as file:line, and exit\n"
 	    "      --rebuild      rebuild the case tables from the event log\n"
 	    "                     (vigild must not be running) and exit\n"
+	    "      --seal-setup   start sealing the event log; print the key\n"
+	    "                     that verifies the seals, once\n"
+	    "      --verify-seals KEY  check the chain and every seal of the\n"
+	    "                     database (best, a copy on a trusted machine)\n"
+	    "      --accept-broken-chain  start or rebuild on an event log that\n"
+	    "                     fails its check (after investigating it)\n"
 	    "  -V, --version      print the version and exit\n"
 	    "  -h, --help         print this help and exit\n"
 	    "\nSee vigild(8).\n", conf_default_path());
@@ -56,6 +64,39 @@ default_conf(const char *given)
 	return abs;
 }
 
+/*
+ * The event log holds what its seals say (start: the newest seal's head,
+ * cheaply; rebuild: the whole chain, which it reads anyway).  A broken log
+ * stops vigild unless told to go on; it is never silently built upon.
+ */
+static int
+chain_ok(struct vigild *vd, int whole, int accept_broken)
+{
+	struct store_audit a;
+	char why[256] = "";
+
+	if (whole) {
+		if (store_audit_verify(vd->store, &a) == -1)
+			snprintf(why, sizeof why, "%s", store_errmsg(vd->store));
+		else if (a.why[0] != '\0')
+			snprintf(why, sizeof why, "%s (event %lld)", a.why,
+			    (long long)a.broken_id);
+		store_audit_clear(&a);
+	} else
+		seal_check_tail(vd->store, why, sizeof why);
+	if (why[0] == '\0')
+		return 0;
+	log_crit("the event log is broken: %s", why);
+	if (accept_broken) {
+		log_warnx("going on with a broken event log, as told "
+		    "(--accept-broken-chain)");
+		return 0;
+	}
+	log_err("not %s on it: investigate, restore a backup, or start with "
+	    "--accept-broken-chain", whole ? "rebuilding" : "starting");
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -65,12 +106,17 @@ main(int argc, char **argv)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "rebuild", no_argument, NULL, 'R' },
+		{ "seal-setup", no_argument, NULL, 'S' },
+		{ "verify-seals", required_argument, NULL, 'K' },
+		{ "accept-broken-chain", no_argument, NULL, 'A' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct vigild vd = { .listen_fd = -1 };
 	int ch, check = 0, rebuild = 0, debug = 0, lockfd, status = 1;
+	int setup = 0, accept_broken = 0;
+	const char *verify_key = NULL;
 	struct diag dg = { 0 };
 	char err[512], *conf_path;
 
@@ -90,6 +136,15 @@ main(int argc, char **argv)
 			break;
 		case 'R':
 			rebuild = 1;
+			break;
+		case 'S':
+			setup = 1;
+			break;
+		case 'K':
+			verify_key = optarg;
+			break;
+		case 'A':
+			accept_broken = 1;
 			break;
 		case 'V':
 			printf("vigild %s\n", PACKAGE_VERSION);
@@ -119,6 +174,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	diag_clear(&dg);
+	if (setup || verify_key != NULL) {
+		status = setup ? seal_setup(vd.cfg->conf->database) == 0 ? 0 :
+		    1 : seal_verify(vd.cfg->conf->database, verify_key);
+		cfg_free(vd.cfg);
+		free(conf_path);
+		return status;
+	}
 	if (check) {
 		if (!vd.cfg->has_reference)
 			fprintf(stderr, "%s: warning: [access] reference is "
@@ -155,10 +217,14 @@ main(int argc, char **argv)
 	    store_commit(vd.store) == -1)
 		fatalx("cannot record the workflows in %s",
 		    vd.cfg->conf->database);
+	if (chain_ok(&vd, rebuild, accept_broken) == -1)
+		goto out;
 	if (rebuild) {
 		status = case_rebuild(&vd) == 0 ? 0 : 1;
 		goto out;
 	}
+	if (seal_start(&vd, err, sizeof err) == -1)
+		fatalx("seal: %s", err);
 	if (outbox_init(&vd) == -1)
 		fatalx("outbox: %s", store_errmsg(vd.store));
 	if (control_listen(&vd, err, sizeof err) == -1)
@@ -175,6 +241,7 @@ main(int argc, char **argv)
 	log_notice("stopped");
 	status = 0;
 	outbox_finish(&vd);
+	seal_stop(&vd);
 	cfg_free_retired(&vd);
 out:
 	req_admin_finish(&vd);

@@ -188,7 +188,29 @@ struct vigild {
 		int64_t	 last_error_at;
 	} ob;
 	struct cfg *retired;		/* cfg.c: replaced, deliveries out */
+
+	/* seal.c */
+	struct {
+		int	 on;
+		int	 pending;	/* a seal waits for the commit */
+		int64_t	 epoch;		/* of the key held */
+		unsigned char key[32];
+		int64_t	 events;	/* what the pending seal covers */
+		char	 head[STORE_HASH_LEN + 1];
+		char	*path;		/* the key file */
+		ev_timer timer;
+	} seal;
 };
+
+/* seal.c */
+int	 seal_setup(const char *);
+int	 seal_start(struct vigild *, char *, size_t);
+void	 seal_now(struct vigild *);
+void	 seal_timer_cb(struct ev_loop *, ev_timer *, int);
+void	 seal_committed(struct vigild *, int);
+void	 seal_stop(struct vigild *);
+int	 seal_check_tail(struct store *, char *, size_t);
+int	 seal_verify(const char *, const char *);
 
 /* loop.c */
 void	 loop_run(struct vigild *);

@@ -107,6 +107,7 @@ name(const char *fmt, ...)				\
 	va_end(ap);					\
 	then;						\
 }
+LOG_FN(log_crit, LOG_CRIT, log_vwrite, )
 LOG_FN(log_err, LOG_ERR, log_vwrite, )
 LOG_FN(log_warn, LOG_WARNING, log_verrno, )
 LOG_FN(log_warnx, LOG_WARNING, log_vwrite, )
