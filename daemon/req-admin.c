@@ -16,6 +16,10 @@
 
 #include "vigild.h"
 
+#define AUDIT_FIRST_SECONDS	1.0		/* after start */
+#define AUDIT_EVERY_SECONDS	(24 * 3600.0)
+#define AUDIT_RETRY_SECONDS	60.0		/* when busy */
+
 json_t *
 req_reload(struct vigild *vd, const struct origin *o, struct request *r)
 {
@@ -284,6 +288,47 @@ req_audit(struct vigild *vd, const struct origin *o, struct request *r)
 	return offloop_start(vd, o, audit_run, NULL, 0);
 }
 
+/* A scheduled audit's reply: audit_run() has logged it (at crit if broken). */
+static void
+audit_logged(struct vigild *vd, uint64_t id, json_t *reply)
+{
+	(void)vd;
+	(void)id;
+	json_decref(reply);
+}
+
+/*
+ * The whole chain and its seals, checked off the loop soon after start and
+ * then every day, not only when someone asks: the start-up check reads the
+ * newest seal only.
+ */
+static void
+audit_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vigild *vd = w->data;
+	struct origin o = { NULL, 0, audit_logged, NULL };
+	json_t *busy;
+
+	(void)revents;
+	if (vd->stopping)
+		return;
+	if ((busy = offloop_start(vd, &o, audit_run, NULL, 0)) != NULL) {
+		json_decref(busy);	/* another audit or a backup: soon */
+		w->repeat = AUDIT_RETRY_SECONDS;
+	} else
+		w->repeat = AUDIT_EVERY_SECONDS;
+	ev_timer_again(loop, w);
+}
+
+void
+req_admin_schedule(struct vigild *vd)
+{
+	ev_timer_init(&vd->audit_timer, audit_timer_cb, AUDIT_FIRST_SECONDS,
+	    AUDIT_EVERY_SECONDS);
+	vd->audit_timer.data = vd;
+	ev_timer_start(vd->loop, &vd->audit_timer);
+}
+
 void
 req_admin_init(struct vigild *vd)
 {
@@ -296,6 +341,7 @@ req_admin_init(struct vigild *vd)
 void
 req_admin_finish(struct vigild *vd)
 {
+	ev_timer_stop(vd->loop, &vd->audit_timer);
 	if (vd->offloop != NULL) {
 		pthread_join(vd->offloop->thread, NULL);
 		json_decref(vd->offloop->reply);

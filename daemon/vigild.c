@@ -233,6 +233,7 @@ main(int argc, char **argv)
 	    PACKAGE_VERSION, vd.cfg->conf->database, vd.socket_path,
 	    wf_set_count(vd.cfg->workflows));
 	sched_start(&vd);
+	req_admin_schedule(&vd);
 	sdn_ready(&vd);
 	metrics_start(&vd);
 
