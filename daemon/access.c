@@ -52,8 +52,8 @@ is_relay(const struct cfg *cfg, const char *user)
 }
 
 /* Who the peer is: 0, or -1 with err saying why nobody. */
-static int
-principal_of(struct vigild *vd, const struct peer *peer, struct principal *pr,
+int
+access_known(struct vigild *vd, const struct peer *peer, struct principal *pr,
     char *err, size_t errlen)
 {
 	memset(pr, 0, sizeof *pr);
@@ -89,7 +89,7 @@ access_check(struct vigild *vd, const struct peer *peer,
 {
 	const struct staff_person *by = NULL;
 
-	if (principal_of(vd, peer, pr, err, errlen) == -1)
+	if (access_known(vd, peer, pr, err, errlen) == -1)
 		return -1;
 	if (r->by != NULL && (by = staff_find(vd->cfg->staff, r->by)) == NULL) {
 		snprintf(err, errlen, "%s is not in the staff directory", r->by);
@@ -100,7 +100,7 @@ access_check(struct vigild *vd, const struct peer *peer,
 		pr->by = by;
 		break;
 	case PR_RELAY:
-		if (administers(r->kind)) {
+		if (administers(r->kind) || r->kind == REQ_OUTBOX) {
 			snprintf(err, errlen, "%s is for administrators, not "
 			    "for the relay %s", r->cmd, peer->user);
 			return -1;

@@ -116,6 +116,8 @@ client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	int rc;
 
 	(void)revents;
+	/* Reading its replies is progress: the client has its time again. */
+	ev_timer_again(loop, &cl->idle);
 	if ((rc = client_flush(cl)) == 0)
 		return;
 	ev_io_stop(loop, &cl->wio);
@@ -259,6 +261,7 @@ control_committed(struct vigild *vd, int ok)
 		next = cl->next;
 		if (cl->held == NULL)
 			continue;
+		ev_timer_again(vd->loop, &cl->idle);
 		if (ok)
 			client_send(cl, cl->held);
 		else {
@@ -285,6 +288,7 @@ peer_identify(struct vigild *vd, int fd, struct peer *p)
 
 	memset(p, 0, sizeof *p);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		p->uid = (uid_t)-1;	/* nobody: never root by default */
 		snprintf(p->text, sizeof p->text, "unknown peer");
 		return;
 	}
@@ -323,6 +327,39 @@ over_quota(struct vigild *vd, const struct peer *p)
 }
 
 /*
+ * Whom to turn away at once, with the reason: a peer vigil does not know
+ * (so that strangers hold no connection the CMS may need), or one over
+ * its quota.
+ */
+static int
+turned_away(struct vigild *vd, struct client *cl)
+{
+	struct principal pr;
+	char why[512];
+	json_t *j;
+	char *text;
+
+	if (access_known(vd, &cl->peer, &pr, why, sizeof why) == -1)
+		log_warnx("control: refused a connection from %s: %s",
+		    cl->peer.text, why);
+	else if (over_quota(vd, &cl->peer)) {
+		snprintf(why, sizeof why, "too many connections from this "
+		    "user");
+		log_warnx("control: %s: more than %d connections at once",
+		    cl->peer.text, CONTROL_MAX_PER_UID);
+	} else
+		return 0;
+	j = req_refuse("%s", why);
+	if ((text = json_dumps(j, JSON_COMPACT)) != NULL &&
+	    (write(cl->fd, text, strlen(text)) == -1 ||
+	    write(cl->fd, "\n", 1) == -1))
+		log_debug("control: write: %s", strerror(errno));
+	free(text);
+	json_decref(j);
+	return 1;
+}
+
+/*
  * Take every connection waiting, and read each at once: a client writes
  * its request straight after connecting, so all of them join the same
  * commit instead of one per loop iteration.
@@ -356,14 +393,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		cl->fd = fd;
 		cl->id = ++vd->next_client_id;
 		peer_identify(vd, fd, &cl->peer);
-		if (over_quota(vd, &cl->peer)) {
-			static const char many[] = "{\"ok\":false,\"error\":"
-			    "\"too many connections from this user\"}\n";
-
-			log_warnx("control: %s: more than %d connections at once",
-			    cl->peer.text, CONTROL_MAX_PER_UID);
-			if (write(fd, many, sizeof many - 1) == -1)
-				log_debug("control: write: %s", strerror(errno));
+		if (turned_away(vd, cl)) {
 			close(fd);
 			free(cl);
 			continue;

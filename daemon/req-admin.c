@@ -205,8 +205,10 @@ rotate(const char *dir, int keep)
 	dfd = dirfd(d);
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 4 ||
-		    strcmp(de->d_name + len - 3, ".db") != 0 ||
+		/* Only the copies named by the time: the ones vigild made,
+		 * never an administrator's own or the database itself. */
+		if (strncmp(de->d_name, "vigil-", 6) != 0 || len < 10 ||
+		    strcmp(de->d_name + len - 4, "Z.db") != 0 ||
 		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode))
 			continue;
@@ -265,9 +267,19 @@ req_backup(struct vigild *vd, const struct origin *o, struct request *r)
 	struct tm tm;
 	time_t now = time(NULL);
 
-	if (r->file != NULL && !valid_name(r->file))
-		return req_refuse("backup: give a file name, not a path: "
-		    "backups go to %s ([daemon] backups)", c->backups);
+	char *dbdir = xstrndup(c->database, strrchr(c->database, '/') ?
+	    (size_t)(strrchr(c->database, '/') - c->database) : 0);
+	int same = strcmp(dbdir, c->backups) == 0;
+
+	free(dbdir);
+	if (same)
+		return req_refuse("backup: [daemon] backups is the database's "
+		    "own folder: give it a folder of its own");
+	if (r->file != NULL && (!valid_name(r->file) ||
+	    strlen(r->file) < 4 || strcmp(r->file + strlen(r->file) - 3,
+	    ".db") != 0))
+		return req_refuse("backup: give a file name ending in .db, not "
+		    "a path: backups go to %s ([daemon] backups)", c->backups);
 	if (r->file == NULL) {
 		gmtime_r(&now, &tm);
 		strftime(name, sizeof name, "vigil-%Y%m%dT%H%M%SZ.db", &tm);

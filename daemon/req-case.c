@@ -141,6 +141,12 @@ req_open(struct vigild *vd, const struct origin *o, struct request *r)
 
 	if ((wf = wf_set_find(vd->cfg->workflows, r->workflow)) == NULL)
 		return req_refuse("unknown workflow \"%s\"", r->workflow);
+	/* A case one could not see afterwards is not one's to open. */
+	if (!access_may_see(o->principal, r->officer == NULL ? NULL :
+	    staff_find(vd->cfg->staff, r->officer)))
+		return req_refuse("%s%s is not in your team", r->officer ?
+		    "officer " : "", r->officer ? r->officer :
+		    "a case without an officer");
 	if (store_case_exists(vd->store, r->ref))
 		return req_refuse("case %s already exists", r->ref);
 	recorder(o, &ev);
@@ -198,6 +204,12 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 	if ((rc = store_case_load(vd->store, r->ref, &c)) != 0)
 		return req_refuse(rc == 1 ? "no case %s" :
 		    "case %s: database error", r->ref);
+	/* Another team's case is as good as not there, to change too. */
+	if (!access_may_see(o->principal, staff_find(vd->cfg->staff,
+	    wf_case_field(&c, "officer")))) {
+		wf_case_free(&c);
+		return req_refuse("no case %s", r->ref);
+	}
 	if ((wf = case_workflow(vd, c.workflow, c.version)) == NULL) {
 		wf_case_free(&c);
 		return req_refuse("case %s: its workflow %s %s cannot be loaded",

@@ -15,9 +15,9 @@
  * vigild checks at start that the log still holds what the newest seal
  * says (a rewrite with a recomputed chain changes the head; a deletion
  * shortens it), and refuses to start otherwise unless told to; then it
- * audits the whole chain off the loop.  "vigild --verify-seals KEY", on a
+ * audits the whole chain off the loop.  "vigild --verify-seals KEYFILE", on a
  * copy of the database on a trusted machine, also checks every seal's MAC
- * from K0.
+ * from K0, read from a file (never the command line).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -100,36 +100,74 @@ seal_mac(const unsigned char *key, const struct store_seal *seal, char *out)
 	free(text);
 }
 
-/* The key file: "EPOCH HEXKEY\n", 0600, replaced whole. */
+/*
+ * The key file: "EPOCH HEXKEY\n" at a fixed length, 0600.  Made new by
+ * link(2) (never over an existing one); moved on by overwriting it in
+ * place, so the old key's bytes do not linger in a freed block.
+ */
 static int
 key_write(const char *path, int64_t epoch, const unsigned char *key,
     int create, char *err, size_t errlen)
 {
-	char *tmp = xasprintf("%s.tmp", path), k[2 * SEAL_KEY_LEN + 1];
-	char *text;
-	int fd, rc = -1;
+	char k[2 * SEAL_KEY_LEN + 1], text[128], *tmp = NULL, *dir;
+	int fd, dfd, n, rc = -1;
 
 	hex(key, SEAL_KEY_LEN, k);
-	text = xasprintf("%lld %s\n", (long long)epoch, k);
+	n = snprintf(text, sizeof text, "%020lld %s\n", (long long)epoch, k);
 	OPENSSL_cleanse(k, sizeof k);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1 || write_all(fd, text, strlen(text)) == -1 ||
+	if (create) {
+		tmp = xasprintf("%s.tmp", path);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	} else
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd == -1 || pwrite(fd, text, (size_t)n, 0) != n ||
 	    fsync(fd) == -1)
-		seterr(err, errlen, "%s: %s", tmp, strerror(errno));
+		seterr(err, errlen, "%s: %s", tmp ? tmp : path,
+		    strerror(errno));
 	else if (create && link(tmp, path) == -1)
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
-	else if (!create && rename(tmp, path) == -1)
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 	else
 		rc = 0;
 	if (fd != -1)
 		close(fd);
-	if (create || rc == -1)
+	if (tmp != NULL) {
 		unlink(tmp);
-	OPENSSL_cleanse(text, strlen(text));
-	free(text);
-	free(tmp);
+		free(tmp);
+		/* The new name survives a crash too. */
+		dir = xstrdup(path);
+		*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
+		if (rc == 0 && (dfd = open(*dir ? dir : ".", O_RDONLY |
+		    O_DIRECTORY | O_CLOEXEC)) != -1) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	OPENSSL_cleanse(text, sizeof text);
 	return rc;
+}
+
+/*
+ * Read a small secret file into buf (cleansed by the caller), without
+ * stdio, whose buffer would keep a copy in freed memory.
+ */
+static ssize_t
+read_secret(const char *path, char *buf, size_t size)
+{
+	ssize_t n, len = 0;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((size_t)len < size - 1 &&
+	    (n = read(fd, buf + len, size - 1 - (size_t)len)) > 0)
+		len += n;
+	if (fd != STDIN_FILENO)
+		close(fd);
+	buf[len] = '\0';
+	return len;
 }
 
 /* 1 with the key read, 0 when there is no key file, -1 when unreadable. */
@@ -137,22 +175,19 @@ static int
 key_read(const char *path, int64_t *epoch, unsigned char *key, char *err,
     size_t errlen)
 {
-	char line[256], k[2 * SEAL_KEY_LEN + 2];
+	char buf[256], k[2 * SEAL_KEY_LEN + 2];
 	long long e;
-	FILE *fp;
 	int ok;
 
-	if ((fp = fopen(path, "re")) == NULL) {
+	if (read_secret(path, buf, sizeof buf) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	ok = fgets(line, sizeof line, fp) != NULL &&
-	    sscanf(line, "%lld %65s", &e, k) == 2 && e >= 0 &&
+	ok = sscanf(buf, "%lld %65s", &e, k) == 2 && e >= 0 &&
 	    unhex(k, key, SEAL_KEY_LEN) == 0;
-	fclose(fp);
-	OPENSSL_cleanse(line, sizeof line);
+	OPENSSL_cleanse(buf, sizeof buf);
 	OPENSSL_cleanse(k, sizeof k);
 	if (!ok) {
 		seterr(err, errlen, "%s: not a seal key", path);
@@ -177,7 +212,7 @@ seal_setup(const char *database)
 		printf("The event log will be sealed.  The verification key, "
 		    "shown this once:\n\n    %s\n\nKeep it off this machine "
 		    "(on paper, in a safe); check a copy of the database\n"
-		    "with \"vigild --verify-seals KEY\" on a machine you "
+		    "with \"vigild --verify-seals KEYFILE\" on a machine you "
 		    "trust.\n", k);
 		OPENSSL_cleanse(k, sizeof k);
 	} else
@@ -298,21 +333,36 @@ seal_stop(struct vigild *vd)
 }
 
 /*
- * At start, cheaply: the log still holds what the newest seal says.  A
- * rewrite that recomputed the chain changes the sealed event's hash, and
- * a deletion shortens the log.  0 when it does, -1 with why.
+ * At start, cheaply: the seals the key file says were made are there, and
+ * the log still holds what the newest says.  A rewrite that recomputed the
+ * chain changes the sealed event's hash, and a deletion shortens the log.
+ * 0 when all holds, -1 with why.
  */
 int
-seal_check_tail(struct store *s, char *why, size_t len)
+seal_check_tail(struct store *s, const char *database, char *why, size_t len)
 {
 	struct store_seal last;
-	char hash[STORE_HASH_LEN + 1];
-	int64_t count;
-	int rc;
+	unsigned char key[SEAL_KEY_LEN];
+	char hash[STORE_HASH_LEN + 1], *path = key_path(database);
+	int64_t count, epoch = 0;
+	int rc, keyed;
 
+	keyed = key_read(path, &epoch, key, why, len);
+	OPENSSL_cleanse(key, sizeof key);
+	free(path);
+	if (keyed == -1)
+		return -1;
 	store_event_position(s, &count, hash);
-	if ((rc = store_seal_last(s, &last)) <= 0)
-		return rc;
+	if ((rc = store_seal_last(s, &last)) == -1)
+		return seterr(why, len, "the seals cannot be read: %s",
+		    store_errmsg(s));
+	/* The key moves on after its seal commits: epoch - 1 or epoch. */
+	if (keyed == 1 && epoch > 0 && (rc == 0 || last.epoch < epoch - 1))
+		return seterr(why, len, "the key is at epoch %lld but the "
+		    "newest seal is %s: seals were deleted", (long long)epoch,
+		    rc == 0 ? "gone" : "older");
+	if (rc == 0)
+		return 0;
 	if (count < last.events)
 		return seterr(why, len, "seal %lld covers %lld events but the "
 		    "log has %lld: events were deleted", (long long)last.epoch,
@@ -326,21 +376,27 @@ seal_check_tail(struct store *s, char *why, size_t len)
 }
 
 /*
- * vigild --verify-seals KEY: the chain, what every seal says of it, and
- * every seal's MAC from K0.  Exit status: 0 intact, 1 not.
+ * vigild --verify-seals KEYFILE: the chain, what every seal says of it,
+ * and every seal's MAC from K0, read from a file or standard input ("-"),
+ * never from the command line where ps(1) shows it.  Exit status: 0
+ * intact, 1 not.
  */
 int
-seal_verify(const char *database, const char *keyhex)
+seal_verify(const char *database, const char *keyfile)
 {
 	unsigned char key[SEAL_KEY_LEN];
-	char mac[STORE_HASH_LEN + 1], err[256];
+	char mac[STORE_HASH_LEN + 1], err[256], buf[256];
 	struct store_audit a;
 	struct store *s;
-	int rc = 1;
+	int rc = 1, ok;
 
-	if (unhex(keyhex, key, sizeof key) == -1) {
-		fprintf(stderr, "vigild: the verification key is 64 hex "
-		    "digits\n");
+	ok = read_secret(keyfile, buf, sizeof buf) != -1;
+	buf[strcspn(buf, " \t\r\n")] = '\0';
+	ok = ok && unhex(buf, key, sizeof key) == 0;
+	OPENSSL_cleanse(buf, sizeof buf);
+	if (!ok) {
+		fprintf(stderr, "vigild: %s: expected the verification key, 64 "
+		    "hex digits\n", keyfile);
 		return 1;
 	}
 	if ((s = store_open(database, 1, err, sizeof err)) == NULL) {

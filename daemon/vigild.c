@@ -24,7 +24,7 @@ usage(FILE *fp)
 	    "       vigild --check [-c CONF]\n"
 	    "       vigild --rebuild [-c CONF] [--accept-broken-chain]\n"
 	    "       vigild --seal-setup [-c CONF]\n"
-	    "       vigild --verify-seals KEY [-c CONF]\n"
+	    "       vigild --verify-seals KEYFILE [-c CONF]\n"
 	    "\n"
 	    "  -c, --config CONF  configuration file (default %s if it exists,\n"
 	    "                     otherwise the built-in defaults)\n"
@@ -36,8 +36,9 @@ usage(FILE *fp)
 	    "                     (vigild must not be running) and exit\n"
 	    "      --seal-setup   start sealing the event log; print the key\n"
 	    "                     that verifies the seals, once\n"
-	    "      --verify-seals KEY  check the chain and every seal of the\n"
-	    "                     database (best, a copy on a trusted machine)\n"
+	    "      --verify-seals KEYFILE  check the chain and every seal of\n"
+	    "                     the database with the key in KEYFILE (- for\n"
+	    "                     stdin; best, a copy on a trusted machine)\n"
 	    "      --accept-broken-chain  start or rebuild on an event log that\n"
 	    "                     fails its check (after investigating it)\n"
 	    "  -V, --version      print the version and exit\n"
@@ -83,7 +84,8 @@ chain_ok(struct vigild *vd, int whole, int accept_broken)
 			    (long long)a.broken_id);
 		store_audit_clear(&a);
 	} else
-		seal_check_tail(vd->store, why, sizeof why);
+		seal_check_tail(vd->store, vd->cfg->conf->database, why,
+		    sizeof why);
 	if (why[0] == '\0')
 		return 0;
 	log_crit("the event log is broken: %s", why);

@@ -115,6 +115,8 @@ struct origin {
 	void	(*later)(struct vigild *, uint64_t, json_t *);
 	const struct principal *principal;
 };
+int	 access_known(struct vigild *, const struct peer *, struct principal *,
+	    char *, size_t);
 int	 access_check(struct vigild *, const struct peer *,
 	    const struct request *, struct principal *, char *, size_t);
 const char *access_name(const struct principal *);
@@ -210,7 +212,7 @@ void	 seal_now(struct vigild *);
 void	 seal_timer_cb(struct ev_loop *, ev_timer *, int);
 void	 seal_committed(struct vigild *, int);
 void	 seal_stop(struct vigild *);
-int	 seal_check_tail(struct store *, char *, size_t);
+int	 seal_check_tail(struct store *, const char *, char *, size_t);
 int	 seal_verify(const char *, const char *);
 
 /* loop.c */

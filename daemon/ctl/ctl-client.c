@@ -168,11 +168,15 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 			close(fd);
 		return rc;
 	}
-	rc = write_all(fd, text, strlen(text)) == -1;
+	/* A refusal may come before vigild hangs up on the request: read
+	 * it even when the write met the closed socket. */
+	rc = write_all(fd, text, strlen(text)) == -1 ? errno : 0;
 	free(text);
-	if (rc || (line = read_line(fd, timeout, &why)) == NULL) {
+	if ((rc != 0 && rc != EPIPE) ||
+	    (line = read_line(fd, timeout, &why)) == NULL) {
 		close(fd);
-		return unreachable(path, why ? why : strerror(errno));
+		return unreachable(path, rc != 0 ? strerror(rc) : why ? why :
+		    strerror(errno));
 	}
 	close(fd);
 	reply = json_loads(line, 0, NULL);
