@@ -376,14 +376,59 @@ seal_check_tail(struct store *s, const char *database, char *why, size_t len)
 }
 
 /*
+ * The case tables as the events make them, against the database's: a
+ * copy rebuilt from its own log in a temporary folder, then compared row
+ * for row.  An edit to a case, a field or a deadline shows.  0 when they
+ * match, else why.
+ */
+static int
+derived_differ(struct cfg *cfg, char *why, size_t len)
+{
+	struct vigild v = { .cfg = cfg };
+	const char *tmpdir = getenv("TMPDIR");
+	char *dir = xasprintf("%s/vigil-verify.XXXXXX", tmpdir && *tmpdir ?
+	    tmpdir : "/tmp"), *copy = NULL, *wal, *shm;
+	int rc = -1;
+
+	if (mkdtemp(dir) == NULL) {
+		seterr(why, len, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	copy = xasprintf("%s/copy.db", dir);
+	if (store_backup(cfg->conf->database, copy, why, len) == 0 &&
+	    (v.store = store_open(copy, 0, why, len)) != NULL) {
+		if (case_rebuild(&v) == -1)
+			seterr(why, len, "its events cannot be replayed");
+		else
+			rc = store_derived_differ(v.store, cfg->conf->database,
+			    why, len);
+		case_forget_old_workflows(&v);
+		store_close(v.store);
+	}
+	wal = xasprintf("%s-wal", copy);
+	shm = xasprintf("%s-shm", copy);
+	unlink(copy);
+	unlink(wal);
+	unlink(shm);
+	rmdir(dir);
+	free(wal);
+	free(shm);
+	free(copy);
+	free(dir);
+	return rc;
+}
+
+/*
  * vigild --verify-seals KEYFILE: the chain, what every seal says of it,
  * and every seal's MAC from K0, read from a file or standard input ("-"),
  * never from the command line where ps(1) shows it.  Exit status: 0
  * intact, 1 not.
  */
 int
-seal_verify(const char *database, const char *keyfile)
+seal_verify(struct cfg *cfg, const char *keyfile)
 {
+	const char *database = cfg->conf->database;
 	unsigned char key[SEAL_KEY_LEN];
 	char mac[STORE_HASH_LEN + 1], err[256], buf[256];
 	struct store_audit a;
@@ -420,6 +465,8 @@ seal_verify(const char *database, const char *keyfile)
 		if (i < a.nseals)
 			printf("broken: seal %zu was not made with the key of "
 			    "its epoch: forged\n", i);
+		else if (derived_differ(cfg, err, sizeof err) != 0)
+			printf("broken: %s\n", err);
 		else {
 			printf("intact: %lld events, %zu seals, the last "
 			    "covering %lld events\n", (long long)a.events,

@@ -909,6 +909,49 @@ store_rebuild_begin(struct store *s)
 }
 
 /*
+ * The case tables of s (rebuilt from the log) against those of the
+ * database at other: 0 when they hold the same rows, 1 with why naming
+ * the first case that differs, -1 on an error.
+ */
+int
+store_derived_differ(struct store *s, const char *other, char *why,
+    size_t len)
+{
+	static const char *const tables[] = { "cases", "fields",
+	    "deadlines" };
+	char *sql = xasprintf("ATTACH DATABASE '%s' AS o", other);
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (strchr(other, '\'') != NULL || exec(s, sql) == -1) {
+		free(sql);
+		snprintf(why, len, "cannot open %s", other);
+		return -1;
+	}
+	free(sql);
+	for (size_t i = 0; i < nitems(tables) && rc == 0; i++) {
+		sql = xasprintf("SELECT ref FROM (SELECT * FROM main.%s EXCEPT "
+		    "SELECT * FROM o.%s) UNION SELECT ref FROM (SELECT * FROM "
+		    "o.%s EXCEPT SELECT * FROM main.%s) LIMIT 1", tables[i],
+		    tables[i], tables[i], tables[i]);
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+			rc = -1;
+		else if (sqlite3_step(st) == SQLITE_ROW) {
+			snprintf(why, len, "case %s: its %s differ from what "
+			    "its events make", sqlite3_column_text(st, 0),
+			    tables[i]);
+			rc = 1;
+		}
+		sqlite3_finalize(st);
+		free(sql);
+	}
+	if (rc == -1)
+		snprintf(why, len, "%s", sqlite3_errmsg(s->db));
+	exec(s, "DETACH DATABASE o");
+	return rc;
+}
+
+/*
  * One vigild per database: an flock on a file beside it, held for the life
  * of the process.  (Not on the database itself: closing any descriptor of
  * that file would drop SQLite's own POSIX locks.)

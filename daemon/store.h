@@ -97,6 +97,7 @@ int	 store_workflow_put(struct store *, const char *, const char *,
 char	*store_workflow_text(struct store *, const char *, const char *);
 
 int	 store_rebuild_begin(struct store *);
+int	 store_derived_differ(struct store *, const char *, char *, size_t);
 
 /* store-outbox.c: the outbox's rows, for outbox.c. */
 enum outbox_status {

@@ -164,7 +164,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	vd.conf_path = conf_path = default_conf(vd.conf_path);
-	log_init("vigild", check || rebuild || vd.foreground ?
+	log_init("vigild", check || rebuild || setup || verify_key ||
+	    vd.foreground ?
 	    log_dest_for_stderr() : LOG_TO_SYSLOG, debug ? LOG_DEBUG : LOG_INFO);
 
 	if ((vd.cfg = cfg_load(vd.conf_path, &dg)) == NULL) {
@@ -178,7 +179,7 @@ main(int argc, char **argv)
 	diag_clear(&dg);
 	if (setup || verify_key != NULL) {
 		status = setup ? seal_setup(vd.cfg->conf->database) == 0 ? 0 :
-		    1 : seal_verify(vd.cfg->conf->database, verify_key);
+		    1 : seal_verify(vd.cfg, verify_key);
 		cfg_free(vd.cfg);
 		free(conf_path);
 		return status;

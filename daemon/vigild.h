@@ -213,7 +213,7 @@ void	 seal_timer_cb(struct ev_loop *, ev_timer *, int);
 void	 seal_committed(struct vigild *, int);
 void	 seal_stop(struct vigild *);
 int	 seal_check_tail(struct store *, const char *, char *, size_t);
-int	 seal_verify(const char *, const char *);
+int	 seal_verify(struct cfg *, const char *);
 
 /* loop.c */
 void	 loop_run(struct vigild *);
