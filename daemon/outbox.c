@@ -140,6 +140,9 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 	if (r->about != 0)	/* again after a retry: created was reset */
 		text = xasprintf("alert\n%lld\n%lld\n%s", (long long)r->about,
 		    (long long)r->created, r->address);
+	else if (r->kind == TPL_AUDIT_ALERT)	/* once a day per finding */
+		text = xasprintf("audit\n%lld\n%s\n%s", (long long)(now /
+		    86400), r->action, r->address);
 	else
 		text = xasprintf("%s\n%u\n%d\n%d\n%s\n%d", r->ref, r->seq,
 		    r->level, r->rep, r->recipient, (int)r->channel);
@@ -210,7 +213,7 @@ select_rows(struct vigild *vd, enum notify_channel ch, int64_t now,
 
 	if (store_outbox_head(vd->store, ch, now, &address, &kind) != 1)
 		return 0;
-	alerts = kind == TPL_ADMIN_ALERT;
+	alerts = kind >= TPL_ADMIN_ALERT;	/* each goes alone */
 	n = store_outbox_rows(vd->store, ch, address, now, alerts, rows,
 	    alerts ? 1 : DIGEST_MAX);
 	free(address);
@@ -250,6 +253,8 @@ render(struct vigild *vd, struct job *job,
 		items[i] = tpl_item_of(&rows[i]);
 	if (kind == TPL_ADMIN_ALERT)
 		alert_vars(vd, &rows[0], &about, &items[0], &v);
+	else if (kind == TPL_AUDIT_ALERT)
+		v.error = rows[0].action;	/* what the audit found */
 	if (ch == NOTIFY_EMAIL) {
 		char *subject = NULL, *body = NULL;
 
@@ -429,16 +434,15 @@ outbox_committed(struct vigild *vd, int ok)
 		outbox_poke(vd);
 }
 
-/* An alert about a failed row to the admins: their shared address and
- * phone, or else each member by email. */
+/* An alert to the admins: their shared address and phone, or else each
+ * member by email. */
 static void
-alert(struct vigild *vd, const struct staff_group *g,
-    const struct store_outbox_entry *failed, int64_t now)
+alert(struct vigild *vd, const struct staff_group *g, struct outbox_row row,
+    int64_t now)
 {
-	struct outbox_row row = { .kind = TPL_ADMIN_ALERT, .about = failed->id,
-	    .created = failed->created, .ref = failed->ref,
-	    .deadline = failed->deadline, .recipient = "group admins",
-	    .to_name = g->name, .urgent = 1 };
+	row.recipient = "group admins";
+	row.to_name = g->name;
+	row.urgent = 1;
 
 	if (g->email != NULL) {
 		row.address = g->email;
@@ -472,8 +476,10 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 	log_err("outbox: message %lld to %s by %s failed for good: %s",
 	    (long long)id, e.recipient, notify_channel_name(e.channel), err);
 	/* Tell the admins, unless this was already a word to them. */
-	if (e.kind != TPL_ADMIN_ALERT && admins != NULL)
-		alert(vd, admins, &e, now);
+	if (e.kind < TPL_ADMIN_ALERT && admins != NULL)
+		alert(vd, admins, (struct outbox_row){ .kind = TPL_ADMIN_ALERT,
+		    .about = e.id, .created = e.created, .ref = e.ref,
+		    .deadline = e.deadline }, now);
 	store_outbox_entry_clear(&e);
 }
 
@@ -614,6 +620,24 @@ outbox_finish(struct vigild *vd)
 	ev_async_stop(vd->loop, &vd->ob.wake);
 	ev_timer_stop(vd->loop, &vd->ob.poke);
 	ev_periodic_stop(vd->loop, &vd->ob.timer);
+}
+
+/*
+ * The event log failed its audit: the admins hear of it by every channel
+ * they have, once a day for the same finding (inside a transaction).
+ */
+void
+outbox_audit_alert(struct vigild *vd, const char *why, int64_t now)
+{
+	const struct staff_group *admins = staff_group(vd->cfg->staff,
+	    STAFF_ADMINS);
+
+	if (admins == NULL) {
+		log_crit("no admins group in the staff directory to tell");
+		return;
+	}
+	alert(vd, admins, (struct outbox_row){ .kind = TPL_AUDIT_ALERT,
+	    .created = now, .action = why }, now);
 }
 
 /* Messages waiting to go or on their way (status and the metrics). */

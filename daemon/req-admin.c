@@ -300,12 +300,24 @@ req_audit(struct vigild *vd, const struct origin *o, struct request *r)
 	return offloop_start(vd, o, audit_run, NULL, 0);
 }
 
-/* A scheduled audit's reply: audit_run() has logged it (at crit if broken). */
+/*
+ * A scheduled audit's reply: audit_run() has logged it (at crit if
+ * broken); a broken log is also the admins' to hear of.
+ */
 static void
 audit_logged(struct vigild *vd, uint64_t id, json_t *reply)
 {
-	(void)vd;
+	const char *why = json_string_value(json_object_get(reply, "why"));
+	json_int_t at = json_integer_value(json_object_get(reply,
+	    "broken_id"));
+	char *text;
+
 	(void)id;
+	if (why != NULL && store_write(vd->store) == 0) {
+		text = xasprintf("at event %lld: %s", (long long)at, why);
+		outbox_audit_alert(vd, text, clock_now());
+		free(text);
+	}
 	json_decref(reply);
 }
 

@@ -25,7 +25,8 @@ _Static_assert(OB_SENT == 1, "Q_SENT, outbox_sent_to and outbox_count");
 _Static_assert(OB_FAILED == 2, "Q_FAILED and the outbox_count trigger");
 _Static_assert(OB_CANCELLED == 3, "Q_CANCELLED");
 _Static_assert(OB_SENDING == 4, "Q_SENDING and outbox_sending_to");
-_Static_assert(TPL_ADMIN_ALERT == 3, "Q_ALERT");
+_Static_assert(TPL_ADMIN_ALERT == 3 && TPL_AUDIT_ALERT == 4 &&
+    TPL_NKINDS == 5, "Q_ALERT: every alert kind is 3 or more");
 
 /* The columns read_entry() reads, in this order. */
 #define ENTRY_COLUMNS "id, kind, key, ref, deadline, title, action, due, " \
@@ -52,7 +53,7 @@ static const char SQL_HEAD[] = "SELECT address, kind FROM outbox WHERE "
 static const char SQL_ROWS[] = "SELECT " ENTRY_COLUMNS " FROM outbox "
     "INDEXED BY outbox_queued_to WHERE "
     "status = " Q_QUEUED " AND channel = ? AND address = ? AND "
-    "not_before <= ? AND (kind = " Q_ALERT ") = ? ORDER BY id LIMIT ?";
+    "not_before <= ? AND (kind >= " Q_ALERT ") = ? ORDER BY id LIMIT ?";
 static const char SQL_GET[] = "SELECT " ENTRY_COLUMNS " FROM outbox "
     "WHERE id = ?";
 static const char SQL_MARK_SENDING[] = "UPDATE outbox SET status = "
@@ -84,7 +85,7 @@ store_outbox_add(struct store *s, const struct outbox_row *r, const char *key,
 	store_bind_text(st, 1, key);
 	sqlite3_bind_int(st, 2, (int)r->kind);
 	store_bind_text(st, 3, r->ref);
-	if (r->kind != TPL_ADMIN_ALERT) {	/* an alert is no step: NULL */
+	if (r->kind < TPL_ADMIN_ALERT) {	/* an alert is no step: NULL */
 		sqlite3_bind_int64(st, 4, r->seq);
 		sqlite3_bind_int(st, 5, r->level);
 		sqlite3_bind_int(st, 6, r->rep);

@@ -30,6 +30,7 @@ enum tpl_kind {
 	TPL_ESCALATION,
 	TPL_DIGEST,
 	TPL_ADMIN_ALERT,
+	TPL_AUDIT_ALERT,		/* the event log failed its audit */
 	TPL_NKINDS
 };
 

@@ -458,6 +458,7 @@ template_dir(void)
 {
 	static const char *const names[] = {
 		"reminder", "escalation", "digest", "admin-alert",
+		"audit-alert",
 	};
 	char *dir = tu_tmpdir();
 	char *src = xasprintf("%s/conf/templates", unit_srcdir());
@@ -526,6 +527,21 @@ START_TEST(test_shipped)
 		free(body);
 		free(sms);
 	}
+	/* The audit alert is about the log, not a case: what it found. */
+	v.nitems = 1;
+	v.error = "at event 2: its hash does not match";
+	ck_assert_int_eq(tpl_render_email(ts, TPL_AUDIT_ALERT, &v, &subject,
+	    &body), 0);
+	ck_assert_str_eq(subject, "vigil: the event log failed its audit");
+	ck_assert_ptr_nonnull(strstr(body, "broken at event 2: its hash"));
+	ck_assert_ptr_null(strstr(body, "DA-2026"));
+	sms = tpl_render_sms(ts, TPL_AUDIT_ALERT, &v);
+	ck_assert_ptr_nonnull(sms);
+	check_sms(sms);
+	ck_assert_ptr_nonnull(strstr(sms, "at event 2"));
+	free(subject);
+	free(body);
+	free(sms);
 	v.nitems = 0;
 	ck_assert_int_eq(tpl_render_email(ts, TPL_REMINDER, &v, &subject,
 	    &body), -1);
