@@ -216,7 +216,8 @@ rotate(const char *dir, int keep)
 		f[n].name = xstrdup(de->d_name);
 		f[n++].mtime = st.st_mtim.tv_sec;
 	}
-	qsort(f, n, sizeof *f, by_age);
+	if (n > 0)		/* qsort(NULL, 0) is undefined */
+		qsort(f, n, sizeof *f, by_age);
 	for (size_t i = 0; i < n; i++) {
 		if (i + (size_t)keep < n) {
 			if (unlinkat(dfd, f[i].name, 0) == 0) {
