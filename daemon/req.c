@@ -55,8 +55,9 @@ req_refuse(const char *fmt, ...)
 
 /*
  * Who asks, and may they (access.c), before anything else.  A refusal is
- * logged with who was refused; running the service is logged with who
- * asked; a change is logged by its handler once it is on disk.
+ * logged with who was refused; running the service and reading cases are
+ * logged with who asked; a change is logged by its handler once it is on
+ * disk; status, which names no case, is not logged.
  */
 json_t *
 req_dispatch(struct vigild *vd, const struct origin *o, struct request *r)
@@ -81,5 +82,9 @@ req_dispatch(struct vigild *vd, const struct origin *o, struct request *r)
 	if (h->class == REQ_ADMINISTERS)
 		log_notice("%s requested by %s (%s)", r->cmd, o->peer->text,
 		    access_name(&pr));
+	/* Who looked at which case is part of the record too. */
+	else if (h->class == REQ_READS && r->kind != REQ_STATUS)
+		log_info("%s%s%s by %s (%s)", r->cmd, r->ref ? " " : "",
+		    r->ref ? r->ref : "", access_name(&pr), o->peer->text);
 	return h->fn(vd, &with, r);
 }

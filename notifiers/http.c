@@ -160,6 +160,25 @@ http_request(struct http_conn *c, const struct http_opts *o,
 }
 
 /*
+ * A batch of messages, one request each over one kept-alive connection,
+ * stopping where the next hop asks us to wait.  How many connections it
+ * took.
+ */
+int
+http_batch(const void *nf, struct message *const *m, size_t n,
+    http_one_fn *one)
+{
+	struct http_conn *hc = http_conn_new();
+
+	for (size_t i = 0; i < n; i++) {
+		one(nf, hc, m[i]);
+		if (nf_stop_after(m, i, n))
+			break;
+	}
+	return http_conn_free(hc);
+}
+
+/*
  * What an HTTP status means for a message: 2xx sent; 408, 429 and 5xx
  * worth another try; anything else (3xx: a wrong URL, 4xx: a refusal) will
  * not change by trying again.

@@ -322,8 +322,9 @@ http_free(void *p)
 }
 
 static void
-http_one(const struct httpsms_nf *h, struct http_conn *hc, struct message *m)
+http_one(const void *p, struct http_conn *hc, struct message *m)
 {
+	const struct httpsms_nf *h = p;
 	struct http_opts o = { h->timeout, h->connect_timeout, h->ca_file,
 	    h->username, h->password };
 	struct http_reply *r = xcalloc(1, sizeof *r);
@@ -373,14 +374,7 @@ http_one(const struct httpsms_nf *h, struct http_conn *hc, struct message *m)
 static int
 http_send(void *p, struct message *const *m, size_t n)
 {
-	struct http_conn *hc = http_conn_new();
-
-	for (size_t i = 0; i < n; i++) {
-		http_one(p, hc, m[i]);
-		if (nf_stop_after(m, i, n))
-			break;
-	}
-	return http_conn_free(hc);
+	return http_batch(p, m, n, http_one);
 }
 
 const struct notifier_ops notifier_http = {

@@ -199,8 +199,9 @@ reply_message(const struct http_reply *r, char *out, size_t len)
 }
 
 static void
-notify_one(const struct notify_nf *n, struct http_conn *hc, struct message *m)
+notify_one(const void *p, struct http_conn *hc, struct message *m)
 {
+	const struct notify_nf *n = p;
 	struct http_opts o = { n->timeout, n->connect_timeout, n->ca_file,
 	    NULL, NULL };
 	struct http_reply *r = xcalloc(1, sizeof *r);
@@ -264,14 +265,7 @@ notify_one(const struct notify_nf *n, struct http_conn *hc, struct message *m)
 static int
 notify_send(void *p, struct message *const *m, size_t n)
 {
-	struct http_conn *hc = http_conn_new();
-
-	for (size_t i = 0; i < n; i++) {
-		notify_one(p, hc, m[i]);
-		if (nf_stop_after(m, i, n))
-			break;
-	}
-	return http_conn_free(hc);
+	return http_batch(p, m, n, notify_one);
 }
 
 const struct notifier_ops notifier_notify = {
