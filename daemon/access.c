@@ -26,22 +26,6 @@
 
 #include "vigild.h"
 
-/* Requests only administrators may make. */
-static int
-administers(enum req_kind k)
-{
-	switch (k) {
-	case REQ_MIGRATE:
-	case REQ_RELOAD:
-	case REQ_AUDIT_VERIFY:
-	case REQ_OUTBOX_RETRY:
-	case REQ_BACKUP:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 static int
 is_relay(const struct cfg *cfg, const char *user)
 {
@@ -79,15 +63,19 @@ access_known(struct vigild *vd, const struct peer *peer, struct principal *pr,
 
 /*
  * Work out the principal of a request and check it may be made as it
- * stands: 0, or -1 with err saying why not.  On success pr->by is who the
+ * stands, as req.c's table says what it is (flags: ACCESS_ADMINS, only
+ * administrators may make it; ACCESS_CHANGES, it changes a case): 0, or
+ * -1 with err saying why not.  On success pr->by is who the
  * request acts for: the member of staff named, the peer's own person, or
  * NULL when the host's administrator names nobody.
  */
 int
 access_check(struct vigild *vd, const struct peer *peer,
-    const struct request *r, struct principal *pr, char *err, size_t errlen)
+    const struct request *r, int flags, struct principal *pr, char *err,
+    size_t errlen)
 {
 	const struct staff_person *by = NULL;
+	int admin = flags & ACCESS_ADMINS;
 
 	if (access_known(vd, peer, pr, err, errlen) == -1)
 		return -1;
@@ -100,13 +88,12 @@ access_check(struct vigild *vd, const struct peer *peer,
 		pr->by = by;
 		break;
 	case PR_RELAY:
-		if (administers(r->kind) || r->kind == REQ_OUTBOX) {
+		if (admin) {
 			snprintf(err, errlen, "%s is for administrators, not "
 			    "for the relay %s", r->cmd, peer->user);
 			return -1;
 		}
-		if (by == NULL && r->kind != REQ_SHOW && r->kind != REQ_LIST &&
-		    r->kind != REQ_STATUS && r->kind != REQ_OUTBOX) {
+		if (by == NULL && (flags & ACCESS_CHANGES)) {
 			snprintf(err, errlen, "the relay %s must say who did "
 			    "it (by)", peer->user);
 			return -1;
@@ -119,8 +106,7 @@ access_check(struct vigild *vd, const struct peer *peer,
 			    "for %s", peer->user, pr->person->id, by->id);
 			return -1;
 		}
-		if ((administers(r->kind) || r->kind == REQ_OUTBOX) &&
-		    pr->person->role != ROLE_ADMIN) {
+		if (admin && pr->person->role != ROLE_ADMIN) {
 			snprintf(err, errlen, "%s is for administrators; %s is "
 			    "%s", r->cmd, pr->person->id,
 			    role_name(pr->person->role));

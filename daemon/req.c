@@ -14,22 +14,30 @@ enum req_class {
 	REQ_ADMINISTERS
 };
 
+/* Who may make it: anyone vigil knows (access.c), or administrators. */
+enum req_who {
+	REQ_ANYONE,
+	REQ_ADMINS
+};
+
 static const struct req_handler {
 	req_fn	*fn;
 	enum req_class class;
+	enum req_who who;
 } req_handlers[] = {
-	[REQ_OPEN] = { req_open, REQ_CHANGES },
-	[REQ_EVENT] = { req_event, REQ_CHANGES },
-	[REQ_ACK] = { req_event, REQ_CHANGES },
-	[REQ_MIGRATE] = { req_migrate, REQ_CHANGES },
-	[REQ_SHOW] = { req_show, REQ_READS },
-	[REQ_LIST] = { req_list, REQ_READS },
-	[REQ_STATUS] = { req_status, REQ_READS },
-	[REQ_OUTBOX] = { req_outbox, REQ_READS },
-	[REQ_RELOAD] = { req_reload, REQ_ADMINISTERS },
-	[REQ_AUDIT_VERIFY] = { req_audit, REQ_ADMINISTERS },
-	[REQ_OUTBOX_RETRY] = { req_retry, REQ_ADMINISTERS },
-	[REQ_BACKUP] = { req_backup, REQ_ADMINISTERS },
+	[REQ_OPEN] = { req_open, REQ_CHANGES, REQ_ANYONE },
+	[REQ_EVENT] = { req_event, REQ_CHANGES, REQ_ANYONE },
+	[REQ_ACK] = { req_event, REQ_CHANGES, REQ_ANYONE },
+	[REQ_MIGRATE] = { req_migrate, REQ_CHANGES, REQ_ADMINS },
+	[REQ_SHOW] = { req_show, REQ_READS, REQ_ANYONE },
+	[REQ_LIST] = { req_list, REQ_READS, REQ_ANYONE },
+	[REQ_STATUS] = { req_status, REQ_READS, REQ_ANYONE },
+	/* Recipients' addresses and numbers. */
+	[REQ_OUTBOX] = { req_outbox, REQ_READS, REQ_ADMINS },
+	[REQ_RELOAD] = { req_reload, REQ_ADMINISTERS, REQ_ADMINS },
+	[REQ_AUDIT_VERIFY] = { req_audit, REQ_ADMINISTERS, REQ_ADMINS },
+	[REQ_OUTBOX_RETRY] = { req_retry, REQ_ADMINISTERS, REQ_ADMINS },
+	[REQ_BACKUP] = { req_backup, REQ_ADMINISTERS, REQ_ADMINS },
 };
 _Static_assert(nitems(req_handlers) == REQ_NKINDS,
     "every request kind has a handler");
@@ -70,7 +78,9 @@ req_dispatch(struct vigild *vd, const struct origin *o, struct request *r)
 	if (h->fn == NULL)
 		fatalx("request %s has no handler", r->cmd);
 	/* Not echoed: a reference that fails may be a person's name. */
-	if (access_check(vd, o->peer, r, &pr, err, sizeof err) == 0 &&
+	if (access_check(vd, o->peer, r, (h->who == REQ_ADMINS ?
+	    ACCESS_ADMINS : 0) | (h->class == REQ_CHANGES ? ACCESS_CHANGES :
+	    0), &pr, err, sizeof err) == 0 &&
 	    r->ref != NULL && !access_reference_ok(vd->cfg, r->ref))
 		snprintf(err, sizeof err, "the case reference does not have "
 		    "the form [access] reference sets");

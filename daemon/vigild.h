@@ -115,10 +115,12 @@ struct origin {
 	void	(*later)(struct vigild *, uint64_t, json_t *);
 	const struct principal *principal;
 };
+#define ACCESS_ADMINS	0x1		/* only administrators may */
+#define ACCESS_CHANGES	0x2		/* it changes a case */
 int	 access_known(struct vigild *, const struct peer *, struct principal *,
 	    char *, size_t);
 int	 access_check(struct vigild *, const struct peer *,
-	    const struct request *, struct principal *, char *, size_t);
+	    const struct request *, int, struct principal *, char *, size_t);
 const char *access_name(const struct principal *);
 int	 access_reference_ok(const struct cfg *, const char *);
 int	 access_may_see(const struct principal *, const struct staff_person *);
