@@ -150,6 +150,29 @@ deliver_done(struct deliverer *d, int64_t *sessions)
 }
 
 /*
+ * Stopping, first step: nothing more starts.  Jobs not yet taken by a
+ * thread come back (loop thread only) and stay "sending" in the database,
+ * to go at the next start; jobs on their way finish, and deliver_done()
+ * hands in their outcomes, so what was sent is recorded as sent.
+ */
+struct job *
+deliver_quiesce(struct deliverer *d)
+{
+	struct job *left;
+
+	pthread_mutex_lock(&d->mu);
+	d->stopping = 1;
+	left = d->todo;
+	d->todo = NULL;
+	d->todo_tail = &d->todo;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	for (struct job *j = left; j != NULL; j = j->next)
+		d->busy--;
+	return left;
+}
+
+/*
  * Stopping: let idle threads go and wait briefly for busy ones.  A thread
  * still inside a send (a stalled server) is left to the process exit; its
  * message is still "sending" in the database and is sent again at the next

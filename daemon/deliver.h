@@ -44,6 +44,7 @@ struct deliverer {
 void	 deliver_start(struct deliverer *, struct ev_loop *, ev_async *, int);
 void	 deliver_submit(struct deliverer *, struct job *);
 struct job *deliver_done(struct deliverer *, int64_t *);
+struct job *deliver_quiesce(struct deliverer *);
 void	 deliver_stop(struct deliverer *);
 void	 deliver_free_jobs(struct job *);
 

@@ -9,7 +9,9 @@
 
 #include "vigild.h"
 
-#define LOOP_DRAIN_SECONDS	5.0	/* a stop waits this long for replies */
+#define LOOP_DRAIN_SECONDS	20.0	/* a stop waits this long for replies
+					 * and for messages on their way (the
+					 * unit gives it 30) */
 #define LOOP_DRAIN_POLL		0.01	/* and looks this often */
 
 /*
@@ -75,14 +77,19 @@ signal_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	loop_stop(vd);
 }
 
-/* Stopping: leave once every reply is written, or after a few seconds. */
+/*
+ * Stopping: leave once every reply is written and every message that was
+ * on its way has its outcome on disk (else it would go again at the next
+ * start), or after LOOP_DRAIN_SECONDS.
+ */
 static void
 drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct vigild *vd = w->data;
 
 	(void)revents;
-	if ((!store_in_transaction(vd->store) && control_drained(vd)) ||
+	if ((!store_in_transaction(vd->store) && control_drained(vd) &&
+	    outbox_drained(vd)) ||
 	    ev_now(loop) - vd->drain_started > LOOP_DRAIN_SECONDS)
 		ev_break(loop, EVBREAK_ALL);
 }
@@ -102,6 +109,7 @@ loop_stop(struct vigild *vd)
 	sdn_stopping(vd);
 	metrics_stop(vd);
 	control_quiesce(vd);
+	outbox_quiesce(vd);
 	sched_stop(vd);
 	ev_timer_init(&vd->drain_timer, drain_cb, LOOP_DRAIN_POLL,
 	    LOOP_DRAIN_POLL);

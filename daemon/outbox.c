@@ -421,7 +421,8 @@ outbox_committed(struct vigild *vd, int ok)
 	for (job = vd->ob.pending; job != NULL; job = next) {
 		next = job->next;
 		vd->ob.npending[job->msg.channel]--;
-		if (ok)
+		/* Stopping, nothing new goes out: it goes at the next start. */
+		if (ok && !vd->stopping)
 			deliver_submit(&vd->ob.deliver[job->msg.channel], job);
 		else {
 			cfg_release(vd, job->cfg);
@@ -610,6 +611,32 @@ outbox_init(struct vigild *vd)
 		return -1;
 	outbox_poke(vd);
 	return 0;
+}
+
+/* Stopping: start nothing more (what is waiting goes at the next start). */
+void
+outbox_quiesce(struct vigild *vd)
+{
+	struct job *left, *next;
+
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		for (left = deliver_quiesce(&vd->ob.deliver[ch]); left != NULL;
+		    left = next) {
+			next = left->next;
+			left->next = NULL;
+			cfg_release(vd, left->cfg);
+			deliver_free_jobs(left);
+		}
+}
+
+/* Every message that was on its way has come back and been recorded. */
+int
+outbox_drained(const struct vigild *vd)
+{
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		if (vd->ob.deliver[ch].busy > 0)
+			return 0;
+	return 1;
 }
 
 void

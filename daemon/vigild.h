@@ -269,6 +269,8 @@ int	 outbox_add(struct vigild *, const struct outbox_row *, int64_t);
 int	 outbox_cancel_case(struct vigild *, const struct wf_case *,
 	    const struct wf_case *);
 void	 outbox_committed(struct vigild *, int);
+void	 outbox_quiesce(struct vigild *);
+int	 outbox_drained(const struct vigild *);
 void	 outbox_audit_alert(struct vigild *, const char *, int64_t);
 void	 outbox_poke(struct vigild *);
 int64_t	 outbox_depth(struct vigild *);

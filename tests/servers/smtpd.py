@@ -54,6 +54,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.args.data_delay:
+            await asyncio.sleep(self.args.data_delay)
         if self.args.data_reply:
             return self.args.data_reply
         for rule in self.args.data_reply_for:
@@ -141,6 +143,8 @@ if __name__ == "__main__":
     p.add_argument("--rcpt-reply", action="append", default=[],
                    help="ADDRESS=REPLY, e.g. x@example.org=550 5.1.1 No such user")
     p.add_argument("--data-reply")
+    p.add_argument("--data-delay", type=float, default=0,
+                   help="seconds before answering each message's data")
     p.add_argument("--data-reply-for", action="append", default=[],
                    help="ADDRESS=REPLY for messages to ADDRESS")
     asyncio.run(main(p.parse_args()))
