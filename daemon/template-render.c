@@ -309,6 +309,15 @@ render_body(struct render *r)
 				for (size_t j = t->bstart; j < t->bend; j++)
 					emit(r, &t->lines[j], &r->v->items[k],
 					    &out);
+			/* An SMS cut short says so, and how many it left out:
+			 * {count} alone would read as the whole list. */
+			if (r->nshow < r->v->nitems) {
+				char more[48];
+
+				snprintf(more, sizeof more, "and %zu more\n",
+				    r->v->nitems - r->nshow);
+				buf_puts(&out, more);
+			}
 			i = t->bend;
 			continue;
 		}

@@ -429,6 +429,17 @@ START_TEST(test_sms_digest)
 	ck_assert_ptr_nonnull(strstr(sms, "vigil: 100 deadlines:\n"
 	    "DA-0000 initial contact 1 hour late\nDA-0001 "));
 	ck_assert_ptr_null(strstr(sms, "DA-0099"));
+	/* The entries left out are counted, truthfully. */
+	{
+		int shown = 0, more = -1;
+		const char *p = strstr(sms, "and ");
+
+		for (const char *q = sms; (q = strstr(q, "DA-")) != NULL; q++)
+			shown++;
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(sscanf(p, "and %d more", &more), 1);
+		ck_assert_int_eq(shown + more, 100);
+	}
 	free(sms);
 }
 END_TEST
