@@ -200,23 +200,31 @@ tpl_item_of(const struct store_outbox_entry *e)
 
 /*
  * Which rows go next on a channel: the earliest due row and everything
- * else due to the same address (one digest); an admin alert goes alone.
+ * else due to the same address not yet in a message (one digest); an
+ * admin alert goes alone.  A row tried before goes again with the rows of
+ * that message and no other, under its key (*group), so a retry or a
+ * restart after a crash never sends an item under a second Message-ID.
  * How many were read into rows: 0 when nothing is due.
  */
 static size_t
 select_rows(struct vigild *vd, enum notify_channel ch, int64_t now,
-    struct store_outbox_entry *rows)
+    struct store_outbox_entry *rows, char **group)
 {
 	enum tpl_kind kind;
 	char *address;
 	int alerts, n;
 
-	if (store_outbox_head(vd->store, ch, now, &address, &kind) != 1)
+	*group = NULL;
+	if (store_outbox_head(vd->store, ch, now, &address, &kind, group) != 1)
 		return 0;
 	alerts = kind >= TPL_ADMIN_ALERT;	/* each goes alone */
-	n = store_outbox_rows(vd->store, ch, address, now, alerts, rows,
-	    alerts ? 1 : DIGEST_MAX);
+	n = store_outbox_rows(vd->store, ch, address, *group, now, alerts,
+	    rows, alerts ? 1 : DIGEST_MAX);
 	free(address);
+	if (n <= 0) {
+		free(*group);
+		*group = NULL;
+	}
 	return n > 0 ? (size_t)n : 0;
 }
 
@@ -301,9 +309,10 @@ next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
 {
 	struct store_outbox_entry rows[DIGEST_MAX];
 	struct job *job;
+	char *group;
 	size_t n;
 
-	if ((n = select_rows(vd, ch, now, rows)) == 0)
+	if ((n = select_rows(vd, ch, now, rows, &group)) == 0)
 		return NULL;
 	job = xcalloc(1, sizeof *job);
 	job->ids = xcalloc(n, sizeof *job->ids);
@@ -314,9 +323,10 @@ next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
 	job->msg.channel = ch;
 	job->msg.to = xstrdup(rows[0].address);
 	job->msg.to_name = rows[0].to_name ? xstrdup(rows[0].to_name) : NULL;
-	job->msg.key = n > 1 ? digest_key(rows, n) : xstrdup(rows[0].key);
+	job->msg.key = group != NULL ? group : n > 1 ? digest_key(rows, n) :
+	    xstrdup(rows[0].key);
 	render(vd, job, rows, n, now);
-	store_outbox_mark_sending(vd->store, job->ids, job->nids);
+	store_outbox_mark_sending(vd->store, job->ids, job->nids, job->msg.key);
 	job->cfg = vd->cfg;
 	job->batch = vd->cfg->ob.batch;
 	job->notifier = vd->cfg->notifiers[ch];

@@ -45,7 +45,7 @@ static const char SQL_LAST_TO[] = "SELECT EXISTS (SELECT 1 FROM outbox WHERE "
     "status = " Q_SENDING " AND channel = ?1 AND address = ?2), "
     "(SELECT max(done_at) FROM outbox WHERE status = " Q_SENT " AND "
     "channel = ?1 AND address = ?2)";
-static const char SQL_HEAD[] = "SELECT address, kind FROM outbox WHERE "
+static const char SQL_HEAD[] = "SELECT address, kind, message FROM outbox WHERE "
     "status = " Q_QUEUED " AND channel = ? AND not_before <= ? "
     "ORDER BY not_before, id LIMIT 1";
 /* Told which index: the planner would walk every due row of the channel
@@ -53,11 +53,16 @@ static const char SQL_HEAD[] = "SELECT address, kind FROM outbox WHERE "
 static const char SQL_ROWS[] = "SELECT " ENTRY_COLUMNS " FROM outbox "
     "INDEXED BY outbox_queued_to WHERE "
     "status = " Q_QUEUED " AND channel = ? AND address = ? AND "
-    "not_before <= ? AND (kind >= " Q_ALERT ") = ? ORDER BY id LIMIT ?";
+    "not_before <= ? AND (kind >= " Q_ALERT ") = ? AND message IS NULL "
+    "ORDER BY id LIMIT ?";
+/* A message tried before goes again as it was: its rows, its key. */
+static const char SQL_GROUP[] = "SELECT " ENTRY_COLUMNS " FROM outbox "
+    "INDEXED BY outbox_queued_to WHERE status = " Q_QUEUED " AND "
+    "channel = ? AND address = ? AND message = ? ORDER BY id LIMIT ?";
 static const char SQL_GET[] = "SELECT " ENTRY_COLUMNS " FROM outbox "
     "WHERE id = ?";
 static const char SQL_MARK_SENDING[] = "UPDATE outbox SET status = "
-    Q_SENDING ", attempts = attempts + 1 WHERE id = ?";
+    Q_SENDING ", attempts = attempts + 1, message = ? WHERE id = ?";
 static const char SQL_SENT[] = "UPDATE outbox SET status = " Q_SENT ", "
     "done_at = ?, message = ?, last_error = NULL WHERE id = ?";
 static const char SQL_RETRY_AT[] = "UPDATE outbox SET status = " Q_QUEUED
@@ -146,10 +151,14 @@ store_outbox_last_to(struct store *s, enum notify_channel ch,
 	sqlite3_reset(st);
 }
 
-/* The earliest row due on a channel: 1 found, 0 none, -1 error. */
+/*
+ * The earliest row due on a channel: 1 found, 0 none, -1 error.  *group
+ * is the key of the message it went in before (kept from its first try
+ * through retries and restarts), or NULL.
+ */
 int
 store_outbox_head(struct store *s, enum notify_channel ch, int64_t now,
-    char **address, enum tpl_kind *kind)
+    char **address, enum tpl_kind *kind, char **group)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -161,6 +170,7 @@ store_outbox_head(struct store *s, enum notify_channel ch, int64_t now,
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*address = store_col_strdup(st, 0);
 		*kind = (enum tpl_kind)sqlite3_column_int(st, 1);
+		*group = store_col_strdup(st, 2);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -218,19 +228,24 @@ store_outbox_entry_clear(struct store_outbox_entry *it)
  */
 int
 store_outbox_rows(struct store *s, enum notify_channel ch,
-    const char *address, int64_t now, int alerts,
+    const char *address, const char *group, int64_t now, int alerts,
     struct store_outbox_entry *out, size_t max)
 {
 	sqlite3_stmt *st;
 	int n = 0;
 
-	if ((st = store_stmt(s, SQL_ROWS)) == NULL)
+	if ((st = store_stmt(s, group ? SQL_GROUP : SQL_ROWS)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, (int)ch);
 	store_bind_text(st, 2, address);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int(st, 4, alerts != 0);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)max);
+	if (group != NULL) {
+		store_bind_text(st, 3, group);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)max);
+	} else {
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int(st, 4, alerts != 0);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)max);
+	}
 	while ((size_t)n < max && sqlite3_step(st) == SQLITE_ROW)
 		read_entry(st, &out[n++]);
 	sqlite3_reset(st);
@@ -258,7 +273,8 @@ store_outbox_get(struct store *s, int64_t id, struct store_outbox_entry *it)
 
 /* Rows handed to a delivery thread: "sending", one attempt more. */
 int
-store_outbox_mark_sending(struct store *s, const int64_t *ids, size_t n)
+store_outbox_mark_sending(struct store *s, const int64_t *ids, size_t n,
+    const char *key)
 {
 	sqlite3_stmt *st;
 	int rc = 0;
@@ -266,7 +282,8 @@ store_outbox_mark_sending(struct store *s, const int64_t *ids, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if ((st = store_stmt(s, SQL_MARK_SENDING)) == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, ids[i]);
+		store_bind_text(st, 1, key);
+		sqlite3_bind_int64(st, 2, ids[i]);
 		if (store_run(s, st) == -1)
 			rc = -1;
 	}

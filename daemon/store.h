@@ -152,13 +152,14 @@ int	 store_outbox_cancel(struct store *, const char *, uint32_t, int);
 void	 store_outbox_last_to(struct store *, enum notify_channel,
 	    const char *, int *, int64_t *);
 int	 store_outbox_head(struct store *, enum notify_channel, int64_t,
-	    char **, enum tpl_kind *);
+	    char **, enum tpl_kind *, char **);
 int	 store_outbox_rows(struct store *, enum notify_channel, const char *,
-	    int64_t, int, struct store_outbox_entry *, size_t);
+	    const char *, int64_t, int, struct store_outbox_entry *, size_t);
 int	 store_outbox_get(struct store *, int64_t,
 	    struct store_outbox_entry *);
 void	 store_outbox_entry_clear(struct store_outbox_entry *);
-int	 store_outbox_mark_sending(struct store *, const int64_t *, size_t);
+int	 store_outbox_mark_sending(struct store *, const int64_t *, size_t,
+	    const char *);
 int	 store_outbox_sent(struct store *, int64_t, const char *, int64_t);
 int	 store_outbox_retry_at(struct store *, int64_t, int64_t, const char *);
 int	 store_outbox_fail(struct store *, int64_t, int64_t, const char *,
