@@ -62,6 +62,17 @@ access_known(struct vigild *vd, const struct peer *peer, struct principal *pr,
 }
 
 /*
+ * A case reference as [access] reference allows it, so that a reference
+ * cannot carry a person's name or number; any when none is set.
+ */
+static int
+reference_ok(const struct cfg *cfg, const char *ref)
+{
+	return !cfg->has_reference ||
+	    regexec(&cfg->reference, ref, 0, NULL, 0) == 0;
+}
+
+/*
  * Work out the principal of a request and check it may be made as it
  * stands, as req.c's table says what it is (flags: ACCESS_ADMINS, only
  * administrators may make it; ACCESS_CHANGES, it changes a case): 0, or
@@ -115,6 +126,11 @@ access_check(struct vigild *vd, const struct peer *peer,
 		pr->by = pr->person;
 		break;
 	}
+	if (r->ref != NULL && !reference_ok(vd->cfg, r->ref)) {
+		snprintf(err, errlen, "the case reference does not have the "
+		    "form [access] reference sets");
+		return -1;
+	}
 	return 0;
 }
 
@@ -133,16 +149,6 @@ access_name(const struct principal *pr)
 	return "?";
 }
 
-/*
- * A case reference as [access] reference allows it, so that a reference
- * cannot carry a person's name or number; any when none is set.
- */
-int
-access_reference_ok(const struct cfg *cfg, const char *ref)
-{
-	return !cfg->has_reference ||
-	    regexec(&cfg->reference, ref, 0, NULL, 0) == 0;
-}
 
 /* Whether pr may see the cases whose officer is officer (NULL: nobody). */
 int

@@ -327,32 +327,33 @@ over_quota(struct vigild *vd, const struct peer *p)
 }
 
 /*
- * Whom to turn away at once, with the reason: a peer vigil does not know
- * (so that strangers hold no connection the CMS may need), or one over
- * its quota.
+ * Whom to turn away at once, told why: anyone while vigild is full or
+ * stopping, a peer vigil does not know (so that strangers hold no
+ * connection the CMS may need), or one over its quota.
  */
 static int
-turned_away(struct vigild *vd, struct client *cl)
+turned_away(struct vigild *vd, int fd, const struct peer *p)
 {
 	struct principal pr;
 	char why[512];
 	json_t *j;
 	char *text;
 
-	if (access_known(vd, &cl->peer, &pr, why, sizeof why) == -1)
+	if (vd->stopping || vd->nclients >= CONTROL_MAX_CLIENTS)
+		snprintf(why, sizeof why, "too many clients, or shutting down");
+	else if (access_known(vd, p, &pr, why, sizeof why) == -1)
 		log_warnx("control: refused a connection from %s: %s",
-		    cl->peer.text, why);
-	else if (over_quota(vd, &cl->peer)) {
+		    p->text, why);
+	else if (over_quota(vd, p)) {
 		snprintf(why, sizeof why, "too many connections from this "
 		    "user");
 		log_warnx("control: %s: more than %d connections at once",
-		    cl->peer.text, CONTROL_MAX_PER_UID);
+		    p->text, CONTROL_MAX_PER_UID);
 	} else
 		return 0;
 	j = req_refuse("%s", why);
 	if ((text = json_dumps(j, JSON_COMPACT)) != NULL &&
-	    (write(cl->fd, text, strlen(text)) == -1 ||
-	    write(cl->fd, "\n", 1) == -1))
+	    (write(fd, text, strlen(text)) == -1 || write(fd, "\n", 1) == -1))
 		log_debug("control: write: %s", strerror(errno));
 	free(text);
 	json_decref(j);
@@ -369,6 +370,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct vigild *vd = w->data;
 	struct client *cl;
+	struct peer peer;
 	int fd;
 
 	(void)revents;
@@ -379,12 +381,8 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 				log_warn("control: accept");
 			return;
 		}
-		if (vd->stopping || vd->nclients >= CONTROL_MAX_CLIENTS) {
-			static const char busy[] = "{\"ok\":false,\"error\":"
-			    "\"too many clients, or shutting down\"}\n";
-
-			if (write(fd, busy, sizeof busy - 1) == -1)
-				log_debug("control: write: %s", strerror(errno));
+		peer_identify(vd, fd, &peer);
+		if (turned_away(vd, fd, &peer)) {
 			close(fd);
 			continue;
 		}
@@ -392,12 +390,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		cl->vd = vd;
 		cl->fd = fd;
 		cl->id = ++vd->next_client_id;
-		peer_identify(vd, fd, &cl->peer);
-		if (turned_away(vd, cl)) {
-			close(fd);
-			free(cl);
-			continue;
-		}
+		cl->peer = peer;
 		ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
 		ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
 		ev_init(&cl->idle, client_idle_cb);

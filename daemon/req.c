@@ -73,18 +73,13 @@ req_dispatch(struct vigild *vd, const struct origin *o, struct request *r)
 	const struct req_handler *h = &req_handlers[r->kind];
 	struct origin with = *o;
 	struct principal pr;
-	char err[512] = "";
+	char err[512];
 
 	if (h->fn == NULL)
 		fatalx("request %s has no handler", r->cmd);
-	/* Not echoed: a reference that fails may be a person's name. */
 	if (access_check(vd, o->peer, r, (h->who == REQ_ADMINS ?
 	    ACCESS_ADMINS : 0) | (h->class == REQ_CHANGES ? ACCESS_CHANGES :
-	    0), &pr, err, sizeof err) == 0 &&
-	    r->ref != NULL && !access_reference_ok(vd->cfg, r->ref))
-		snprintf(err, sizeof err, "the case reference does not have "
-		    "the form [access] reference sets");
-	if (err[0] != '\0') {
+	    0), &pr, err, sizeof err) == -1) {
 		log_warnx("refused %s from %s: %s", r->cmd, o->peer->text, err);
 		return req_refuse("%s", err);
 	}

@@ -43,13 +43,6 @@ key_path(const char *database)
 	return xasprintf("%s.seal", database);
 }
 
-static void
-hex(const unsigned char *b, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
 static int
 unhex(const char *s, unsigned char *b, size_t n)
 {
@@ -96,7 +89,7 @@ seal_mac(const unsigned char *key, const struct store_seal *seal, char *out)
 	if (HMAC(EVP_sha256(), key, SEAL_KEY_LEN, (unsigned char *)text,
 	    strlen(text), md, &mdlen) == NULL || mdlen != 32)
 		fatalx("seal: HMAC failed");
-	hex(md, 32, out);
+	hex_encode(md, 32, out);
 	free(text);
 }
 
@@ -112,7 +105,7 @@ key_write(const char *path, int64_t epoch, const unsigned char *key,
 	char k[2 * SEAL_KEY_LEN + 1], text[128], *tmp = NULL, *dir;
 	int fd, dfd, n, rc = -1;
 
-	hex(key, SEAL_KEY_LEN, k);
+	hex_encode(key, SEAL_KEY_LEN, k);
 	n = snprintf(text, sizeof text, "%020lld %s\n", (long long)epoch, k);
 	OPENSSL_cleanse(k, sizeof k);
 	if (create) {
@@ -208,7 +201,7 @@ seal_setup(const char *database)
 	arc4random_buf(key, sizeof key);
 	rc = key_write(path, 0, key, 1, err, sizeof err);
 	if (rc == 0) {
-		hex(key, sizeof key, k);
+		hex_encode(key, sizeof key, k);
 		printf("The event log will be sealed.  The verification key, "
 		    "shown this once:\n\n    %s\n\nKeep it off this machine "
 		    "(on paper, in a safe); check a copy of the database\n"

@@ -122,7 +122,6 @@ int	 access_known(struct vigild *, const struct peer *, struct principal *,
 int	 access_check(struct vigild *, const struct peer *,
 	    const struct request *, int, struct principal *, char *, size_t);
 const char *access_name(const struct principal *);
-int	 access_reference_ok(const struct cfg *, const char *);
 int	 access_may_see(const struct principal *, const struct staff_person *);
 char	*access_visible(const struct cfg *, const struct principal *);
 
