@@ -1,6 +1,8 @@
 /*
  * bench-client.c: the control socket spoken as vigilctl speaks it, for the
  * benchmarks: one request line, then its durable reply.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <poll.h>
 #include <string.h>

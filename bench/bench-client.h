@@ -1,6 +1,8 @@
 /*
  * bench-client.h: what the benchmarks that drive a real vigild share: a
  * monotonic clock, and the control socket spoken as vigilctl speaks it.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef BENCH_CLIENT_H
 #define BENCH_CLIENT_H

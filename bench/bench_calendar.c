@@ -9,6 +9,8 @@
  * Prints the rate; with -o, writes "START-DATE N DUE-DATE" lines for
  * bench/wcompare.py to compare; with -H, the closed weekdays of
  * 2000-2100 as "DATE NAME" lines, to explain any difference.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

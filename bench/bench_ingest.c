@@ -11,6 +11,8 @@
  *	bench_ingest -s SOCKET -d DIR [-t SECONDS]
  *
  * Run through bench/ingest, which starts a vigild for it.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <getopt.h>

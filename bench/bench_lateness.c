@@ -11,6 +11,8 @@
  * vigild recorded each firing less when it was due, from the firings
  * table (whole seconds: 0 is within the second).  Run through
  * bench/lateness, which starts a vigild for it.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <getopt.h>
 #include <pthread.h>

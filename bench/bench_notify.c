@@ -14,6 +14,8 @@
  * way.  Sessions per message come from vigild's metrics, TLS handshakes
  * per message from the HTTPS server's log (-l), which numbers its
  * connections.  CONF must set [metrics] file = metrics.prom, interval = 1.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <fcntl.h>
 #include <getopt.h>

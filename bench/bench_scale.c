@@ -13,6 +13,8 @@
  * minute before vigild starts instead: catch-up after downtime, measured
  * from exec to ready (serving first) and to the last case handled.
  * vigild's log goes beside the database.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

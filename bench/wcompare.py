@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
 """Compare vigil's due dates with python3-workalendar's.
 
     wcompare.py DUES HOLIDAYS VIGIL-RATE

@@ -20,6 +20,8 @@
  * admin role.  Members of staff see the cases of their own team, and a
  * manager also those of everyone below them; a head of service, an admin,
  * a relay and the host see every case.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 #include <unistd.h>

@@ -2,6 +2,8 @@
  * cases.c: what the daemon does with a case between the engine (pure) and
  * the store (durable): which workflow version it runs, when its next step
  * falls due, firing steps exactly once, and rebuilding state from the log.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <syslog.h>

@@ -3,6 +3,8 @@
  * read into struct cfg with every problem at its line: [outbox] and
  * [quiet-hours] for the outbox, [metrics] for the metrics file.  cfg_load()
  * calls them; the modules only read what they leave in struct cfg.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

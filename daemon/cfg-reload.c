@@ -2,6 +2,8 @@
  * cfg-reload.c: putting a new configuration in force.  It sits above the
  * modules it tells (cases, scheduler, metrics, systemd), while cfg.c,
  * which the outbox calls to release a configuration, calls none of them.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

@@ -4,6 +4,8 @@
  * loaded and checked together.  Start-up, "vigild --check" and a reload all go through
  * cfg_load(), so a configuration that --check accepts is exactly one that a
  * reload will apply; with any problem, nothing is applied.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

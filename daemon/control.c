@@ -7,6 +7,8 @@
  * it is released, so each client's replies stay in order.  A request whose
  * work runs off the loop (audit verify) is answered later through
  * control_reply(), by client id: the client may have gone by then.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -6,6 +6,8 @@
  * never holds up SMS either.  A thread takes what is waiting, up to a
  * batch, and sends it in one session: one connection and one handshake
  * for many messages when the queue is long, no wait when it is short.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,5 +1,7 @@
 /*
  * deliver.h: delivery threads, one small pool per channel.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef DELIVER_H
 #define DELIVER_H

@@ -2,6 +2,8 @@
  * due.c: which of a case's steps is next, and whether one still worth
  * sending: pure functions of the steps the engine computed and the
  * firings the store recorded, so the scheduler's choices are unit-tested.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "due.h"
 

@@ -1,5 +1,7 @@
 /*
  * due.h: a case's steps against its firings (due.c): pure.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef DUE_H
 #define DUE_H

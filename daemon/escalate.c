@@ -6,6 +6,8 @@
  * how to reach them.  A role with nobody behind it (no officer, no line
  * manager) goes to the fallback group: a missed deadline never goes
  * nowhere.  An SMS to someone with no mobile number goes by email instead.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

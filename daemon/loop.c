@@ -3,6 +3,8 @@
  * (HUP reloads, TERM and INT stop), the group commit before the loop
  * sleeps, and a stop that lets every reply out first.  It calls the
  * modules' hooks; no module calls into it but vigild.c.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <signal.h>
 #include <syslog.h>

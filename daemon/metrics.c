@@ -4,6 +4,8 @@
  * file is replaced whole (write, then rename), so the collector never
  * reads half of one.  Every figure comes from an index or a counter table,
  * so a write costs the same with ten cases or a million.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

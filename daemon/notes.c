@@ -2,6 +2,8 @@
  * notes.c: log lines about writes, held until the transaction that makes
  * them durable commits.  "case X: opened" is logged only once it is true;
  * if the commit fails, the lines go and one error says how many.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <syslog.h>

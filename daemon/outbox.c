@@ -19,6 +19,8 @@
  * window, and everything waiting for an address then goes as one message.
  * Quiet hours: an SMS outside [quiet-hours] sms waits for the next allowed
  * time.  Urgent deadlines (immediate risk) wait for neither.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,8 @@
  * millions of events, so they run on a thread with their own connection
  * (WAL gives it a consistent snapshot) while the loop goes on firing
  * deadlines.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <dirent.h>
 #include <errno.h>

@@ -3,6 +3,8 @@
  * Each runs in its own savepoint inside the loop's group-commit
  * transaction; the reply is held by control.c until that commits, so an
  * acknowledged event is on disk.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <syslog.h>

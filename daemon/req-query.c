@@ -1,6 +1,8 @@
 /*
  * req-query.c: show, list, status and outbox: reading only, through
  * store-query.c, and making the replies.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

@@ -4,6 +4,8 @@
  * what kind of thing it does (the keys each kind takes are proto.c's
  * table), and the two shapes every reply takes are made here:
  * {"ok": true, "result": ...} or {"ok": false, "error": ...}.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "vigild.h"
 

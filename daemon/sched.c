@@ -12,6 +12,8 @@
  * iteration: firing never waits for the load to stop, and the load never
  * waits for a long run of firings.  Start-up catch-up is the same batches,
  * after vigild has told systemd it is ready and is serving.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "vigild.h"
 

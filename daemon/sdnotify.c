@@ -4,6 +4,8 @@
  * around a reload, STATUS= with the open cases and the next due instant,
  * WATCHDOG=1 at half of WatchdogSec, STOPPING=1.  libsystemd's sd_notify()
  * does nothing without NOTIFY_SOCKET, so neither does this outside systemd.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <systemd/sd-daemon.h>
 #include <time.h>

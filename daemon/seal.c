@@ -18,6 +18,8 @@
  * audits the whole chain off the loop.  "vigild --verify-seals KEYFILE", on a
  * copy of the database on a trusted machine, also checks every seal's MAC
  * from K0, read from a file (never the command line).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -5,6 +5,8 @@
  * collect(), which only keeps them (with their lines); build() then makes
  * people and groups, so that a manager or member may be named before its
  * own section and every problem is found in one run.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -18,6 +18,8 @@
  *
  * Loading checks everything and reports every problem as file:line; a
  * directory with any problem is not used (a reload keeps the old one).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef STAFF_H
 #define STAFF_H

@@ -2,6 +2,8 @@
  * store-event.c: the event log.  Append-only, each row carrying a SHA-256
  * chained over the one before; read back in id order, whole (rebuild,
  * audit) or one case's (show).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

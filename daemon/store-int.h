@@ -2,6 +2,8 @@
  * store-int.h: what the store-*.c files share, and nothing outside them
  * sees: the connection, the statement cache and the hash chain's head.
  * Only these files hold SQL.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef STORE_INT_H
 #define STORE_INT_H

@@ -6,6 +6,8 @@
  * matches a partial index's WHERE (store.c's migrations: status = 0, 1 or
  * 4) against the query's own text when it prepares it, before any value
  * is bound, so a bound status would leave those indexes unused.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

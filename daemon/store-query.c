@@ -4,6 +4,8 @@
  * driven by an index or a counter table and limited, so it stays quick
  * with a million open cases.  Rows go to a callback as plain values, which
  * last until it returns.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "store-int.h"
 

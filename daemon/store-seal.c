@@ -1,6 +1,8 @@
 /*
  * store-seal.c: the seals table (seal.c makes and checks the seals), and
  * reading one event's hash by its id.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

@@ -5,6 +5,8 @@
  * disk; the daemon acknowledges an event only after that.  The file is made
  * 0600 before SQLite opens it (SQLite gives -wal and -shm the same mode).
  * Every statement is prepared once and kept.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -6,6 +6,8 @@
  * deadline tables are the current state derived from it (rebuildable), and
  * the firings table records each escalation step handled, so that a step is
  * handled exactly once across crashes and restarts.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef STORE_H
 #define STORE_H

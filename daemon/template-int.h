@@ -3,6 +3,8 @@
  * the placeholders and a parsed template.  template-parse.c reads a file's
  * text into a struct tpl, template-render.c fills one in and template.c
  * keeps the folder of them.  The contract is template.h.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef TEMPLATE_INT_H
 #define TEMPLATE_INT_H

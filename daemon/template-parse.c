@@ -6,6 +6,8 @@
  * at load, rather than rendered empty.  In a digest, the lines between
  * "{items}" and "{end}" are repeated for each deadline.  An SMS's own words
  * must be sendable as GSM-7 and leave room for the values.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

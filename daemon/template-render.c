@@ -12,6 +12,8 @@
  * last deadlines listed (the count still says how many), then what
  * identifies the deadline, longest first, and the case reference last.
  * Whatever is left over is cut at 160.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,8 @@
  * shares (the [links] case_url, the default calendar's zone), and picking
  * one for a message.  Reading one file is template-parse.c, with the
  * placeholders and their grammar; filling one in is template-render.c.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

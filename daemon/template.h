@@ -14,6 +14,8 @@
  * template.c); naming anything else is a load error, so a template cannot
  * ask for data vigil does not have.  An SMS always renders within 160
  * GSM-7 septets, whatever the inputs.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef TEMPLATE_H
 #define TEMPLATE_H

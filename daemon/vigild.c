@@ -2,6 +2,8 @@
  * vigild.c: the daemon.  Load and check the configuration, take the
  * database, serve the control socket, catch up on whatever fell due while
  * stopped, and fire deadlines until told to stop.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <getopt.h>

@@ -15,6 +15,8 @@
  *	notes.c		log lines held until their writes commit
  *	sdnotify.c	what systemd is told
  *	metrics.c	Prometheus figures in a file
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef VIGILD_H
 #define VIGILD_H

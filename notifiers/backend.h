@@ -2,6 +2,8 @@
  * backend.h: what the notifiers share among themselves, not with the rest
  * of vigil: the backends' tables, reading their settings, building a mail
  * message and making an HTTP request.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef BACKEND_H
 #define BACKEND_H

@@ -28,6 +28,8 @@
  * connect_timeout, finds an unreachable server quickly.  Every reply after
  * that is bounded by timeout, so a server that accepts and never answers
  * costs at most connect_timeout + timeout.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

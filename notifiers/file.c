@@ -13,6 +13,8 @@
  * syncfs(2) before any of it counts as written: a crash before that sends
  * it again, which replaces the files.  Folder 0700, files 0600: these are
  * escalations about domestic-abuse cases.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

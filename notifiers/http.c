@@ -6,6 +6,8 @@
  * requests of one batch share an easy handle, whose connection cache keeps
  * the connection (and its TLS session) alive from one to the next: a TLS
  * handshake costs more than the request.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <pthread.h>
 #include <stdlib.h>

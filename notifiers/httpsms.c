@@ -17,6 +17,8 @@
  * literal, as JSON needs); each is escaped for where it stands: JSON string,
  * form field, XML text, or URL.  2xx is sent; 408, 429 and 5xx are tried
  * again; any other status will not change by trying again.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

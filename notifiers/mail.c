@@ -10,6 +10,8 @@
  *	MIME-Version, Content-Type, Content-Transfer-Encoding,
  *	Auto-Submitted (RFC 3834: no out-of-office replies) and
  *	X-Auto-Response-Suppress (the same, for Exchange).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

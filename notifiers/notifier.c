@@ -2,6 +2,8 @@
  * notifier.c: the registry.  "[email] via" and "[sms] via" name a backend;
  * with neither section set, both channels write files, so a fresh install
  * shows real messages without a mail server or an SMS account.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

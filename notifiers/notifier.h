@@ -7,6 +7,8 @@
  * the event loop; it must give up by itself (timeouts), never hang forever.
  * A configured notifier is never changed after notifier_new(), so several
  * delivery threads may call send() on the same one at once.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef NOTIFIER_H
 #define NOTIFIER_H

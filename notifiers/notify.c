@@ -11,6 +11,8 @@
  *	email_template = UUID		subject ((subject)), body ((body))
  *
  * The message's idempotency key goes as "reference" (never personal data).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * settings.c: the settings only notifiers have (secrets read from files,
  * addresses, URLs), read with confsec.c's helpers so each problem is
  * reported at its line.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -9,6 +9,8 @@
  *						{national}: 07700900123
  *	email_subject = ...			optional; some gateways
  *						want an account code here
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

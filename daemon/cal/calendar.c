@@ -5,6 +5,8 @@
  * the Nth working day is a short scan and a due date costs well under a
  * microsecond.  Open hours are local clock times; each day's open intervals
  * are turned into instants through the zone, so clock changes are exact.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <ctype.h>
 #include <errno.h>

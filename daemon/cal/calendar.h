@@ -4,6 +4,8 @@
  * An instant is int64_t seconds since the epoch (UTC).  A calendar says which
  * local days are working days (weekdays, bank holidays, closures) and which
  * hours of them are open; durations turn a start instant into a due instant.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef CALENDAR_H
 #define CALENDAR_H

@@ -1,6 +1,8 @@
 /*
  * civil.c: Gregorian calendar dates as a day count from 1970-01-01, using
  * Howard Hinnant's branch-light algorithms (valid far beyond 1970-2100).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "civil.h"
 #include "vigil.h"

@@ -1,5 +1,7 @@
 /*
  * civil.h: proleptic Gregorian dates as days since 1970-01-01.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef CIVIL_H
 #define CIVIL_H

@@ -5,6 +5,8 @@
  *	N working hours | N working days
  *
  * each optionally followed by "on CALENDAR".  Singular or plural, any case.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <ctype.h>
 #include <string.h>

@@ -10,6 +10,8 @@
  * back that far, and one rule is easier to check than a history); the dates
  * that matter to open cases (2012 on) are checked against the feed in
  * tests/unit/test_holidays.c.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,8 @@
 /*
  * iso.c: ISO 8601 instants as people type them and as vigil prints them.
  * A time without an offset is local to the given zone.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

@@ -6,6 +6,8 @@
  * and calendars in one daemon may use different zones.  So each zone's TZif
  * file (RFC 8536) is read once into a table of transitions, extended to
  * TZ_LAST_YEAR with the file's POSIX TZ footer rule.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,8 @@
 /*
  * tz.h: IANA time zones read from the system's TZif files, with the POSIX
  * footer rule expanded so that conversions stay right until TZ_LAST_YEAR.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef TZ_H
 #define TZ_H

@@ -2,6 +2,8 @@
  * conf.c: read vigil.conf.  Every problem is collected with its line, so one
  * "vigild --check" shows them all; a configuration with any problem is not
  * used (a reload keeps the old one).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stddef.h>
 #include <stdlib.h>

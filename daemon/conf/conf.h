@@ -1,5 +1,7 @@
 /*
  * conf.h: vigil.conf, the daemon's configuration.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef CONF_H
 #define CONF_H

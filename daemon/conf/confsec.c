@@ -2,6 +2,8 @@
  * confsec.c: reading a module's section of vigil.conf ([email], [outbox],
  * ...), each problem reported at the setting's line (or the section's, for
  * one that is missing), so "vigild --check" shows them all.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -1,5 +1,7 @@
 /*
  * ctl-admin.c: vigilctl reload and audit verify.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <unistd.h>

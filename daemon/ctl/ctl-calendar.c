@@ -3,6 +3,8 @@
  * are closed, how much working time lies between two instants.  These read
  * the configuration and need no daemon: an admin tries a rule here before
  * putting it in a workflow.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,5 +1,7 @@
 /*
  * ctl-case.c: vigilctl open, event, ack and migrate.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <getopt.h>
 #include <string.h>

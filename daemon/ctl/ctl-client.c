@@ -2,6 +2,8 @@
  * ctl-client.c: one request to vigild and its reply, over the control
  * socket: -s SOCKET, or the socket named by the configuration.  Requests
  * are built and checked against the protocol's own tables (proto.c).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <poll.h>

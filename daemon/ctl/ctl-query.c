@@ -1,5 +1,7 @@
 /*
  * ctl-query.c: vigilctl show, list and status.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <getopt.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * ctl.c: what every vigilctl command shares: the table of command tables,
  * usage and refusal messages, JSON output and the configuration.  All of
  * vigilctl but main(), with the ctl-*.c files, so the tests link it too.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <unistd.h>
 

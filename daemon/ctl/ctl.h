@@ -1,6 +1,8 @@
 /*
  * ctl.h: vigilctl, the command-line client.  One file per command group
  * (ctl-calendar.c, ...), each contributing rows to the command table.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef CTL_H
 #define CTL_H

@@ -1,6 +1,8 @@
 /*
  * vigilctl.c: the one client a person needs.  Global options, then a command
  * looked up in the tables of the ctl-*.c files (ctl.c lists them).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <getopt.h>
 #include <signal.h>

@@ -6,6 +6,8 @@
  * literals and internationalised addresses are refused: a staff directory
  * never needs them, and refusing them means an address can go into a header
  * or an SMTP command without any quoting.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

@@ -2,6 +2,8 @@
  * addr.h: the shapes of the addresses vigil sends to, checked once when the
  * staff directory and the configuration are read, so that nothing malformed
  * ever reaches an SMTP envelope, a mail header or an SMS gateway.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef ADDR_H
 #define ADDR_H

@@ -1,6 +1,8 @@
 /*
  * buf.c: small things everything writes with: a growing string, writing
  * all of a buffer to a descriptor, freeing an array of strings, hex.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -4,6 +4,8 @@
  * RFC 8259), written directly: building jansson objects to serialise one
  * row cost more than everything else an event does (measured with
  * callgrind: 52,000 instructions against 3,000 for this).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * clock.c: the wall clock, in whole seconds since the epoch: what every
  * deadline, event and message time is measured in; and a monotonic clock
  * in seconds for the loop's time budgets.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <time.h>
 

@@ -1,6 +1,8 @@
 /*
  * diag.c: problems collected while loading configuration, so that one run of
  * "vigild --check" reports all of them, each as file:line: message.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

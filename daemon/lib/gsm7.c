@@ -5,6 +5,8 @@
  * Characters outside the alphabet are transliterated where a reader would
  * not notice (accents, typographic quotes and dashes, odd spaces) and become
  * "?" otherwise.  The result is UTF-8 that every gateway sends as GSM-7.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

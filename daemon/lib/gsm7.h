@@ -2,6 +2,8 @@
  * gsm7.h: the GSM 03.38 alphabet that an SMS must stay within to be sent as
  * one 160-character part.  A single character outside it makes gateways
  * switch the whole message to UCS-2, where the limit is 70.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef GSM7_H
 #define GSM7_H

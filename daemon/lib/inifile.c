@@ -6,6 +6,8 @@
  * returns only the first), rejects over-long lines instead of letting inih
  * split them, and strips indentation, which inih would otherwise take as the
  * continuation of the previous value.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <ctype.h>
 #include <errno.h>

@@ -1,6 +1,8 @@
 /*
  * inifile.h: INI files read with inih, with line numbers for every key so that
  * loaders can report problems as file:line.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef INI_FILE_H
 #define INI_FILE_H

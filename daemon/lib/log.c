@@ -2,6 +2,8 @@
  * log.c: one line per message, with a priority.  Under systemd the lines go
  * to stderr with "<N>" prefixes that journald turns into priorities; as a
  * classic daemon they go to syslog; on a terminal they are plain.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,8 @@
 /*
  * names.c: what a name and a case reference may hold, in one place, so the
  * protocol, the engine and the staff directory agree.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

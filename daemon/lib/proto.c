@@ -3,6 +3,8 @@
  * passes through here before it reaches a case, so the checks are strict:
  * unknown commands and keys, wrong types, bad names and oversized values
  * are all refused with a message saying which.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stddef.h>
 #include <string.h>

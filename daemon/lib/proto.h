@@ -1,6 +1,8 @@
 /*
  * proto.h: the control protocol between vigilctl and vigild (docs/protocol.md):
  * one JSON object per line each way over a Unix stream socket.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef PROTO_H
 #define PROTO_H

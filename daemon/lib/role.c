@@ -1,5 +1,7 @@
 /*
  * role.c: role names, one spelling each.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

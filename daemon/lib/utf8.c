@@ -1,6 +1,8 @@
 /*
  * utf8.c: decoding that never reads past the end and never accepts overlong
  * forms, surrogates or values above U+10FFFF.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

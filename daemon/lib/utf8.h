@@ -1,6 +1,8 @@
 /*
  * utf8.h: just enough UTF-8 to check text read from files and to walk it one
  * character at a time (the SMS alphabet works on characters, not bytes).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef UTF8_H
 #define UTF8_H

@@ -2,6 +2,8 @@
  * vigil.h: what every part of vigil shares: logging, allocation, collected
  * diagnostics, buffers.  Each subsystem has its own header
  * (calendar.h, conf.h, ...) that includes this one.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef VIGIL_H
 #define VIGIL_H

@@ -2,6 +2,8 @@
  * xmalloc.c: allocation that cannot fail.  Running out of memory in a daemon
  * this small means something is badly wrong; stopping is the safe answer,
  * and systemd restarts us with every deadline intact on disk.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

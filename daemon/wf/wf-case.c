@@ -1,6 +1,8 @@
 /*
  * wf-case.c: a case's fields and deadlines as plain data (copy, free, look
  * up), and the checks every field value passes before it is stored.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <ctype.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
  * wf-check.c: the checks that need the whole workflow at once (can a case
  * reach every state, get out of every state, meet every deadline?), and
  * the look-ups the other wf-*.c files share.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -8,6 +8,8 @@
  * ones it cancels cancelled; a change of state cancels the deadlines that
  * run only in the state left (and everything, at a final state); then the
  * deadlines it starts are started, in the order the workflow lists them.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * wf-escalation.c: [escalation NAME] sections: who is told before a
  * deadline is due, at the miss, at each later level and in repeats, by
  * which channels and on which conditions.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <ctype.h>
 #include <stdlib.h>

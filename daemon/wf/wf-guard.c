@@ -12,6 +12,8 @@
  *		| TIME-FIELD "within" DURATION "after" TIME-FIELD
  *
  * A VALUE or DURATION that names a setting is that setting's value.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <ctype.h>
 #include <stdlib.h>

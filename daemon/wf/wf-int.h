@@ -2,6 +2,8 @@
  * wf-int.h: what the wf-*.c files share and nothing else sees: the raw
  * (merged, line-numbered) text of a workflow, the compiled form the engine
  * runs, and the guard expressions.  The contract is workflow.h.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef WF_INT_H
 #define WF_INT_H

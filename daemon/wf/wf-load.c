@@ -4,6 +4,8 @@
  * condition parsed, so nothing is parsed again per event or per step.
  * Every problem goes to the diag with its file and line, and loading goes
  * on, so that one "vigild --check" shows them all.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <ctype.h>
 #include <stdlib.h>

@@ -7,6 +7,8 @@
  * Merging: a section of the including file that the base also has keeps the
  * base's lines except for the keys the including file sets, whose every
  * line it replaces; other sections are added after the base's.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <limits.h>

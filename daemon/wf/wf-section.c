@@ -3,6 +3,8 @@
  * (wf-escalation.c): [workflow], [settings], [conditions], [state],
  * [event] and [deadline], each read into the compiled workflow with its
  * problems reported at their lines.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,5 +1,7 @@
 /*
  * wf-set.c: the workflows of a folder, one a file, each by its name.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <dirent.h>
 #include <stdlib.h>

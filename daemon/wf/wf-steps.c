@@ -10,6 +10,8 @@
  * that would fall at or before the deadline's start is left out; repeats
  * after an acknowledgement are left out; while a case is paused, deadlines
  * not yet due when it paused have no steps.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,8 @@
  * is passed in, and the caller (the daemon) resolves who someone is before
  * asking.  The same events applied in the same order to the same workflow
  * version always give the same case: that is how "vigild --rebuild" works.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef WORKFLOW_H
 #define WORKFLOW_H

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
 # lib.sh: end-to-end tests start the real vigild in a fresh folder and drive
 # it only through the real vigilctl.  Sourced by each tests/e2e/*.test.
 #

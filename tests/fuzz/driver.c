@@ -3,6 +3,8 @@
  * "make check" replays every corpus (and any crash found earlier) under the
  * normal and sanitizer builds.  With --enable-fuzzing the harnesses link
  * against libFuzzer instead and this file is not used.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <dirent.h>
 #include <errno.h>

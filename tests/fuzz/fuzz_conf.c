@@ -3,6 +3,8 @@
  * with a configuration and no problems or with no configuration and at
  * least one, every problem names the file; each calendar of a good one
  * answers a due date and lists a year's closed days.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

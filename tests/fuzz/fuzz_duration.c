@@ -1,6 +1,8 @@
 /*
  * fuzz_duration.c: the duration parser, and every parsed duration applied
  * to a calendar from a fixed start.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,8 @@
 /*
  * fuzz_request.c: the control protocol's request parser, which sees every
  * byte any local client sends.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * fuzz_staff.c: staff.ini loading.  Whatever the input, loading either
  * reports problems or gives a directory whose promises hold: every manager
  * and member resolves, and no chain of line managers goes round forever.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,8 @@
  * is filled in with ordinary values and with values cut from the input
  * itself (any bytes, any length): an SMS must stay within 160 GSM-7
  * septets, an email must be UTF-8 with a one-line subject.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

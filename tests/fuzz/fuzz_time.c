@@ -4,6 +4,8 @@
  * without an offset, the instant shows the local time typed, or is the
  * first instant after a clock-change gap; an ambiguous time takes the
  * earlier instant.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

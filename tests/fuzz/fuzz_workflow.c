@@ -3,6 +3,8 @@
  * same version when its canonical text is loaded again, and must survive
  * every one of its events applied (with values its fields accept), acks and
  * wf_steps() after each.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
 #include <string.h>

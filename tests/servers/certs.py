@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
 """
 certs.py: what the test servers share: a self-signed certificate.
 """

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
 """
 hangup.py: a Unix socket that accepts every connection and closes it at
 once, unread: what a client sees of a vigild that is full or stopping.

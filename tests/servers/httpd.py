@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
 """
 httpd.py: a real HTTP server (the standard library's) standing in for an SMS
 gateway and for GOV.UK Notify in vigil's tests.

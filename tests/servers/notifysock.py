@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
 """
 notifysock.py: systemd's side of sd_notify(3), for vigil's tests: a
 datagram socket at --socket whose messages are appended to --log, one per

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
 """
 smtpd.py: a real SMTP server (Debian's python3-aiosmtpd) for vigil's tests.
 

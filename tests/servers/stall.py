@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
 """
 stall.py: a server that accepts TCP connections and never says a word, like
 a mail server that has hung.  Same conventions as smtpd.py: writes its port

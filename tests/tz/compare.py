@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
 """Compare tzdump's answers with Python's zoneinfo.
 
 tz_local_to_utc must give the earlier instant for an ambiguous local time

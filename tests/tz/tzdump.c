@@ -3,6 +3,8 @@
  * compare with Python's zoneinfo (an independent reader of the same
  * files).  Prints "off ZONE UTC OFFSET" for instants spread over 1970-2100
  * and "l2u ZONE LOCAL UTC" for local times around every clock change.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "tz.h"
 

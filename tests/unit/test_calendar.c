@@ -3,6 +3,8 @@
  * (last Sunday of March and of October in London; second Sunday of March
  * and first of November in New York; first Sunday of April and of October
  * in Sydney) were found from the weekday of 1 January of each year.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "unit-cal.h"
 

@@ -1,6 +1,8 @@
 /*
  * test_conf.c: vigil.conf and closures files, and every problem in them
  * reported as file:line: message.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdio.h>
 

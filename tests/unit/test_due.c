@@ -1,6 +1,8 @@
 /*
  * test_due.c: the scheduler's choices (due.c): which of a case's steps is
  * next, and which due steps are still worth sending after downtime.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "due.h"
 #include "unit.h"

@@ -4,6 +4,8 @@
  * hand (weekday of 1 January, then the month offsets) and checked against
  * the GOV.UK bank-holidays feed for 2012-2026; none was copied from the
  * engine's output.  Lists hold the closed weekdays of a mon-fri calendar.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdio.h>
 

@@ -2,6 +2,8 @@
  * test_http.c: the HTTP SMS gateway and GOV.UK Notify notifiers against a
  * real HTTP server on loopback (tests/servers/httpd.py), which records
  * every request and, for Notify, checks the JSON Web Token as Notify does.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 #include <sys/stat.h>

@@ -2,6 +2,8 @@
  * test_notifier.c: the notifier registry and settings (every error at its
  * line), the mail message format, the file notifier (modes, atomic .eml,
  * JSON lines, concurrent senders) and SMS through an email gateway.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <pthread.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * test_outbox.c: the outbox's rules that need no database: the retry
  * backoff, quiet hours for SMS, and the digest rule for when a new
  * message may go.  The instants are worked out by hand.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "unit.h"
 #include "vigild.h"

@@ -1,6 +1,8 @@
 /*
  * test_parse.c: the text people type: durations, ISO 8601 instants, time
  * zones and calendar settings, with every error message.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdio.h>
 #include <unistd.h>

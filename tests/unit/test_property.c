@@ -11,6 +11,8 @@
  * - minute by minute, from the local time alone (no interval arithmetic),
  *   a slow count of open time agrees with cal_working_seconds() and
  *   cal_add().
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include "unit-cal.h"
 

@@ -1,6 +1,8 @@
 /*
  * test_proto.c: the control protocol's request parser: what it accepts, and
  * that every kind of bad request is refused with a message saying why.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

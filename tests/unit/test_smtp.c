@@ -3,6 +3,8 @@
  * (tests/servers/smtpd.py: Debian's aiosmtpd, with STARTTLS and AUTH, a
  * self-signed certificate made for the run), a port nobody listens on,
  * and a server that accepts connections and never says a word.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <dirent.h>
 #include <pthread.h>

@@ -1,6 +1,8 @@
 /*
  * test_staff.c: the staff directory, the shipped example and every way a
  * staff.ini can be wrong (each reported at its line).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

@@ -2,6 +2,8 @@
  * test_store.c: the store on a real SQLite file: the event log's hash
  * chain, a request's savepoint rolled back, and saving only what changed.
  * Tampering goes through a second connection, behind the store's back.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <sqlite3.h>
 #include <unistd.h>

@@ -2,6 +2,8 @@
  * test_template.c: message templates: the shipped defaults, every load
  * error, line dropping, digests, and the 160-character SMS however long
  * the inputs are.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 

@@ -4,6 +4,8 @@
  * London, mon-fri 09:00-17:00, England and Wales: in April 2026 Good Friday
  * is the 3rd and Easter Monday the 6th, and clocks are at +01:00).  Each
  * organisation's own procedures are test_workflow_orgs.c.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
 #include <time.h>

@@ -4,6 +4,8 @@
  * listen on to a file; readiness is polled, never assumed after a sleep.
  * A server dies with its test: its stdin is a pipe from us and it exits at
  * end of file, and PR_SET_PDEATHSIG kills it if we crash.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,8 @@
 /*
  * testutil.h: temporary folders and files for the unit tests, and the real
  * servers (tests/servers/) some of them talk to on loopback.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef TESTUTIL_H
 #define TESTUTIL_H

@@ -2,6 +2,8 @@
  * unit-cal.h: helpers for the calendar tests, so that each case reads as
  * the date worked out by hand: a calendar from key/value pairs, instants
  * from ISO text, results compared as ISO text with their offset.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef UNIT_CAL_H
 #define UNIT_CAL_H

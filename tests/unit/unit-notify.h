@@ -1,6 +1,8 @@
 /*
  * unit-notify.h: one message through a notifier, as the notifier tests
  * mostly send them: its outcome, with the reason copied into err.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef UNIT_NOTIFY_H
 #define UNIT_NOTIFY_H

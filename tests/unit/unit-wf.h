@@ -3,6 +3,8 @@
  * test_workflow_orgs.c, the shipped workflows): the built-in configuration
  * as the fixture, events and instants written as local time on its default
  * calendar, and checks that say what a case holds.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef UNIT_WF_H
 #define UNIT_WF_H

@@ -1,6 +1,8 @@
 /*
  * unit.h: what every unit-test program shares.  Each tests/unit/test_X.c
  * builds one Suite and ends with UNIT_MAIN(X_suite).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #ifndef UNIT_H
 #define UNIT_H
