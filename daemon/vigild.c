@@ -206,8 +206,8 @@ main(int argc, char **argv)
 		log_warn("prctl(PR_SET_DUMPABLE)");
 	/* A peer that hangs up must give EPIPE, in every thread. */
 	signal(SIGPIPE, SIG_IGN);
-	if (!vd.foreground && !rebuild && daemon(0, 0) == -1)
-		fatal("daemon");
+	if (!vd.foreground && !rebuild)
+		detach_start();
 	if ((lockfd = store_lock(vd.cfg->conf->database, err, sizeof err)) == -1)
 		fatalx("%s", err);
 	if ((vd.store = store_open(vd.cfg->conf->database, 0, err,
@@ -240,6 +240,7 @@ main(int argc, char **argv)
 	sched_start(&vd);
 	req_admin_schedule(&vd);
 	sdn_ready(&vd);
+	detach_ready();
 	metrics_start(&vd);
 
 	loop_run(&vd);

@@ -295,6 +295,10 @@ void	 note_add(struct vigild *, int, const char *, ...) VIGIL_PRINTF(3, 4);
 void	 notes_committed(struct vigild *, int);
 void	 notes_free(struct vigild *);
 
+/* detach.c */
+void	 detach_start(void);
+void	 detach_ready(void);
+
 /* sdnotify.c */
 void	 sdn_ready(struct vigild *);
 void	 sdn_status(struct vigild *);

@@ -17,6 +17,7 @@
 static const char *log_ident = "vigil";
 static enum log_dest log_to = LOG_TO_STDERR;
 static int log_max = LOG_INFO;
+static int log_echo;		/* also on stderr: warnings and worse */
 
 void
 log_init(const char *ident, enum log_dest dest, int max_priority)
@@ -26,6 +27,16 @@ log_init(const char *ident, enum log_dest dest, int max_priority)
 	log_max = max_priority;
 	if (dest == LOG_TO_SYSLOG)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+/*
+ * While a classic daemon starts, its terminal is still there: whoever ran
+ * vigild sees why it did not start, as well as syslog.
+ */
+void
+log_echo_stderr(int on)
+{
+	log_echo = on;
 }
 
 /* journald sets JOURNAL_STREAM to the device:inode of the stream it reads. */
@@ -63,6 +74,8 @@ log_vwrite(int pri, const char *fmt, va_list ap)
 	switch (log_to) {
 	case LOG_TO_SYSLOG:
 		syslog(pri, "%s", buf);
+		if (log_echo && pri <= LOG_WARNING)
+			fprintf(stderr, "%s: %s%s\n", log_ident, label[pri], buf);
 		break;
 	case LOG_TO_JOURNAL:
 		fprintf(stderr, "<%d>%s\n", pri, buf);
