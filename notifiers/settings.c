@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -32,10 +33,29 @@ nf_wipe(char *s)
  * The contents of the file a setting names, without its final newline: a
  * password or key kept out of vigil.conf, e.g. a systemd credential.
  */
+/*
+ * Outside any unit (vigild --check from an admin's shell), a systemd
+ * credential under /run/credentials/ does not exist: read it where the
+ * unit loads it from, credentials/NAME beside vigil.conf.
+ */
+static char *
+credential_source(const struct sec_reader *nc, const char *path)
+{
+	static const char run[] = "/run/credentials/";
+	const char *name = strrchr(path, '/') + 1;
+	char rel[PATH_MAX];
+
+	if (getenv("CREDENTIALS_DIRECTORY") != NULL ||
+	    strncmp(path, run, sizeof run - 1) != 0 || access(path, F_OK) == 0)
+		return NULL;
+	snprintf(rel, sizeof rel, "credentials/%s", name);
+	return conf_resolve(nc->conf, rel);
+}
+
 char *
 nf_secret(const struct sec_reader *nc, const char *key, int required)
 {
-	char *path = sec_path(nc, key), *buf = NULL;
+	char *path = sec_path(nc, key), *buf = NULL, *source;
 	struct stat st;
 	ssize_t n;
 	size_t len = 0;
@@ -46,8 +66,14 @@ nf_secret(const struct sec_reader *nc, const char *key, int required)
 			sec_need(nc, key);
 		return NULL;
 	}
+	if ((source = credential_source(nc, path)) != NULL) {
+		free(path);
+		path = source;
+	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		sec_err(nc, key, "cannot read %s: %s", path, strerror(errno));
+		sec_err(nc, key, "cannot read %s%s: %s", path, source ?
+		    " (outside the unit, the credential is read where the "
+		    "unit loads it from)" : "", strerror(errno));
 		goto done;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
