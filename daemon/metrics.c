@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,10 +121,10 @@ write_file(struct vigild *vd, const char *path, double lag)
 	fprintf(fp, "vigil_event_loop_lag_seconds %.6f\n", lag);
 	fclose(fp);
 
-	/* 0640 despite the umask: counts only, and the collector's group may
-	 * need to read them. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	ok = fd != -1 && fchmod(fd, 0640) == 0 && write_all(fd, buf, len) == 0;
+	/* 0644 despite the umask: counts only, and node_exporter runs as
+	 * another user. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ok = fd != -1 && fchmod(fd, 0644) == 0 && write_all(fd, buf, len) == 0;
 	if (fd != -1 && close(fd) == -1)	/* closed whatever failed */
 		ok = 0;
 	if (!ok || rename(tmp, path) == -1) {
@@ -151,13 +152,69 @@ metrics_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 		write_file(vd, vd->cfg->metrics_file, fmod(t, interval));
 }
 
+/*
+ * Can node_exporter, another user, read the file?  Every folder above it
+ * must let others through, and its own folder list.  The folder itself
+ * may be missing (vigild makes it), its parent not.  Returns 0, or -1 with
+ * the folder that is missing, or 1 with the one that shuts others out.
+ */
+/* The file's own folder, made readable by others if missing. */
+static void
+make_folder(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) == 0 && chmod(dir, 0755) == -1)
+			log_warn("metrics: chmod %s", dir);
+	}
+	free(dir);
+}
+
+int
+metrics_reach(const char *path, char *why, size_t len)
+{
+	char *dir = xstrdup(path), *slash;
+	struct stat st;
+	int rc = 0, own = 1;
+
+	/* From the file's folder up to /: cut at the last '/' each time. */
+	while (rc == 0 && (slash = strrchr(dir, '/')) != NULL) {
+		slash[slash == dir] = '\0';
+		if (stat(dir, &st) == -1) {
+			if (!own || errno != ENOENT) {
+				snprintf(why, len, "folder %s: %s", dir,
+				    strerror(errno));
+				rc = -1;
+			}
+		} else if ((st.st_mode & (own ? S_IROTH | S_IXOTH : S_IXOTH)) !=
+		    (own ? S_IROTH | S_IXOTH : S_IXOTH)) {
+			snprintf(why, len, "folder %s is mode %04o: node_exporter "
+			    "(another user) cannot %s it", dir,
+			    (unsigned)st.st_mode & 07777, own ? "list" : "pass through");
+			rc = 1;
+		}
+		own = 0;
+		if (strcmp(dir, "/") == 0)
+			break;
+	}
+	free(dir);
+	return rc;
+}
+
 /* (Re)start the timer for the configuration in force. */
 void
 metrics_start(struct vigild *vd)
 {
+	char why[PATH_MAX + 128];
+
 	ev_periodic_stop(vd->loop, &vd->metrics_timer);
 	if (vd->cfg->metrics_file == NULL)
 		return;
+	make_folder(vd->cfg->metrics_file);
+	if (metrics_reach(vd->cfg->metrics_file, why, sizeof why) != 0)
+		log_warnx("metrics: %s", why);
 	ev_periodic_init(&vd->metrics_timer, metrics_cb, 0,
 	    vd->cfg->metrics_interval, NULL);
 	vd->metrics_timer.data = vd;

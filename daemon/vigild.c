@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,31 @@ chain_ok(struct vigild *vd, int whole, int accept_broken)
 	return -1;
 }
 
+/*
+ * --check: what the configuration's loader cannot see alone.  Warnings do
+ * not fail it; a folder that is not there does.
+ */
+static int
+check_more(const struct cfg *cfg, const char *conf_path)
+{
+	char why[PATH_MAX + 128];
+	int rc;
+
+	if (!cfg->has_reference)
+		fprintf(stderr, "%s: warning: [access] reference is not set: any "
+		    "case reference is accepted, even one that names a person\n",
+		    conf_path);
+	if (cfg->metrics_file != NULL &&
+	    (rc = metrics_reach(cfg->metrics_file, why, sizeof why)) != 0) {
+		fprintf(stderr, "%s: %s: [metrics] file: %s\n", conf_path,
+		    rc < 0 ? "error" : "warning", why);
+		if (rc < 0)
+			return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -187,14 +213,10 @@ main(int argc, char **argv)
 		return status;
 	}
 	if (check) {
-		if (!vd.cfg->has_reference)
-			fprintf(stderr, "%s: warning: [access] reference is "
-			    "not set: any case reference is accepted, even one "
-			    "that names a person\n", conf_path);
-		printf("ok\n");
+		status = check_more(vd.cfg, conf_path);
 		cfg_free(vd.cfg);
 		free(conf_path);
-		return 0;
+		return status;
 	}
 
 	umask(077);

@@ -287,6 +287,7 @@ int	 esc_step(struct vigild *, const struct wf_case *,
 	    const struct workflow *, const struct wf_step *, int64_t);
 
 /* metrics.c */
+int	 metrics_reach(const char *, char *, size_t);
 void	 metrics_start(struct vigild *);
 void	 metrics_stop(struct vigild *);
 
