@@ -63,8 +63,8 @@ collect(void *user, const char *section, const char *key, const char *value,
 
 	if (key == NULL) {
 		p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
-		p->v[p->n++] = (struct conf_section){ xstrdup(section), line,
-		    NULL, 0 };
+		p->v[p->n++] = (struct conf_section){ .name = xstrdup(section),
+		    .line = line };
 		p->skip = 0;
 		return;
 	}

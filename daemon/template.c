@@ -165,12 +165,12 @@ load_links(const struct conf *c, struct tpl_set *ts, struct diag *dg)
 		const struct conf_kv *kv = &s->kv[i];
 
 		if (strcmp(kv->key, "case_url") != 0) {
-			diag_add(dg, c->path, kv->line, "unknown setting \"%s\" "
+			diag_add(dg, conf_file(c, kv->file), kv->line, "unknown setting \"%s\" "
 			    "in [links] (it has case_url)", kv->key);
 			continue;
 		}
 		if (!tpl_case_url_ok(kv->value, err, sizeof err))
-			diag_add(dg, c->path, kv->line, "%s", err);
+			diag_add(dg, conf_file(c, kv->file), kv->line, "%s", err);
 		else
 			ts->case_url = xstrdup(kv->value);
 	}

@@ -87,6 +87,7 @@ struct calendar {
 	uint8_t	*closed;		/* one bit per day, 1 = not working */
 	int64_t	 day_secs;		/* open seconds in a working day */
 	int	 line;			/* of its [calendar] section, or 0 */
+	const char *file;		/* its file, when not the main one */
 };
 struct cal_set {
 	struct calendar **v;

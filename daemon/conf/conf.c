@@ -1,10 +1,15 @@
 /*
- * conf.c: read vigil.conf.  Every problem is collected with its line, so one
- * "vigild --check" shows them all; a configuration with any problem is not
- * used (a reload keeps the old one).
+ * conf.c: read vigil.conf, then its drop-ins (vigil.conf.d/NAME.conf, by
+ * name), as systemd reads its drop-ins: a setting in a later file
+ * replaces an earlier one, so a package can ship vigil.conf while the admin
+ * keeps local settings apart.  Within one file a setting given twice is
+ * still a mistake.  Every problem is collected with its file and line, so
+ * one "vigild --check" shows them all; a configuration with any problem is
+ * not used (a reload keeps the old one).
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
+#include <glob.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,13 +68,18 @@ static const char *const conf_module_sections[] = {
 struct conf_parse {
 	struct conf *conf;
 	struct diag *dg;
+	const char *file;	/* the drop-in being read, NULL for the main */
 	struct calendar *cal;	/* the [calendar NAME] being read */
 	struct conf_section *sec; /* the module section being read */
 	int	 known;		/* in a section we know */
 	unsigned opts_set;	/* conf_opts[i] set: bit i */
 	unsigned cal_set;	/* keys of this [calendar] set */
-	int	 daemon_line;	/* where [daemon] began, or 0 */
+	int	 daemon_line;	/* where [daemon] began in this file, or 0 */
 };
+
+/* Problems are reported at the file being read. */
+#define PROBLEM(p, line, ...) \
+	diag_add((p)->dg, conf_file((p)->conf, (p)->file), line, __VA_ARGS__)
 
 /* A key twice in one section is a mistake: the first would be ignored. */
 static const char *const cal_keys[] = {
@@ -107,7 +117,7 @@ on_section(struct conf_parse *p, const char *section, int line)
 	p->cal_set = 0;
 	if (strcmp(section, "daemon") == 0) {
 		if (p->daemon_line != 0) {
-			diag_add(p->dg, p->conf->path, line, "section [daemon] "
+			PROBLEM(p, line, "section [daemon] "
 			    "appears twice (first at line %d)", p->daemon_line);
 			p->known = 0;
 			return;
@@ -119,20 +129,28 @@ on_section(struct conf_parse *p, const char *section, int line)
 		for (name = section + 8; *name == ' '; name++)
 			;
 		if (!cal_name_ok(name)) {
-			diag_add(p->dg, p->conf->path, line, "bad calendar name "
+			PROBLEM(p, line, "bad calendar name "
 			    "\"%s\": use lower-case letters, digits, - and _",
 			    name);
 			p->known = 0;
 			return;
 		}
-		if (cal_set_find(&p->conf->calendars, name) != NULL) {
-			diag_add(p->dg, p->conf->path, line, "calendar %s is "
-			    "defined twice", name);
+		if ((p->cal = cal_set_find(&p->conf->calendars, name)) != NULL) {
+			if (p->cal->file == p->file)
+				PROBLEM(p, line, "calendar %s is defined twice "
+				    "(first at line %d)", name, p->cal->line);
+			else
+				PROBLEM(p, line, "calendar %s is already defined "
+				    "at %s:%d: a calendar is defined in one file",
+				    name, conf_file(p->conf, p->cal->file),
+				    p->cal->line);
+			p->cal = NULL;
 			p->known = 0;
 			return;
 		}
 		p->cal = cal_new(name);
 		p->cal->line = line;
+		p->cal->file = p->file;
 		cal_set_add(&p->conf->calendars, p->cal);
 		return;
 	}
@@ -144,19 +162,27 @@ on_section(struct conf_parse *p, const char *section, int line)
 
 		if (strcmp(section, conf_module_sections[i]) != 0)
 			continue;
-		if (conf_section(c, section) != NULL) {
-			diag_add(p->dg, c->path, line, "section [%s] appears "
-			    "twice", section);
-			p->known = 0;
+		/* Again in a later file: that file's keys replace these. */
+		if ((p->sec = (struct conf_section *)conf_section(c,
+		    section)) != NULL) {
+			if (p->sec->file == p->file) {
+				PROBLEM(p, line, "section [%s] appears twice",
+				    section);
+				p->sec = NULL;
+				p->known = 0;
+				return;
+			}
+			p->sec->file = p->file;
 			return;
 		}
 		c->sections = xreallocarray(c->sections, c->nsections + 1,
 		    sizeof *c->sections);
 		p->sec = &c->sections[c->nsections++];
-		*p->sec = (struct conf_section){ xstrdup(section), line, NULL, 0 };
+		*p->sec = (struct conf_section){ .name = xstrdup(section),
+		    .line = line, .file = p->file };
 		return;
 	}
-	diag_add(p->dg, p->conf->path, line, "unknown section [%s]", section);
+	PROBLEM(p, line, "unknown section [%s]", section);
 	p->known = 0;
 }
 
@@ -173,7 +199,7 @@ on_line(void *user, const char *section, const char *key, const char *value,
 	}
 	/* Before any section "known" is still 0: check for that first. */
 	if (section[0] == '\0') {
-		diag_add(p->dg, p->conf->path, line, "\"%s\" is outside any "
+		PROBLEM(p, line, "\"%s\" is outside any "
 		    "section", key);
 		return;
 	}
@@ -184,25 +210,32 @@ on_line(void *user, const char *section, const char *key, const char *value,
 			if (strcmp(key, cal_keys[i]) != 0)
 				continue;
 			if (p->cal_set & (1u << i)) {
-				diag_add(p->dg, p->conf->path, line, "\"%s\" is "
+				PROBLEM(p, line, "\"%s\" is "
 				    "set twice in [%s]", key, section);
 				return;
 			}
 			p->cal_set |= 1u << i;
 		}
 		if (cal_set_option(p->cal, key, value, err, sizeof err) == -1)
-			diag_add(p->dg, p->conf->path, line, "%s", err);
+			PROBLEM(p, line, "%s", err);
 		return;
 	}
 	if (p->sec != NULL) {
 		struct conf_section *sec = p->sec;
+		struct conf_kv *kv = (struct conf_kv *)conf_kv(sec, key);
 
-		if (conf_kv(sec, key) != NULL) {
-			diag_add(p->dg, p->conf->path, line, "\"%s\" is set twice "
-			    "in [%s]", key, sec->name);
-			return;
+		if (kv != NULL && kv->file == p->file) {
+			PROBLEM(p, line, "\"%s\" is set twice in [%s]", key,
+			    sec->name);
+		} else if (kv != NULL) {
+			free(kv->value);
+			kv->value = xstrdup(value);
+			kv->line = line;
+			kv->file = p->file;
+		} else {
+			conf_section_add(sec, key, value, line);
+			sec->kv[sec->n - 1].file = p->file;
 		}
-		conf_section_add(sec, key, value, line);
 		return;
 	}
 	for (size_t i = 0; i < nitems(conf_opts); i++) {
@@ -213,13 +246,13 @@ on_line(void *user, const char *section, const char *key, const char *value,
 		if (strcmp(section, o->section) != 0 || strcmp(key, o->key) != 0)
 			continue;
 		if (p->opts_set & (1u << i)) {
-			diag_add(p->dg, p->conf->path, line, "\"%s\" is set twice "
+			PROBLEM(p, line, "\"%s\" is set twice "
 			    "in [%s]", key, section);
 			return;
 		}
 		p->opts_set |= 1u << i;
 		if (*value == '\0') {
-			diag_add(p->dg, p->conf->path, line, "%s needs a value",
+			PROBLEM(p, line, "%s needs a value",
 			    key);
 			return;
 		}
@@ -230,14 +263,14 @@ on_line(void *user, const char *section, const char *key, const char *value,
 		}
 		n = strtol(value, &end, 10);
 		if (*end != '\0' || n < 1 || n > o->max) {
-			diag_add(p->dg, p->conf->path, line, "%s must be a whole "
+			PROBLEM(p, line, "%s must be a whole "
 			    "number of %s, 1 to %d", key, o->units, o->max);
 			return;
 		}
 		*(int *)(void *)((char *)p->conf + o->off) = (int)n;
 		return;
 	}
-	diag_add(p->dg, p->conf->path, line, "unknown setting \"%s\" in [%s]",
+	PROBLEM(p, line, "unknown setting \"%s\" in [%s]",
 	    key, section);
 }
 
@@ -291,12 +324,38 @@ conf_finish(struct conf *c, struct diag *dg, size_t before)
 		cal_set_add(&c->calendars, ns);
 	}
 	for (size_t i = 0; i < c->calendars.n; i++)
-		cal_prepare(c->calendars.v[i], c->dir, dg, c->path);
+		cal_prepare(c->calendars.v[i], c->dir, dg,
+		    conf_file(c, c->calendars.v[i]->file));
 	if (dg->n > before) {
 		conf_free(c);
 		return NULL;
 	}
 	return c;
+}
+
+/* PATH.d/NAME.conf, in name order, each as a fresh file. */
+static void
+read_dropins(struct conf_parse *p, const char *path)
+{
+	struct conf *c = p->conf;
+	char *pattern = xasprintf("%s.d/*.conf", path);
+	glob_t g;
+
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		c->dropins = xreallocarray(NULL, g.gl_pathc, sizeof *c->dropins);
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			c->dropins[c->ndropins++] = xstrdup(g.gl_pathv[i]);
+			p->file = c->dropins[i];
+			p->sec = NULL;
+			p->cal = NULL;
+			p->known = 0;
+			p->opts_set = 0;
+			p->daemon_line = 0;
+			ini_load(p->file, on_line, p, p->dg);
+		}
+	}
+	globfree(&g);
+	free(pattern);
 }
 
 /*
@@ -310,8 +369,10 @@ conf_load(const char *path, struct diag *dg)
 	struct conf_parse p = { .conf = c, .dg = dg };
 	size_t before = dg->n;
 
-	if (path != NULL)
+	if (path != NULL) {
 		ini_load(path, on_line, &p, dg);
+		read_dropins(&p, path);
+	}
 	return conf_finish(c, dg, before);
 }
 
@@ -340,6 +401,13 @@ conf_section(const struct conf *c, const char *name)
 	return NULL;
 }
 
+/* The file a setting came from: a drop-in's name, or the main file's. */
+const char *
+conf_file(const struct conf *c, const char *file)
+{
+	return file != NULL ? file : c->path;
+}
+
 const struct conf_kv *
 conf_kv(const struct conf_section *s, const char *key)
 {
@@ -355,7 +423,8 @@ conf_section_add(struct conf_section *s, const char *key, const char *value,
     int line)
 {
 	s->kv = xreallocarray(s->kv, s->n + 1, sizeof *s->kv);
-	s->kv[s->n++] = (struct conf_kv){ xstrdup(key), xstrdup(value), line };
+	s->kv[s->n++] = (struct conf_kv){ .key = xstrdup(key),
+	    .value = xstrdup(value), .line = line };
 }
 
 void
@@ -383,6 +452,9 @@ conf_free(struct conf *c)
 	for (size_t i = 0; i < c->nsections; i++)
 		conf_section_free(&c->sections[i]);
 	free(c->sections);
+	for (size_t i = 0; i < c->ndropins; i++)
+		free(c->dropins[i]);
+	free(c->dropins);
 	free(c);
 }
 

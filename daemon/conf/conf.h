@@ -16,12 +16,14 @@ struct conf_kv {
 	char	*key;
 	char	*value;
 	int	 line;
+	const char *file;	/* a drop-in's name, NULL for the main file */
 };
 struct conf_section {
 	char	*name;
 	int	 line;
 	struct conf_kv *kv;
 	size_t	 n;
+	const char *file;	/* where it was last opened, as in conf_kv */
 };
 
 struct conf {
@@ -39,6 +41,8 @@ struct conf {
 	struct calendar *default_calendar;
 	struct conf_section *sections;
 	size_t	 nsections;
+	char	**dropins;	/* PATH.d/NAME.conf read after it, in order */
+	size_t	 ndropins;
 };
 
 /* confsec.c: a module section read with each problem at its line. */
@@ -67,6 +71,7 @@ void	 conf_free(struct conf *);
 const char *conf_default_path(void);
 const struct conf_section *conf_section(const struct conf *, const char *);
 const struct conf_kv *conf_kv(const struct conf_section *, const char *);
+const char *conf_file(const struct conf *, const char *);
 void	 conf_section_add(struct conf_section *, const char *, const char *,
 	    int);
 void	 conf_section_free(struct conf_section *);

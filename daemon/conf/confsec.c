@@ -28,6 +28,8 @@ sec_err(const struct sec_reader *nc, const char *key, const char *fmt, ...)
 {
 	const struct conf_kv *kv = key ? conf_kv(nc->sec, key) : NULL;
 	int line = kv ? kv->line : nc->sec ? nc->sec->line : 0;
+	const char *file = conf_file(nc->conf, kv ? kv->file : nc->sec ?
+	    nc->sec->file : NULL);
 	char *msg;
 	va_list ap;
 
@@ -35,10 +37,10 @@ sec_err(const struct sec_reader *nc, const char *key, const char *fmt, ...)
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (key != NULL)
-		diag_add(nc->dg, nc->conf->path, line, "[%s] %s: %s", nc->name,
+		diag_add(nc->dg, file, line, "[%s] %s: %s", nc->name,
 		    key, msg);
 	else
-		diag_add(nc->dg, nc->conf->path, line, "[%s]: %s", nc->name,
+		diag_add(nc->dg, file, line, "[%s]: %s", nc->name,
 		    msg);
 	free(msg);
 }
@@ -60,7 +62,8 @@ sec_keys(const struct sec_reader *nc, const char *const *keys, size_t n)
 				break;
 		}
 		if (j == n)
-			diag_add(nc->dg, nc->conf->path, nc->sec->kv[i].line,
+			diag_add(nc->dg, conf_file(nc->conf, nc->sec->kv[i].file),
+			    nc->sec->kv[i].line,
 			    "unknown setting \"%s\" in [%s]", k, nc->name);
 	}
 }

@@ -4,7 +4,9 @@
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
+#include <ftw.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "unit-cal.h"
 
@@ -181,7 +183,8 @@ START_TEST(test_bad_conf)
 	    "scotland, northern-ireland or none\n"
 	    "test.conf:10: unknown calendar setting \"colour\" (expected "
 	    "timezone, days, hours, holidays or closures)\n"
-	    "test.conf:11: calendar office is defined twice\n"
+	    "test.conf:11: calendar office is defined twice (first at line "
+	    "5)\n"
 	    "test.conf:13: bad calendar name \"Bad\": use lower-case letters, "
 	    "digits, - and _\n"
 	    "test.conf:15: unknown section [nonsense]\n"
@@ -230,6 +233,92 @@ START_TEST(test_duplicates)
 	    "d.conf:9: unknown section [escalation]\n");
 	free(got);
 	diag_clear(&dg);
+}
+END_TEST
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(path);
+}
+
+/*
+ * vigil.conf.d/NAME.conf, read in name order after vigil.conf: a later
+ * file's setting replaces an earlier one, each problem is reported at its
+ * own file, and anything not ending in .conf is left alone.
+ */
+START_TEST(test_dropins)
+{
+	char dir[] = "/tmp/vigil-dropins.XXXXXX", *d, *path, *got, *want;
+	struct diag dg = { 0 };
+	const struct conf_kv *kv;
+	struct conf *c;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	d = xasprintf("%s/vigil.conf.d", dir);
+	ck_assert_int_eq(mkdir(d, 0700), 0);
+	path = xasprintf("%s/vigil.conf", dir);
+	put(dir, "vigil.conf", "[daemon]\nclient_timeout = 10\n"
+	    "socket = main.sock\n[email]\nfrom = a@example.org\n"
+	    "host = smtp.example.org\n");
+	put(d, "20-later.conf", "[daemon]\nclient_timeout = 30\n");
+	put(d, "10-first.conf", "[daemon]\nclient_timeout = 20\n\n"
+	    "[email]\nfrom = b@example.org\n");
+	put(d, "notes.txt", "this is not a configuration\n");
+	put(d, "old.conf.dpkg-old", "[nonsense\n");
+
+	c = conf_load(path, &dg);
+	if (c == NULL)
+		diag_print(&dg, stderr);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->client_timeout, 30);
+	want = xasprintf("%s/main.sock", dir);
+	ck_assert_str_eq(c->socket, want);
+	free(want);
+	kv = conf_kv(conf_section(c, "email"), "from");
+	ck_assert_str_eq(kv->value, "b@example.org");
+	ck_assert_int_eq(kv->line, 5);
+	want = xasprintf("%s/10-first.conf", d);
+	ck_assert_str_eq(conf_file(c, kv->file), want);
+	free(want);
+	kv = conf_kv(conf_section(c, "email"), "host");
+	ck_assert_str_eq(conf_file(c, kv->file), path);
+	conf_free(c);
+
+	/* Within one drop-in a setting twice is still a mistake, and every
+	 * problem names the drop-in. */
+	put(d, "30-bad.conf", "[links]\ncase_url = x\ncase_url = y\n"
+	    "[calendar default]\ndays = mon-fri\n[nosuch]\n");
+	put(dir, "vigil.conf", "[calendar default]\ndays = mon-sat\n");
+	ck_assert_ptr_null(conf_load(path, &dg));
+	got = udiag(&dg);
+	want = xasprintf(
+	    "%s/30-bad.conf:3: \"case_url\" is set twice in [links]\n"
+	    "%s/30-bad.conf:4: calendar default is already defined at "
+	    "%s:1: a calendar is defined in one file\n"
+	    "%s/30-bad.conf:6: unknown section [nosuch]\n", d, d, path, d);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
+	diag_clear(&dg);
+	free(path);
+	free(d);
+	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 END_TEST
 
@@ -318,6 +407,7 @@ conf_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_bad_conf);
 	tcase_add_test(tc, test_duplicates);
+	tcase_add_test(tc, test_dropins);
 	tcase_add_test(tc, test_conf_file_errors);
 	tcase_add_test(tc, test_bad_closures);
 	suite_add_tcase(s, tc);
