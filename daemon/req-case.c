@@ -129,6 +129,37 @@ reply_case(struct vigild *vd, const struct wf_case *c, const char *event,
 	    "pending", pending_json(vd, c)));
 }
 
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Refuse a workflow name, listing the loaded ones: the next try's choice. */
+static json_t *
+unknown_workflow(struct vigild *vd, const char *name)
+{
+	const struct wf_set *set = vd->cfg->workflows;
+	size_t n = wf_set_count(set);
+	const char **names = xreallocarray(NULL, n + 1, sizeof *names);
+	struct buf known = { 0 };
+	json_t *reply;
+
+	for (size_t i = 0; i < n; i++)
+		names[i] = wf_name(wf_set_get(set, i));
+	qsort(names, n, sizeof *names, cmp_name);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_puts(&known, ", ");
+		buf_puts(&known, names[i]);
+	}
+	reply = req_refuse("unknown workflow \"%s\": known workflows are %s",
+	    name, n > 0 ? known.s : "none");
+	buf_free(&known);
+	free(names);
+	return reply;
+}
+
 json_t *
 req_open(struct vigild *vd, const struct origin *o, struct request *r)
 {
@@ -142,7 +173,7 @@ req_open(struct vigild *vd, const struct origin *o, struct request *r)
 	json_t *reply;
 
 	if ((wf = wf_set_find(vd->cfg->workflows, r->workflow)) == NULL)
-		return req_refuse("unknown workflow \"%s\"", r->workflow);
+		return unknown_workflow(vd, r->workflow);
 	/* A case one could not see afterwards is not one's to open. */
 	if (!access_may_see(o->principal, r->officer == NULL ? NULL :
 	    staff_find(vd->cfg->staff, r->officer)))
@@ -301,7 +332,7 @@ req_migrate(struct vigild *vd, const struct origin *o, struct request *r)
 	size_t nrefs;
 
 	if (wf == NULL)
-		return req_refuse("unknown workflow \"%s\"", r->workflow);
+		return unknown_workflow(vd, r->workflow);
 	if (r->ref != NULL) {
 		if (migrate_one(vd, o, wf, r->ref, now, err, sizeof err) == -1)
 			return req_refuse("case %s not migrated: %s", r->ref, err);

@@ -28,7 +28,7 @@ cmd_reload(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1)
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	return ctl_call(ctl, ctl_req(self), print_reloaded);
 }
 
@@ -38,7 +38,7 @@ cmd_audit_verify(const struct ctl_cmd *self, struct ctl *ctl, int argc,
 {
 	(void)argv;
 	if (argc != 1)
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	return ctl_call(ctl, ctl_req(self), print_audit);
 }
 
@@ -58,7 +58,7 @@ cmd_outbox_retry(const struct ctl_cmd *self, struct ctl *ctl, int argc,
 	long long id;
 
 	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) < 1 || *end != '\0')
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	req = ctl_req(self);
 	json_object_set_new(req, "id", json_integer((json_int_t)id));
 	return ctl_call(ctl, req, print_retried);
@@ -85,7 +85,7 @@ cmd_backup(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 	json_t *req;
 
 	if (argc > 2)
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	req = ctl_req(self);
 	if (argc == 2)
 		json_object_set_new(req, "file", json_string(argv[1]));

@@ -36,7 +36,7 @@ cal_args(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv,
 		else if (ch == 1 && n < max)
 			ops[n++] = optarg;
 		else {
-			*rc = ctl_usage(cmd);
+			*rc = ctl_usage(ctl, cmd);
 			return -1;
 		}
 	}
@@ -45,7 +45,8 @@ cal_args(struct ctl *ctl, const struct ctl_cmd *cmd, int argc, char **argv,
 		return -1;
 	}
 	if ((*cal = cal_set_find(&conf->calendars, name)) == NULL) {
-		*rc = ctl_refuse("unknown calendar \"%s\"", name);
+		*rc = ctl_fail(ctl, CTL_REFUSED, "unknown calendar \"%s\"",
+		    name);
 		return -1;
 	}
 	return n;
@@ -66,7 +67,7 @@ cmd_due(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 	    &rc)) == -1)
 		return rc;
 	if (n < 2)
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	/* "1 working day" may be one argument or several. */
 	for (int i = 1; i < n; i++)
 		len += strlen(ops[i]) + 1;
@@ -79,10 +80,10 @@ cmd_due(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 	rc = dur_parse(text, &d, err, sizeof err);
 	free(text);
 	if (rc == -1 || iso_parse(ops[0], cal->tz, &from, err, sizeof err) == -1)
-		return ctl_refuse("%s", err);
+		return ctl_fail(ctl, CTL_REFUSED, "%s", err);
 	if (cal_due(&ctl->conf->calendars, cal, &d, from, &due, err,
 	    sizeof err) == -1)
-		return ctl_refuse("%s", err);
+		return ctl_fail(ctl, CTL_REFUSED, "%s", err);
 	iso_format(due, cal->tz, due_s, sizeof due_s);
 	if (ctl->json) {
 		ctl_print_json(json_pack("{s:s, s:s, s:s, s:s}",
@@ -110,12 +111,12 @@ cmd_holidays(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 	    &rc)) == -1)
 		return rc;
 	if (n != 1)
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	year = strtol(ops[0], &end, 10);
 	if (*end != '\0' || end == ops[0] || year < CAL_FIRST_YEAR ||
 	    year > CAL_LAST_YEAR)
-		return ctl_refuse("bad year \"%s\": expected %d-%d", ops[0],
-		    CAL_FIRST_YEAR, CAL_LAST_YEAR);
+		return ctl_fail(ctl, CTL_REFUSED, "bad year \"%s\": expected "
+		    "%d-%d", ops[0], CAL_FIRST_YEAR, CAL_LAST_YEAR);
 	nd = cal_closed_days(cal, (int)year, days, nitems(days));
 	list = json_array();
 	for (size_t i = 0; i < nd; i++) {
@@ -160,12 +161,13 @@ cmd_between(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 	    &rc)) == -1)
 		return rc;
 	if (n != 2)
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	if (iso_parse(ops[0], cal->tz, &from, err, sizeof err) == -1 ||
 	    iso_parse(ops[1], cal->tz, &to, err, sizeof err) == -1)
-		return ctl_refuse("%s", err);
+		return ctl_fail(ctl, CTL_REFUSED, "%s", err);
 	if (to < from)
-		return ctl_refuse("%s is before %s", ops[1], ops[0]);
+		return ctl_fail(ctl, CTL_REFUSED, "%s is before %s", ops[1],
+		    ops[0]);
 	secs = cal_working_seconds(cal, from, to);
 	days = secs / cal->day_secs;
 	hm(work, sizeof work, secs);

@@ -131,7 +131,7 @@ case_send(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv,
 
 	if (case_args(self, argc, argv, req, ops, min) == -1) {
 		json_decref(req);
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	}
 	return ctl_call(ctl, req, print_change);
 }
@@ -190,7 +190,7 @@ cmd_migrate(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 	if ((n = case_args(self, argc, argv, req, ops, 0)) == -1 ||
 	    (n == 1) == (json_object_get(req, "all") != NULL)) {
 		json_decref(req);
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	}
 	return ctl_call(ctl, req, print_migrated);
 }

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,12 +22,36 @@
 #define CTL_LONG_TIMEOUT_MS	(6 * 3600 * 1000)	/* audit, backup */
 #define CTL_REPLY_MAX		(256 * 1024 * 1024)
 
-static int
-unreachable(const char *path, const char *what)
+/* The group of the control socket (mode 0660): systemd/sysusers.d. */
+#define CTL_GROUP	"vigil"
+
+/* The login to name in advice, or a placeholder. */
+static const char *
+login_name(void)
 {
-	fprintf(stderr, "vigilctl: cannot reach vigild at %s: %s\n", path,
-	    what);
-	return CTL_UNREACHABLE;
+	struct passwd *pw = getpwuid(getuid());
+
+	return pw != NULL ? pw->pw_name : "LOGIN";
+}
+
+/*
+ * vigild out of reach.  A failed connect (err, else 0) also says what to
+ * do: the socket is its group's, and no one listening is no vigild.
+ */
+static int
+unreachable(struct ctl *ctl, const char *path, const char *what, int err)
+{
+	char hint[160] = "";
+
+	if (err == EACCES || err == EPERM)
+		snprintf(hint, sizeof hint, ": add your login to group "
+		    CTL_GROUP " (usermod -aG " CTL_GROUP " %s) and log in "
+		    "again", login_name());
+	else if (err == ENOENT || err == ECONNREFUSED)
+		snprintf(hint, sizeof hint,
+		    ": is vigild running? systemctl status vigil");
+	return ctl_fail(ctl, CTL_UNREACHABLE, "cannot reach vigild at %s: %s%s",
+	    path, what, hint);
 }
 
 static const char *
@@ -136,10 +161,10 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = socket_path(ctl), *why = NULL;
 	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	json_t *reply, *problems;
+	json_t *reply;
 	char *text, *line;
 	long timeout;
-	int fd, rc;
+	int fd, rc, err;
 
 	check_keys(req);
 	/* These read the whole database: they may take minutes. */
@@ -154,7 +179,7 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 	}
 	if (strlen(path) >= sizeof sun.sun_path) {
 		json_decref(req);
-		return unreachable(path, "socket path too long");
+		return unreachable(ctl, path, "socket path too long", 0);
 	}
 	strcpy(sun.sun_path, path);
 	if ((line = json_dumps(req, JSON_COMPACT)) == NULL)
@@ -164,11 +189,11 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 	free(line);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		rc = unreachable(path, strerror(errno));
+		err = errno;
 		free(text);
 		if (fd != -1)
 			close(fd);
-		return rc;
+		return unreachable(ctl, path, strerror(err), err);
 	}
 	/* A refusal may come before vigild hangs up on the request: read
 	 * it even when the write met the closed socket. */
@@ -177,42 +202,22 @@ ctl_request(struct ctl *ctl, json_t *req, json_t **result)
 	if ((rc != 0 && rc != EPIPE) ||
 	    (line = read_line(fd, timeout, &why)) == NULL) {
 		close(fd);
-		return unreachable(path, rc != 0 ? strerror(rc) : why ? why :
-		    strerror(errno));
+		return unreachable(ctl, path, rc != 0 ? strerror(rc) : why ?
+		    why : strerror(errno), 0);
 	}
 	close(fd);
 	reply = json_loads(line, 0, NULL);
 	free(line);
 	if (reply == NULL || !json_is_object(reply)) {
 		json_decref(reply);
-		return unreachable(path, "unreadable reply");
+		return unreachable(ctl, path, "unreadable reply", 0);
 	}
 	if (json_is_true(json_object_get(reply, "ok"))) {
 		*result = json_incref(json_object_get(reply, "result"));
 		json_decref(reply);
 		return CTL_OK;
 	}
-	if (ctl->json)
-		ctl_print_json(json_incref(reply));
-	ctl_refuse("%s", json_string_value(json_object_get(reply, "error")) ?
-	    json_string_value(json_object_get(reply, "error")) : "refused");
-	problems = json_object_get(reply, "problems");
-	for (size_t i = 0; i < json_array_size(problems); i++) {
-		json_t *p = json_array_get(problems, i);
-
-		int lineno = (int)json_integer_value(json_object_get(p, "line"));
-
-		fprintf(stderr, lineno > 0 ? "%s:%d: %s\n" : "%s:%.0d %s\n",
-		    json_string_value(json_object_get(p, "file")), lineno,
-		    json_string_value(json_object_get(p, "message")));
-	}
-	if (json_object_get(reply, "broken_id") != NULL)
-		fprintf(stderr, "first broken link: event %lld: %s\n",
-		    (long long)json_integer_value(json_object_get(reply,
-		    "broken_id")), json_string_value(json_object_get(reply,
-		    "why")));
-	json_decref(reply);
-	return CTL_REFUSED;
+	return ctl_fail_reply(ctl, CTL_REFUSED, reply);
 }
 
 /* Send req (consumed); print the result as JSON with --json, else print(). */

@@ -44,6 +44,23 @@ step_name(json_t *x)
 	return buf;
 }
 
+/*
+ * A step, and what came of it: the time first is the step's own, so a
+ * message sent says when it went (a back-dated case's steps go long after).
+ */
+static void
+print_escalation(json_t *x)
+{
+	printf("  %s %-20s %-18s %s", str(x, "at"), str(x, "deadline"),
+	    step_name(x), str(x, "status"));
+	if (json_is_string(json_object_get(x, "to")))
+		printf(" to %s by %s", str(x, "to"),
+		    strcmp(str(x, "channel"), "sms") == 0 ? "SMS" : "email");
+	if (json_is_string(json_object_get(x, "sent_at")))
+		printf(" at %s", str(x, "sent_at"));
+	printf("\n");
+}
+
 static void
 print_case(json_t *c)
 {
@@ -74,13 +91,7 @@ print_case(json_t *c)
 	if (json_array_size(a) > 0)
 		printf("escalations:\n");
 	json_array_foreach(a, i, x)
-		printf("  %s %-20s %-18s %s%s%s%s\n", str(x, "at"),
-		    str(x, "deadline"), step_name(x), str(x, "status"),
-		    json_is_string(json_object_get(x, "to")) ? " to " : "",
-		    json_is_string(json_object_get(x, "to")) ? str(x, "to") : "",
-		    json_is_string(json_object_get(x, "channel")) ?
-		    (strcmp(str(x, "channel"), "sms") == 0 ? " by SMS" :
-		    " by email") : "");
+		print_escalation(x);
 	printf("history:\n");
 	a = json_object_get(c, "history");
 	json_array_foreach(a, i, x) {
@@ -97,7 +108,7 @@ cmd_show(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 	json_t *req;
 
 	if (argc != 2)
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	req = ctl_req(self);
 	json_object_set_new(req, "ref", json_string(argv[1]));
 	return ctl_call(ctl, req, print_case);
@@ -159,18 +170,18 @@ cmd_list(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 			n = strtol(optarg, &end, 10);
 			if (*end != '\0' || n < 1) {
 				json_decref(req);
-				return ctl_usage(self);
+				return ctl_usage(ctl, self);
 			}
 			json_object_set_new(req, "limit", json_integer(n));
 			break;
 		default:
 			json_decref(req);
-			return ctl_usage(self);
+			return ctl_usage(ctl, self);
 		}
 	}
 	if (optind != argc) {
 		json_decref(req);
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	}
 	return ctl_call(ctl, req, print_list);
 }
@@ -211,7 +222,7 @@ cmd_status(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 1)
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	return ctl_call(ctl, ctl_req(self), print_status);
 }
 
@@ -262,7 +273,7 @@ cmd_outbox(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 		json_object_set_new(req, "failed", json_true());
 	else if (argc != 1) {
 		json_decref(req);
-		return ctl_usage(self);
+		return ctl_usage(ctl, self);
 	}
 	return ctl_call(ctl, req, print_outbox);
 }

@@ -41,8 +41,9 @@ struct ctl_cmd {
 /* ctl.c */
 extern const struct ctl_cmd *const ctl_tables[];
 struct conf *ctl_conf(struct ctl *);
-int	 ctl_usage(const struct ctl_cmd *);
-int	 ctl_refuse(const char *, ...) VIGIL_PRINTF(1, 2);
+int	 ctl_usage(struct ctl *, const struct ctl_cmd *);
+int	 ctl_fail(struct ctl *, int, const char *, ...) VIGIL_PRINTF(3, 4);
+int	 ctl_fail_reply(struct ctl *, int, json_t *);
 void	 ctl_print_json(json_t *);
 
 /* ctl-client.c */

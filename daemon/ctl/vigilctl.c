@@ -74,7 +74,10 @@ main(int argc, char **argv)
 	log_init("vigilctl", LOG_TO_STDERR, 6);
 	/* vigild hanging up is an error to report (exit 3), not a death. */
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt_long(argc, argv, "+c:s:jhV", longopts, NULL)) != -1) {
+	/* Its complaints go through ctl_fail(), to honour --json. */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:s:jhV", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			ctl.conf_path = optarg;
@@ -92,18 +95,21 @@ main(int argc, char **argv)
 			printf("vigilctl %s\n", PACKAGE_VERSION);
 			return CTL_OK;
 		default:
+			rc = ctl_fail(&ctl, CTL_USAGE, ch == ':' ?
+			    "%s needs an argument" : "bad option \"%s\"",
+			    argv[optind - 1]);
 			usage(stderr);
-			return CTL_USAGE;
+			return rc;
 		}
 	}
+	opterr = 1;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0 || (cmd = lookup(argc, argv, &words)) == NULL) {
-		if (argc > 0)
-			fprintf(stderr, "vigilctl: unknown command \"%s\"\n",
-			    argv[0]);
+		rc = argc > 0 ? ctl_fail(&ctl, CTL_USAGE, "unknown command "
+		    "\"%s\"", argv[0]) : ctl_fail(&ctl, CTL_USAGE, "no command");
 		usage(stderr);
-		return CTL_USAGE;
+		return rc;
 	}
 	/* The command sees its last name word as argv[0]. */
 	rc = cmd->exec(cmd, &ctl, argc - words + 1, argv + words - 1);
