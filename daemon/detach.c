@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -24,7 +25,7 @@ parent_wait(pid_t child, int fd)
 {
 	char c;
 	ssize_t n;
-	int status;
+	int status = 0;
 
 	while ((n = read(fd, &c, 1)) == -1 && errno == EINTR)
 		;
@@ -43,6 +44,8 @@ detach_start(void)
 	int fds[2];
 	pid_t pid;
 
+	log_echo_stderr(1);
+	signal(SIGCHLD, SIG_DFL);	/* an inherited SIG_IGN would reap it */
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		fatal("pipe");
 	if ((pid = fork()) == -1)
@@ -57,7 +60,6 @@ detach_start(void)
 		fatal("setsid");
 	if (chdir("/") == -1)
 		fatal("chdir /");
-	log_echo_stderr(1);
 }
 
 /* Ready: let the parent go, and let go of its terminal. */

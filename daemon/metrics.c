@@ -152,12 +152,6 @@ metrics_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 		write_file(vd, vd->cfg->metrics_file, fmod(t, interval));
 }
 
-/*
- * Can node_exporter, another user, read the file?  Every folder above it
- * must let others through, and its own folder list.  The folder itself
- * may be missing (vigild makes it), its parent not.  Returns 0, or -1 with
- * the folder that is missing, or 1 with the one that shuts others out.
- */
 /* The file's own folder, made readable by others if missing. */
 static void
 make_folder(const char *path)
@@ -172,6 +166,12 @@ make_folder(const char *path)
 	free(dir);
 }
 
+/*
+ * Can node_exporter, another user, read the file?  Every folder above it
+ * must let others through, and its own folder list.  The folder itself
+ * may be missing (vigild makes it), its parent not.  Returns 0, or -1 with
+ * the folder that is missing, or 1 with the one that shuts others out.
+ */
 int
 metrics_reach(const char *path, char *why, size_t len)
 {

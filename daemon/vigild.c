@@ -6,6 +6,7 @@
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -103,6 +104,22 @@ chain_ok(struct vigild *vd, int whole, int accept_broken)
 }
 
 /*
+ * Started with 0, 1 or 2 closed, the lock file or the socket would take
+ * one of them, and going to /dev/null once ready would close it.
+ */
+static void
+std_fds_open(void)
+{
+	int fd;
+
+	do {
+		if ((fd = open("/dev/null", O_RDWR)) == -1)
+			exit(1);
+	} while (fd <= STDERR_FILENO);
+	close(fd);
+}
+
+/*
  * --check: what the configuration's loader cannot see alone.  Warnings do
  * not fail it; a folder that is not there does.
  */
@@ -150,6 +167,7 @@ main(int argc, char **argv)
 	struct diag dg = { 0 };
 	char err[512], *conf_path;
 
+	std_fds_open();
 	while ((ch = getopt_long(argc, argv, "c:fdVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':

@@ -30,10 +30,6 @@ nf_wipe(char *s)
 }
 
 /*
- * The contents of the file a setting names, without its final newline: a
- * password or key kept out of vigil.conf, e.g. a systemd credential.
- */
-/*
  * Outside any unit (vigild --check from an admin's shell), a systemd
  * credential under /run/credentials/ does not exist: read it where the
  * unit loads it from, credentials/NAME beside vigil.conf.
@@ -42,16 +38,19 @@ static char *
 credential_source(const struct sec_reader *nc, const char *path)
 {
 	static const char run[] = "/run/credentials/";
-	const char *name = strrchr(path, '/') + 1;
 	char rel[PATH_MAX];
 
 	if (getenv("CREDENTIALS_DIRECTORY") != NULL ||
 	    strncmp(path, run, sizeof run - 1) != 0 || access(path, F_OK) == 0)
 		return NULL;
-	snprintf(rel, sizeof rel, "credentials/%s", name);
+	snprintf(rel, sizeof rel, "credentials/%s", strrchr(path, '/') + 1);
 	return conf_resolve(nc->conf, rel);
 }
 
+/*
+ * The contents of the file a setting names, without its final newline: a
+ * password or key kept out of vigil.conf, e.g. a systemd credential.
+ */
 char *
 nf_secret(const struct sec_reader *nc, const char *key, int required)
 {

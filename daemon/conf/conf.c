@@ -9,7 +9,8 @@
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
-#include <glob.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,7 @@ on_section(struct conf_parse *p, const char *section, int line)
 				return;
 			}
 			p->sec->file = p->file;
+			p->sec->line = line;
 			return;
 		}
 		c->sections = xreallocarray(c->sections, c->nsections + 1,
@@ -333,29 +335,50 @@ conf_finish(struct conf *c, struct diag *dg, size_t before)
 	return c;
 }
 
-/* PATH.d/NAME.conf, in name order, each as a fresh file. */
+static int
+is_dropin(const struct dirent *d)
+{
+	size_t len = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && len > 5 &&
+	    strcmp(d->d_name + len - 5, ".conf") == 0;
+}
+
+/*
+ * PATH.d/NAME.conf, in name order, each as a fresh file.  A folder that
+ * cannot be read is a problem, not an absence: vigild and an admin's
+ * --check must not see different configurations.
+ */
 static void
 read_dropins(struct conf_parse *p, const char *path)
 {
 	struct conf *c = p->conf;
-	char *pattern = xasprintf("%s.d/*.conf", path);
-	glob_t g;
+	char *dir = xasprintf("%s.d", path);
+	struct dirent **names;
+	int n;
 
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		c->dropins = xreallocarray(NULL, g.gl_pathc, sizeof *c->dropins);
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			c->dropins[c->ndropins++] = xstrdup(g.gl_pathv[i]);
-			p->file = c->dropins[i];
-			p->sec = NULL;
-			p->cal = NULL;
-			p->known = 0;
-			p->opts_set = 0;
-			p->daemon_line = 0;
-			ini_load(p->file, on_line, p, p->dg);
-		}
+	if ((n = scandir(dir, &names, is_dropin, alphasort)) == -1) {
+		if (errno != ENOENT)
+			diag_add(p->dg, dir, 0, "cannot read drop-in files: %s",
+			    strerror(errno));
+		free(dir);
+		return;
 	}
-	globfree(&g);
-	free(pattern);
+	c->dropins = xreallocarray(NULL, (size_t)n, sizeof *c->dropins);
+	for (int i = 0; i < n; i++) {
+		c->dropins[c->ndropins++] = xasprintf("%s/%s", dir,
+		    names[i]->d_name);
+		free(names[i]);
+		p->file = c->dropins[i];
+		p->sec = NULL;
+		p->cal = NULL;
+		p->known = 0;
+		p->opts_set = 0;
+		p->daemon_line = 0;
+		ini_load(p->file, on_line, p, p->dg);
+	}
+	free(names);
+	free(dir);
 }
 
 /*

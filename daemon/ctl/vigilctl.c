@@ -70,6 +70,7 @@ main(int argc, char **argv)
 	struct ctl ctl = { 0 };
 	const struct ctl_cmd *cmd;
 	int ch, words = 0, rc;
+	char opt[3];
 
 	log_init("vigilctl", LOG_TO_STDERR, 6);
 	/* vigild hanging up is an error to report (exit 3), not a death. */
@@ -95,9 +96,12 @@ main(int argc, char **argv)
 			printf("vigilctl %s\n", PACKAGE_VERSION);
 			return CTL_OK;
 		default:
+			/* A short option may be one of a group: name it alone. */
+			if (optopt != 0)
+				snprintf(opt, sizeof opt, "-%c", optopt);
 			rc = ctl_fail(&ctl, CTL_USAGE, ch == ':' ?
 			    "%s needs an argument" : "bad option \"%s\"",
-			    argv[optind - 1]);
+			    optopt != 0 ? opt : argv[optind - 1]);
 			usage(stderr);
 			return rc;
 		}

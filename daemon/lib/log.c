@@ -17,7 +17,7 @@
 static const char *log_ident = "vigil";
 static enum log_dest log_to = LOG_TO_STDERR;
 static int log_max = LOG_INFO;
-static int log_echo;		/* also on stderr: warnings and worse */
+static _Atomic int log_echo;	/* also on stderr: warnings and worse */
 
 void
 log_init(const char *ident, enum log_dest dest, int max_priority)

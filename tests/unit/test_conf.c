@@ -298,6 +298,9 @@ START_TEST(test_dropins)
 	free(want);
 	kv = conf_kv(conf_section(c, "email"), "host");
 	ck_assert_str_eq(conf_file(c, kv->file), path);
+	/* A problem with the section as a whole: where it was last opened. */
+	ck_assert_int_eq(conf_section(c, "email")->line, 4);
+	ck_assert_str_eq(conf_section(c, "email")->file, c->dropins[0]);
 	conf_free(c);
 
 	/* Within one drop-in a setting twice is still a mistake, and every
@@ -312,6 +315,20 @@ START_TEST(test_dropins)
 	    "%s/30-bad.conf:4: calendar default is already defined at "
 	    "%s:1: a calendar is defined in one file\n"
 	    "%s/30-bad.conf:6: unknown section [nosuch]\n", d, d, path, d);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
+	diag_clear(&dg);
+
+	/* A drop-in folder that cannot be read is a problem, not none. */
+	put(dir, "other.conf", "[daemon]\n");
+	put(dir, "other.conf.d", "not a folder\n");
+	free(path);
+	path = xasprintf("%s/other.conf", dir);
+	ck_assert_ptr_null(conf_load(path, &dg));
+	got = udiag(&dg);
+	want = xasprintf("%s.d: cannot read drop-in files: Not a directory\n",
+	    path);
 	ck_assert_str_eq(got, want);
 	free(want);
 	free(got);
