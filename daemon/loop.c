@@ -29,11 +29,12 @@ commit(struct vigild *vd)
 	if (!store_in_transaction(vd->store))
 		return;
 	ok = store_commit(vd->store) == 0;
-	if (!ok) {
-		log_err("database: commit failed: %s", store_errmsg(vd->store));
-		sched_rearm(vd);	/* what it armed was rolled back */
-	}
 	notes_committed(vd, ok);
+	if (!ok) {
+		commits_failed(vd, store_commit_error(vd->store));
+		sched_rearm(vd);	/* what it armed was rolled back */
+	} else
+		commits_held(vd);
 	control_committed(vd, ok);
 	outbox_committed(vd, ok);
 	seal_committed(vd, ok);

@@ -116,9 +116,28 @@ write_file(struct vigild *vd, const char *path, double lag)
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
 		fprintf(fp, "vigil_outbox_sessions_total{channel=\"%s\"} %lld\n",
 		    notify_channel_name(ch), (long long)vd->ob.sessions[ch]);
+	help(fp, "vigil_outbox_last_success_timestamp_seconds", "gauge",
+	    "When a channel last delivered a message (0: not since start).");
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		fprintf(fp, "vigil_outbox_last_success_timestamp_seconds"
+		    "{channel=\"%s\"} %lld\n", notify_channel_name(ch),
+		    (long long)vd->ob.last_ok[ch]);
+	help(fp, "vigil_database_commits", "gauge", "1 while the database "
+	    "commits, 0 while it cannot (a full disk): nothing fires then.");
+	fprintf(fp, "vigil_database_commits %d\n", vd->db.since == 0);
+	help(fp, "vigil_database_commit_failures_total", "counter",
+	    "Commits that failed.");
+	fprintf(fp, "vigil_database_commit_failures_total %lld\n",
+	    (long long)vd->db.failures);
 	help(fp, "vigil_event_loop_lag_seconds", "gauge", "How late this "
 	    "write's timer ran: what any timer may lag by.");
 	fprintf(fp, "vigil_event_loop_lag_seconds %.6f\n", lag);
+	help(fp, "vigil_build_info", "gauge", "The version running.");
+	fprintf(fp, "vigil_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
+	help(fp, "vigil_metrics_written_timestamp_seconds", "gauge",
+	    "When vigild wrote this file: a stale one means vigild is stuck.");
+	fprintf(fp, "vigil_metrics_written_timestamp_seconds %lld\n",
+	    (long long)now);
 	fclose(fp);
 
 	/* 0644 despite the umask: counts only, and node_exporter runs as

@@ -39,6 +39,9 @@ _Static_assert(1 << BACKOFF_DOUBLINGS >= BACKOFF_MAX, "BACKOFF_DOUBLINGS");
 #define OUTBOX_KEY_BYTES 16	/* of SHA-256 in a key: 128 bits */
 
 static void record(struct vigild *, const struct job *, int64_t);
+static void heard(struct vigild *, const struct job *, int64_t);
+static void record_outcomes(struct vigild *);
+static void free_outcomes(struct vigild *, struct job *);
 
 static const char *const status_names[] = {
 	[OB_QUEUED] = "queued", [OB_SENT] = "sent", [OB_FAILED] = "failed",
@@ -145,6 +148,9 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 	else if (r->kind == TPL_AUDIT_ALERT)	/* once a day per finding */
 		text = xasprintf("audit\n%lld\n%s\n%s", (long long)(now /
 		    86400), r->action, r->address);
+	else if (r->kind == TPL_OPS_ALERT)	/* once per occasion */
+		text = xasprintf("ops\n%lld\n%s\n%s\n%d", (long long)now,
+		    r->action, r->address, (int)r->channel);
 	else
 		text = xasprintf("%s\n%u\n%d\n%d\n%s\n%d", r->ref, r->seq,
 		    r->level, r->rep, r->recipient, (int)r->channel);
@@ -263,8 +269,8 @@ render(struct vigild *vd, struct job *job,
 		items[i] = tpl_item_of(&rows[i]);
 	if (kind == TPL_ADMIN_ALERT)
 		alert_vars(vd, &rows[0], &about, &items[0], &v);
-	else if (kind == TPL_AUDIT_ALERT)
-		v.error = rows[0].action;	/* what the audit found */
+	else if (kind == TPL_AUDIT_ALERT || kind == TPL_OPS_ALERT)
+		v.error = rows[0].action;	/* what was found, and how long */
 	if (ch == NOTIFY_EMAIL) {
 		char *subject = NULL, *body = NULL;
 
@@ -395,8 +401,10 @@ pump(struct vigild *vd)
 	int64_t now = clock_now();
 	int per = sched_behind(vd) ? 1 : vd->cfg->ob.batch, more = 0;
 
-	if (vd->stopping)
+	/* The database cannot commit: its retry timer pokes us again. */
+	if (vd->stopping || commits_paused(vd))
 		return;
+	record_outcomes(vd);
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
 		int left = per - vd->ob.npending[ch], max = room(vd, ch, now);
 		int n = 0;
@@ -443,8 +451,17 @@ outbox_committed(struct vigild *vd, int ok)
 		}
 	}
 	vd->ob.pending = NULL;
-	if (!ok)
+	if (ok)
+		free_outcomes(vd, vd->ob.recording);
+	else {
+		for (job = vd->ob.recording; job != NULL; job = next) {
+			next = job->next;
+			job->next = vd->ob.unrecorded;
+			vd->ob.unrecorded = job;
+		}
 		outbox_poke(vd);
+	}
+	vd->ob.recording = NULL;
 }
 
 /* An alert to the admins: their shared address and phone, or else each
@@ -521,9 +538,9 @@ retry_or_fail(struct vigild *vd, const struct job *job, int64_t id,
 	store_outbox_entry_clear(&e);
 }
 
-/* A delivery thread came back: write down what happened to each row. */
+/* Write down what happened to each row of a job, in the transaction. */
 static void
-record(struct vigild *vd, const struct job *job, int64_t now)
+record_rows(struct vigild *vd, const struct job *job, int64_t now)
 {
 	for (size_t i = 0; i < job->nids; i++) {
 		if (job->msg.result == NOTIFY_OK)
@@ -532,12 +549,27 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 		else
 			retry_or_fail(vd, job, job->ids[i], now);
 	}
-	if (job->msg.result == NOTIFY_OK)
+}
+
+/* A delivery thread came back: the rows, and what is said once. */
+static void
+record(struct vigild *vd, const struct job *job, int64_t now)
+{
+	record_rows(vd, job, now);
+	heard(vd, job, now);
+}
+
+/* What a job's outcome tells the log and the channel, said once. */
+static void
+heard(struct vigild *vd, const struct job *job, int64_t now)
+{
+	if (job->msg.result == NOTIFY_OK) {
+		vd->ob.last_ok[job->msg.channel] = now;
 		log_info("outbox: %s to %s sent (%zu item%s, key %s)",
 		    notify_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->nids, job->nids == 1 ? "" : "s",
 		    job->msg.key);
-	else {
+	} else {
 		log_warnx("outbox: %s to %s: %s (%s)",
 		    notify_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->msg.err,
@@ -559,6 +591,42 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 	}
 }
 
+/*
+ * Outcomes go into the loop's transaction and wait in recording for its
+ * commit; one that fails (a full disk) puts them back, to be written at
+ * the next try: a message the server took is never sent again for want
+ * of a place to say so.
+ */
+static void
+record_outcomes(struct vigild *vd)
+{
+	int64_t now = clock_now();
+	struct job *job;
+
+	if (vd->ob.unrecorded == NULL || commits_paused(vd) ||
+	    store_write(vd->store) == -1)
+		return;
+	while ((job = vd->ob.unrecorded) != NULL) {
+		vd->ob.unrecorded = job->next;
+		record_rows(vd, job, now);
+		job->next = vd->ob.recording;
+		vd->ob.recording = job;
+	}
+}
+
+static void
+free_outcomes(struct vigild *vd, struct job *job)
+{
+	struct job *next;
+
+	for (; job != NULL; job = next) {
+		next = job->next;
+		cfg_release(vd, job->cfg);
+		job->next = NULL;
+		deliver_free_jobs(job);
+	}
+}
+
 static void
 done_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
@@ -571,16 +639,14 @@ done_cb(struct ev_loop *loop, ev_async *w, int revents)
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
 		done = deliver_done(&vd->ob.deliver[ch], &sessions);
 		vd->ob.sessions[ch] += sessions;
-		if (done != NULL && store_write(vd->store) == -1)
-			fatalx("outbox: cannot write delivery results");
 		for (; done != NULL; done = next) {
 			next = done->next;
-			record(vd, done, now);
-			cfg_release(vd, done->cfg);
-			done->next = NULL;
-			deliver_free_jobs(done);
+			heard(vd, done, now);
+			done->next = vd->ob.unrecorded;
+			vd->ob.unrecorded = done;
 		}
 	}
+	record_outcomes(vd);
 	pump(vd);
 }
 
@@ -659,6 +725,11 @@ outbox_finish(struct vigild *vd)
 	ev_async_stop(vd->loop, &vd->ob.wake);
 	ev_timer_stop(vd->loop, &vd->ob.poke);
 	ev_periodic_stop(vd->loop, &vd->ob.timer);
+	if (vd->ob.unrecorded != NULL)
+		log_crit("outbox: delivery outcomes could not be written: "
+		    "those messages go again at the next start");
+	free_outcomes(vd, vd->ob.unrecorded);
+	vd->ob.unrecorded = NULL;
 }
 
 /*
@@ -677,6 +748,26 @@ outbox_audit_alert(struct vigild *vd, const char *why, int64_t now)
 	}
 	alert(vd, admins, (struct outbox_row){ .kind = TPL_AUDIT_ALERT,
 	    .created = now, .action = why }, now);
+}
+
+/*
+ * vigil itself failed for a while (the database could not commit, a
+ * channel stopped delivering): the admins hear what and for how long, by
+ * every channel they have (inside a transaction).
+ */
+void
+outbox_ops_alert(struct vigild *vd, const char *why, int64_t now)
+{
+	const struct staff_group *admins = staff_group(vd->cfg->staff,
+	    STAFF_ADMINS);
+
+	if (admins == NULL) {
+		log_crit("no admins group in the staff directory to tell");
+		return;
+	}
+	if (store_write(vd->store) == 0)
+		alert(vd, admins, (struct outbox_row){ .kind = TPL_OPS_ALERT,
+		    .created = now, .action = why }, now);
 }
 
 /* Messages waiting to go or on their way (status and the metrics). */

@@ -137,6 +137,18 @@ state_count(void *arg, const char *state, int64_t n)
 	json_object_set_new(arg, state, json_integer(n));
 }
 
+/* null while the database commits; since when and why it does not. */
+static json_t *
+db_failing(struct vigild *vd)
+{
+	char since[ISO_LEN];
+
+	if (vd->db.since == 0)
+		return json_null();
+	return json_pack("{s:s, s:s}", "since", conf_time(vd->cfg->conf,
+	    vd->db.since, since, sizeof since), "error", vd->db.error);
+}
+
 json_t *
 req_status(struct vigild *vd, const struct origin *o, struct request *r)
 {
@@ -151,7 +163,7 @@ req_status(struct vigild *vd, const struct origin *o, struct request *r)
 	missed = store_missed_deadlines(vd->store, now, NULL, NULL);
 	store_next_at(vd->store, &next_at);
 	return req_ok(json_pack("{s:s, s:s, s:I, s:s, s:o, s:I, s:I, s:s?, "
-	    "s:I, s:s?, s:s?, s:o}",
+	    "s:I, s:s?, s:s?, s:o, s:o}",
 	    "version", PACKAGE_VERSION,
 	    "started", conf_time(vd->cfg->conf, vd->started, started, sizeof started),
 	    "uptime_seconds", (json_int_t)(now - vd->started),
@@ -168,7 +180,8 @@ req_status(struct vigild *vd, const struct origin *o, struct request *r)
 	    vd->ob.last_error_at, errat, sizeof errat) : NULL,
 	    "catching_up", vd->catchup.total ? json_pack("{s:I, s:I}", "done",
 	    (json_int_t)vd->catchup.done, "total",
-	    (json_int_t)vd->catchup.total) : json_null()));
+	    (json_int_t)vd->catchup.total) : json_null(),
+	    "database_failing", db_failing(vd)));
 }
 
 static void

@@ -98,7 +98,8 @@ sched_run(struct vigild *vd)
 {
 	size_t n;
 
-	if (vd->stopping)
+	/* The database cannot commit: its retry timer pokes us again. */
+	if (vd->stopping || commits_paused(vd))
 		return;
 	if ((n = sched_batch(vd)) > 0) {
 		vd->catchup.done += vd->catchup.total ? n : 0;
@@ -127,6 +128,13 @@ sched_more_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	sched_run(w->data);
+}
+
+/* Look for due cases in the next iteration. */
+void
+sched_poke(struct vigild *vd)
+{
+	ev_timer_start(vd->loop, &vd->sched_more);
 }
 
 /*

@@ -24,6 +24,7 @@ struct store {
 	char	*path;
 	struct store_stmt stmts[STORE_STMT_MAX];
 	int	 in_tx;
+	char	 commit_error[256];	/* why the last failed commit failed */
 	/* The chain head: committed, and as of the open savepoint. */
 	int64_t	 last_id, sp_last_id;
 	char	 last_hash[STORE_HASH_LEN + 1], sp_last_hash[STORE_HASH_LEN + 1];

@@ -491,15 +491,27 @@ store_write(struct store *s)
 	return 0;
 }
 
+/*
+ * A commit that fails (a full disk) is rolled back whole; why is kept for
+ * the caller, which says it once however often it happens.
+ */
 int
 store_commit(struct store *s)
 {
-	if (exec(s, "COMMIT") == -1) {
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(s->commit_error, sizeof s->commit_error, "%s",
+		    sqlite3_errmsg(s->db));
 		store_rollback(s);
 		return -1;
 	}
 	s->in_tx = 0;
 	return 0;
+}
+
+const char *
+store_commit_error(const struct store *s)
+{
+	return s->commit_error;
 }
 
 void

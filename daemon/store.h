@@ -72,6 +72,7 @@ const char *store_path(const struct store *);
 int	 store_begin(struct store *);
 int	 store_write(struct store *);
 int	 store_commit(struct store *);
+const char *store_commit_error(const struct store *);
 void	 store_rollback(struct store *);
 int	 store_savepoint(struct store *);
 int	 store_release(struct store *);

@@ -22,6 +22,7 @@
 #define K_D	(1u << TPL_DIGEST)
 #define K_A	(1u << TPL_ADMIN_ALERT)
 #define K_U	(1u << TPL_AUDIT_ALERT)
+#define K_O	(1u << TPL_OPS_ALERT)
 
 const struct ph_def tpl_ph_defs[PH_N] = {
 	[PH_REF] =	{ "ref", K_R | K_E | K_D | K_A, 1, 0 },
@@ -38,7 +39,7 @@ const struct ph_def tpl_ph_defs[PH_N] = {
 	[PH_COUNT] =	{ "count", K_D, 0, 1 },
 	[PH_RECIPIENT] = { "recipient", K_A, 0, 0 },
 	[PH_CHANNEL] =	{ "channel", K_A, 0, 1 },
-	[PH_ERROR] =	{ "error", K_A | K_U, 0, 0 },
+	[PH_ERROR] =	{ "error", K_A | K_U | K_O, 0, 0 },
 };
 
 /* What an SMS template may spend on its own words. */
@@ -50,6 +51,7 @@ const char *const tpl_kind_names[TPL_NKINDS] = {
 	[TPL_DIGEST] = "digest",
 	[TPL_ADMIN_ALERT] = "admin-alert",
 	[TPL_AUDIT_ALERT] = "audit-alert",
+	[TPL_OPS_ALERT] = "ops-alert",
 };
 
 static void
@@ -120,6 +122,7 @@ ph_list(unsigned kinds)
 		    "{action} {link} {level} {repeat} {acked_by} {acked_at} "
 		    "{recipient} {channel} {error}",
 		[TPL_AUDIT_ALERT] = "{error}",
+		[TPL_OPS_ALERT] = "{error}",
 	};
 
 	for (int k = 0; k < TPL_NKINDS; k++)

@@ -33,6 +33,7 @@ enum tpl_kind {
 	TPL_DIGEST,
 	TPL_ADMIN_ALERT,
 	TPL_AUDIT_ALERT,		/* the event log failed its audit */
+	TPL_OPS_ALERT,			/* vigil itself failed for a while */
 	TPL_NKINDS
 };
 

@@ -256,6 +256,7 @@ main(int argc, char **argv)
 	vd.loop = ev_default_loop(EVFLAG_AUTO);
 	vd.started = clock_now();
 	sched_init(&vd);
+	commits_init(&vd);
 	req_admin_init(&vd);
 
 	if (store_begin(vd.store) == -1 || case_store_workflows(&vd) == -1 ||

@@ -13,6 +13,7 @@
  *	outbox.c	messages: queued durably, digested, sent, retried
  *	deliver.c	the delivery threads
  *	notes.c		log lines held until their writes commit
+ *	commits.c	whether the database commits; waiting while not
  *	sdnotify.c	what systemd is told
  *	metrics.c	Prometheus figures in a file
  *
@@ -151,6 +152,16 @@ struct vigild {
 	ev_tstamp drain_started;
 	struct notes notes;		/* about the open transaction */
 
+	/* commits.c: whether the database commits */
+	struct {
+		int64_t	 since;		/* failing since; 0 when it commits */
+		int64_t	 failures;	/* commits that failed, ever */
+		double	 backoff;	/* seconds to the next try */
+		ev_tstamp retry_at;
+		char	 error[256];	/* the first failure's reason */
+		ev_timer retry;
+	} db;
+
 	/* sched.c: its timer */
 	ev_periodic sched_timer;
 	ev_timer sched_more;		/* the next batch, next iteration */
@@ -186,10 +197,13 @@ struct vigild {
 		ev_periodic timer;	/* the next queued message's time */
 		struct deliverer deliver[NOTIFY_NCHANNELS];
 		struct job *pending;	/* to submit after the commit */
+		struct job *unrecorded;	/* outcomes not yet written */
+		struct job *recording;	/* written, waiting for the commit */
 		int	 npending[NOTIFY_NCHANNELS];
 		int64_t	 hold[NOTIFY_NCHANNELS];	/* Retry-After: not
 							 * before this */
 		int64_t	 sessions[NOTIFY_NCHANNELS];	/* opened, ever */
+		int64_t	 last_ok[NOTIFY_NCHANNELS];	/* last delivered */
 		char	 last_error[NOTIFY_ERR_MAX];
 		int64_t	 last_error_at;
 	} ob;
@@ -273,6 +287,7 @@ void	 outbox_committed(struct vigild *, int);
 void	 outbox_quiesce(struct vigild *);
 int	 outbox_drained(const struct vigild *);
 void	 outbox_audit_alert(struct vigild *, const char *, int64_t);
+void	 outbox_ops_alert(struct vigild *, const char *, int64_t);
 void	 outbox_poke(struct vigild *);
 int64_t	 outbox_depth(struct vigild *);
 const char *outbox_status_name(int);
@@ -296,6 +311,12 @@ void	 note_add(struct vigild *, int, const char *, ...) VIGIL_PRINTF(3, 4);
 void	 notes_committed(struct vigild *, int);
 void	 notes_free(struct vigild *);
 
+/* commits.c */
+void	 commits_init(struct vigild *);
+void	 commits_failed(struct vigild *, const char *);
+void	 commits_held(struct vigild *);
+int	 commits_paused(const struct vigild *);
+
 /* detach.c */
 void	 detach_start(void);
 void	 detach_ready(void);
@@ -311,6 +332,7 @@ void	 sdn_stopping(struct vigild *);
 void	 sched_init(struct vigild *);
 void	 sched_consider(struct vigild *, int64_t);
 void	 sched_rearm(struct vigild *);
+void	 sched_poke(struct vigild *);
 void	 sched_stop(struct vigild *);
 void	 sched_start(struct vigild *);
 int	 sched_behind(struct vigild *);

@@ -211,6 +211,10 @@ print_status(json_t *s)
 		printf("last delivery error: %s: %s\n",
 		    str(s, "last_delivery_error_at"),
 		    str(s, "last_delivery_error"));
+	if ((v = json_object_get(s, "database_failing")) != NULL &&
+	    json_is_object(v))
+		printf("DATABASE CANNOT COMMIT since %s: %s; firing and sending "
+		    "wait\n", str(v, "since"), str(v, "error"));
 	if ((v = json_object_get(s, "catching_up")) != NULL && json_is_object(v))
 		printf("catching up since the start: %lld of %lld cases\n",
 		    (long long)json_integer_value(json_object_get(v, "done")),

@@ -471,7 +471,7 @@ template_dir(void)
 {
 	static const char *const names[] = {
 		"reminder", "escalation", "digest", "admin-alert",
-		"audit-alert",
+		"audit-alert", "ops-alert",
 	};
 	char *dir = tu_tmpdir();
 	char *src = xasprintf("%s/conf/templates", unit_srcdir());
