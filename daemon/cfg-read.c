@@ -57,18 +57,45 @@ quiet_calendar(const struct conf *c, const char *quiet, struct sec_reader *nc)
 }
 
 /* [outbox] and [quiet-hours]. */
+/*
+ * A length of elapsed time ("24 hours", or a bare number of seconds), in
+ * seconds; def when unset.
+ */
+static int64_t
+elapsed(const struct sec_reader *nc, const char *key, int64_t def)
+{
+	const char *v = sec_str(nc, key, NULL);
+	struct duration d;
+	char err[256], *end;
+	long long n;
+
+	if (v == NULL)
+		return def;
+	n = strtoll(v, &end, 10);
+	if (end != v && *end == '\0')
+		return n > 0 ? n : (sec_err(nc, key, "must be more than 0 "
+		    "seconds"), def);
+	if (dur_parse(v, &d, err, sizeof err) == -1)
+		sec_err(nc, key, "%s", err);
+	else if (dur_seconds(&d) <= 0)
+		sec_err(nc, key, "expected minutes, hours, days or weeks of "
+		    "elapsed time");
+	else
+		return dur_seconds(&d);
+	return def;
+}
+
 void
 cfg_read_outbox(struct cfg *cfg, struct diag *dg)
 {
 	static const char *const outbox_keys[] = {
-		"digest_window", "retry_first", "retry_for", "workers", "batch"
+		"digest_window", "retry_first", "retry_for", "workers", "batch",
+		"alarm_after"
 	};
 	static const char *const quiet_keys[] = { "sms" };
 	const struct conf *c = cfg->conf;
 	struct sec_reader nc;
-	struct duration d;
 	const char *v;
-	char err[256];
 
 	sec_init(&nc, c, "outbox", dg);
 	sec_keys(&nc, outbox_keys, nitems(outbox_keys));
@@ -76,16 +103,8 @@ cfg_read_outbox(struct cfg *cfg, struct diag *dg)
 	cfg->ob.retry_first = sec_int(&nc, "retry_first", 60, 1, 3600);
 	cfg->ob.workers = sec_int(&nc, "workers", 2, 1, 16);
 	cfg->ob.batch = sec_int(&nc, "batch", 20, 1, DELIVER_BATCH_MAX);
-	cfg->ob.retry_for = 24 * 3600;
-	if ((v = sec_str(&nc, "retry_for", NULL)) != NULL) {
-		if (dur_parse(v, &d, err, sizeof err) == -1)
-			sec_err(&nc, "retry_for", "%s", err);
-		else if (dur_seconds(&d) <= 0)
-			sec_err(&nc, "retry_for", "expected minutes, hours, days "
-			    "or weeks of elapsed time");
-		else
-			cfg->ob.retry_for = dur_seconds(&d);
-	}
+	cfg->ob.retry_for = elapsed(&nc, "retry_for", 24 * 3600);
+	cfg->ob.alarm_after = elapsed(&nc, "alarm_after", 15 * 60);
 	sec_init(&nc, c, "quiet-hours", dg);
 	sec_keys(&nc, quiet_keys, nitems(quiet_keys));
 	if ((v = sec_str(&nc, "sms", NULL)) != NULL)

@@ -50,6 +50,7 @@ cfg_reload(struct vigild *vd, struct diag *dg)
 	case_forget_old_workflows(vd);
 	cfg_retire(vd, old);
 	metrics_start(vd);
+	deadman_start(vd);
 	log_notice("reload: configuration %s loaded (%zu workflows)",
 	    vd->conf_path ? vd->conf_path : "(built-in)",
 	    wf_set_count(vd->cfg->workflows));

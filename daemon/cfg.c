@@ -47,6 +47,7 @@ cfg_load(const char *path, struct diag *dg)
 	cfg_read_outbox(cfg, dg);
 	cfg_read_metrics(cfg, dg);
 	cfg_read_access(cfg, dg);
+	cfg->heartbeat = heartbeat_conf_new(cfg->conf, dg);
 	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
 		goto fail;
 	check_groups(cfg, dg);
@@ -75,6 +76,7 @@ cfg_free(struct cfg *cfg)
 	if (cfg->has_reference)
 		regfree(&cfg->reference);
 	free(cfg->metrics_file);
+	heartbeat_conf_free(cfg->heartbeat);
 	conf_free(cfg->conf);
 	free(cfg);
 }

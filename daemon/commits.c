@@ -72,7 +72,7 @@ commits_held(struct vigild *vd)
 	vd->db.since = 0;
 	vd->db.error[0] = '\0';
 	ev_timer_stop(vd->loop, &vd->db.retry);
-	outbox_ops_alert(vd, why, now);
+	outbox_ops_alert(vd, why, -1, now);
 }
 
 /* Should firing and sending wait for the next try? */

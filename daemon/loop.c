@@ -111,6 +111,7 @@ loop_stop(struct vigild *vd)
 	seal_now(vd);		/* the last seal goes with the last commit */
 	sdn_stopping(vd);
 	metrics_stop(vd);
+	deadman_stop(vd);
 	control_quiesce(vd);
 	outbox_quiesce(vd);
 	sched_stop(vd);

@@ -41,6 +41,8 @@ _Static_assert(1 << BACKOFF_DOUBLINGS >= BACKOFF_MAX, "BACKOFF_DOUBLINGS");
 static void record(struct vigild *, const struct job *, int64_t);
 static void heard(struct vigild *, const struct job *, int64_t);
 static void record_outcomes(struct vigild *);
+static void alert_by(struct vigild *, const struct staff_group *,
+    struct outbox_row, int, int64_t);
 static void free_outcomes(struct vigild *, struct job *);
 
 static const char *const status_names[] = {
@@ -470,27 +472,43 @@ static void
 alert(struct vigild *vd, const struct staff_group *g, struct outbox_row row,
     int64_t now)
 {
-	row.recipient = "group admins";
+	alert_by(vd, g, row, -1, now);
+}
+
+/*
+ * The same, but not by channel skip (-1: none): word of a failing channel
+ * goes by the others.  Without a shared address or phone on any channel
+ * left, each member is told: by email, or by SMS when email is skipped.
+ */
+static void
+alert_by(struct vigild *vd, const struct staff_group *g,
+    struct outbox_row row, int skip, int64_t now)
+{
+	char recipient[128];
+	int sent = 0;
+
+	snprintf(recipient, sizeof recipient, "group %s", g->name);
+	row.recipient = recipient;
 	row.to_name = g->name;
 	row.urgent = 1;
-
-	if (g->email != NULL) {
+	if (g->email != NULL && skip != NOTIFY_EMAIL) {
 		row.address = g->email;
 		row.channel = NOTIFY_EMAIL;
-		outbox_add(vd, &row, now);
+		sent += outbox_add(vd, &row, now) == 0;
 	}
-	if (g->mobile != NULL) {
+	if (g->mobile != NULL && skip != NOTIFY_SMS) {
 		row.address = g->mobile;
 		row.channel = NOTIFY_SMS;
-		outbox_add(vd, &row, now);
+		sent += outbox_add(vd, &row, now) == 0;
 	}
-	for (size_t i = 0; g->email == NULL && g->mobile == NULL &&
-	    i < g->nmembers; i++) {
+	row.channel = skip == NOTIFY_EMAIL ? NOTIFY_SMS : NOTIFY_EMAIL;
+	for (size_t i = 0; sent == 0 && i < g->nmembers; i++) {
 		row.recipient = g->members[i]->id;
 		row.to_name = g->members[i]->name;
-		row.address = g->members[i]->email;
-		row.channel = NOTIFY_EMAIL;
-		outbox_add(vd, &row, now);
+		row.address = row.channel == NOTIFY_EMAIL ?
+		    g->members[i]->email : g->members[i]->mobile;
+		if (row.address != NULL)
+			outbox_add(vd, &row, now);
 	}
 }
 
@@ -498,7 +516,8 @@ static void
 fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 {
 	const struct staff_group *admins = staff_group(vd->cfg->staff,
-	    STAFF_ADMINS);
+	    STAFF_ADMINS), *fallback = staff_group(vd->cfg->staff,
+	    STAFF_FALLBACK);
 	struct store_outbox_entry e;
 
 	if (store_outbox_fail(vd->store, id, now, err, &e) != 1)
@@ -510,6 +529,12 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 		alert(vd, admins, (struct outbox_row){ .kind = TPL_ADMIN_ALERT,
 		    .about = e.id, .created = e.created, .ref = e.ref,
 		    .deadline = e.deadline }, now);
+	/* A missed deadline nobody heard of still reaches a manager: the
+	 * duty managers, by the other channel. */
+	if (e.kind == TPL_ESCALATION && fallback != NULL)
+		alert_by(vd, fallback, (struct outbox_row){
+		    .kind = TPL_ADMIN_ALERT, .about = e.id, .created = e.created,
+		    .ref = e.ref, .deadline = e.deadline }, (int)e.channel, now);
 	store_outbox_entry_clear(&e);
 }
 
@@ -559,12 +584,46 @@ record(struct vigild *vd, const struct job *job, int64_t now)
 	heard(vd, job, now);
 }
 
+/*
+ * A channel failing for [outbox] alarm_after: crit in the journal, and the
+ * admins told by every other channel, once until it works again.
+ */
+static void
+channel_alarm(struct vigild *vd, enum notify_channel ch, const char *err,
+    int64_t now)
+{
+	char why[NOTIFY_ERR_MAX + 128];
+	int64_t since = vd->ob.failing_since[ch];
+
+	if (vd->ob.alarmed[ch] || now - since < vd->cfg->ob.alarm_after)
+		return;
+	vd->ob.alarmed[ch] = 1;
+	snprintf(why, sizeof why, "%s has failed for %lld %s: %s",
+	    ch == NOTIFY_EMAIL ? "email" : "SMS", (long long)(now - since < 120 ?
+	    now - since : (now - since) / 60), now - since < 120 ? "seconds" :
+	    "minutes", err);
+	log_crit("outbox: %s", why);
+	outbox_ops_alert(vd, why, ch, now);
+}
+
 /* What a job's outcome tells the log and the channel, said once. */
 static void
 heard(struct vigild *vd, const struct job *job, int64_t now)
 {
+	/* A message the next hop refuses for good is the message's fault;
+	 * one it cannot take now is the channel's. */
+	if (job->msg.result == NOTIFY_TEMPFAIL &&
+	    vd->ob.failing_since[job->msg.channel] == 0)
+		vd->ob.failing_since[job->msg.channel] = now;
+	if (job->msg.result == NOTIFY_TEMPFAIL)
+		channel_alarm(vd, job->msg.channel, job->msg.err, now);
 	if (job->msg.result == NOTIFY_OK) {
+		if (vd->ob.alarmed[job->msg.channel])
+			log_notice("outbox: %s works again", notify_channel_name(
+			    job->msg.channel));
 		vd->ob.last_ok[job->msg.channel] = now;
+		vd->ob.failing_since[job->msg.channel] = 0;
+		vd->ob.alarmed[job->msg.channel] = 0;
 		log_info("outbox: %s to %s sent (%zu item%s, key %s)",
 		    notify_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->nids, job->nids == 1 ? "" : "s",
@@ -756,7 +815,7 @@ outbox_audit_alert(struct vigild *vd, const char *why, int64_t now)
  * every channel they have (inside a transaction).
  */
 void
-outbox_ops_alert(struct vigild *vd, const char *why, int64_t now)
+outbox_ops_alert(struct vigild *vd, const char *why, int skip, int64_t now)
 {
 	const struct staff_group *admins = staff_group(vd->cfg->staff,
 	    STAFF_ADMINS);
@@ -766,8 +825,8 @@ outbox_ops_alert(struct vigild *vd, const char *why, int64_t now)
 		return;
 	}
 	if (store_write(vd->store) == 0)
-		alert(vd, admins, (struct outbox_row){ .kind = TPL_OPS_ALERT,
-		    .created = now, .action = why }, now);
+		alert_by(vd, admins, (struct outbox_row){ .kind = TPL_OPS_ALERT,
+		    .created = now, .action = why }, skip, now);
 }
 
 /* Messages waiting to go or on their way (status and the metrics). */

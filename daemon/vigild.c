@@ -283,6 +283,7 @@ main(int argc, char **argv)
 	sdn_ready(&vd);
 	detach_ready();
 	metrics_start(&vd);
+	deadman_start(&vd);
 
 	loop_run(&vd);
 	control_close(&vd);

@@ -14,6 +14,7 @@
  *	deliver.c	the delivery threads
  *	notes.c		log lines held until their writes commit
  *	commits.c	whether the database commits; waiting while not
+ *	deadman.c	the heartbeat, sent only while all is well
  *	sdnotify.c	what systemd is told
  *	metrics.c	Prometheus figures in a file
  *
@@ -46,6 +47,7 @@ struct outbox_conf {
 	int64_t	 retry_for;		/* seconds */
 	int	 workers;		/* delivery threads per channel */
 	int	 batch;			/* messages a thread sends at once */
+	int64_t	 alarm_after;		/* seconds a channel may fail unheard */
 	struct calendar *sms_hours;	/* when SMS may go, or NULL */
 };
 
@@ -61,6 +63,7 @@ struct cfg {
 	size_t	 nrelays;
 	regex_t	 reference;		/* [access] reference, if has_reference */
 	int	 has_reference;
+	struct heartbeat_conf *heartbeat;	/* [heartbeat], or NULL */
 	char	*metrics_file;		/* [metrics] file, or NULL */
 	int	 metrics_interval;	/* seconds */
 	int64_t	 loaded_at;
@@ -181,6 +184,10 @@ struct vigild {
 	struct peer last_peer;		/* the user name last looked up, */
 	ev_tstamp last_peer_at;		/* and when */
 
+	/* deadman.c: the heartbeat to an outside monitor */
+	ev_timer hb_timer;
+	const char *hb_withheld;	/* why pings stopped, or NULL */
+
 	/* metrics.c and sdnotify.c: their timers */
 	ev_periodic metrics_timer;
 	ev_timer watchdog, sdn_status_timer;
@@ -204,6 +211,8 @@ struct vigild {
 							 * before this */
 		int64_t	 sessions[NOTIFY_NCHANNELS];	/* opened, ever */
 		int64_t	 last_ok[NOTIFY_NCHANNELS];	/* last delivered */
+		int64_t	 failing_since[NOTIFY_NCHANNELS]; /* 0: it works */
+		int	 alarmed[NOTIFY_NCHANNELS];	/* the admins were told */
 		char	 last_error[NOTIFY_ERR_MAX];
 		int64_t	 last_error_at;
 	} ob;
@@ -287,7 +296,7 @@ void	 outbox_committed(struct vigild *, int);
 void	 outbox_quiesce(struct vigild *);
 int	 outbox_drained(const struct vigild *);
 void	 outbox_audit_alert(struct vigild *, const char *, int64_t);
-void	 outbox_ops_alert(struct vigild *, const char *, int64_t);
+void	 outbox_ops_alert(struct vigild *, const char *, int, int64_t);
 void	 outbox_poke(struct vigild *);
 int64_t	 outbox_depth(struct vigild *);
 const char *outbox_status_name(int);
@@ -316,6 +325,11 @@ void	 commits_init(struct vigild *);
 void	 commits_failed(struct vigild *, const char *);
 void	 commits_held(struct vigild *);
 int	 commits_paused(const struct vigild *);
+
+/* deadman.c */
+void	 deadman_start(struct vigild *);
+void	 deadman_stop(struct vigild *);
+int64_t	 deadman_last_ok(void);
 
 /* detach.c */
 void	 detach_start(void);

@@ -82,6 +82,16 @@ const char *notifier_name(const struct notifier *);
 void	 notifier_free(struct notifier *);
 int	 notifier_key_ok(const char *);
 const char *notifier_result_name(enum notify_result);
+
+/* heartbeat.c: [heartbeat], the ping of vigild's dead-man's switch. */
+struct heartbeat_conf {
+	char	*url;
+	char	*ca_file;
+	int	 interval;		/* seconds between pings */
+};
+struct heartbeat_conf *heartbeat_conf_new(const struct conf *, struct diag *);
+void	 heartbeat_conf_free(struct heartbeat_conf *);
+int	 heartbeat_ping(const char *, const char *, char *, size_t);
 const char *notify_channel_name(int);
 
 #endif

@@ -63,7 +63,7 @@ static const struct conf_opt {
  */
 static const char *const conf_module_sections[] = {
 	"email", "sms", "file", "notify", "http-sms", "quiet-hours", "links",
-	"outbox", "metrics", "access",
+	"outbox", "metrics", "access", "heartbeat",
 };
 
 struct conf_parse {

@@ -1,0 +1,123 @@
+/*
+ * deadman.c: the dead-man's switch.  Every [heartbeat] interval, while
+ * vigild is healthy (its loop runs this timer, the database commits, no
+ * channel is failing), a thread pings the outside monitor.  When vigild is
+ * not healthy, or not running at all, the pings stop and the monitor's
+ * silence is the alarm, as with Alertmanager's always-firing Watchdog:
+ * nothing inside vigil has to work for it to be heard.  Why pings are
+ * withheld is logged once per change.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "vigild.h"
+
+struct ping {
+	char	*url;
+	char	*ca_file;
+};
+
+static _Atomic int busy;		/* a ping is on its way */
+static _Atomic int64_t last_ok;		/* when the monitor last answered */
+static _Atomic int failing;		/* the last ping failed */
+
+static void *
+ping_main(void *arg)
+{
+	struct ping *p = arg;
+	char err[256];
+
+	if (heartbeat_ping(p->url, p->ca_file, err, sizeof err) == 0) {
+		last_ok = clock_now();
+		if (failing)
+			log_notice("heartbeat: the monitor answers again");
+		failing = 0;
+	} else if (!failing) {
+		failing = 1;
+		log_warnx("heartbeat: %s", err);
+	}
+	free(p->url);
+	free(p->ca_file);
+	free(p);
+	busy = 0;
+	return NULL;
+}
+
+/* Why vigild should not say it is well, or NULL. */
+static const char *
+unwell(const struct vigild *vd)
+{
+	if (vd->db.since != 0)
+		return "the database cannot commit";
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		if (vd->ob.failing_since[ch] != 0)
+			return ch == NOTIFY_EMAIL ? "email is failing" :
+			    "SMS is failing";
+	return NULL;
+}
+
+static void
+beat_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vigild *vd = w->data;
+	const struct heartbeat_conf *hb = vd->cfg->heartbeat;
+	const char *why = unwell(vd);
+	struct ping *p;
+	pthread_attr_t attr;
+	pthread_t t;
+
+	(void)loop;
+	(void)revents;
+	if (why != vd->hb_withheld) {
+		if (why != NULL)
+			log_err("heartbeat withheld: %s", why);
+		else if (vd->hb_withheld != NULL)
+			log_notice("heartbeat resumed");
+		vd->hb_withheld = why;
+	}
+	if (why != NULL || busy)
+		return;
+	p = xcalloc(1, sizeof *p);
+	p->url = xstrdup(hb->url);
+	p->ca_file = hb->ca_file ? xstrdup(hb->ca_file) : NULL;
+	busy = 1;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, ping_main, p) != 0) {
+		log_warnx("heartbeat: cannot start a thread");
+		free(p->url);
+		free(p->ca_file);
+		free(p);
+		busy = 0;
+	}
+	pthread_attr_destroy(&attr);
+}
+
+/* (Re)start for the configuration in force: a first ping now. */
+void
+deadman_start(struct vigild *vd)
+{
+	const struct heartbeat_conf *hb = vd->cfg->heartbeat;
+
+	ev_timer_stop(vd->loop, &vd->hb_timer);
+	if (hb == NULL)
+		return;
+	ev_timer_init(&vd->hb_timer, beat_cb, 0, hb->interval);
+	vd->hb_timer.data = vd;
+	ev_timer_start(vd->loop, &vd->hb_timer);
+}
+
+void
+deadman_stop(struct vigild *vd)
+{
+	ev_timer_stop(vd->loop, &vd->hb_timer);
+}
+
+/* When the monitor last answered a ping, or 0. */
+int64_t
+deadman_last_ok(void)
+{
+	return last_ok;
+}
