@@ -57,32 +57,21 @@ quiet_calendar(const struct conf *c, const char *quiet, struct sec_reader *nc)
 }
 
 /* [outbox] and [quiet-hours]. */
-/*
- * A length of elapsed time ("24 hours", or a bare number of seconds), in
- * seconds; def when unset.
- */
+/* A length of elapsed time ("24 hours", or seconds); def when unset. */
 static int64_t
 elapsed(const struct sec_reader *nc, const char *key, int64_t def)
 {
 	const char *v = sec_str(nc, key, NULL);
-	struct duration d;
-	char err[256], *end;
-	long long n;
+	char err[256];
+	int64_t n;
 
 	if (v == NULL)
 		return def;
-	n = strtoll(v, &end, 10);
-	if (end != v && *end == '\0')
-		return n > 0 ? n : (sec_err(nc, key, "must be more than 0 "
-		    "seconds"), def);
-	if (dur_parse(v, &d, err, sizeof err) == -1)
+	if (conf_elapsed(v, &n, err, sizeof err) == -1) {
 		sec_err(nc, key, "%s", err);
-	else if (dur_seconds(&d) <= 0)
-		sec_err(nc, key, "expected minutes, hours, days or weeks of "
-		    "elapsed time");
-	else
-		return dur_seconds(&d);
-	return def;
+		return def;
+	}
+	return n;
 }
 
 void

@@ -51,6 +51,7 @@ cfg_reload(struct vigild *vd, struct diag *dg)
 	cfg_retire(vd, old);
 	metrics_start(vd);
 	deadman_start(vd);
+	req_admin_backups(vd);
 	log_notice("reload: configuration %s loaded (%zu workflows)",
 	    vd->conf_path ? vd->conf_path : "(built-in)",
 	    wf_set_count(vd->cfg->workflows));

@@ -122,6 +122,13 @@ write_file(struct vigild *vd, const char *path, double lag)
 		fprintf(fp, "vigil_outbox_last_success_timestamp_seconds"
 		    "{channel=\"%s\"} %lld\n", notify_channel_name(ch),
 		    (long long)vd->ob.last_ok[ch]);
+	help(fp, "vigil_channel_failing_seconds", "gauge", "How long a "
+	    "channel has failed to deliver (0: it works).");
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		fprintf(fp, "vigil_channel_failing_seconds{channel=\"%s\"} "
+		    "%lld\n", notify_channel_name(ch), (long long)(
+		    vd->ob.failing_since[ch] ? now - vd->ob.failing_since[ch] :
+		    0));
 	help(fp, "vigil_database_commits", "gauge", "1 while the database "
 	    "commits, 0 while it cannot (a full disk): nothing fires then.");
 	fprintf(fp, "vigil_database_commits %d\n", vd->db.since == 0);

@@ -21,6 +21,7 @@
 #define AUDIT_FIRST_SECONDS	1.0		/* after start */
 #define AUDIT_EVERY_SECONDS	(24 * 3600.0)
 #define AUDIT_RETRY_SECONDS	60.0		/* when busy */
+#define BACKUP_RETRY_SECONDS	5.0		/* when busy */
 
 json_t *
 req_reload(struct vigild *vd, const struct origin *o, struct request *r)
@@ -189,26 +190,20 @@ by_age(const void *a, const void *b)
 }
 
 /*
- * The folder keeps the newest keep copies (*.db, by modification time):
- * backups taken every night never fill the disk.  How many went.
+ * The copies named by the time in an open folder, oldest first: the ones
+ * vigild made, never an administrator's own or the database itself.
  */
-static int
-rotate(const char *dir, int keep)
+static struct backup_file *
+timed_copies(DIR *d, size_t *np)
 {
 	struct backup_file *f = NULL;
 	struct dirent *de;
 	struct stat st;
 	size_t n = 0, len;
-	int removed = 0, dfd;
-	DIR *d;
+	int dfd = dirfd(d);
 
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	dfd = dirfd(d);
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
-		/* Only the copies named by the time: the ones vigild made,
-		 * never an administrator's own or the database itself. */
 		if (strncmp(de->d_name, "vigil-", 6) != 0 || len < 10 ||
 		    strcmp(de->d_name + len - 4, "Z.db") != 0 ||
 		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
@@ -220,35 +215,117 @@ rotate(const char *dir, int keep)
 	}
 	if (n > 0)		/* qsort(NULL, 0) is undefined */
 		qsort(f, n, sizeof *f, by_age);
-	for (size_t i = 0; i < n; i++) {
-		if (i + (size_t)keep < n) {
-			if (unlinkat(dfd, f[i].name, 0) == 0) {
-				log_notice("backup: %s/%s removed (keeping %d)",
-				    dir, f[i].name, keep);
-				removed++;
-			} else
-				log_warn("backup: %s/%s", dir, f[i].name);
-		}
+	*np = n;
+	return f;
+}
+
+static void
+copies_free(struct backup_file *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
 		free(f[i].name);
-	}
 	free(f);
+}
+
+/*
+ * The folder keeps the newest keep copies (by modification time): backups
+ * taken every night never fill the disk.  How many went.
+ */
+static int
+rotate(const char *dir, int keep)
+{
+	struct backup_file *f;
+	size_t n;
+	int removed = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	f = timed_copies(d, &n);
+	for (size_t i = 0; i + (size_t)keep < n; i++) {
+		if (unlinkat(dirfd(d), f[i].name, 0) == 0) {
+			log_notice("backup: %s/%s removed (keeping %d)", dir,
+			    f[i].name, keep);
+			removed++;
+		} else
+			log_warn("backup: %s/%s", dir, f[i].name);
+	}
+	copies_free(f, n);
 	closedir(d);
 	return removed;
 }
 
-/* Backup: a consistent copy through SQLite's online backup, to a new file. */
+/* When the newest timed copy was made, or 0. */
+static time_t
+newest_copy(const char *dir)
+{
+	struct backup_file *f;
+	time_t t = 0;
+	size_t n;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	f = timed_copies(d, &n);
+	if (n > 0)
+		t = f[n - 1].mtime;
+	copies_free(f, n);
+	closedir(d);
+	return t;
+}
+
+/*
+ * A copy is only a backup once it has been read back: every page (SQLite's
+ * integrity check) and the event log's hash chain and seals.
+ */
+static int
+backup_check(const char *path, char *why, size_t len)
+{
+	struct store_audit a;
+	struct store *s;
+	int rc;
+
+	if ((s = store_open(path, 1, why, len)) == NULL)
+		return -1;
+	if ((rc = store_integrity(s, why, len)) == 0 &&
+	    (rc = store_audit_verify(s, &a)) == 0) {
+		if (a.why[0] != '\0') {
+			snprintf(why, len, "event log broken at event %lld: %s",
+			    (long long)a.broken_id, a.why);
+			rc = -1;
+		}
+		store_audit_clear(&a);
+	} else if (rc == -1 && why[0] == '\0')
+		snprintf(why, len, "%s", store_errmsg(s));
+	store_close(s);
+	return rc;
+}
+
+/*
+ * Backup: a consistent copy through SQLite's online backup, to a new
+ * file, checked; one that fails its check is kept aside as NAME.bad and
+ * the older copies are left alone.
+ */
 static json_t *
 backup_run(const struct offloop_job *job)
 {
 	struct timespec t0, t1;
-	char err[256], *dir;
+	char err[256] = "", *dir, *bad;
 	int removed;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (store_backup(job->path, job->arg, err, sizeof err) == -1)
 		return req_refuse("backup: %s", err);
+	if (backup_check(job->arg, err, sizeof err) == -1) {
+		bad = xasprintf("%s.bad", job->arg);
+		rename(job->arg, bad);
+		log_crit("backup: %s failed its check: %s", bad, err);
+		free(bad);
+		return req_refuse("backup: %s failed its check: %s", job->arg,
+		    err);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	log_notice("backup: %s written", job->arg);
+	log_notice("backup: %s written and checked", job->arg);
 	dir = xstrndup(job->arg, (size_t)(strrchr(job->arg, '/') - job->arg));
 	removed = rotate(dir, job->keep);
 	free(dir);
@@ -261,8 +338,8 @@ backup_run(const struct offloop_job *job)
  * Only into [daemon] backups, under a plain name (or one made from the
  * time): an administrator's request must not write wherever vigild can.
  */
-json_t *
-req_backup(struct vigild *vd, const struct origin *o, struct request *r)
+static json_t *
+backup_start(struct vigild *vd, const struct origin *o, const char *file)
 {
 	const struct conf *c = vd->cfg->conf;
 	char name[64], *dest;
@@ -278,22 +355,92 @@ req_backup(struct vigild *vd, const struct origin *o, struct request *r)
 	if (same)
 		return req_refuse("backup: [daemon] backups is the database's "
 		    "own folder: give it a folder of its own");
-	if (r->file != NULL && (!valid_name(r->file) ||
-	    strlen(r->file) < 4 || strcmp(r->file + strlen(r->file) - 3,
-	    ".db") != 0))
+	if (file != NULL && (!valid_name(file) || strlen(file) < 4 ||
+	    strcmp(file + strlen(file) - 3, ".db") != 0))
 		return req_refuse("backup: give a file name ending in .db, not "
 		    "a path: backups go to %s ([daemon] backups)", c->backups);
-	if (r->file == NULL) {
+	if (file == NULL) {
 		gmtime_r(&now, &tm);
 		strftime(name, sizeof name, "vigil-%Y%m%dT%H%M%SZ.db", &tm);
 	}
 	if (mkdir(c->backups, 0700) == -1 && errno != EEXIST)
 		return req_refuse("backup: cannot create %s: %s", c->backups,
 		    strerror(errno));
-	dest = xasprintf("%s/%s", c->backups, r->file ? r->file : name);
+	dest = xasprintf("%s/%s", c->backups, file ? file : name);
 	reply = offloop_start(vd, o, backup_run, dest, c->backups_keep);
 	free(dest);
 	return reply;
+}
+
+json_t *
+req_backup(struct vigild *vd, const struct origin *o, struct request *r)
+{
+	return backup_start(vd, o, r->file);
+}
+
+/* A scheduled backup's reply: one that failed is the admins' to hear of. */
+static void
+backup_logged(struct vigild *vd, uint64_t id, json_t *reply)
+{
+	const char *err = json_string_value(json_object_get(reply, "error"));
+	char *why;
+
+	(void)id;
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		why = xasprintf("the scheduled %s", err ? err : "backup failed");
+		log_crit("%s", why);
+		outbox_ops_alert(vd, why, -1, clock_now());
+		free(why);
+	}
+	json_decref(reply);
+}
+
+/*
+ * [daemon] backup_every: a checked copy that often, counted from the newest
+ * one in the folder, so restarts neither skip nor repeat one.
+ */
+static void
+backup_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vigild *vd = w->data;
+	struct origin o = { NULL, 0, backup_logged, NULL };
+	json_t *busy;
+
+	(void)revents;
+	if (vd->stopping)
+		return;
+	if ((busy = backup_start(vd, &o, NULL)) != NULL) {
+		/* another audit or backup: soon; a refusal: said */
+		if (vd->offloop == NULL)
+			backup_logged(vd, 0, busy);
+		else
+			json_decref(busy);
+		w->repeat = vd->offloop ? BACKUP_RETRY_SECONDS :
+		    (ev_tstamp)vd->cfg->conf->backup_every;
+	} else
+		w->repeat = (ev_tstamp)vd->cfg->conf->backup_every;
+	ev_timer_again(loop, w);
+}
+
+/* (Re)start the schedule for the configuration in force. */
+void
+req_admin_backups(struct vigild *vd)
+{
+	const struct conf *c = vd->cfg->conf;
+	ev_tstamp first;
+
+	ev_timer_stop(vd->loop, &vd->backup_timer);
+	if (c->backup_every == 0)
+		return;
+	first = (ev_tstamp)(newest_copy(c->backups) + c->backup_every) -
+	    (ev_tstamp)clock_now();
+	/* Not in the same breath as start-up: a minute, or sooner if due. */
+	if (first < (c->backup_every < 60 ? c->backup_every : 60))
+		first = c->backup_every < 60 ? c->backup_every : 60;
+	ev_timer_init(&vd->backup_timer, backup_timer_cb, first,
+	    (ev_tstamp)c->backup_every);
+	vd->backup_timer.data = vd;
+	ev_timer_start(vd->loop, &vd->backup_timer);
 }
 
 json_t *
@@ -354,6 +501,7 @@ req_admin_schedule(struct vigild *vd)
 	    AUDIT_EVERY_SECONDS);
 	vd->audit_timer.data = vd;
 	ev_timer_start(vd->loop, &vd->audit_timer);
+	req_admin_backups(vd);
 }
 
 void
@@ -369,6 +517,7 @@ void
 req_admin_finish(struct vigild *vd)
 {
 	ev_timer_stop(vd->loop, &vd->audit_timer);
+	ev_timer_stop(vd->loop, &vd->backup_timer);
 	if (vd->offloop != NULL) {
 		pthread_join(vd->offloop->thread, NULL);
 		json_decref(vd->offloop->reply);

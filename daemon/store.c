@@ -455,14 +455,44 @@ store_backup(const char *path, const char *dest, char *err, size_t errlen)
 	/* One step: a single read transaction gives one consistent copy. */
 	rc = sqlite3_backup_step(b, -1);
 	sqlite3_backup_finish(b);
+	/* A file on its own: no -wal or -shm beside it, even when read. */
+	if (rc == SQLITE_DONE && sqlite3_exec(dst, "PRAGMA journal_mode = "
+	    "DELETE", NULL, NULL, NULL) != SQLITE_OK)
+		rc = SQLITE_ERROR;
 	if (rc != SQLITE_DONE)
-		snprintf(err, errlen, "%s", sqlite3_errstr(rc));
+		snprintf(err, errlen, "%s", rc == SQLITE_ERROR ?
+		    sqlite3_errmsg(dst) : sqlite3_errstr(rc));
 out:
 	sqlite3_close(src);
 	sqlite3_close(dst);
 	if (rc != SQLITE_DONE)
 		unlink(dest);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* SQLite's own check of every page and index: 0 when it says "ok". */
+int
+store_integrity(struct store *s, char *why, size_t len)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check(1)", -1, &st,
+	    NULL) != SQLITE_OK) {
+		snprintf(why, len, "%s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(st, 0);
+
+		if (r != NULL && strcmp(r, "ok") == 0)
+			rc = 0;
+		else
+			snprintf(why, len, "integrity check: %s", r ? r : "?");
+	} else
+		snprintf(why, len, "%s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int

@@ -71,6 +71,7 @@ const char *store_path(const struct store *);
 
 int	 store_begin(struct store *);
 int	 store_write(struct store *);
+int	 store_integrity(struct store *, char *, size_t);
 int	 store_commit(struct store *);
 const char *store_commit_error(const struct store *);
 void	 store_rollback(struct store *);

@@ -196,6 +196,7 @@ struct vigild {
 	struct offloop_job *offloop;
 	ev_async offloop_done;
 	ev_timer audit_timer;		/* the scheduled audit */
+	ev_timer backup_timer;		/* the scheduled backup */
 
 	/* outbox.c */
 	struct {
@@ -267,6 +268,7 @@ req_fn	 req_show, req_list, req_status, req_outbox;	/* req-query.c */
 req_fn	 req_reload, req_retry, req_backup, req_audit;	/* req-admin.c */
 void	 req_admin_init(struct vigild *);
 void	 req_admin_schedule(struct vigild *);
+void	 req_admin_backups(struct vigild *);
 void	 req_admin_finish(struct vigild *);
 json_t	*req_ok(json_t *);
 json_t	*req_refuse(const char *, ...) VIGIL_PRINTF(1, 2);

@@ -36,7 +36,8 @@ static const struct conf_opt {
 	size_t	 off;
 	enum {
 		OPT_PATH,	/* resolved against the config's folder */
-		OPT_NUMBER	/* a whole number of units, 1 to max */
+		OPT_NUMBER,	/* a whole number of units, 1 to max */
+		OPT_ELAPSED	/* seconds, or "N minutes" ... "N weeks" */
 	} type;
 	int	 max;
 	const char *units;
@@ -55,6 +56,8 @@ static const struct conf_opt {
 	    NULL },
 	{ "daemon", "backups_keep", offsetof(struct conf, backups_keep),
 	    OPT_NUMBER, 1000, "copies" },
+	{ "daemon", "backup_every", offsetof(struct conf, backup_every),
+	    OPT_ELAPSED, 0, NULL },
 };
 
 /*
@@ -263,6 +266,12 @@ on_line(void *user, const char *section, const char *key, const char *value,
 			*field(p->conf, o) = conf_resolve(p->conf, value);
 			return;
 		}
+		if (o->type == OPT_ELAPSED) {
+			if (conf_elapsed(value, (int64_t *)(void *)((char *)p->conf +
+			    o->off), err, sizeof err) == -1)
+				PROBLEM(p, line, "%s: %s", key, err);
+			return;
+		}
 		n = strtol(value, &end, 10);
 		if (*end != '\0' || n < 1 || n > o->max) {
 			PROBLEM(p, line, "%s must be a whole "
@@ -422,6 +431,37 @@ conf_section(const struct conf *c, const char *name)
 		if (strcmp(c->sections[i].name, name) == 0)
 			return &c->sections[i];
 	return NULL;
+}
+
+/*
+ * A length of elapsed time: a bare number of seconds, or a duration of
+ * minutes, hours, days or weeks ("24 hours").
+ */
+int
+conf_elapsed(const char *v, int64_t *out, char *err, size_t len)
+{
+	struct duration d;
+	char *end;
+	long long n;
+
+	n = strtoll(v, &end, 10);
+	if (end != v && *end == '\0') {
+		if (n > 0) {
+			*out = n;
+			return 0;
+		}
+		snprintf(err, len, "must be more than 0 seconds");
+		return -1;
+	}
+	if (dur_parse(v, &d, err, len) == -1)
+		return -1;
+	if (dur_seconds(&d) <= 0) {
+		snprintf(err, len, "expected seconds, or minutes, hours, days "
+		    "or weeks of elapsed time");
+		return -1;
+	}
+	*out = dur_seconds(&d);
+	return 0;
 }
 
 /* The file a setting came from: a drop-in's name, or the main file's. */

@@ -37,6 +37,7 @@ struct conf {
 	int	 client_timeout;	/* seconds a client may stay silent */
 	char	*backups;	/* the folder vigilctl backup writes to */
 	int	 backups_keep;	/* how many copies it keeps */
+	int64_t	 backup_every;	/* seconds between scheduled backups; 0 off */
 	struct cal_set calendars;
 	struct calendar *default_calendar;
 	struct conf_section *sections;
@@ -72,6 +73,7 @@ const char *conf_default_path(void);
 const struct conf_section *conf_section(const struct conf *, const char *);
 const struct conf_kv *conf_kv(const struct conf_section *, const char *);
 const char *conf_file(const struct conf *, const char *);
+int	 conf_elapsed(const char *, int64_t *, char *, size_t);
 void	 conf_section_add(struct conf_section *, const char *, const char *,
 	    int);
 void	 conf_section_free(struct conf_section *);
