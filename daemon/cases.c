@@ -375,8 +375,12 @@ rebuild_event(void *arg, const struct store_event *e)
 	int64_t next;
 	int r;
 
-	ev.nfields = fields_from_json(e->fields, &root, fields, nitems(fields));
 	rb->events++;
+	/* A purged case is gone, and so is the record of its purge. */
+	if (e->purged != 0 || (e->ref[0] == '\0' &&
+	    strcmp(e->event, "purge") == 0))
+		return 0;
+	ev.nfields = fields_from_json(e->fields, &root, fields, nitems(fields));
 	if (strcmp(e->event, "open") == 0) {
 		memset(&c, 0, sizeof c);
 		rb->ncases++;

@@ -52,6 +52,7 @@ cfg_reload(struct vigild *vd, struct diag *dg)
 	metrics_start(vd);
 	deadman_start(vd);
 	req_admin_backups(vd);
+	purge_schedule(vd);
 	log_notice("reload: configuration %s loaded (%zu workflows)",
 	    vd->conf_path ? vd->conf_path : "(built-in)",
 	    wf_set_count(vd->cfg->workflows));

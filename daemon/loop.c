@@ -112,6 +112,7 @@ loop_stop(struct vigild *vd)
 	sdn_stopping(vd);
 	metrics_stop(vd);
 	deadman_stop(vd);
+	purge_stop(vd);
 	control_quiesce(vd);
 	outbox_quiesce(vd);
 	sched_stop(vd);

@@ -40,6 +40,7 @@ static const struct req_handler {
 	[REQ_AUDIT_VERIFY] = { req_audit, REQ_ADMINISTERS, REQ_ADMINS },
 	[REQ_OUTBOX_RETRY] = { req_retry, REQ_ADMINISTERS, REQ_ADMINS },
 	[REQ_BACKUP] = { req_backup, REQ_ADMINISTERS, REQ_ADMINS },
+	[REQ_PURGE] = { req_purge, REQ_ADMINISTERS, REQ_ADMINS },
 };
 _Static_assert(nitems(req_handlers) == REQ_NKINDS,
     "every request kind has a handler");

@@ -8,12 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <openssl/evp.h>
 
 #include "store-int.h"
 
 #define EVENT_COLUMNS	"SELECT id, ref, event, at, recorded, by, role, " \
-	"peer, workflow, version, fields, hash FROM events "
+	"peer, workflow, version, fields, hash, purged FROM events "
 
 static const char SQL_EVENT_INSERT[] = "INSERT INTO events (id, ref, event, "
     "at, recorded, by, role, peer, workflow, version, fields, hash) "
@@ -83,6 +84,37 @@ event_hash(const char *prev, const struct store_event *e, char *out)
 	hex_encode(md, mdlen, out);
 }
 
+/*
+ * What a purge record says it emptied: SHA-256 folded over each emptied
+ * row's id and hash in id order, from the zero hash, so the audit can tell
+ * that no other row was emptied under its name.
+ */
+void
+store_purge_fold(char *rows, int64_t id, const char *hash)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	char line[64];
+	EVP_MD_CTX *ctx;
+	int n = snprintf(line, sizeof line, "\n%lld ", (long long)id);
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, rows, STORE_HASH_LEN) != 1 ||
+	    EVP_DigestUpdate(ctx, line, (size_t)n) != 1 ||
+	    EVP_DigestUpdate(ctx, hash, STORE_HASH_LEN) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+		fatalx("SHA-256 failed");
+	EVP_MD_CTX_free(ctx);
+	hex_encode(md, mdlen, rows);
+}
+
+void
+store_zero_hash(char *out)
+{
+	memcpy(out, zero_hash, sizeof zero_hash);
+}
+
 int
 store_event_append(struct store *s, struct store_event *e)
 {
@@ -137,6 +169,7 @@ event_row(sqlite3_stmt *st, struct store_event *e)
 		.workflow = (const char *)sqlite3_column_text(st, 8),
 		.version = (const char *)sqlite3_column_text(st, 9),
 		.fields = (const char *)sqlite3_column_text(st, 10),
+		.purged = sqlite3_column_int64(st, 12),
 	};
 	/* Stored longer, it must not match by being cut short. */
 	if (hash != NULL && sqlite3_column_bytes(st, 11) == STORE_HASH_LEN)
@@ -210,6 +243,60 @@ audit_seals_at(struct store_audit *a, int64_t id, const char *hash)
 	return 0;
 }
 
+/* The rows folded so far for purge record id, made on first use. */
+static char *
+audit_pending(struct store_audit *a, int64_t id)
+{
+	for (size_t i = 0; i < a->npending; i++)
+		if (a->pending[i].id == id)
+			return a->pending[i].rows;
+	a->pending = xreallocarray(a->pending, a->npending + 1,
+	    sizeof *a->pending);
+	a->pending[a->npending].id = id;
+	memcpy(a->pending[a->npending].rows, zero_hash, sizeof zero_hash);
+	return a->pending[a->npending++].rows;
+}
+
+/*
+ * A row a purge emptied cannot be hashed again: its stored hash carries
+ * the chain on (the next row proves it), and the purge record after it
+ * must name it.  A purge record must name exactly the rows it emptied.
+ * 0, or 1 with a->why set.
+ */
+static int
+audit_purge(struct store_audit *a, const struct store_event *e)
+{
+	json_t *root;
+	const char *said;
+	char *rows;
+	int bad;
+
+	if (e->purged != 0) {
+		if (e->purged <= e->id) {
+			snprintf(a->why, sizeof a->why, "it was emptied by "
+			    "purge record %lld, which comes before it",
+			    (long long)e->purged);
+			return 1;
+		}
+		store_purge_fold(audit_pending(a, e->purged), e->id, e->hash);
+		return 0;
+	}
+	if (strcmp(e->event, "purge") != 0 || e->ref[0] != '\0')
+		return 0;
+	rows = audit_pending(a, e->id);
+	root = json_loads(e->fields, 0, NULL);
+	said = json_string_value(json_object_get(root, "rows"));
+	bad = said == NULL || strcmp(said, rows) != 0;
+	json_decref(root);
+	for (size_t i = 0; i < a->npending; i++)	/* done with it */
+		if (a->pending[i].id == e->id)
+			a->pending[i] = a->pending[--a->npending];
+	if (bad)
+		snprintf(a->why, sizeof a->why, "this purge record does not "
+		    "name the events it emptied");
+	return bad;
+}
+
 /* One link of the chain; a->head is the hash verified so far. */
 static int
 audit_event(void *arg, const struct store_event *e)
@@ -224,15 +311,22 @@ audit_event(void *arg, const struct store_event *e)
 	else if (e->id != a->events)
 		snprintf(a->why, sizeof a->why, "event %lld is missing",
 		    (long long)a->events);
-	else {
+	else if (e->purged != 0) {
+		if (audit_purge(a, e) == 0) {
+			memcpy(a->head, e->hash, sizeof a->head);
+			if (audit_seals_at(a, e->id, e->hash) == 0)
+				return 0;
+		}
+	} else {
 		event_hash(a->head, e, want);
-		if (strcmp(want, e->hash) == 0) {
+		if (strcmp(want, e->hash) != 0)
+			snprintf(a->why, sizeof a->why, "its hash does not "
+			    "match its contents and the event before it");
+		else if (audit_purge(a, e) == 0) {
 			memcpy(a->head, want, sizeof want);
 			if (audit_seals_at(a, e->id, want) == 0)
 				return 0;
-		} else
-			snprintf(a->why, sizeof a->why, "its hash does not "
-			    "match its contents and the event before it");
+		}
 	}
 	a->broken_id = e->id;
 	return 1;
@@ -274,7 +368,12 @@ store_audit_verify(struct store *s, struct store_audit *a)
 		return 0;
 	if ((rc = store_event_foreach(s, audit_event, a)) == -1)
 		return -1;
-	if (rc == 0 && a->next_seal < a->nseals) {
+	if (rc == 0 && a->npending > 0) {
+		snprintf(a->why, sizeof a->why, "events were emptied for purge "
+		    "record %lld, which is not in the log",
+		    (long long)a->pending[0].id);
+		a->broken_id = a->pending[0].id;
+	} else if (rc == 0 && a->next_seal < a->nseals) {
 		const struct store_seal *seal = &a->seals[a->next_seal];
 
 		snprintf(a->why, sizeof a->why, "seal %lld covers %lld events "
@@ -292,6 +391,9 @@ store_audit_clear(struct store_audit *a)
 	free(a->seals);
 	a->seals = NULL;
 	a->nseals = 0;
+	free(a->pending);
+	a->pending = NULL;
+	a->npending = 0;
 }
 
 /* The log's length and head hash, as this connection has it. */

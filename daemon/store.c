@@ -215,6 +215,17 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE seals ("
 	"  epoch INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
 	"  events INTEGER NOT NULL, head TEXT NOT NULL, mac TEXT NOT NULL);",
+
+	/*
+	 * 4 -> 5: retention.  A purged case's events keep their place and
+	 * hash in the chain but lose what named anyone; purged is the id of
+	 * the purge record that emptied them, which the audit checks.
+	 * Closed cases by closing time, for finding the ones due to go.
+	 */
+	"ALTER TABLE events ADD COLUMN purged INTEGER;"
+	"CREATE INDEX events_purged ON events (purged, id)"
+	"  WHERE purged IS NOT NULL;"
+	"CREATE INDEX cases_closed ON cases (last_event) WHERE closed != 0;",
 };
 
 const char *

@@ -16,7 +16,7 @@
 #include "template.h"
 #include "workflow.h"
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 #define STORE_HASH_LEN		64	/* hex SHA-256 */
 
 struct store;
@@ -35,6 +35,7 @@ struct store_event {
 	const char *version;
 	const char *fields;		/* canonical JSON object */
 	char	 hash[STORE_HASH_LEN + 1];
+	int64_t	 purged;		/* emptied by this purge record, or 0 */
 };
 
 /* An escalation step already handled: (ref, seq, level, rep) is its key. */
@@ -61,6 +62,11 @@ struct store_audit {
 	struct store_seal *seals;	/* every seal, by epoch */
 	size_t	 nseals;
 	size_t	 next_seal;		/* the first not yet matched */
+	struct {			/* purge records not yet reached */
+		int64_t	 id;
+		char	 rows[STORE_HASH_LEN + 1];
+	} *pending;
+	size_t	 npending;
 };
 
 int	 store_lock(const char *, char *, size_t);
@@ -179,6 +185,8 @@ const char *store_errmsg(struct store *);
 typedef int store_event_fn(void *, const struct store_event *);
 
 int	 store_event_append(struct store *, struct store_event *);
+void	 store_purge_fold(char *, int64_t, const char *);
+void	 store_zero_hash(char *);
 int64_t	 store_event_count(const struct store *);
 int	 store_event_foreach(struct store *, store_event_fn *, void *);
 int	 store_case_events(struct store *, const char *, store_event_fn *,
@@ -192,6 +200,13 @@ int	 store_seal_add(struct store *, const struct store_seal *);
 int	 store_seal_last(struct store *, struct store_seal *);
 int	 store_seals(struct store *, struct store_seal **, size_t *);
 int	 store_event_hash_at(struct store *, int64_t, char *);
+
+/* store-purge.c */
+int	 store_purge_due(struct store *, int64_t, size_t, char ***, size_t *);
+int	 store_purge_count(struct store *, int64_t, int64_t *, int64_t *);
+int	 store_purge_case(struct store *, const char *, const char *, int64_t);
+int	 store_purge_rows(struct store *, int64_t, char *);
+int64_t	 store_event_next_id(const struct store *);
 
 /* store-query.c */
 /* A case as vigilctl list shows it. */

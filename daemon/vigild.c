@@ -284,6 +284,7 @@ main(int argc, char **argv)
 	detach_ready();
 	metrics_start(&vd);
 	deadman_start(&vd);
+	purge_schedule(&vd);
 
 	loop_run(&vd);
 	control_close(&vd);

@@ -15,6 +15,7 @@
  *	notes.c		log lines held until their writes commit
  *	commits.c	whether the database commits; waiting while not
  *	deadman.c	the heartbeat, sent only while all is well
+ *	purge.c		retention: closed cases purged after their time
  *	sdnotify.c	what systemd is told
  *	metrics.c	Prometheus figures in a file
  *
@@ -197,6 +198,7 @@ struct vigild {
 	ev_async offloop_done;
 	ev_timer audit_timer;		/* the scheduled audit */
 	ev_timer backup_timer;		/* the scheduled backup */
+	ev_timer purge_timer;		/* purge.c: the daily purge */
 
 	/* outbox.c */
 	struct {
@@ -332,6 +334,11 @@ int	 commits_paused(const struct vigild *);
 void	 deadman_start(struct vigild *);
 void	 deadman_stop(struct vigild *);
 int64_t	 deadman_last_ok(void);
+
+/* purge.c */
+void	 purge_schedule(struct vigild *);
+void	 purge_stop(struct vigild *);
+json_t	*req_purge(struct vigild *, const struct origin *, struct request *);
 
 /* detach.c */
 void	 detach_start(void);

@@ -58,6 +58,8 @@ static const struct conf_opt {
 	    OPT_NUMBER, 1000, "copies" },
 	{ "daemon", "backup_every", offsetof(struct conf, backup_every),
 	    OPT_ELAPSED, 0, NULL },
+	{ "daemon", "retention", offsetof(struct conf, retention),
+	    OPT_ELAPSED, 0, NULL },
 };
 
 /*
@@ -434,8 +436,8 @@ conf_section(const struct conf *c, const char *name)
 }
 
 /*
- * A length of elapsed time: a bare number of seconds, or a duration of
- * minutes, hours, days or weeks ("24 hours").
+ * A length of elapsed time: a bare number of seconds, a duration of
+ * minutes, hours, days or weeks ("24 hours"), or of years.
  */
 int
 conf_elapsed(const char *v, int64_t *out, char *err, size_t len)
@@ -452,6 +454,12 @@ conf_elapsed(const char *v, int64_t *out, char *err, size_t len)
 		}
 		snprintf(err, len, "must be more than 0 seconds");
 		return -1;
+	}
+	/* Years, for retention: 366 days each, so nothing goes early. */
+	if (end != v && n > 0 && n <= 100 && (strcmp(end, " year") == 0 ||
+	    strcmp(end, " years") == 0)) {
+		*out = n * 366 * 86400;
+		return 0;
 	}
 	if (dur_parse(v, &d, err, len) == -1)
 		return -1;

@@ -38,6 +38,7 @@ struct conf {
 	char	*backups;	/* the folder vigilctl backup writes to */
 	int	 backups_keep;	/* how many copies it keeps */
 	int64_t	 backup_every;	/* seconds between scheduled backups; 0 off */
+	int64_t	 retention;	/* seconds a closed case is kept; 0 for ever */
 	struct cal_set calendars;
 	struct calendar *default_calendar;
 	struct conf_section *sections;

@@ -1,9 +1,11 @@
 /*
- * ctl-admin.c: vigilctl reload and audit verify.
+ * ctl-admin.c: vigilctl reload, audit verify, outbox retry, backup and
+ * purge: the administrators' commands.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -92,10 +94,46 @@ cmd_backup(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
 	return ctl_call(ctl, req, print_backup);
 }
 
+static void
+print_purge(json_t *res)
+{
+	json_int_t n = json_integer_value(json_object_get(res, "cases"));
+	const char *oldest = json_string_value(json_object_get(res,
+	    "oldest_closed"));
+
+	if (json_is_true(json_object_get(res, "dry_run"))) {
+		printf("%lld closed case%s would be purged (closed before %s)",
+		    (long long)n, n == 1 ? "" : "s", json_string_value(
+		    json_object_get(res, "closed_before")));
+		if (oldest != NULL)
+			printf("; the oldest closed %s", oldest);
+		printf("\n");
+	} else
+		printf("%lld closed case%s purged (closed before %s)%s\n",
+		    (long long)n, n == 1 ? "" : "s", json_string_value(
+		    json_object_get(res, "closed_before")), n > 0 ?
+		    ", recorded in the event log" : "");
+}
+
+/* Closed cases past [daemon] retention; --dry-run only counts them. */
+static int
+cmd_purge(const struct ctl_cmd *self, struct ctl *ctl, int argc, char **argv)
+{
+	json_t *req;
+
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--dry-run") != 0))
+		return ctl_usage(ctl, self);
+	req = ctl_req(self);
+	if (argc == 2)
+		json_object_set_new(req, "dry_run", json_true());
+	return ctl_call(ctl, req, print_purge);
+}
+
 const struct ctl_cmd ctl_admin_cmds[] = {
 	{ "reload", "", "reload", cmd_reload },
 	{ "audit verify", "", "audit-verify", cmd_audit_verify },
 	{ "outbox retry", "ID", "outbox-retry", cmd_outbox_retry },
 	{ "backup", "[NAME]", "backup", cmd_backup },
+	{ "purge", "[--dry-run]", "purge", cmd_purge },
 	{ NULL, NULL, NULL, NULL }
 };

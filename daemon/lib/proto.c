@@ -43,6 +43,7 @@ static const struct proto_key {
 	{ "all", K_BOOL, offsetof(struct request, all) },
 	{ "limit", K_LIMIT, offsetof(struct request, limit) },
 	{ "failed", K_BOOL, offsetof(struct request, failed) },
+	{ "dry_run", K_BOOL, offsetof(struct request, dry_run) },
 	{ "id", K_ID, offsetof(struct request, id) },
 	{ "fields", K_FIELDS, 0 },
 	{ "flags", K_FLAGS, 0 },
@@ -63,6 +64,7 @@ static const struct proto_cmd proto_cmds[] = {
 	{ "outbox", REQ_OUTBOX, "failed limit" },
 	{ "outbox-retry", REQ_OUTBOX_RETRY, "id!" },
 	{ "backup", REQ_BACKUP, "file" },
+	{ "purge", REQ_PURGE, "dry_run" },
 };
 
 /* A field value: short, printable, no control characters. */

@@ -28,6 +28,7 @@ enum req_kind {
 	REQ_OUTBOX,
 	REQ_OUTBOX_RETRY,
 	REQ_BACKUP,
+	REQ_PURGE,
 	REQ_NKINDS
 };
 
@@ -56,6 +57,7 @@ struct request {
 	int	 overdue;
 	int	 all;
 	int	 failed;
+	int	 dry_run;
 	json_int_t limit;
 	json_int_t id;
 	struct proto_field fields[PROTO_MAX_FIELDS];

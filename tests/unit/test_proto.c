@@ -200,6 +200,7 @@ static const struct {
 	{ "audit verify", { "verify" } },
 	{ "outbox retry", { "retry", "5" } },
 	{ "backup", { "backup", "b.db" } },
+	{ "purge", { "purge", "--dry-run" } },
 };
 
 static const struct ctl_cmd *
