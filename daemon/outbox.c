@@ -38,7 +38,7 @@
 _Static_assert(1 << BACKOFF_DOUBLINGS >= BACKOFF_MAX, "BACKOFF_DOUBLINGS");
 #define OUTBOX_KEY_BYTES 16	/* of SHA-256 in a key: 128 bits */
 
-static void record(struct vigild *, const struct job *, int64_t);
+static void record_rows(struct vigild *, const struct job *, int64_t);
 static void heard(struct vigild *, const struct job *, int64_t);
 static void record_outcomes(struct vigild *);
 static void alert_by(struct vigild *, const struct staff_group *,
@@ -417,8 +417,11 @@ pump(struct vigild *vd)
 			    (job = next_job(vd, (enum notify_channel)ch,
 			    now)) == NULL)
 				break;
+			/* Not rendered: the message's fault, not the
+			 * channel's, which it never reached. */
 			if (job->msg.result != NOTIFY_OK) {
-				record(vd, job, now);
+				log_warnx("outbox: %s", job->msg.err);
+				record_rows(vd, job, now);
 				cfg_release(vd, job->cfg);
 				deliver_free_jobs(job);
 				continue;
@@ -574,14 +577,6 @@ record_rows(struct vigild *vd, const struct job *job, int64_t now)
 		else
 			retry_or_fail(vd, job, job->ids[i], now);
 	}
-}
-
-/* A delivery thread came back: the rows, and what is said once. */
-static void
-record(struct vigild *vd, const struct job *job, int64_t now)
-{
-	record_rows(vd, job, now);
-	heard(vd, job, now);
 }
 
 /*

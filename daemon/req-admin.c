@@ -311,18 +311,25 @@ backup_run(const struct offloop_job *job)
 {
 	struct timespec t0, t1;
 	char err[256] = "", *dir, *bad;
+	json_t *reply;
 	int removed;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (store_backup(job->path, job->arg, err, sizeof err) == -1)
+	if (store_backup(job->path, job->arg, err, sizeof err) == -1) {
+		log_crit("backup: %s", err);
 		return req_refuse("backup: %s", err);
+	}
 	if (backup_check(job->arg, err, sizeof err) == -1) {
 		bad = xasprintf("%s.bad", job->arg);
-		rename(job->arg, bad);
+		if (rename(job->arg, bad) == -1) {
+			log_warn("backup: %s", bad);
+			free(bad);
+			bad = xstrdup(job->arg);
+		}
 		log_crit("backup: %s failed its check: %s", bad, err);
+		reply = req_refuse("backup: %s failed its check: %s", bad, err);
 		free(bad);
-		return req_refuse("backup: %s failed its check: %s", job->arg,
-		    err);
+		return reply;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_notice("backup: %s written and checked", job->arg);
@@ -386,9 +393,9 @@ backup_logged(struct vigild *vd, uint64_t id, json_t *reply)
 	char *why;
 
 	(void)id;
+	/* backup_run() has logged it at crit. */
 	if (!json_is_true(json_object_get(reply, "ok"))) {
 		why = xasprintf("the scheduled %s", err ? err : "backup failed");
-		log_crit("%s", why);
 		outbox_ops_alert(vd, why, -1, clock_now());
 		free(why);
 	}
@@ -411,9 +418,11 @@ backup_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	if ((busy = backup_start(vd, &o, NULL)) != NULL) {
 		/* another audit or backup: soon; a refusal: said */
-		if (vd->offloop == NULL)
+		if (vd->offloop == NULL) {
+			log_crit("%s", json_string_value(json_object_get(busy,
+			    "error")));
 			backup_logged(vd, 0, busy);
-		else
+		} else
 			json_decref(busy);
 		w->repeat = vd->offloop ? BACKUP_RETRY_SECONDS :
 		    (ev_tstamp)vd->cfg->conf->backup_every;
