@@ -43,7 +43,6 @@ struct metric_line {
 	FILE	*fp;
 	const char *metric;
 	const char *label;
-	enum outbox_status status;	/* outbox_counts(): sent or failed */
 };
 
 static void
@@ -56,32 +55,42 @@ by_name(void *arg, const char *name, int64_t n)
 	fprintf(m->fp, "\"} %lld\n", (long long)n);
 }
 
-static void
-outbox_count(void *arg, int level, enum notify_channel channel,
-    int64_t n)
-{
-	struct metric_line *m = arg;
-	char lv[16];
+/*
+ * Counts by level (-1: an alert to the admins, 0: a reminder, 1 to
+ * TPL_LEVELS: escalations) and channel.  Every series is written, zero
+ * or not, from the start: a counter that appears only at its first
+ * failure cannot be alerted on with increase().
+ */
+struct counts {
+	int64_t	 n[TPL_LEVELS + 2][NOTIFY_NCHANNELS];
+};
 
-	/* Level -1 is an alert to the admins, not an escalation. */
-	if (level < 0 && m->status == OB_SENT)
-		return;
-	if (level < 0)
-		snprintf(lv, sizeof lv, "alert");
-	else
-		snprintf(lv, sizeof lv, "%d", level);
-	fprintf(m->fp, "%s{level=\"%s\",channel=\"%s\"} %lld\n", m->metric,
-	    lv, notify_channel_name(channel), (long long)n);
+static void
+outbox_count(void *arg, int level, enum notify_channel channel, int64_t n)
+{
+	struct counts *c = arg;
+
+	if (level >= -1 && level <= TPL_LEVELS)
+		c->n[level + 1][channel] += n;
 }
 
 static void
 outbox_counts(struct vigild *vd, FILE *fp, enum outbox_status status)
 {
-	struct metric_line m = { fp, status == OB_SENT ?
-	    "vigil_escalations_sent_total" : "vigil_delivery_failures_total",
-	    NULL, status };
+	const char *metric = status == OB_SENT ?
+	    "vigil_escalations_sent_total" : "vigil_delivery_failures_total";
+	struct counts c = { 0 };
 
-	store_outbox_counts(vd->store, status, outbox_count, &m);
+	store_outbox_counts(vd->store, status, outbox_count, &c);
+	for (int lv = status == OB_SENT ? 0 : -1; lv <= TPL_LEVELS; lv++)
+		for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
+			if (lv < 0)
+				fprintf(fp, "%s{level=\"alert\"", metric);
+			else
+				fprintf(fp, "%s{level=\"%d\"", metric, lv);
+			fprintf(fp, ",channel=\"%s\"} %lld\n",
+			    notify_channel_name(ch), (long long)c.n[lv + 1][ch]);
+		}
 }
 
 static int
@@ -97,16 +106,18 @@ write_file(struct vigild *vd, const char *path, double lag)
 		fatal("open_memstream");
 	help(fp, "vigil_open_cases", "gauge", "Open cases by workflow state.");
 	store_open_cases(vd->store, by_name, &(struct metric_line){ fp,
-	    "vigil_open_cases", "state", 0 });
+	    "vigil_open_cases", "state" });
 	help(fp, "vigil_missed_deadlines", "gauge",
 	    "Deadlines past due and not met, by deadline name.");
 	store_missed_deadlines(vd->store, now, by_name, &(struct metric_line){
-	    fp, "vigil_missed_deadlines", "deadline", 0 });
-	help(fp, "vigil_escalations_sent_total", "counter", "Messages delivered, "
-	    "by escalation level (0: reminder) and channel.");
+	    fp, "vigil_missed_deadlines", "deadline" });
+	help(fp, "vigil_escalations_sent_total", "counter", "Reminders and "
+	    "escalations delivered, by level (0: reminder) and channel; a "
+	    "digest counts each item it carries.");
 	outbox_counts(vd, fp, OB_SENT);
-	help(fp, "vigil_delivery_failures_total", "counter", "Messages that "
-	    "could not be delivered, for good.");
+	help(fp, "vigil_delivery_failures_total", "counter", "Items that "
+	    "could not be delivered, for good, by level (alert: a word to the "
+	    "admins) and channel.");
 	outbox_counts(vd, fp, OB_FAILED);
 	help(fp, "vigil_outbox_depth", "gauge", "Messages waiting to be sent.");
 	fprintf(fp, "vigil_outbox_depth %lld\n", (long long)outbox_depth(vd));
@@ -116,6 +127,12 @@ write_file(struct vigild *vd, const char *path, double lag)
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
 		fprintf(fp, "vigil_outbox_sessions_total{channel=\"%s\"} %lld\n",
 		    notify_channel_name(ch), (long long)vd->ob.sessions[ch]);
+	help(fp, "vigil_messages_sent_total", "counter", "Messages delivered "
+	    "since vigild started, by channel: one per email or SMS, however "
+	    "many items it carries.");
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		fprintf(fp, "vigil_messages_sent_total{channel=\"%s\"} %lld\n",
+		    notify_channel_name(ch), (long long)vd->ob.messages[ch]);
 	help(fp, "vigil_outbox_last_success_timestamp_seconds", "gauge",
 	    "When a channel last delivered a message (0: not since start).");
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)

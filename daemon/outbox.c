@@ -617,6 +617,7 @@ heard(struct vigild *vd, const struct job *job, int64_t now)
 			log_notice("outbox: %s works again", notify_channel_name(
 			    job->msg.channel));
 		vd->ob.last_ok[job->msg.channel] = now;
+		vd->ob.messages[job->msg.channel]++;
 		vd->ob.failing_since[job->msg.channel] = 0;
 		vd->ob.alarmed[job->msg.channel] = 0;
 		log_info("outbox: %s to %s sent (%zu item%s, key %s)",

@@ -214,6 +214,7 @@ struct vigild {
 							 * before this */
 		int64_t	 sessions[NOTIFY_NCHANNELS];	/* opened, ever */
 		int64_t	 last_ok[NOTIFY_NCHANNELS];	/* last delivered */
+		int64_t	 messages[NOTIFY_NCHANNELS];	/* delivered */
 		int64_t	 failing_since[NOTIFY_NCHANNELS]; /* 0: it works */
 		int	 alarmed[NOTIFY_NCHANNELS];	/* the admins were told */
 		char	 last_error[NOTIFY_ERR_MAX];
