@@ -56,7 +56,6 @@ quiet_calendar(const struct conf *c, const char *quiet, struct sec_reader *nc)
 	return cal;
 }
 
-/* [outbox] and [quiet-hours]. */
 /* A length of elapsed time ("24 hours", or seconds); def when unset. */
 static int64_t
 elapsed(const struct sec_reader *nc, const char *key, int64_t def)
@@ -74,6 +73,7 @@ elapsed(const struct sec_reader *nc, const char *key, int64_t def)
 	return n;
 }
 
+/* [outbox] and [quiet-hours]. */
 void
 cfg_read_outbox(struct cfg *cfg, struct diag *dg)
 {

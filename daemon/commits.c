@@ -15,15 +15,23 @@
 
 #define COMMITS_BACKOFF_MAX	60.0	/* seconds between tries, at most */
 
+/*
+ * Try again: firing and sending run now, so that their writes are what
+ * this iteration's commit tests.  With nothing of theirs to write, a
+ * write of nothing much tests the disk instead (else an idle vigild would
+ * stay "failing" for ever).
+ */
 static void
 retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct vigild *vd = w->data;
 
-	(void)loop;
 	(void)revents;
-	sched_poke(vd);
-	outbox_poke(vd);
+	ev_invoke(loop, &vd->sched_more, EV_TIMER);
+	ev_invoke(loop, &vd->ob.poke, EV_TIMER);
+	if (!store_in_transaction(vd->store) && (store_write(vd->store) ==
+	    -1 || store_touch(vd->store) == -1))
+		commits_failed(vd, store_errmsg(vd->store));
 }
 
 void
@@ -48,7 +56,6 @@ commits_failed(struct vigild *vd, const char *err)
 	} else if (vd->db.backoff < COMMITS_BACKOFF_MAX)
 		vd->db.backoff = vd->db.backoff * 2 > COMMITS_BACKOFF_MAX ?
 		    COMMITS_BACKOFF_MAX : vd->db.backoff * 2;
-	vd->db.retry_at = ev_now(vd->loop) + vd->db.backoff;
 	ev_timer_stop(vd->loop, &vd->db.retry);
 	ev_timer_set(&vd->db.retry, vd->db.backoff, 0);
 	ev_timer_start(vd->loop, &vd->db.retry);
@@ -72,6 +79,10 @@ commits_held(struct vigild *vd)
 	vd->db.since = 0;
 	vd->db.error[0] = '\0';
 	ev_timer_stop(vd->loop, &vd->db.retry);
+	/* What waited goes now, whoever's commit held first. */
+	sched_rearm(vd);
+	sched_poke(vd);
+	outbox_poke(vd);
 	outbox_ops_alert(vd, why, -1, now);
 }
 
@@ -79,5 +90,5 @@ commits_held(struct vigild *vd)
 int
 commits_paused(const struct vigild *vd)
 {
-	return vd->db.since != 0 && ev_now(vd->loop) < vd->db.retry_at;
+	return ev_is_active(&vd->db.retry);
 }

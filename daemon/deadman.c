@@ -11,6 +11,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "vigild.h"
 
@@ -20,6 +21,8 @@ struct ping {
 };
 
 static _Atomic int busy;		/* a ping is on its way */
+static pthread_t pinger;		/* its thread, joined before the next */
+static int pinger_started;
 static _Atomic int64_t last_ok;		/* when the monitor last answered */
 static _Atomic int failing;		/* the last ping failed */
 
@@ -51,8 +54,9 @@ unwell(const struct vigild *vd)
 {
 	if (vd->db.since != 0)
 		return "the database cannot commit";
+	/* Failing for [outbox] alarm_after: one greylisted address is not. */
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
-		if (vd->ob.failing_since[ch] != 0)
+		if (vd->ob.alarmed[ch])
 			return ch == NOTIFY_EMAIL ? "email is failing" :
 			    "SMS is failing";
 	return NULL;
@@ -65,8 +69,6 @@ beat_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	const struct heartbeat_conf *hb = vd->cfg->heartbeat;
 	const char *why = unwell(vd);
 	struct ping *p;
-	pthread_attr_t attr;
-	pthread_t t;
 
 	(void)loop;
 	(void)revents;
@@ -79,20 +81,22 @@ beat_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	}
 	if (why != NULL || busy)
 		return;
+	if (pinger_started)	/* finished: busy is 0 */
+		pthread_join(pinger, NULL);
+	pinger_started = 0;
 	p = xcalloc(1, sizeof *p);
 	p->url = xstrdup(hb->url);
 	p->ca_file = hb->ca_file ? xstrdup(hb->ca_file) : NULL;
 	busy = 1;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, ping_main, p) != 0) {
+	if (pthread_create(&pinger, NULL, ping_main, p) != 0) {
 		log_warnx("heartbeat: cannot start a thread");
 		free(p->url);
 		free(p->ca_file);
 		free(p);
 		busy = 0;
+		return;
 	}
-	pthread_attr_destroy(&attr);
+	pinger_started = 1;
 }
 
 /* (Re)start for the configuration in force: a first ping now. */
@@ -113,6 +117,23 @@ void
 deadman_stop(struct vigild *vd)
 {
 	ev_timer_stop(vd->loop, &vd->hb_timer);
+}
+
+/*
+ * On the way out: a ping on its way (10 s at most) is waited for, so that
+ * curl and OpenSSL are not torn down under it.
+ */
+void
+deadman_finish(void)
+{
+	struct timespec until;
+
+	if (!pinger_started)
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 11;
+	if (pthread_timedjoin_np(pinger, NULL, &until) == 0)
+		pinger_started = 0;
 }
 
 /* When the monitor last answered a ping, or 0. */

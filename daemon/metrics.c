@@ -70,7 +70,8 @@ outbox_count(void *arg, int level, enum notify_channel channel, int64_t n)
 {
 	struct counts *c = arg;
 
-	if (level >= -1 && level <= TPL_LEVELS)
+	if (level >= -1 && level <= TPL_LEVELS && (int)channel >= 0 &&
+	    channel < NOTIFY_NCHANNELS)
 		c->n[level + 1][channel] += n;
 }
 
@@ -146,6 +147,10 @@ write_file(struct vigild *vd, const char *path, double lag)
 		    "%lld\n", notify_channel_name(ch), (long long)(
 		    vd->ob.failing_since[ch] ? now - vd->ob.failing_since[ch] :
 		    0));
+	help(fp, "vigil_heartbeat_last_ok_timestamp_seconds", "gauge", "When "
+	    "the [heartbeat] monitor last answered a ping (0: not yet).");
+	fprintf(fp, "vigil_heartbeat_last_ok_timestamp_seconds %lld\n",
+	    (long long)deadman_last_ok());
 	help(fp, "vigil_database_commits", "gauge", "1 while the database "
 	    "commits, 0 while it cannot (a full disk): nothing fires then.");
 	fprintf(fp, "vigil_database_commits %d\n", vd->db.since == 0);

@@ -403,10 +403,11 @@ pump(struct vigild *vd)
 	int64_t now = clock_now();
 	int per = sched_behind(vd) ? 1 : vd->cfg->ob.batch, more = 0;
 
-	/* The database cannot commit: its retry timer pokes us again. */
+	/* The database cannot commit: its retry timer pokes us again.  A
+	 * stop still writes down what the threads did. */
+	record_outcomes(vd);
 	if (vd->stopping || commits_paused(vd))
 		return;
-	record_outcomes(vd);
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
 		int left = per - vd->ob.npending[ch], max = room(vd, ch, now);
 		int n = 0;
@@ -417,10 +418,9 @@ pump(struct vigild *vd)
 			    (job = next_job(vd, (enum notify_channel)ch,
 			    now)) == NULL)
 				break;
-			/* Not rendered: the message's fault, not the
-			 * channel's, which it never reached. */
+			/* Not rendered (render() said why): the message's
+			 * fault, not the channel's, which it never reached. */
 			if (job->msg.result != NOTIFY_OK) {
-				log_warnx("outbox: %s", job->msg.err);
 				record_rows(vd, job, now);
 				cfg_release(vd, job->cfg);
 				deliver_free_jobs(job);
@@ -456,6 +456,11 @@ outbox_committed(struct vigild *vd, int ok)
 		}
 	}
 	vd->ob.pending = NULL;
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
+		if (!ok && vd->ob.alarm_pending[ch])
+			vd->ob.alarmed[ch] = 0;	/* not told: tell again */
+		vd->ob.alarm_pending[ch] = 0;
+	}
 	if (ok)
 		free_outcomes(vd, vd->ob.recording);
 	else {
@@ -590,9 +595,11 @@ channel_alarm(struct vigild *vd, enum notify_channel ch, const char *err,
 	char why[NOTIFY_ERR_MAX + 128];
 	int64_t since = vd->ob.failing_since[ch];
 
-	if (vd->ob.alarmed[ch] || now - since < vd->cfg->ob.alarm_after)
+	if (vd->ob.alarmed[ch] || since == 0 ||
+	    now - since < vd->cfg->ob.alarm_after)
 		return;
 	vd->ob.alarmed[ch] = 1;
+	vd->ob.alarm_pending[ch] = 1;	/* its rows wait for the commit */
 	snprintf(why, sizeof why, "%s has failed for %lld %s: %s",
 	    ch == NOTIFY_EMAIL ? "email" : "SMS", (long long)(now - since < 120 ?
 	    now - since : (now - since) / 60), now - since < 120 ? "seconds" :
@@ -610,8 +617,6 @@ heard(struct vigild *vd, const struct job *job, int64_t now)
 	if (job->msg.result == NOTIFY_TEMPFAIL &&
 	    vd->ob.failing_since[job->msg.channel] == 0)
 		vd->ob.failing_since[job->msg.channel] = now;
-	if (job->msg.result == NOTIFY_TEMPFAIL)
-		channel_alarm(vd, job->msg.channel, job->msg.err, now);
 	if (job->msg.result == NOTIFY_OK) {
 		if (vd->ob.alarmed[job->msg.channel])
 			log_notice("outbox: %s works again", notify_channel_name(
@@ -664,6 +669,8 @@ record_outcomes(struct vigild *vd)
 	while ((job = vd->ob.unrecorded) != NULL) {
 		vd->ob.unrecorded = job->next;
 		record_rows(vd, job, now);
+		if (job->msg.result == NOTIFY_TEMPFAIL)
+			channel_alarm(vd, job->msg.channel, job->msg.err, now);
 		job->next = vd->ob.recording;
 		vd->ob.recording = job;
 	}

@@ -48,6 +48,7 @@ purge_batch(struct vigild *vd, const char *by, const char *peer,
 {
 	int64_t now = clock_now(), before = now - vd->cfg->conf->retention;
 	char **refs, rows[STORE_HASH_LEN + 1], stand_in[64], *fields = NULL;
+	char when[ISO_LEN];
 	struct store_event ev = { .ref = "", .event = "purge", .at = now,
 	    .recorded = now, .by = by, .peer = peer };
 	int64_t id;
@@ -73,9 +74,10 @@ purge_batch(struct vigild *vd, const char *by, const char *peer,
 	if (store_event_append(vd->store, &ev) == -1 || ev.id != id)
 		goto undo;
 	store_release(vd->store);
-	note_add(vd, LOG_NOTICE, "purge: %zu case%s closed before %lld "
+	note_add(vd, LOG_NOTICE, "purge: %zu case%s closed before %s "
 	    "purged by %s (purge record %lld)", n, n == 1 ? "" : "s",
-	    (long long)before, peer, (long long)id);
+	    conf_time(vd->cfg->conf, before, when, sizeof when), peer,
+	    (long long)id);
 	*record = id;
 	rc = (int)n;
 	goto out;
@@ -96,8 +98,13 @@ purge_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	int n;
 
 	(void)revents;
-	if (vd->stopping || commits_paused(vd))
+	if (vd->stopping)
 		return;
+	if (commits_paused(vd)) {	/* the disk is full: later */
+		w->repeat = 60;
+		ev_timer_again(loop, w);
+		return;
+	}
 	n = purge_batch(vd, NULL, "vigild (retention)", &record);
 	/* A full batch: more are due, next iteration. */
 	w->repeat = n == PURGE_BATCH ? 0.001 : PURGE_EVERY_SECONDS;
@@ -147,8 +154,10 @@ req_purge(struct vigild *vd, const struct origin *o, struct request *r)
 	if ((n = purge_batch(vd, o->principal && o->principal->by ?
 	    o->principal->by->id : NULL, o->peer->text, &record)) == -1)
 		return req_refuse("purge: %s", store_errmsg(vd->store));
-	if (n == PURGE_BATCH)
-		ev_timer_start(vd->loop, &vd->purge_timer);
+	if (n == PURGE_BATCH) {		/* the rest, from the next iteration */
+		vd->purge_timer.repeat = 0.001;
+		ev_timer_again(vd->loop, &vd->purge_timer);
+	}
 	return req_ok(json_pack("{s:b, s:i, s:s, s:o}", "dry_run", 0,
 	    "cases", n, "closed_before", conf_time(c, before, when,
 	    sizeof when), "purge_record", record ? json_integer(record) :

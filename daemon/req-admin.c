@@ -275,6 +275,34 @@ newest_copy(const char *dir)
 }
 
 /*
+ * One copy set aside as .bad is enough to look into: a log that fails its
+ * audit would otherwise leave one full copy a day until the disk fills.
+ */
+static void
+drop_older_bad(const char *bad)
+{
+	const char *slash = strrchr(bad, '/'), *keep = slash + 1;
+	char *dir = xstrndup(bad, (size_t)(slash - bad));
+	struct dirent *de;
+	size_t len;
+	DIR *d;
+
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (strncmp(de->d_name, "vigil-", 6) == 0 && len > 14 &&
+			    strcmp(de->d_name + len - 8, "Z.db.bad") == 0 &&
+			    strcmp(de->d_name, keep) != 0 &&
+			    unlinkat(dirfd(d), de->d_name, 0) == 0)
+				log_notice("backup: %s/%s removed (a newer copy "
+				    "failed its check too)", dir, de->d_name);
+		}
+		closedir(d);
+	}
+	free(dir);
+}
+
+/*
  * A copy is only a backup once it has been read back: every page (SQLite's
  * integrity check) and the event log's hash chain and seals.
  */
@@ -287,16 +315,15 @@ backup_check(const char *path, char *why, size_t len)
 
 	if ((s = store_open(path, 1, why, len)) == NULL)
 		return -1;
+	memset(&a, 0, sizeof a);
 	if ((rc = store_integrity(s, why, len)) == 0 &&
-	    (rc = store_audit_verify(s, &a)) == 0) {
-		if (a.why[0] != '\0') {
-			snprintf(why, len, "event log broken at event %lld: %s",
-			    (long long)a.broken_id, a.why);
-			rc = -1;
-		}
-		store_audit_clear(&a);
+	    (rc = store_audit_verify(s, &a)) == 0 && a.why[0] != '\0') {
+		snprintf(why, len, "event log broken at event %lld: %s",
+		    (long long)a.broken_id, a.why);
+		rc = -1;
 	} else if (rc == -1 && why[0] == '\0')
 		snprintf(why, len, "%s", store_errmsg(s));
+	store_audit_clear(&a);
 	store_close(s);
 	return rc;
 }
@@ -327,6 +354,7 @@ backup_run(const struct offloop_job *job)
 			bad = xstrdup(job->arg);
 		}
 		log_crit("backup: %s failed its check: %s", bad, err);
+		drop_older_bad(bad);
 		reply = req_refuse("backup: %s failed its check: %s", bad, err);
 		free(bad);
 		return reply;

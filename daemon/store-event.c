@@ -85,27 +85,40 @@ event_hash(const char *prev, const struct store_event *e, char *out)
 }
 
 /*
- * What a purge record says it emptied: SHA-256 folded over each emptied
- * row's id and hash in id order, from the zero hash, so the audit can tell
- * that no other row was emptied under its name.
+ * What a purge record says it emptied: SHA-256 folded, from the zero hash,
+ * over each emptied row in id order: its id, the hash of the row before
+ * it (so the link into it is vouched for, though it cannot be hashed
+ * again), its own hash, and what is left of it (stand-in reference,
+ * event, times, workflow), so none of that can be changed afterwards.
  */
 void
-store_purge_fold(char *rows, int64_t id, const char *hash)
+store_purge_fold(char *rows, const struct store_event *e, const char *prev)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen;
-	char line[64];
+	struct buf c = { 0 };
 	EVP_MD_CTX *ctx;
-	int n = snprintf(line, sizeof line, "\n%lld ", (long long)id);
 
+	canon_open(&c, '[');
+	canon_int(&c, e->id);
+	canon_str(&c, prev);
+	canon_str(&c, e->hash);
+	canon_str(&c, e->ref);
+	canon_str(&c, e->event);
+	canon_int(&c, e->at);
+	canon_int(&c, e->recorded);
+	canon_str(&c, e->workflow);
+	canon_str(&c, e->version);
+	canon_close(&c, ']');
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, rows, STORE_HASH_LEN) != 1 ||
-	    EVP_DigestUpdate(ctx, line, (size_t)n) != 1 ||
-	    EVP_DigestUpdate(ctx, hash, STORE_HASH_LEN) != 1 ||
+	    EVP_DigestUpdate(ctx, "\n", 1) != 1 ||
+	    EVP_DigestUpdate(ctx, c.s, c.len) != 1 ||
 	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
 		fatalx("SHA-256 failed");
 	EVP_MD_CTX_free(ctx);
+	buf_free(&c);
 	hex_encode(md, mdlen, rows);
 }
 
@@ -278,7 +291,8 @@ audit_purge(struct store_audit *a, const struct store_event *e)
 			    (long long)e->purged);
 			return 1;
 		}
-		store_purge_fold(audit_pending(a, e->purged), e->id, e->hash);
+		/* a->head is still the row before's hash. */
+		store_purge_fold(audit_pending(a, e->purged), e, a->head);
 		return 0;
 	}
 	if (strcmp(e->event, "purge") != 0 || e->ref[0] != '\0')

@@ -24,6 +24,7 @@ struct store {
 	char	*path;
 	struct store_stmt stmts[STORE_STMT_MAX];
 	int	 in_tx;
+	int	 tx_lost;		/* SQLite rolled it back on an error */
 	char	 commit_error[256];	/* why the last failed commit failed */
 	/* The chain head: committed, and as of the open savepoint. */
 	int64_t	 last_id, sp_last_id;

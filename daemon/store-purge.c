@@ -17,8 +17,9 @@ static const char SQL_COUNT[] = "SELECT count(*), min(last_event) FROM cases "
     "WHERE closed != 0 AND last_event <= ?";
 static const char SQL_EMPTY[] = "UPDATE events SET ref = ?, by = NULL, "
     "role = NULL, peer = '-', fields = '{}', purged = ? WHERE ref = ?";
-static const char SQL_ROWS[] = "SELECT id, hash FROM events WHERE purged = ? "
-    "ORDER BY id";
+static const char SQL_ROWS[] = "SELECT e.id, e.ref, e.event, e.at, "
+    "e.recorded, e.workflow, e.version, e.hash, p.hash FROM events e "
+    "LEFT JOIN events p ON p.id = e.id - 1 WHERE e.purged = ? ORDER BY e.id";
 static const char *const SQL_FORGET[] = {
 	"DELETE FROM cases WHERE ref = ?",
 	"DELETE FROM fields WHERE ref = ?",
@@ -100,15 +101,36 @@ int
 store_purge_rows(struct store *s, int64_t purge_id, char *rows)
 {
 	sqlite3_stmt *st = store_stmt(s, SQL_ROWS);
+	char zero[STORE_HASH_LEN + 1];
 	int rc;
 
 	store_zero_hash(rows);
 	if (st == NULL)
 		return -1;
+	store_zero_hash(zero);
 	sqlite3_bind_int64(st, 1, purge_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		store_purge_fold(rows, sqlite3_column_int64(st, 0),
-		    (const char *)sqlite3_column_text(st, 1));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_event e = {
+			.id = sqlite3_column_int64(st, 0),
+			.ref = (const char *)sqlite3_column_text(st, 1),
+			.event = (const char *)sqlite3_column_text(st, 2),
+			.at = sqlite3_column_int64(st, 3),
+			.recorded = sqlite3_column_int64(st, 4),
+			.workflow = (const char *)sqlite3_column_text(st, 5),
+			.version = (const char *)sqlite3_column_text(st, 6),
+		};
+		const char *prev = (const char *)sqlite3_column_text(st, 8);
+
+		/* A hash stored short would be read past its end. */
+		if (sqlite3_column_bytes(st, 7) != STORE_HASH_LEN ||
+		    (prev != NULL && sqlite3_column_bytes(st, 8) !=
+		    STORE_HASH_LEN)) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+		memcpy(e.hash, sqlite3_column_text(st, 7), sizeof e.hash);
+		store_purge_fold(rows, &e, prev ? prev : zero);
+	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -312,11 +312,25 @@ store_col_strdup(sqlite3_stmt *st, int i)
 int
 store_run(struct store *s, sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
+	/* The transaction is gone: nothing may run on as if it were not. */
+	if (s->tx_lost)
+		return -1;
+	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		log_err("database %s: %s", s->path, sqlite3_errmsg(s->db));
+		/*
+		 * SQLite rolls a whole transaction back on some errors (a
+		 * full disk among them): later statements would each commit
+		 * alone.  Keep why for the commit, which must fail.
+		 */
+		if (s->in_tx && sqlite3_get_autocommit(s->db)) {
+			s->tx_lost = 1;
+			snprintf(s->commit_error, sizeof s->commit_error, "%s",
+			    sqlite3_errmsg(s->db));
+		}
 		return -1;
 	}
 	return 0;
@@ -389,7 +403,9 @@ store_open(const char *path, int readonly, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	if (!readonly && (exec(s, "PRAGMA journal_mode = WAL") == -1 ||
+	/* What retention purges is overwritten, not left in free pages. */
+	if (!readonly && (exec(s, "PRAGMA secure_delete = ON") == -1 ||
+	    exec(s, "PRAGMA journal_mode = WAL") == -1 ||
 	    exec(s, "PRAGMA synchronous = FULL") == -1)) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
@@ -481,6 +497,13 @@ out:
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A write of nothing much, for a commit that tests the disk. */
+int
+store_touch(struct store *s)
+{
+	return exec(s, "UPDATE outbox_live SET n = n");
+}
+
 /* SQLite's own check of every page and index: 0 when it says "ok". */
 int
 store_integrity(struct store *s, char *why, size_t len)
@@ -539,6 +562,10 @@ store_write(struct store *s)
 int
 store_commit(struct store *s)
 {
+	if (s->tx_lost) {
+		store_rollback(s);
+		return -1;
+	}
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(s->commit_error, sizeof s->commit_error, "%s",
 		    sqlite3_errmsg(s->db));
@@ -561,6 +588,7 @@ store_rollback(struct store *s)
 	if (sqlite3_get_autocommit(s->db) == 0)
 		exec(s, "ROLLBACK");
 	s->in_tx = 0;
+	s->tx_lost = 0;
 	store_event_head(s);
 }
 

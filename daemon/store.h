@@ -78,6 +78,7 @@ const char *store_path(const struct store *);
 int	 store_begin(struct store *);
 int	 store_write(struct store *);
 int	 store_integrity(struct store *, char *, size_t);
+int	 store_touch(struct store *);
 int	 store_commit(struct store *);
 const char *store_commit_error(const struct store *);
 void	 store_rollback(struct store *);
@@ -185,7 +186,7 @@ const char *store_errmsg(struct store *);
 typedef int store_event_fn(void *, const struct store_event *);
 
 int	 store_event_append(struct store *, struct store_event *);
-void	 store_purge_fold(char *, int64_t, const char *);
+void	 store_purge_fold(char *, const struct store_event *, const char *);
 void	 store_zero_hash(char *);
 int64_t	 store_event_count(const struct store *);
 int	 store_event_foreach(struct store *, store_event_fn *, void *);

@@ -291,6 +291,7 @@ main(int argc, char **argv)
 	log_notice("stopped");
 	status = 0;
 	outbox_finish(&vd);
+	deadman_finish();
 	seal_stop(&vd);
 	cfg_free_retired(&vd);
 out:

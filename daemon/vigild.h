@@ -161,7 +161,6 @@ struct vigild {
 		int64_t	 since;		/* failing since; 0 when it commits */
 		int64_t	 failures;	/* commits that failed, ever */
 		double	 backoff;	/* seconds to the next try */
-		ev_tstamp retry_at;
 		char	 error[256];	/* the first failure's reason */
 		ev_timer retry;
 	} db;
@@ -217,6 +216,7 @@ struct vigild {
 		int64_t	 messages[NOTIFY_NCHANNELS];	/* delivered */
 		int64_t	 failing_since[NOTIFY_NCHANNELS]; /* 0: it works */
 		int	 alarmed[NOTIFY_NCHANNELS];	/* the admins were told */
+		int	 alarm_pending[NOTIFY_NCHANNELS]; /* told, not committed */
 		char	 last_error[NOTIFY_ERR_MAX];
 		int64_t	 last_error_at;
 	} ob;
@@ -334,6 +334,7 @@ int	 commits_paused(const struct vigild *);
 /* deadman.c */
 void	 deadman_start(struct vigild *);
 void	 deadman_stop(struct vigild *);
+void	 deadman_finish(void);
 int64_t	 deadman_last_ok(void);
 
 /* purge.c */

@@ -31,6 +31,7 @@ heartbeat_conf_new(const struct conf *c, struct diag *dg)
 	hb->ca_file = nf_ca_file(&nc, "ca_file");
 	if (nf_url(&nc, "url", &hb->url) == 0 && hb->url == NULL)
 		sec_need(&nc, "url");
+	http_init();		/* before the ping's thread uses curl */
 	return hb;
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -37,7 +38,8 @@ static const struct conf_opt {
 	enum {
 		OPT_PATH,	/* resolved against the config's folder */
 		OPT_NUMBER,	/* a whole number of units, 1 to max */
-		OPT_ELAPSED	/* seconds, or "N minutes" ... "N weeks" */
+		OPT_ELAPSED	/* seconds, or "N minutes" ... "N years", at
+			 * least max seconds */
 	} type;
 	int	 max;
 	const char *units;
@@ -57,9 +59,10 @@ static const struct conf_opt {
 	{ "daemon", "backups_keep", offsetof(struct conf, backups_keep),
 	    OPT_NUMBER, 1000, "copies" },
 	{ "daemon", "backup_every", offsetof(struct conf, backup_every),
-	    OPT_ELAPSED, 0, NULL },
+	    OPT_ELAPSED, 1, NULL },
+	/* A day at least: "retention = 30" must not purge after 30 s. */
 	{ "daemon", "retention", offsetof(struct conf, retention),
-	    OPT_ELAPSED, 0, NULL },
+	    OPT_ELAPSED, 86400, "a day (give a unit: retention = 6 years)" },
 };
 
 /*
@@ -269,9 +272,15 @@ on_line(void *user, const char *section, const char *key, const char *value,
 			return;
 		}
 		if (o->type == OPT_ELAPSED) {
-			if (conf_elapsed(value, (int64_t *)(void *)((char *)p->conf +
-			    o->off), err, sizeof err) == -1)
+			int64_t *t = (int64_t *)(void *)((char *)p->conf + o->off);
+
+			if (conf_elapsed(value, t, err, sizeof err) == -1)
 				PROBLEM(p, line, "%s: %s", key, err);
+			else if (*t < o->max) {
+				PROBLEM(p, line, "%s must be at least %s", key,
+				    o->units);
+				*t = 0;
+			}
 			return;
 		}
 		n = strtol(value, &end, 10);
@@ -446,7 +455,12 @@ conf_elapsed(const char *v, int64_t *out, char *err, size_t len)
 	char *end;
 	long long n;
 
+	errno = 0;
 	n = strtoll(v, &end, 10);
+	if (errno == ERANGE || n > 100LL * 366 * 86400) {
+		snprintf(err, len, "at most 100 years");
+		return -1;
+	}
 	if (end != v && *end == '\0') {
 		if (n > 0) {
 			*out = n;
@@ -456,8 +470,8 @@ conf_elapsed(const char *v, int64_t *out, char *err, size_t len)
 		return -1;
 	}
 	/* Years, for retention: 366 days each, so nothing goes early. */
-	if (end != v && n > 0 && n <= 100 && (strcmp(end, " year") == 0 ||
-	    strcmp(end, " years") == 0)) {
+	if (end != v && n > 0 && n <= 100 && (strcasecmp(end, " year") == 0 ||
+	    strcasecmp(end, " years") == 0)) {
 		*out = n * 366 * 86400;
 		return 0;
 	}
