@@ -43,6 +43,25 @@ access_known(struct vigild *vd, const struct peer *peer, struct principal *pr,
     char *err, size_t errlen)
 {
 	memset(pr, 0, sizeof *pr);
+	/* Over HTTP, the bearer token says who: its role, or its person. */
+	if (peer->token != NULL) {
+		const struct store_token *t = peer->token;
+
+		if (strcmp(t->role, "admin") == 0)
+			pr->kind = PR_HOST;
+		else if (strcmp(t->role, "relay") == 0)
+			pr->kind = PR_RELAY;
+		else if ((pr->person = staff_find(vd->cfg->staff, t->staff)) !=
+		    NULL)
+			pr->kind = PR_STAFF;
+		else {
+			snprintf(err, errlen, "token %s is for %s, who is no "
+			    "longer in the staff directory", t->name,
+			    t->staff ? t->staff : "nobody");
+			return -1;
+		}
+		return 0;
+	}
 	if (peer->uid == 0 || peer->uid == geteuid()) {
 		pr->kind = PR_HOST;
 		return 0;

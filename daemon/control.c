@@ -268,8 +268,9 @@ control_committed(struct vigild *vd, int ok)
 			client_send(cl, cl->held);
 		else {
 			json_decref(cl->held);
-			client_send(cl, req_refuse("not stored: the database "
-			    "could not commit; nothing was changed"));
+			client_send(cl, req_refuse_kind("unavailable",
+			    "not stored: the database could not commit; "
+			    "nothing was changed"));
 		}
 		cl->held = NULL;
 		client_process(cl);

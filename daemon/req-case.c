@@ -181,7 +181,8 @@ req_open(struct vigild *vd, const struct origin *o, struct request *r)
 		    "officer " : "", r->officer ? r->officer :
 		    "a case without an officer");
 	if (store_case_exists(vd->store, r->ref))
-		return req_refuse("case %s already exists", r->ref);
+		return req_refuse_kind("conflict", "case %s already exists",
+		    r->ref);
 	recorder(o, &ev);
 	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||
 	    open_fields(r, f, &ev.nfields, err, sizeof err) == -1 ||
@@ -235,13 +236,14 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 		ev.nfields = r->nfields;
 	}
 	if ((rc = store_case_load(vd->store, r->ref, &c)) != 0)
-		return req_refuse(rc == 1 ? "no case %s" :
+		return req_refuse_kind(rc == 1 ? "not_found" : NULL, rc == 1 ?
+		    "no case %s" :
 		    "case %s: database error", r->ref);
 	/* Another team's case is as good as not there, to change too. */
 	if (!access_may_see(o->principal, staff_find(vd->cfg->staff,
 	    wf_case_field(&c, "officer")))) {
 		wf_case_free(&c);
-		return req_refuse("no case %s", r->ref);
+		return req_refuse_kind("not_found", "no case %s", r->ref);
 	}
 	if ((wf = case_workflow(vd, c.workflow, c.version)) == NULL) {
 		wf_case_free(&c);
@@ -254,7 +256,7 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 	    officer_known(vd, &ev, err, sizeof err) == -1 ||
 	    wf_apply(wf, &vd->cfg->conf->calendars, &c, &ev, err,
 	    sizeof err) == -1) {
-		reply = req_refuse("case %s: %s", r->ref, err);
+		reply = req_refuse_kind("conflict", "case %s: %s", r->ref, err);
 		goto out;
 	}
 	if (case_commit(vd, peer, &was, &c, wf, &ev, 0, now, &next) == -1) {

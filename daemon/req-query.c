@@ -63,13 +63,14 @@ req_show(struct vigild *vd, const struct origin *o, struct request *r)
 	int rc;
 
 	if ((rc = store_case_load(vd->store, r->ref, &c)) != 0)
-		return req_refuse(rc == 1 ? "no case %s" :
+		return req_refuse_kind(rc == 1 ? "not_found" : NULL, rc == 1 ?
+		    "no case %s" :
 		    "case %s: database error", r->ref);
 	/* Another team's case is as good as not there. */
 	if (!access_may_see(o->principal, staff_find(vd->cfg->staff,
 	    wf_case_field(&c, "officer")))) {
 		wf_case_free(&c);
-		return req_refuse("no case %s", r->ref);
+		return req_refuse_kind("not_found", "no case %s", r->ref);
 	}
 	j = case_json(vd, &c, clock_now());
 	wf_case_free(&c);

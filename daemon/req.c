@@ -41,6 +41,9 @@ static const struct req_handler {
 	[REQ_OUTBOX_RETRY] = { req_retry, REQ_ADMINISTERS, REQ_ADMINS },
 	[REQ_BACKUP] = { req_backup, REQ_ADMINISTERS, REQ_ADMINS },
 	[REQ_PURGE] = { req_purge, REQ_ADMINISTERS, REQ_ADMINS },
+	[REQ_TOKEN_CREATE] = { req_token_create, REQ_ADMINISTERS, REQ_ADMINS },
+	[REQ_TOKEN_REVOKE] = { req_token_revoke, REQ_ADMINISTERS, REQ_ADMINS },
+	[REQ_TOKENS] = { req_tokens, REQ_READS, REQ_ADMINS },
 };
 _Static_assert(nitems(req_handlers) == REQ_NKINDS,
     "every request kind has a handler");
@@ -52,16 +55,82 @@ req_ok(json_t *result)
 	    result ? result : json_object());
 }
 
+static json_t *
+refuse(const char *kind, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	return json_pack("{s:b, s:s, s:s*}", "ok", 0, "error", msg, "kind",
+	    kind);
+}
+
 json_t *
 req_refuse(const char *fmt, ...)
 {
-	char msg[1024];
+	json_t *j;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	j = refuse(NULL, fmt, ap);
 	va_end(ap);
-	return json_pack("{s:b, s:s}", "ok", 0, "error", msg);
+	return j;
+}
+
+/*
+ * A refusal of a kind a client may act on without reading the words (the
+ * HTTP API's status code): "not_found" (no such case, or not one's to
+ * see), "forbidden" (not one's to ask), "conflict" (the workflow does not
+ * allow it now), "unavailable" (not stored: try again).
+ */
+json_t *
+req_refuse_kind(const char *kind, const char *fmt, ...)
+{
+	json_t *j;
+	va_list ap;
+
+	va_start(ap, fmt);
+	j = refuse(kind, fmt, ap);
+	va_end(ap);
+	return j;
+}
+
+/*
+ * A change sent with an idempotency key: the first time it runs and its
+ * reply is kept, in the same transaction as the change; a repeat from the
+ * same client (a CMS whose request timed out) gets that reply again and
+ * changes nothing.
+ */
+static json_t *
+once(struct vigild *vd, const struct req_handler *h, const struct origin *o,
+    struct request *r)
+{
+	const char *who = o->peer->user[0] ? o->peer->user : o->peer->text;
+	char *kept, *text;
+	json_t *reply;
+	int rc;
+
+	if ((rc = store_reply_find(vd->store, who, r->idempotency_key,
+	    &kept)) == -1)
+		return req_refuse("database error");
+	if (rc == 0) {
+		log_info("%s %s from %s: a repeat of key %s, answered as before",
+		    r->cmd, r->ref ? r->ref : "", who, r->idempotency_key);
+		reply = json_loads(kept, 0, NULL);
+		free(kept);
+		return reply ? reply : req_refuse("database error");
+	}
+	reply = h->fn(vd, o, r);
+	if (json_is_true(json_object_get(reply, "ok")) &&
+	    store_in_transaction(vd->store)) {
+		text = json_dumps(reply, JSON_COMPACT);
+		if (text == NULL || store_reply_add(vd->store, who,
+		    r->idempotency_key, text, clock_now()) == -1)
+			log_err("%s %s: its idempotency key could not be kept",
+			    r->cmd, r->ref ? r->ref : "");
+		free(text);
+	}
+	return reply;
 }
 
 /*
@@ -84,9 +153,11 @@ req_dispatch(struct vigild *vd, const struct origin *o, struct request *r)
 	    ACCESS_ADMINS : 0) | (h->class == REQ_CHANGES ? ACCESS_CHANGES :
 	    0), &pr, err, sizeof err) == -1) {
 		log_warnx("refused %s from %s: %s", r->cmd, o->peer->text, err);
-		return req_refuse("%s", err);
+		return req_refuse_kind("forbidden", "%s", err);
 	}
 	with.principal = &pr;
+	if (h->class == REQ_CHANGES && r->idempotency_key != NULL)
+		return once(vd, h, &with, r);
 	if (h->class == REQ_ADMINISTERS)
 		log_notice("%s requested by %s (%s)", r->cmd, o->peer->text,
 		    access_name(&pr));

@@ -226,6 +226,20 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX events_purged ON events (purged, id)"
 	"  WHERE purged IS NOT NULL;"
 	"CREATE INDEX cases_closed ON cases (last_event) WHERE closed != 0;",
+
+	/*
+	 * 5 -> 6: the HTTP API.  Bearer tokens, stored only as their SHA-256;
+	 * and the replies to changes sent with an idempotency key, so that a
+	 * client that timed out can send the same change again safely.
+	 */
+	"CREATE TABLE tokens ("
+	"  name TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL, staff TEXT, created INTEGER NOT NULL,"
+	"  revoked INTEGER) WITHOUT ROWID;"
+	"CREATE TABLE replies ("
+	"  who TEXT NOT NULL, key TEXT NOT NULL, reply TEXT NOT NULL,"
+	"  at INTEGER NOT NULL, PRIMARY KEY (who, key)) WITHOUT ROWID;"
+	"CREATE INDEX replies_at ON replies (at);",
 };
 
 const char *

@@ -16,7 +16,7 @@
 #include "template.h"
 #include "workflow.h"
 
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 #define STORE_HASH_LEN		64	/* hex SHA-256 */
 
 struct store;
@@ -201,6 +201,25 @@ int	 store_seal_add(struct store *, const struct store_seal *);
 int	 store_seal_last(struct store *, struct store_seal *);
 int	 store_seals(struct store *, struct store_seal **, size_t *);
 int	 store_event_hash_at(struct store *, int64_t, char *);
+
+/* store-api.c: tokens and idempotent replies */
+struct store_token {
+	char	*name;
+	char	*role;			/* relay, admin or staff */
+	char	*staff;			/* for staff: who; else NULL */
+	int64_t	 created;
+	int64_t	 revoked;		/* 0 while it works */
+};
+int	 store_token_add(struct store *, const char *, const char *,
+	    const char *, const char *, int64_t);
+int	 store_token_find(struct store *, const char *, struct store_token *);
+int	 store_token_revoke(struct store *, const char *, int64_t);
+int	 store_tokens(struct store *, struct store_token **, size_t *);
+void	 store_token_clear(struct store_token *);
+int	 store_reply_find(struct store *, const char *, const char *, char **);
+int	 store_reply_add(struct store *, const char *, const char *,
+	    const char *, int64_t);
+int	 store_replies_forget(struct store *, int64_t);
 
 /* store-purge.c */
 int	 store_purge_due(struct store *, int64_t, size_t, char ***, size_t *);

@@ -97,6 +97,7 @@ struct peer {
 	pid_t	 pid;
 	char	 user[64];
 	char	 text[128];		/* "uid=1000(alice) pid=42" */
+	const struct store_token *token;	/* HTTP: its bearer token */
 };
 
 /* access.c: who is asking, proven by the connection (SO_PEERCRED). */
@@ -275,6 +276,7 @@ void	 req_admin_backups(struct vigild *);
 void	 req_admin_finish(struct vigild *);
 json_t	*req_ok(json_t *);
 json_t	*req_refuse(const char *, ...) VIGIL_PRINTF(1, 2);
+json_t	*req_refuse_kind(const char *, const char *, ...) VIGIL_PRINTF(2, 3);
 
 /* cases.c */
 const struct workflow *case_workflow(struct vigild *, const char *,
@@ -341,6 +343,14 @@ int64_t	 deadman_last_ok(void);
 void	 purge_schedule(struct vigild *);
 void	 purge_stop(struct vigild *);
 json_t	*req_purge(struct vigild *, const struct origin *, struct request *);
+
+/* req-token.c */
+json_t	*req_token_create(struct vigild *, const struct origin *,
+	    struct request *);
+json_t	*req_token_revoke(struct vigild *, const struct origin *,
+	    struct request *);
+json_t	*req_tokens(struct vigild *, const struct origin *, struct request *);
+int	 token_hash(const char *, char *);
 
 /* detach.c */
 void	 detach_start(void);

@@ -44,6 +44,11 @@ static const struct proto_key {
 	{ "limit", K_LIMIT, offsetof(struct request, limit) },
 	{ "failed", K_BOOL, offsetof(struct request, failed) },
 	{ "dry_run", K_BOOL, offsetof(struct request, dry_run) },
+	{ "idempotency_key", K_NAME,
+	    offsetof(struct request, idempotency_key) },
+	{ "name", K_NAME, offsetof(struct request, name) },
+	{ "role", K_NAME, offsetof(struct request, role) },
+	{ "staff", K_NAME, offsetof(struct request, staff) },
 	{ "id", K_ID, offsetof(struct request, id) },
 	{ "fields", K_FIELDS, 0 },
 	{ "flags", K_FLAGS, 0 },
@@ -52,10 +57,10 @@ static const struct proto_key {
 /* Each command's keys; a trailing '!' marks a required one. */
 static const struct proto_cmd proto_cmds[] = {
 	{ "open", REQ_OPEN,
-	    "ref! workflow! officer risk flags fields at by" },
-	{ "event", REQ_EVENT, "ref! event! fields at by" },
-	{ "ack", REQ_ACK, "ref! deadline at by" },
-	{ "migrate", REQ_MIGRATE, "ref all workflow! by" },
+	    "ref! workflow! officer risk flags fields at by idempotency_key" },
+	{ "event", REQ_EVENT, "ref! event! fields at by idempotency_key" },
+	{ "ack", REQ_ACK, "ref! deadline at by idempotency_key" },
+	{ "migrate", REQ_MIGRATE, "ref all workflow! by idempotency_key" },
 	{ "show", REQ_SHOW, "ref!" },
 	{ "list", REQ_LIST, "overdue due_before officer state limit" },
 	{ "status", REQ_STATUS, "" },
@@ -65,6 +70,9 @@ static const struct proto_cmd proto_cmds[] = {
 	{ "outbox-retry", REQ_OUTBOX_RETRY, "id!" },
 	{ "backup", REQ_BACKUP, "file" },
 	{ "purge", REQ_PURGE, "dry_run" },
+	{ "token-create", REQ_TOKEN_CREATE, "name! role! staff" },
+	{ "token-revoke", REQ_TOKEN_REVOKE, "name!" },
+	{ "tokens", REQ_TOKENS, "" },
 };
 
 /* A field value: short, printable, no control characters. */

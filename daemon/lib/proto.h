@@ -29,6 +29,9 @@ enum req_kind {
 	REQ_OUTBOX_RETRY,
 	REQ_BACKUP,
 	REQ_PURGE,
+	REQ_TOKEN_CREATE,
+	REQ_TOKEN_REVOKE,
+	REQ_TOKENS,
 	REQ_NKINDS
 };
 
@@ -54,6 +57,10 @@ struct request {
 	const char *at;
 	const char *due_before;
 	const char *file;
+	const char *idempotency_key;	/* a change sent again: the same reply */
+	const char *name;		/* a token's */
+	const char *role;
+	const char *staff;
 	int	 overdue;
 	int	 all;
 	int	 failed;

@@ -201,6 +201,9 @@ static const struct {
 	{ "outbox retry", { "retry", "5" } },
 	{ "backup", { "backup", "b.db" } },
 	{ "purge", { "purge", "--dry-run" } },
+	{ "token create", { "create", "cms", "--role", "relay" } },
+	{ "token revoke", { "revoke", "cms" } },
+	{ "tokens", { "tokens" } },
 };
 
 static const struct ctl_cmd *
