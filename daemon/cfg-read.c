@@ -106,6 +106,21 @@ cfg_free_outbox(struct outbox_conf *ob)
 	cal_free(ob->sms_hours);
 }
 
+/* [http] listen = ADDRESS:PORT, connections = N: off unless set. */
+void
+cfg_read_http(struct cfg *cfg, struct diag *dg)
+{
+	static const char *const keys[] = { "listen", "connections" };
+	struct sec_reader sr;
+	const char *v;
+
+	sec_init(&sr, cfg->conf, "http", dg);
+	sec_keys(&sr, keys, nitems(keys));
+	if ((v = sec_str(&sr, "listen", NULL)) != NULL)
+		cfg->http_listen = xstrdup(v);
+	cfg->http_connections = sec_int(&sr, "connections", 256, 1, 4096);
+}
+
 /* [metrics] */
 void
 cfg_read_metrics(struct cfg *cfg, struct diag *dg)

@@ -46,6 +46,7 @@ cfg_load(const char *path, struct diag *dg)
 	cfg->templates = tpl_load(cfg->conf, dg);
 	cfg_read_outbox(cfg, dg);
 	cfg_read_metrics(cfg, dg);
+	cfg_read_http(cfg, dg);
 	cfg_read_access(cfg, dg);
 	cfg->heartbeat = heartbeat_conf_new(cfg->conf, dg);
 	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
@@ -76,6 +77,7 @@ cfg_free(struct cfg *cfg)
 	if (cfg->has_reference)
 		regfree(&cfg->reference);
 	free(cfg->metrics_file);
+	free(cfg->http_listen);
 	heartbeat_conf_free(cfg->heartbeat);
 	conf_free(cfg->conf);
 	free(cfg);

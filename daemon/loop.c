@@ -36,6 +36,7 @@ commit(struct vigild *vd)
 	} else
 		commits_held(vd);
 	control_committed(vd, ok);
+	http_committed(vd, ok);
 	outbox_committed(vd, ok);
 	seal_committed(vd, ok);
 	/*

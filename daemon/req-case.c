@@ -177,8 +177,8 @@ req_open(struct vigild *vd, const struct origin *o, struct request *r)
 	/* A case one could not see afterwards is not one's to open. */
 	if (!access_may_see(o->principal, r->officer == NULL ? NULL :
 	    staff_find(vd->cfg->staff, r->officer)))
-		return req_refuse("%s%s is not in your team", r->officer ?
-		    "officer " : "", r->officer ? r->officer :
+		return req_refuse_kind("forbidden", "%s%s is not in your team",
+		    r->officer ? "officer " : "", r->officer ? r->officer :
 		    "a case without an officer");
 	if (store_case_exists(vd->store, r->ref))
 		return req_refuse_kind("conflict", "case %s already exists",

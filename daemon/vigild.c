@@ -275,6 +275,8 @@ main(int argc, char **argv)
 		fatalx("outbox: %s", store_errmsg(vd.store));
 	if (control_listen(&vd, err, sizeof err) == -1)
 		fatalx("control socket: %s", err);
+	if (http_start(&vd, err, sizeof err) == -1)
+		fatalx("[http] listen: %s", err);
 	log_notice("vigild %s ready: database %s, socket %s, %zu workflows",
 	    PACKAGE_VERSION, vd.cfg->conf->database, vd.socket_path,
 	    wf_set_count(vd.cfg->workflows));
@@ -288,6 +290,7 @@ main(int argc, char **argv)
 
 	loop_run(&vd);
 	control_close(&vd);
+	http_close(&vd);
 	log_notice("stopped");
 	status = 0;
 	outbox_finish(&vd);

@@ -15,6 +15,7 @@
  *	notes.c		log lines held until their writes commit
  *	commits.c	whether the database commits; waiting while not
  *	deadman.c	the heartbeat, sent only while all is well
+ *	http.c		the HTTP API: requests by the socket's own path
  *	purge.c		retention: closed cases purged after their time
  *	sdnotify.c	what systemd is told
  *	metrics.c	Prometheus figures in a file
@@ -40,6 +41,8 @@
 #include "workflow.h"
 
 struct vigild;
+struct MHD_Daemon;
+struct hreq;
 
 /* outbox.c: [outbox] and [quiet-hours]. */
 struct outbox_conf {
@@ -65,6 +68,8 @@ struct cfg {
 	regex_t	 reference;		/* [access] reference, if has_reference */
 	int	 has_reference;
 	struct heartbeat_conf *heartbeat;	/* [heartbeat], or NULL */
+	char	*http_listen;		/* [http] listen, or NULL: off */
+	int	 http_connections;	/* [http] connections */
 	char	*metrics_file;		/* [metrics] file, or NULL */
 	int	 metrics_interval;	/* seconds */
 	int64_t	 loaded_at;
@@ -82,6 +87,7 @@ void	 cfg_free_retired(struct vigild *);
 void	 cfg_read_outbox(struct cfg *, struct diag *);
 void	 cfg_free_outbox(struct outbox_conf *);
 void	 cfg_read_metrics(struct cfg *, struct diag *);
+void	 cfg_read_http(struct cfg *, struct diag *);
 void	 cfg_read_access(struct cfg *, struct diag *);
 
 
@@ -184,6 +190,14 @@ struct vigild {
 	uint64_t next_client_id;
 	struct peer last_peer;		/* the user name last looked up, */
 	ev_tstamp last_peer_at;		/* and when */
+
+	/* http.c: the HTTP API, when [http] listen is set */
+	struct {
+		struct MHD_Daemon *d;
+		ev_io	 io;		/* its epoll descriptor */
+		ev_timer timer;		/* its next timeout */
+		struct hreq *held;	/* waiting for the commit */
+	} http;
 
 	/* deadman.c: the heartbeat to an outside monitor */
 	ev_timer hb_timer;
@@ -332,6 +346,11 @@ void	 commits_init(struct vigild *);
 void	 commits_failed(struct vigild *, const char *);
 void	 commits_held(struct vigild *);
 int	 commits_paused(const struct vigild *);
+
+/* http.c */
+int	 http_start(struct vigild *, char *, size_t);
+void	 http_committed(struct vigild *, int);
+void	 http_close(struct vigild *);
 
 /* deadman.c */
 void	 deadman_start(struct vigild *);

@@ -1,0 +1,436 @@
+/*
+ * http.c: the HTTP/1.1 JSON API ([http] listen), for a case-management
+ * system on another host.  GNU libmicrohttpd runs inside the libev loop:
+ * its epoll descriptor is watched like any socket and MHD_run() does the
+ * work when it is ready, never blocking.  Each request is turned into the
+ * control protocol's JSON and goes through proto_parse() and
+ * req_dispatch(), the socket's own path: one set of checks, one set of
+ * permissions.  A bearer token says who asks.  As on the socket, a change
+ * is answered only once its commit holds: the connection is suspended
+ * until then.
+ *
+ *	POST /v1/cases			open	(201)
+ *	POST /v1/cases/REF/events	event
+ *	POST /v1/cases/REF/ack		ack
+ *	GET  /v1/cases/REF		show
+ *	GET  /v1/cases?overdue=true&...	list
+ *	GET  /v1/status			status
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <microhttpd.h>
+
+#include "vigild.h"
+
+#define HTTP_BODY_MAX	(64 * 1024)	/* as a socket request's line */
+#define HTTP_PER_ADDRESS	32	/* connections from one address, as
+					 * from one user on the socket */
+
+/* One request, across the calls MHD makes for it. */
+struct hreq {
+	struct buf body;
+	int	 too_large;
+	int	 held;			/* suspended until the commit */
+	json_t	*reply;			/* ready to send */
+	int	 status;
+	struct hreq *next;		/* in the list of held ones */
+	struct MHD_Connection *conn;
+};
+
+static int
+status_of(const char *cmd, json_t *reply)
+{
+	const char *kind = json_string_value(json_object_get(reply, "kind"));
+
+	if (json_is_true(json_object_get(reply, "ok")))
+		return strcmp(cmd, "open") == 0 ? MHD_HTTP_CREATED :
+		    MHD_HTTP_OK;
+	if (kind == NULL)
+		return MHD_HTTP_BAD_REQUEST;
+	if (strcmp(kind, "not_found") == 0)
+		return MHD_HTTP_NOT_FOUND;
+	if (strcmp(kind, "forbidden") == 0)
+		return MHD_HTTP_FORBIDDEN;
+	if (strcmp(kind, "conflict") == 0)
+		return MHD_HTTP_CONFLICT;
+	return MHD_HTTP_SERVICE_UNAVAILABLE;
+}
+
+/* Queue reply (consumed) as JSON with status. */
+static enum MHD_Result
+respond(struct MHD_Connection *c, int status, json_t *reply)
+{
+	char *text = json_dumps(reply, JSON_COMPACT);
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	json_decref(reply);
+	if (text == NULL)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(strlen(text), text,
+	    MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, "WWW-Authenticate",
+		    "Bearer realm=\"vigil\"");
+	rc = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static enum MHD_Result
+refuse(struct MHD_Connection *c, int status, const char *msg)
+{
+	return respond(c, status, json_pack("{s:b, s:s}", "ok", 0, "error",
+	    msg));
+}
+
+/* The bearer token's row, or NULL. */
+static int
+bearer(struct vigild *vd, struct MHD_Connection *c, struct store_token *t)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	char hash[STORE_HASH_LEN + 1];
+
+	memset(t, 0, sizeof *t);
+	if (h == NULL || strncmp(h, "Bearer ", 7) != 0 ||
+	    token_hash(h + 7, hash) == -1 ||
+	    store_token_find(vd->store, hash, t) != 0)
+		return -1;
+	if (t->revoked != 0) {
+		store_token_clear(t);
+		return -1;
+	}
+	return 0;
+}
+
+static enum MHD_Result
+add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	json_t *obj = cls;
+
+	(void)kind;
+	if (value == NULL)
+		return MHD_YES;
+	if (strcmp(key, "overdue") == 0)
+		json_object_set_new(obj, key, json_boolean(strcmp(value,
+		    "true") == 0));
+	else if (strcmp(key, "limit") == 0)
+		json_object_set_new(obj, key, json_integer(atoll(value)));
+	else
+		json_object_set_new(obj, key, json_string(value));
+	return MHD_YES;
+}
+
+/*
+ * The protocol request a method and path stand for, with the body's keys:
+ * NULL with *status and *why when there is none.
+ */
+static json_t *
+route(struct MHD_Connection *c, const char *method, const char *url,
+    const struct buf *body, int *status, const char **why)
+{
+	static const char cases[] = "/v1/cases";
+	size_t n = strlen(url);
+	const char *cmd = NULL, *ref = NULL;
+	char *refbuf = NULL;
+	json_t *obj;
+	int post = strcmp(method, "POST") == 0;
+
+	*status = MHD_HTTP_NOT_FOUND;
+	*why = "no such path: see docs/http-api.md";
+	if (strcmp(url, "/v1/status") == 0)
+		cmd = "status";
+	else if (strcmp(url, cases) == 0)
+		cmd = post ? "open" : "list";
+	else if (strncmp(url, cases, sizeof cases - 1) == 0 &&
+	    url[sizeof cases - 1] == '/') {
+		/* A reference holds '/': take the verb from the end. */
+		ref = url + sizeof cases;
+		if (n > 7 && strcmp(url + n - 7, "/events") == 0)
+			cmd = "event", n -= 7;
+		else if (n > 4 && strcmp(url + n - 4, "/ack") == 0)
+			cmd = "ack", n -= 4;
+		else
+			cmd = "show";
+		ref = refbuf = xstrndup(ref, n - sizeof cases);
+	}
+	if (cmd == NULL)
+		return NULL;
+	if (post != (strcmp(cmd, "open") == 0 || strcmp(cmd, "event") == 0 ||
+	    strcmp(cmd, "ack") == 0) || (!post && strcmp(method, "GET") != 0)) {
+		free(refbuf);
+		*status = MHD_HTTP_METHOD_NOT_ALLOWED;
+		*why = post ? "use GET here" : "use POST here";
+		return NULL;
+	}
+	if (body->len > 0) {
+		if ((obj = json_loadb(body->s, body->len, JSON_REJECT_DUPLICATES,
+		    NULL)) == NULL || !json_is_object(obj)) {
+			json_decref(obj);
+			free(refbuf);
+			*status = MHD_HTTP_BAD_REQUEST;
+			*why = "the body must be a JSON object";
+			return NULL;
+		}
+	} else
+		obj = json_object();
+	if (!post)
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, obj);
+	json_object_set_new(obj, "cmd", json_string(cmd));
+	if (ref != NULL)
+		json_object_set_new(obj, "ref", json_string(ref));
+	free(refbuf);
+	return obj;
+}
+
+/* The request, whole: who, what, and the socket's path from there. */
+static enum MHD_Result
+handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
+    const char *method, const char *url)
+{
+	struct store_token t;
+	struct peer peer = { .uid = (uid_t)-1 };
+	struct origin o = { &peer, 0, NULL, NULL };
+	struct request r;
+	const char *why, *key;
+	char err[512], *line;
+	json_t *obj;
+	int status;
+
+	if (h->too_large)
+		return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large "
+		    "(limit 65536 bytes)");
+	if (vd->stopping)
+		return refuse(c, MHD_HTTP_SERVICE_UNAVAILABLE, "vigild is "
+		    "stopping");
+	if (bearer(vd, c, &t) == -1)
+		return refuse(c, MHD_HTTP_UNAUTHORIZED, "a valid bearer token "
+		    "is needed (vigilctl token create)");
+	snprintf(peer.user, sizeof peer.user, "token:%s", t.name);
+	snprintf(peer.text, sizeof peer.text, "token %s (%s)", t.name,
+	    t.role);
+	peer.token = &t;
+	if ((obj = route(c, method, url, &h->body, &status, &why)) == NULL) {
+		store_token_clear(&t);
+		return refuse(c, status, why);
+	}
+	if ((key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Idempotency-Key")) != NULL)
+		json_object_set_new(obj, "idempotency_key", json_string(key));
+	line = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	if (proto_parse(line, strlen(line), &r, err, sizeof err) == -1)
+		h->reply = req_refuse("%s", err);
+	else {
+		h->reply = req_dispatch(vd, &o, &r);
+		h->status = status_of(r.cmd, h->reply);
+		proto_free(&r);
+	}
+	free(line);
+	store_token_clear(&t);
+	if (h->status == 0)
+		h->status = MHD_HTTP_BAD_REQUEST;
+	/* A change waits for its commit, as on the socket. */
+	if (store_in_transaction(vd->store)) {
+		h->held = 1;
+		h->conn = c;
+		h->next = vd->http.held;
+		vd->http.held = h;
+		MHD_suspend_connection(c);
+		return MHD_YES;
+	}
+	return respond(c, h->status, json_incref(h->reply));
+}
+
+static enum MHD_Result
+access_cb(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct vigild *vd = cls;
+	struct hreq *h = *con_cls;
+
+	(void)version;
+	if (h == NULL) {		/* the headers: nothing to do yet */
+		*con_cls = xcalloc(1, sizeof *h);
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (h->body.len + *upload_size > HTTP_BODY_MAX)
+			h->too_large = 1;
+		else
+			buf_add(&h->body, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (h->reply != NULL)		/* resumed after the commit */
+		return respond(c, h->status, json_incref(h->reply));
+	return handle(vd, c, h, method, url);
+}
+
+static void
+completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct hreq *h = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (h == NULL)
+		return;
+	buf_free(&h->body);
+	json_decref(h->reply);
+	free(h);
+	*con_cls = NULL;
+}
+
+/* Let MHD work, then sleep on its epoll fd and its next timeout. */
+static void
+run(struct vigild *vd)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	MHD_run(vd->http.d);
+	ev_timer_stop(vd->loop, &vd->http.timer);
+	if (MHD_get_timeout(vd->http.d, &ms) == MHD_YES) {
+		ev_timer_set(&vd->http.timer, (ev_tstamp)ms / 1000.0, 0);
+		ev_timer_start(vd->loop, &vd->http.timer);
+	}
+}
+
+static void
+io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	run(w->data);
+}
+
+static void
+timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	run(w->data);
+}
+
+/* The transaction ended: answer the held requests (not stored if not). */
+void
+http_committed(struct vigild *vd, int ok)
+{
+	struct hreq *h, *next;
+
+	if (vd->http.d == NULL || vd->http.held == NULL)
+		return;
+	for (h = vd->http.held; h != NULL; h = next) {
+		next = h->next;
+		h->held = 0;
+		h->next = NULL;
+		if (!ok) {
+			json_decref(h->reply);
+			h->reply = req_refuse_kind("unavailable", "not stored: "
+			    "the database could not commit; nothing was "
+			    "changed");
+			h->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		}
+		MHD_resume_connection(h->conn);
+	}
+	vd->http.held = NULL;
+	run(vd);
+}
+
+/* "host:port", an IPv4 or [IPv6] literal: the listener's address. */
+static int
+parse_listen(const char *s, struct sockaddr_storage *ss, char *err,
+    size_t len)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	const char *colon = strrchr(s, ':');
+	char host[64];
+	long port;
+	char *end;
+
+	memset(ss, 0, sizeof *ss);
+	if (colon == NULL || (size_t)(colon - s) >= sizeof host ||
+	    (port = strtol(colon + 1, &end, 10)) < 1 || port > 65535 ||
+	    *end != '\0') {
+		snprintf(err, len, "expected ADDRESS:PORT, e.g. 127.0.0.1:8080");
+		return -1;
+	}
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		return 0;
+	}
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		host[strlen(host) - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons((uint16_t)port);
+			return 0;
+		}
+	}
+	snprintf(err, len, "%s is not an IP address (a name would need a "
+	    "lookup at every start)", host);
+	return -1;
+}
+
+/* Listen when [http] listen is set: 0, or -1 with err. */
+int
+http_start(struct vigild *vd, char *err, size_t len)
+{
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *info;
+
+	if (vd->cfg->http_listen == NULL)
+		return 0;
+	if (parse_listen(vd->cfg->http_listen, &ss, err, len) == -1)
+		return -1;
+	vd->http.d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
+	    0, NULL, NULL, access_cb, vd,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)vd->cfg->http_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_ADDRESS,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)vd->cfg->conf->client_timeout,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, vd,
+	    MHD_OPTION_END);
+	if (vd->http.d == NULL ||
+	    (info = MHD_get_daemon_info(vd->http.d,
+	    MHD_DAEMON_INFO_EPOLL_FD)) == NULL) {
+		snprintf(err, len, "cannot listen on %s",
+		    vd->cfg->http_listen);
+		return -1;
+	}
+	ev_io_init(&vd->http.io, io_cb, info->epoll_fd, EV_READ);
+	ev_timer_init(&vd->http.timer, timer_cb, 0, 0);
+	vd->http.io.data = vd->http.timer.data = vd;
+	ev_io_start(vd->loop, &vd->http.io);
+	log_notice("HTTP API listening on %s", vd->cfg->http_listen);
+	return 0;
+}
+
+/* Stopping: answer what is held, then close. */
+void
+http_close(struct vigild *vd)
+{
+	if (vd->http.d == NULL)
+		return;
+	ev_io_stop(vd->loop, &vd->http.io);
+	ev_timer_stop(vd->loop, &vd->http.timer);
+	MHD_stop_daemon(vd->http.d);
+	vd->http.d = NULL;
+}
