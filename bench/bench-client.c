@@ -5,6 +5,7 @@
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -71,6 +72,70 @@ bench_exchange(int fd, const char *line)
 		return 0;
 	fprintf(stderr, "refused: %s", buf);
 	return -1;
+}
+
+/* A control-socket reply: a line, accepted. */
+long
+bench_line_complete(const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+
+	if (nl == NULL)
+		return 0;
+	return strncmp(buf, "{\"ok\":true", 10) == 0 ? nl - buf + 1 : -1;
+}
+
+/*
+ * Requests a second from conns connections driven by one thread with
+ * poll(2), as wrk drives a server: each connection has one request out at
+ * a time, and the load generator itself takes little of the two cores.
+ */
+double
+bench_poll_rate(const struct bench_proto *p, int conns, double seconds)
+{
+	struct pollfd *pfd = xcalloc((size_t)conns, sizeof *pfd);
+	long *done = xcalloc((size_t)conns, sizeof *done), total = 0, whole;
+	size_t *have = xcalloc((size_t)conns, sizeof *have);
+	char (*buf)[8192] = xcalloc((size_t)conns, sizeof *buf);
+	double t0, until, rate;
+	ssize_t n;
+
+	for (int i = 0; i < conns; i++)
+		pfd[i] = (struct pollfd){ .fd = p->dial(), .events = POLLIN };
+	t0 = bench_now();
+	until = t0 + seconds;
+	for (int i = 0; i < conns; i++)
+		p->send(pfd[i].fd, i, 0);
+	while (bench_now() < until) {
+		if (poll(pfd, (nfds_t)conns, 1000) <= 0)
+			fatalx("no reply in a second");
+		for (int i = 0; i < conns; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			if ((n = read(pfd[i].fd, buf[i] + have[i],
+			    sizeof buf[i] - have[i])) <= 0)
+				fatalx("connection %d closed", i);
+			have[i] += (size_t)n;
+			if ((whole = p->complete(buf[i], have[i])) == 0)
+				continue;
+			if (whole < 0)
+				fatalx("bad reply on connection %d: %.*s", i,
+				    (int)have[i], buf[i]);
+			/* One request out, so nothing follows the reply. */
+			have[i] = 0;
+			done[i]++;
+			total++;
+			p->send(pfd[i].fd, i, done[i]);
+		}
+	}
+	rate = total / (bench_now() - t0);
+	for (int i = 0; i < conns; i++)
+		close(pfd[i].fd);
+	free(buf);
+	free(have);
+	free(done);
+	free(pfd);
+	return rate;
 }
 
 /* As vigilctl: connect, one request, its durable reply, close. */

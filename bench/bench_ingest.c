@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,18 +103,19 @@ vigild_rate(int clients, int keep)
 	return total / (bench_now() - t0);
 }
 
-/*
- * Events a second from conns connections driven by one thread with
- * poll(2), as wrk drives a server: each connection has one request out at
- * a time, and the load generator itself takes little of the two cores.
- */
+static void
+send_polled(int fd, int i, long n)
+{
+	send_update(fd, 'P', 64, i, n);
+}
+
+/* Events a second from 64 connections driven by one polling thread. */
 static double
 vigild_rate_one_thread(int conns)
 {
-	struct pollfd *pfd = xcalloc((size_t)conns, sizeof *pfd);
-	long *done = xcalloc((size_t)conns, sizeof *done), total = 0;
-	char line[256], buf[65536];
-	double t0, until;
+	static const struct bench_proto socket_proto = { bench_dial,
+	    send_polled, bench_line_complete };
+	char line[256];
 
 	for (int i = 0; i < conns; i++) {
 		snprintf(line, sizeof line, "{\"cmd\":\"open\",\"ref\":"
@@ -124,36 +124,8 @@ vigild_rate_one_thread(int conns)
 		    conns, i);
 		if (bench_request(line) == -1)
 			exit(1);
-		pfd[i] = (struct pollfd){ .fd = bench_dial(), .events = POLLIN };
 	}
-	t0 = bench_now();
-	until = t0 + run_seconds;
-	for (int i = 0; i < conns; i++)
-		send_update(pfd[i].fd, 'P', conns, i, 0);
-	while (bench_now() < until) {
-		if (poll(pfd, (nfds_t)conns, 1000) <= 0)
-			fatalx("no reply in a second");
-		for (int i = 0; i < conns; i++) {
-			ssize_t n;
-
-			if (!(pfd[i].revents & POLLIN))
-				continue;
-			/* One request out, so a read is one whole reply. */
-			if ((n = read(pfd[i].fd, buf, sizeof buf)) <= 0 ||
-			    buf[n - 1] != '\n' ||
-			    strncmp(buf, "{\"ok\":true", 10) != 0)
-				fatalx("bad reply on connection %d", i);
-			done[i]++;
-			total++;
-			send_update(pfd[i].fd, 'P', conns, i, done[i]);
-		}
-	}
-	t0 = total / (bench_now() - t0);
-	for (int i = 0; i < conns; i++)
-		close(pfd[i].fd);
-	free(done);
-	free(pfd);
-	return t0;
+	return bench_poll_rate(&socket_proto, conns, run_seconds);
 }
 
 /*
