@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "vigild.h"
 
@@ -110,15 +111,24 @@ cfg_free_outbox(struct outbox_conf *ob)
 void
 cfg_read_http(struct cfg *cfg, struct diag *dg)
 {
-	static const char *const keys[] = { "listen", "connections" };
+	static const char *const keys[] = { "listen", "connections",
+	    "per_address" };
+	struct sockaddr_storage ss;
 	struct sec_reader sr;
 	const char *v;
+	char err[256];
 
 	sec_init(&sr, cfg->conf, "http", dg);
 	sec_keys(&sr, keys, nitems(keys));
-	if ((v = sec_str(&sr, "listen", NULL)) != NULL)
-		cfg->http_listen = xstrdup(v);
+	if ((v = sec_str(&sr, "listen", NULL)) != NULL) {
+		if (http_parse_listen(v, &ss, err, sizeof err) == -1)
+			sec_err(&sr, "listen", "%s", err);
+		else
+			cfg->http_listen = xstrdup(v);
+	}
 	cfg->http_connections = sec_int(&sr, "connections", 256, 1, 4096);
+	/* Behind a reverse proxy every connection comes from the proxy. */
+	cfg->http_per_address = sec_int(&sr, "per_address", 32, 1, 4096);
 }
 
 /* [metrics] */

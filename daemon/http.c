@@ -29,8 +29,6 @@
 #include "vigild.h"
 
 #define HTTP_BODY_MAX	(64 * 1024)	/* as a socket request's line */
-#define HTTP_PER_ADDRESS	32	/* connections from one address, as
-					 * from one user on the socket */
 
 /* One request, across the calls MHD makes for it. */
 struct hreq {
@@ -91,6 +89,27 @@ refuse(struct MHD_Connection *c, int status, const char *msg)
 	    msg));
 }
 
+/* 405, with the methods the path takes. */
+static enum MHD_Result
+not_allowed(struct MHD_Connection *c, const char *allow)
+{
+	char *msg = xasprintf("use %s here", allow), *text;
+	json_t *j = json_pack("{s:b, s:s}", "ok", 0, "error", msg);
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	free(msg);
+	r = MHD_create_response_from_buffer(strlen(text), text,
+	    MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Allow", allow);
+	rc = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
 /* The bearer token's row, or NULL. */
 static int
 bearer(struct vigild *vd, struct MHD_Connection *c, struct store_token *t)
@@ -101,7 +120,7 @@ bearer(struct vigild *vd, struct MHD_Connection *c, struct store_token *t)
 
 	memset(t, 0, sizeof *t);
 	if (h == NULL || strncmp(h, "Bearer ", 7) != 0 ||
-	    token_hash(h + 7, hash) == -1 ||
+	    sha256_text(h + 7, hash) == -1 ||
 	    store_token_find(vd->store, hash, t) != 0)
 		return -1;
 	if (t->revoked != 0) {
@@ -134,61 +153,75 @@ add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
  * The protocol request a method and path stand for, with the body's keys:
  * NULL with *status and *why when there is none.
  */
+/* Is method one of allow's ("GET, POST")? */
+static int
+allowed(const char *allow, const char *method)
+{
+	size_t n = strlen(method);
+
+	for (const char *p = allow; (p = strstr(p, method)) != NULL; p += n)
+		if ((p == allow || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ','))
+			return 1;
+	return 0;
+}
+
 static json_t *
 route(struct MHD_Connection *c, const char *method, const char *url,
     const struct buf *body, int *status, const char **why)
 {
-	static const char cases[] = "/v1/cases";
-	size_t n = strlen(url);
-	const char *cmd = NULL, *ref = NULL;
-	char *refbuf = NULL;
+	static const char cases[] = "/v1/cases/";
+	const char *cmd = NULL, *allow = "GET", *rest;
+	char *ref = NULL;
+	size_t n;
 	json_t *obj;
-	int post = strcmp(method, "POST") == 0;
 
 	*status = MHD_HTTP_NOT_FOUND;
-	*why = "no such path: see docs/http-api.md";
+	*why = "no such path: see /usr/share/doc/vigil/http-api.md";
 	if (strcmp(url, "/v1/status") == 0)
 		cmd = "status";
-	else if (strcmp(url, cases) == 0)
-		cmd = post ? "open" : "list";
-	else if (strncmp(url, cases, sizeof cases - 1) == 0 &&
-	    url[sizeof cases - 1] == '/') {
+	else if (strcmp(url, "/v1/cases") == 0) {
+		cmd = strcmp(method, "POST") == 0 ? "open" : "list";
+		allow = "GET, POST";
+	} else if (strncmp(url, cases, sizeof cases - 1) == 0) {
 		/* A reference holds '/': take the verb from the end. */
-		ref = url + sizeof cases;
-		if (n > 7 && strcmp(url + n - 7, "/events") == 0)
-			cmd = "event", n -= 7;
-		else if (n > 4 && strcmp(url + n - 4, "/ack") == 0)
-			cmd = "ack", n -= 4;
+		rest = url + sizeof cases - 1;
+		n = strlen(rest);
+		if (n > 7 && strcmp(rest + n - 7, "/events") == 0)
+			cmd = "event", allow = "POST", n -= 7;
+		else if (n > 4 && strcmp(rest + n - 4, "/ack") == 0)
+			cmd = "ack", allow = "POST", n -= 4;
 		else
 			cmd = "show";
-		ref = refbuf = xstrndup(ref, n - sizeof cases);
+		if (n == 0)
+			return NULL;
+		ref = xstrndup(rest, n);
 	}
 	if (cmd == NULL)
 		return NULL;
-	if (post != (strcmp(cmd, "open") == 0 || strcmp(cmd, "event") == 0 ||
-	    strcmp(cmd, "ack") == 0) || (!post && strcmp(method, "GET") != 0)) {
-		free(refbuf);
+	if (!allowed(allow, method)) {
+		free(ref);
 		*status = MHD_HTTP_METHOD_NOT_ALLOWED;
-		*why = post ? "use GET here" : "use POST here";
+		*why = allow;
 		return NULL;
 	}
 	if (body->len > 0) {
 		if ((obj = json_loadb(body->s, body->len, JSON_REJECT_DUPLICATES,
 		    NULL)) == NULL || !json_is_object(obj)) {
 			json_decref(obj);
-			free(refbuf);
+			free(ref);
 			*status = MHD_HTTP_BAD_REQUEST;
 			*why = "the body must be a JSON object";
 			return NULL;
 		}
 	} else
 		obj = json_object();
-	if (!post)
+	if (strcmp(method, "GET") == 0)
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, obj);
 	json_object_set_new(obj, "cmd", json_string(cmd));
 	if (ref != NULL)
 		json_object_set_new(obj, "ref", json_string(ref));
-	free(refbuf);
+	free(ref);
 	return obj;
 }
 
@@ -221,10 +254,12 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	peer.token = &t;
 	if ((obj = route(c, method, url, &h->body, &status, &why)) == NULL) {
 		store_token_clear(&t);
-		return refuse(c, status, why);
+		return status == MHD_HTTP_METHOD_NOT_ALLOWED ?
+		    not_allowed(c, why) : refuse(c, status, why);
 	}
-	if ((key = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-	    "Idempotency-Key")) != NULL)
+	/* On a change only: a client may send one with every request. */
+	if (strcmp(method, "POST") == 0 && (key = MHD_lookup_connection_value(
+	    c, MHD_HEADER_KIND, "Idempotency-Key")) != NULL)
 		json_object_set_new(obj, "idempotency_key", json_string(key));
 	line = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
@@ -350,8 +385,8 @@ http_committed(struct vigild *vd, int ok)
 }
 
 /* "host:port", an IPv4 or [IPv6] literal: the listener's address. */
-static int
-parse_listen(const char *s, struct sockaddr_storage *ss, char *err,
+int
+http_parse_listen(const char *s, struct sockaddr_storage *ss, char *err,
     size_t len)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
@@ -397,13 +432,14 @@ http_start(struct vigild *vd, char *err, size_t len)
 
 	if (vd->cfg->http_listen == NULL)
 		return 0;
-	if (parse_listen(vd->cfg->http_listen, &ss, err, len) == -1)
+	if (http_parse_listen(vd->cfg->http_listen, &ss, err, len) == -1)
 		return -1;
 	vd->http.d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
 	    0, NULL, NULL, access_cb, vd,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)vd->cfg->http_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_ADDRESS,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)vd->cfg->http_per_address,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)vd->cfg->conf->client_timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, vd,

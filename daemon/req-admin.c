@@ -56,7 +56,7 @@ req_retry(struct vigild *vd, const struct origin *o, struct request *r)
 	(void)o;
 	if (store_write(vd->store) == -1 ||
 	    (changed = store_outbox_retry(vd->store, id, clock_now())) == -1)
-		return req_refuse("database error");
+		return req_refuse_kind("unavailable", "database error");
 	if (!changed)
 		return req_refuse("no failed or queued message %lld in the outbox",
 		    (long long)id);
@@ -523,6 +523,10 @@ audit_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	if (vd->stopping)
 		return;
+	/* Idempotency keys outlive any retry by then; their replies name
+	 * cases, which retention may purge. */
+	if (store_write(vd->store) == 0)
+		store_replies_forget(vd->store, clock_now() - 24 * 3600);
 	if ((busy = offloop_start(vd, &o, audit_run, NULL, 0)) != NULL) {
 		json_decref(busy);	/* another audit or a backup: soon */
 		w->repeat = AUDIT_RETRY_SECONDS;

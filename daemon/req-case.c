@@ -194,7 +194,8 @@ req_open(struct vigild *vd, const struct origin *o, struct request *r)
 	}
 	if (case_commit(vd, peer, NULL, &c, wf, &ev, 1, now, &next) == -1) {
 		wf_case_free(&c);
-		return req_refuse("case %s not opened: database error", r->ref);
+		return req_refuse_kind("unavailable",
+		    "case %s not opened: database error", r->ref);
 	}
 	sched_consider(vd, next);
 	note_add(vd, LOG_INFO, "case %s: opened on %s %s by %s (%s): %s", c.ref,
@@ -236,7 +237,7 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 		ev.nfields = r->nfields;
 	}
 	if ((rc = store_case_load(vd->store, r->ref, &c)) != 0)
-		return req_refuse_kind(rc == 1 ? "not_found" : NULL, rc == 1 ?
+		return req_refuse_kind(rc == 1 ? "not_found" : "unavailable", rc == 1 ?
 		    "no case %s" :
 		    "case %s: database error", r->ref);
 	/* Another team's case is as good as not there, to change too. */
@@ -260,7 +261,8 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 		goto out;
 	}
 	if (case_commit(vd, peer, &was, &c, wf, &ev, 0, now, &next) == -1) {
-		reply = req_refuse("case %s: %s not recorded: database error",
+		reply = req_refuse_kind("unavailable",
+		    "case %s: %s not recorded: database error",
 		    r->ref, ev.name);
 		goto out;
 	}
@@ -343,7 +345,7 @@ req_migrate(struct vigild *vd, const struct origin *o, struct request *r)
 	/* Collect first: the cases table must not change under its SELECT. */
 	if (store_refs_to_migrate(vd->store, wf_name(wf), wf_version(wf), &refs,
 	    &nrefs) == -1)
-		return req_refuse("database error");
+		return req_refuse_kind("unavailable", "database error");
 	done = json_array();
 	failed = json_array();
 	for (size_t i = 0; i < nrefs; i++) {

@@ -63,7 +63,7 @@ req_show(struct vigild *vd, const struct origin *o, struct request *r)
 	int rc;
 
 	if ((rc = store_case_load(vd->store, r->ref, &c)) != 0)
-		return req_refuse_kind(rc == 1 ? "not_found" : NULL, rc == 1 ?
+		return req_refuse_kind(rc == 1 ? "not_found" : "unavailable", rc == 1 ?
 		    "no case %s" :
 		    "case %s: database error", r->ref);
 	/* Another team's case is as good as not there. */
@@ -127,7 +127,8 @@ req_list(struct vigild *vd, const struct origin *o, struct request *r)
 	free(visible);
 	if (rc == -1) {
 		json_decref(q.rows);
-		return req_refuse("database error: %s", store_errmsg(vd->store));
+		return req_refuse_kind("unavailable", "database error: %s",
+		    store_errmsg(vd->store));
 	}
 	return req_ok(json_pack("{s:o}", "cases", q.rows));
 }
@@ -215,7 +216,7 @@ req_outbox(struct vigild *vd, const struct origin *o, struct request *r)
 	if (store_outbox_list(vd->store, r->failed, r->limit ? r->limit :
 	    LIST_DEFAULT_LIMIT, outbox_row, &q) == -1) {
 		json_decref(q.rows);
-		return req_refuse("database error");
+		return req_refuse_kind("unavailable", "database error");
 	}
 	return req_ok(json_pack("{s:o}", "messages", q.rows));
 }

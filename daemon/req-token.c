@@ -17,9 +17,10 @@
 
 #define TOKEN_BYTES	32		/* of randomness, shown as hex */
 
-/* The SHA-256 of a token as text, in hex: what the database keeps. */
+/* The SHA-256 of a text, in hex: what the database keeps of a token, and
+ * of a request sent with an idempotency key. */
 int
-token_hash(const char *token, char *out)
+sha256_text(const char *token, char *out)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len;
@@ -50,13 +51,13 @@ req_token_create(struct vigild *vd, const struct origin *o, struct request *r)
 	arc4random_buf(raw, sizeof raw);
 	memcpy(token, "vgl_", 4);
 	hex_encode(raw, sizeof raw, token + 4);
-	if (token_hash(token, hash) == -1 || store_write(vd->store) == -1)
-		return req_refuse("database error");
+	if (sha256_text(token, hash) == -1 || store_write(vd->store) == -1)
+		return req_refuse_kind("unavailable", "database error");
 	if ((rc = store_token_add(vd->store, r->name, hash, r->role, r->staff,
 	    clock_now())) != 0)
-		return rc == 1 ? req_refuse_kind("conflict", "a token named %s "
-		    "exists already: revoke it, or choose another name",
-		    r->name) : req_refuse("database error");
+		return rc == 1 ? req_refuse_kind("conflict", "a working token "
+		    "is named %s: revoke it first, or choose another name",
+		    r->name) : req_refuse_kind("unavailable", "database error");
 	explicit_bzero(raw, sizeof raw);
 	note_add(vd, LOG_NOTICE, "token %s made for %s%s%s by %s", r->name,
 	    r->role, staff ? " " : "", staff ? r->staff : "", o->peer->text);
@@ -71,7 +72,7 @@ req_token_revoke(struct vigild *vd, const struct origin *o, struct request *r)
 
 	if (store_write(vd->store) == -1 ||
 	    (rc = store_token_revoke(vd->store, r->name, clock_now())) == -1)
-		return req_refuse("database error");
+		return req_refuse_kind("unavailable", "database error");
 	if (rc == 1)
 		return req_refuse_kind("not_found", "no working token named %s",
 		    r->name);
@@ -91,7 +92,7 @@ req_tokens(struct vigild *vd, const struct origin *o, struct request *r)
 	(void)o;
 	(void)r;
 	if (store_tokens(vd->store, &v, &n) == -1)
-		return req_refuse("database error");
+		return req_refuse_kind("unavailable", "database error");
 	rows = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_array_append_new(rows, json_pack("{s:s, s:s, s:s?, s:s, "

@@ -97,33 +97,48 @@ req_refuse_kind(const char *kind, const char *fmt, ...)
 
 /*
  * A change sent with an idempotency key: the first time it runs and its
- * reply is kept, in the same transaction as the change; a repeat from the
- * same client (a CMS whose request timed out) gets that reply again and
- * changes nothing.
+ * reply is kept, with a hash of the request, in the same transaction as
+ * the change; a repeat from the same client (a CMS whose request timed
+ * out) gets that reply again and changes nothing.  The same key with
+ * another request is refused.  Keys are kept a day (req-admin.c).
  */
 static json_t *
 once(struct vigild *vd, const struct req_handler *h, const struct origin *o,
     struct request *r)
 {
 	const char *who = o->peer->user[0] ? o->peer->user : o->peer->text;
-	char *kept, *text;
-	json_t *reply;
+	char hash[STORE_HASH_LEN + 1], *kept, *text;
+	json_t *reply, *k;
 	int rc;
 
-	if ((rc = store_reply_find(vd->store, who, r->idempotency_key,
+	text = json_dumps(r->root, JSON_COMPACT | JSON_SORT_KEYS);
+	rc = text == NULL || sha256_text(text, hash) == -1;
+	free(text);
+	if (rc || (rc = store_reply_find(vd->store, who, r->idempotency_key,
 	    &kept)) == -1)
-		return req_refuse("database error");
+		return req_refuse_kind("unavailable", "database error");
 	if (rc == 0) {
+		k = json_loads(kept, 0, NULL);
+		free(kept);
+		if (!json_is_string(json_object_get(k, "request")) || strcmp(
+		    json_string_value(json_object_get(k, "request")), hash)) {
+			json_decref(k);
+			return req_refuse_kind("conflict", "idempotency key %s "
+			    "was sent before with another request",
+			    r->idempotency_key);
+		}
 		log_info("%s %s from %s: a repeat of key %s, answered as before",
 		    r->cmd, r->ref ? r->ref : "", who, r->idempotency_key);
-		reply = json_loads(kept, 0, NULL);
-		free(kept);
-		return reply ? reply : req_refuse("database error");
+		reply = json_incref(json_object_get(k, "reply"));
+		json_decref(k);
+		return reply;
 	}
 	reply = h->fn(vd, o, r);
 	if (json_is_true(json_object_get(reply, "ok")) &&
 	    store_in_transaction(vd->store)) {
-		text = json_dumps(reply, JSON_COMPACT);
+		k = json_pack("{s:s, s:O}", "request", hash, "reply", reply);
+		text = json_dumps(k, JSON_COMPACT);
+		json_decref(k);
 		if (text == NULL || store_reply_add(vd->store, who,
 		    r->idempotency_key, text, clock_now()) == -1)
 			log_err("%s %s: its idempotency key could not be kept",

@@ -13,6 +13,8 @@
 
 static const char SQL_TOKEN_ADD[] = "INSERT INTO tokens (name, hash, role, "
     "staff, created) VALUES (?, ?, ?, ?, ?)";
+static const char SQL_TOKEN_FREE[] = "DELETE FROM tokens WHERE name = ? AND "
+    "revoked IS NOT NULL";
 static const char SQL_TOKEN_FIND[] = "SELECT name, role, staff, created, "
     "coalesce(revoked, 0) FROM tokens WHERE hash = ?";
 static const char SQL_TOKEN_REVOKE[] = "UPDATE tokens SET revoked = ? "
@@ -43,15 +45,20 @@ token_row(sqlite3_stmt *st, struct store_token *t)
 	t->revoked = sqlite3_column_int64(st, 4);
 }
 
-/* 0, 1 when the name is taken, -1 on an error. */
+/* 0, 1 when a working token has the name, -1 on an error.  A revoked
+ * token's name may be given again. */
 int
 store_token_add(struct store *s, const char *name, const char *hash,
     const char *role, const char *staff, int64_t now)
 {
-	sqlite3_stmt *st = store_stmt(s, SQL_TOKEN_ADD);
+	sqlite3_stmt *st = store_stmt(s, SQL_TOKEN_FREE);
 	int rc;
 
 	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, name);
+	if (store_run(s, st) == -1 || (st = store_stmt(s, SQL_TOKEN_ADD)) ==
+	    NULL)
 		return -1;
 	store_bind_text(st, 1, name);
 	store_bind_text(st, 2, hash);

@@ -70,6 +70,7 @@ struct cfg {
 	struct heartbeat_conf *heartbeat;	/* [heartbeat], or NULL */
 	char	*http_listen;		/* [http] listen, or NULL: off */
 	int	 http_connections;	/* [http] connections */
+	int	 http_per_address;	/* [http] per_address */
 	char	*metrics_file;		/* [metrics] file, or NULL */
 	int	 metrics_interval;	/* seconds */
 	int64_t	 loaded_at;
@@ -348,6 +349,9 @@ void	 commits_held(struct vigild *);
 int	 commits_paused(const struct vigild *);
 
 /* http.c */
+struct sockaddr_storage;
+int	 http_parse_listen(const char *, struct sockaddr_storage *, char *,
+	    size_t);
 int	 http_start(struct vigild *, char *, size_t);
 void	 http_committed(struct vigild *, int);
 void	 http_close(struct vigild *);
@@ -369,7 +373,7 @@ json_t	*req_token_create(struct vigild *, const struct origin *,
 json_t	*req_token_revoke(struct vigild *, const struct origin *,
 	    struct request *);
 json_t	*req_tokens(struct vigild *, const struct origin *, struct request *);
-int	 token_hash(const char *, char *);
+int	 sha256_text(const char *, char *);
 
 /* detach.c */
 void	 detach_start(void);
