@@ -47,6 +47,26 @@ store_event_head(struct store *s)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* SHA-256(prev, newline, c) in hex into out (which may be prev); frees c. */
+static void
+link_hash(const char *prev, struct buf *c, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	EVP_MD_CTX *ctx;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, prev, STORE_HASH_LEN) != 1 ||
+	    EVP_DigestUpdate(ctx, "\n", 1) != 1 ||
+	    EVP_DigestUpdate(ctx, c->s, c->len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+		fatalx("SHA-256 failed");
+	EVP_MD_CTX_free(ctx);
+	buf_free(c);
+	hex_encode(md, mdlen, out);
+}
+
 /*
  * hash = SHA-256(previous hash, newline, the row as a canonical JSON array:
  * canon.c), so the encoding is unambiguous whatever the fields contain.
@@ -54,10 +74,7 @@ store_event_head(struct store *s)
 static void
 event_hash(const char *prev, const struct store_event *e, char *out)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
 	struct buf c = { 0 };
-	EVP_MD_CTX *ctx;
 
 	canon_open(&c, '[');
 	canon_int(&c, e->id);
@@ -72,16 +89,7 @@ event_hash(const char *prev, const struct store_event *e, char *out)
 	canon_str(&c, e->version);
 	canon_str(&c, e->fields);
 	canon_close(&c, ']');
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, prev, STORE_HASH_LEN) != 1 ||
-	    EVP_DigestUpdate(ctx, "\n", 1) != 1 ||
-	    EVP_DigestUpdate(ctx, c.s, c.len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
-		fatalx("SHA-256 failed");
-	EVP_MD_CTX_free(ctx);
-	buf_free(&c);
-	hex_encode(md, mdlen, out);
+	link_hash(prev, &c, out);
 }
 
 /*
@@ -94,10 +102,7 @@ event_hash(const char *prev, const struct store_event *e, char *out)
 void
 store_purge_fold(char *rows, const struct store_event *e, const char *prev)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
 	struct buf c = { 0 };
-	EVP_MD_CTX *ctx;
 
 	canon_open(&c, '[');
 	canon_int(&c, e->id);
@@ -110,16 +115,7 @@ store_purge_fold(char *rows, const struct store_event *e, const char *prev)
 	canon_str(&c, e->workflow);
 	canon_str(&c, e->version);
 	canon_close(&c, ']');
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, rows, STORE_HASH_LEN) != 1 ||
-	    EVP_DigestUpdate(ctx, "\n", 1) != 1 ||
-	    EVP_DigestUpdate(ctx, c.s, c.len) != 1 ||
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
-		fatalx("SHA-256 failed");
-	EVP_MD_CTX_free(ctx);
-	buf_free(&c);
-	hex_encode(md, mdlen, rows);
+	link_hash(rows, &c, rows);
 }
 
 void
