@@ -149,10 +149,6 @@ add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
-/*
- * The protocol request a method and path stand for, with the body's keys:
- * NULL with *status and *why when there is none.
- */
 /* Is method one of allow's ("GET, POST")? */
 static int
 allowed(const char *allow, const char *method)
@@ -166,6 +162,10 @@ allowed(const char *allow, const char *method)
 	return 0;
 }
 
+/*
+ * The protocol request a method and path stand for, with the body's keys:
+ * NULL with *status and *why when there is none.
+ */
 static json_t *
 route(struct MHD_Connection *c, const char *method, const char *url,
     const struct buf *body, int *status, const char **why)
@@ -205,7 +205,8 @@ route(struct MHD_Connection *c, const char *method, const char *url,
 		*why = allow;
 		return NULL;
 	}
-	if (body->len > 0) {
+	/* A read takes its arguments from the query only. */
+	if (body->len > 0 && strcmp(method, "POST") == 0) {
 		if ((obj = json_loadb(body->s, body->len, JSON_REJECT_DUPLICATES,
 		    NULL)) == NULL || !json_is_object(obj)) {
 			json_decref(obj);

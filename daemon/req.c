@@ -55,6 +55,8 @@ req_ok(json_t *result)
 	    result ? result : json_object());
 }
 
+static json_t *refuse(const char *, const char *, va_list) VIGIL_PRINTF(2, 0);
+
 static json_t *
 refuse(const char *kind, const char *fmt, va_list ap)
 {
