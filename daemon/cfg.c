@@ -78,6 +78,11 @@ cfg_free(struct cfg *cfg)
 		regfree(&cfg->reference);
 	free(cfg->metrics_file);
 	free(cfg->http_listen);
+	free(cfg->http_cert);
+	if (cfg->http_key != NULL) {
+		explicit_bzero(cfg->http_key, strlen(cfg->http_key));
+		free(cfg->http_key);
+	}
 	heartbeat_conf_free(cfg->heartbeat);
 	conf_free(cfg->conf);
 	free(cfg);

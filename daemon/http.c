@@ -428,6 +428,11 @@ http_parse_listen(const char *s, struct sockaddr_storage *ss, char *err,
 int
 http_start(struct vigild *vd, char *err, size_t len)
 {
+	struct MHD_OptionItem tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, NULL },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *info;
 
@@ -435,8 +440,16 @@ http_start(struct vigild *vd, char *err, size_t len)
 		return 0;
 	if (http_parse_listen(vd->cfg->http_listen, &ss, err, len) == -1)
 		return -1;
-	vd->http.d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME,
-	    0, NULL, NULL, access_cb, vd,
+	/* Its own copies: a reload frees the configuration's. */
+	if (vd->cfg->http_cert != NULL) {
+		vd->http.cert = xstrdup(vd->cfg->http_cert);
+		vd->http.key = xstrdup(vd->cfg->http_key);
+	}
+	tls[0].ptr_value = vd->http.cert;
+	tls[1].ptr_value = vd->http.key;
+	vd->http.d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+	    (vd->http.cert ? MHD_USE_TLS : 0), 0, NULL, NULL, access_cb, vd,
+	    MHD_OPTION_ARRAY, vd->http.cert ? tls : tls + 2,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)vd->cfg->http_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -456,7 +469,8 @@ http_start(struct vigild *vd, char *err, size_t len)
 	ev_timer_init(&vd->http.timer, timer_cb, 0, 0);
 	vd->http.io.data = vd->http.timer.data = vd;
 	ev_io_start(vd->loop, &vd->http.io);
-	log_notice("HTTP API listening on %s", vd->cfg->http_listen);
+	log_notice("HTTP API listening on %s%s", vd->cfg->http_listen,
+	    vd->http.cert ? " with TLS" : "");
 	return 0;
 }
 
@@ -470,4 +484,9 @@ http_close(struct vigild *vd)
 	ev_timer_stop(vd->loop, &vd->http.timer);
 	MHD_stop_daemon(vd->http.d);
 	vd->http.d = NULL;
+	free(vd->http.cert);
+	if (vd->http.key != NULL) {
+		explicit_bzero(vd->http.key, strlen(vd->http.key));
+		free(vd->http.key);
+	}
 }

@@ -71,6 +71,8 @@ struct cfg {
 	char	*http_listen;		/* [http] listen, or NULL: off */
 	int	 http_connections;	/* [http] connections */
 	int	 http_per_address;	/* [http] per_address */
+	char	*http_cert;		/* PEM: TLS when set, with the key */
+	char	*http_key;
 	char	*metrics_file;		/* [metrics] file, or NULL */
 	int	 metrics_interval;	/* seconds */
 	int64_t	 loaded_at;
@@ -198,6 +200,7 @@ struct vigild {
 		ev_io	 io;		/* its epoll descriptor */
 		ev_timer timer;		/* its next timeout */
 		struct hreq *held;	/* waiting for the commit */
+		char	*cert, *key;	/* the PEMs it started with */
 	} http;
 
 	/* deadman.c: the heartbeat to an outside monitor */

@@ -92,6 +92,9 @@ struct heartbeat_conf {
 struct heartbeat_conf *heartbeat_conf_new(const struct conf *, struct diag *);
 void	 heartbeat_conf_free(struct heartbeat_conf *);
 int	 heartbeat_ping(const char *, const char *, char *, size_t);
+
+/* settings.c: a whole PEM file a setting names (credentials honoured). */
+char	*nf_secret_pem(const struct sec_reader *, const char *);
 const char *notify_channel_name(int);
 
 #endif

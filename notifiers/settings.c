@@ -48,11 +48,13 @@ credential_source(const struct sec_reader *nc, const char *path)
 }
 
 /*
- * The contents of the file a setting names, without its final newline: a
- * password or key kept out of vigil.conf, e.g. a systemd credential.
+ * The contents of the file a setting names, up to max bytes: a password
+ * or key kept out of vigil.conf, e.g. a systemd credential.  One line
+ * (its final newline gone) unless pem, a whole PEM file.
  */
-char *
-nf_secret(const struct sec_reader *nc, const char *key, int required)
+static char *
+read_secret(const struct sec_reader *nc, const char *key, int required,
+    size_t max, int pem)
 {
 	char *path = sec_path(nc, key), *buf = NULL, *source;
 	struct stat st;
@@ -76,23 +78,24 @@ nf_secret(const struct sec_reader *nc, const char *key, int required)
 		goto done;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > NF_SECRET_MAX) {
-		sec_err(nc, key, "%s is not a file of at most %d bytes", path,
-		    NF_SECRET_MAX);
+	    (size_t)st.st_size > max) {
+		sec_err(nc, key, "%s is not a file of at most %zu bytes", path,
+		    max);
 		goto done;
 	}
-	buf = xmalloc(NF_SECRET_MAX + 1);
-	while (len < NF_SECRET_MAX &&
-	    (n = read(fd, buf + len, NF_SECRET_MAX - len)) > 0)
+	buf = xmalloc(max + 1);
+	while (len < max && (n = read(fd, buf + len, max - len)) > 0)
 		len += (size_t)n;
 	buf[len] = '\0';
-	if (len > 0 && buf[len - 1] == '\n')
+	if (!pem && len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
-	if (len > 0 && buf[len - 1] == '\r')
+	if (!pem && len > 0 && buf[len - 1] == '\r')
 		buf[--len] = '\0';
-	if (len == 0 || strlen(buf) != len || strpbrk(buf, "\r\n") != NULL) {
-		sec_err(nc, key, "%s must hold one line of text", path);
-		explicit_bzero(buf, NF_SECRET_MAX + 1);
+	if (len == 0 || strlen(buf) != len || (pem ? strstr(buf,
+	    "-----BEGIN ") == NULL : strpbrk(buf, "\r\n") != NULL)) {
+		sec_err(nc, key, pem ? "%s must be a PEM file" :
+		    "%s must hold one line of text", path);
+		explicit_bzero(buf, max + 1);
 		free(buf);
 		buf = NULL;
 	}
@@ -101,6 +104,19 @@ done:
 		close(fd);
 	free(path);
 	return buf;
+}
+
+char *
+nf_secret(const struct sec_reader *nc, const char *key, int required)
+{
+	return read_secret(nc, key, required, NF_SECRET_MAX, 0);
+}
+
+/* A certificate or private key, whole: [http]'s TLS. */
+char *
+nf_secret_pem(const struct sec_reader *nc, const char *key)
+{
+	return read_secret(nc, key, 1, 64 * 1024, 1);
 }
 
 /* An email address setting, checked as the staff directory checks them. */
