@@ -83,7 +83,7 @@ commits_held(struct vigild *vd)
 	sched_rearm(vd);
 	sched_poke(vd);
 	outbox_poke(vd);
-	outbox_ops_alert(vd, why, -1, now);
+	outbox_admin_alert(vd, TPL_OPS_ALERT, why, -1, now);
 }
 
 /* Should firing and sending wait for the next try? */

@@ -39,10 +39,7 @@ _Static_assert(1 << BACKOFF_DOUBLINGS >= BACKOFF_MAX, "BACKOFF_DOUBLINGS");
 #define OUTBOX_KEY_BYTES 16	/* of SHA-256 in a key: 128 bits */
 
 static void record_rows(struct vigild *, const struct job *, int64_t);
-static void heard(struct vigild *, const struct job *, int64_t);
 static void record_outcomes(struct vigild *);
-static void alert_by(struct vigild *, const struct staff_group *,
-    struct outbox_row, int, int64_t);
 static void free_outcomes(struct vigild *, struct job *);
 
 static const char *const status_names[] = {
@@ -474,22 +471,13 @@ outbox_committed(struct vigild *vd, int ok)
 	vd->ob.recording = NULL;
 }
 
-/* An alert to the admins: their shared address and phone, or else each
- * member by email. */
-static void
-alert(struct vigild *vd, const struct staff_group *g, struct outbox_row row,
-    int64_t now)
-{
-	alert_by(vd, g, row, -1, now);
-}
-
 /*
- * The same, but not by channel skip (-1: none): word of a failing channel
- * goes by the others.  Without a shared address or phone on any channel
+ * An alert to group g (the admins, or the duty managers) by every channel
+ * but skip (-1: none): word of a failing channel goes by the others.  Without a shared address or phone on any channel
  * left, each member is told: by email, or by SMS when email is skipped.
  */
 static void
-alert_by(struct vigild *vd, const struct staff_group *g,
+alert(struct vigild *vd, const struct staff_group *g,
     struct outbox_row row, int skip, int64_t now)
 {
 	char recipient[128];
@@ -536,11 +524,11 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 	if (e.kind < TPL_ADMIN_ALERT && admins != NULL)
 		alert(vd, admins, (struct outbox_row){ .kind = TPL_ADMIN_ALERT,
 		    .about = e.id, .created = e.created, .ref = e.ref,
-		    .deadline = e.deadline }, now);
+		    .deadline = e.deadline }, -1, now);
 	/* A missed deadline nobody heard of still reaches a manager: the
 	 * duty managers, by the other channel. */
 	if (e.kind == TPL_ESCALATION && fallback != NULL)
-		alert_by(vd, fallback, (struct outbox_row){
+		alert(vd, fallback, (struct outbox_row){
 		    .kind = TPL_ADMIN_ALERT, .about = e.id, .created = e.created,
 		    .ref = e.ref, .deadline = e.deadline }, (int)e.channel, now);
 	store_outbox_entry_clear(&e);
@@ -605,7 +593,7 @@ channel_alarm(struct vigild *vd, enum notify_channel ch, const char *err,
 	    now - since : (now - since) / 60), now - since < 120 ? "seconds" :
 	    "minutes", err);
 	log_crit("outbox: %s", why);
-	outbox_ops_alert(vd, why, ch, now);
+	outbox_admin_alert(vd, TPL_OPS_ALERT, why, ch, now);
 }
 
 /* What a job's outcome tells the log and the channel, said once. */
@@ -795,30 +783,14 @@ outbox_finish(struct vigild *vd)
 }
 
 /*
- * The event log failed its audit: the admins hear of it by every channel
- * they have, once a day for the same finding (inside a transaction).
+ * A word to the admins about vigil itself, by every channel they have but
+ * skip (-1: none): the event log failed its audit (TPL_AUDIT_ALERT, once
+ * a day for the same finding), or something failed for a while
+ * (TPL_OPS_ALERT).
  */
 void
-outbox_audit_alert(struct vigild *vd, const char *why, int64_t now)
-{
-	const struct staff_group *admins = staff_group(vd->cfg->staff,
-	    STAFF_ADMINS);
-
-	if (admins == NULL) {
-		log_crit("no admins group in the staff directory to tell");
-		return;
-	}
-	alert(vd, admins, (struct outbox_row){ .kind = TPL_AUDIT_ALERT,
-	    .created = now, .action = why }, now);
-}
-
-/*
- * vigil itself failed for a while (the database could not commit, a
- * channel stopped delivering): the admins hear what and for how long, by
- * every channel they have (inside a transaction).
- */
-void
-outbox_ops_alert(struct vigild *vd, const char *why, int skip, int64_t now)
+outbox_admin_alert(struct vigild *vd, enum tpl_kind kind, const char *why,
+    int skip, int64_t now)
 {
 	const struct staff_group *admins = staff_group(vd->cfg->staff,
 	    STAFF_ADMINS);
@@ -828,7 +800,7 @@ outbox_ops_alert(struct vigild *vd, const char *why, int skip, int64_t now)
 		return;
 	}
 	if (store_write(vd->store) == 0)
-		alert_by(vd, admins, (struct outbox_row){ .kind = TPL_OPS_ALERT,
+		alert(vd, admins, (struct outbox_row){ .kind = kind,
 		    .created = now, .action = why }, skip, now);
 }
 

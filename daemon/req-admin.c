@@ -190,12 +190,14 @@ by_age(const void *a, const void *b)
 }
 
 /*
- * The copies named by the time in an open folder, oldest first: the ones
- * vigild made, never an administrator's own or the database itself.
+ * The copies named by the time in an open folder whose names end in
+ * suffix ("Z.db", or "Z.db.bad" for those set aside), oldest first: the
+ * ones vigild made, never an administrator's own or the database itself.
  */
 static struct backup_file *
-timed_copies(DIR *d, size_t *np)
+timed_copies(DIR *d, const char *suffix, size_t *np)
 {
+	size_t slen = strlen(suffix);
 	struct backup_file *f = NULL;
 	struct dirent *de;
 	struct stat st;
@@ -204,8 +206,8 @@ timed_copies(DIR *d, size_t *np)
 
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
-		if (strncmp(de->d_name, "vigil-", 6) != 0 || len < 10 ||
-		    strcmp(de->d_name + len - 4, "Z.db") != 0 ||
+		if (strncmp(de->d_name, "vigil-", 6) != 0 || len < 6 + slen ||
+		    strcmp(de->d_name + len - slen, suffix) != 0 ||
 		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
 		    !S_ISREG(st.st_mode))
 			continue;
@@ -228,11 +230,13 @@ copies_free(struct backup_file *f, size_t n)
 }
 
 /*
- * The folder keeps the newest keep copies (by modification time): backups
- * taken every night never fill the disk.  How many went.
+ * The folder keeps the newest keep copies ending in suffix (by
+ * modification time): backups taken every night never fill the disk, nor
+ * copies set aside as .bad when the log fails its audit day after day.
+ * How many went.
  */
 static int
-rotate(const char *dir, int keep)
+rotate(const char *dir, const char *suffix, int keep)
 {
 	struct backup_file *f;
 	size_t n;
@@ -241,7 +245,7 @@ rotate(const char *dir, int keep)
 
 	if ((d = opendir(dir)) == NULL)
 		return 0;
-	f = timed_copies(d, &n);
+	f = timed_copies(d, suffix, &n);
 	for (size_t i = 0; i + (size_t)keep < n; i++) {
 		if (unlinkat(dirfd(d), f[i].name, 0) == 0) {
 			log_notice("backup: %s/%s removed (keeping %d)", dir,
@@ -266,40 +270,12 @@ newest_copy(const char *dir)
 
 	if ((d = opendir(dir)) == NULL)
 		return 0;
-	f = timed_copies(d, &n);
+	f = timed_copies(d, "Z.db", &n);
 	if (n > 0)
 		t = f[n - 1].mtime;
 	copies_free(f, n);
 	closedir(d);
 	return t;
-}
-
-/*
- * One copy set aside as .bad is enough to look into: a log that fails its
- * audit would otherwise leave one full copy a day until the disk fills.
- */
-static void
-drop_older_bad(const char *bad)
-{
-	const char *slash = strrchr(bad, '/'), *keep = slash + 1;
-	char *dir = xstrndup(bad, (size_t)(slash - bad));
-	struct dirent *de;
-	size_t len;
-	DIR *d;
-
-	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			len = strlen(de->d_name);
-			if (strncmp(de->d_name, "vigil-", 6) == 0 && len > 14 &&
-			    strcmp(de->d_name + len - 8, "Z.db.bad") == 0 &&
-			    strcmp(de->d_name, keep) != 0 &&
-			    unlinkat(dirfd(d), de->d_name, 0) == 0)
-				log_notice("backup: %s/%s removed (a newer copy "
-				    "failed its check too)", dir, de->d_name);
-		}
-		closedir(d);
-	}
-	free(dir);
 }
 
 /*
@@ -346,6 +322,7 @@ backup_run(const struct offloop_job *job)
 		log_crit("backup: %s", err);
 		return req_refuse("backup: %s", err);
 	}
+	dir = xstrndup(job->arg, (size_t)(strrchr(job->arg, '/') - job->arg));
 	if (backup_check(job->arg, err, sizeof err) == -1) {
 		bad = xasprintf("%s.bad", job->arg);
 		if (rename(job->arg, bad) == -1) {
@@ -354,15 +331,15 @@ backup_run(const struct offloop_job *job)
 			bad = xstrdup(job->arg);
 		}
 		log_crit("backup: %s failed its check: %s", bad, err);
-		drop_older_bad(bad);
+		rotate(dir, "Z.db.bad", 1);	/* one is enough to look into */
 		reply = req_refuse("backup: %s failed its check: %s", bad, err);
 		free(bad);
+		free(dir);
 		return reply;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	log_notice("backup: %s written and checked", job->arg);
-	dir = xstrndup(job->arg, (size_t)(strrchr(job->arg, '/') - job->arg));
-	removed = rotate(dir, job->keep);
+	removed = rotate(dir, "Z.db", job->keep);
 	free(dir);
 	return req_ok(json_pack("{s:s, s:f, s:i}", "file", job->arg, "seconds",
 	    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
@@ -424,7 +401,7 @@ backup_logged(struct vigild *vd, uint64_t id, json_t *reply)
 	/* backup_run() has logged it at crit. */
 	if (!json_is_true(json_object_get(reply, "ok"))) {
 		why = xasprintf("the scheduled %s", err ? err : "backup failed");
-		outbox_ops_alert(vd, why, -1, clock_now());
+		outbox_admin_alert(vd, TPL_OPS_ALERT, why, -1, clock_now());
 		free(why);
 	}
 	json_decref(reply);
@@ -500,9 +477,9 @@ audit_logged(struct vigild *vd, uint64_t id, json_t *reply)
 	char *text;
 
 	(void)id;
-	if (why != NULL && store_write(vd->store) == 0) {
+	if (why != NULL) {
 		text = xasprintf("at event %lld: %s", (long long)at, why);
-		outbox_audit_alert(vd, text, clock_now());
+		outbox_admin_alert(vd, TPL_AUDIT_ALERT, text, -1, clock_now());
 		free(text);
 	}
 	json_decref(reply);

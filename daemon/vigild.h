@@ -320,8 +320,8 @@ int	 outbox_cancel_case(struct vigild *, const struct wf_case *,
 void	 outbox_committed(struct vigild *, int);
 void	 outbox_quiesce(struct vigild *);
 int	 outbox_drained(const struct vigild *);
-void	 outbox_audit_alert(struct vigild *, const char *, int64_t);
-void	 outbox_ops_alert(struct vigild *, const char *, int, int64_t);
+void	 outbox_admin_alert(struct vigild *, enum tpl_kind, const char *, int,
+	    int64_t);
 void	 outbox_poke(struct vigild *);
 int64_t	 outbox_depth(struct vigild *);
 const char *outbox_status_name(int);
