@@ -60,9 +60,13 @@ status_of(const char *cmd, json_t *reply)
 	return MHD_HTTP_SERVICE_UNAVAILABLE;
 }
 
-/* Queue reply (consumed) as JSON with status. */
+/*
+ * Queue reply (consumed) as JSON with status; a 401 says how to
+ * authenticate, a 405 which methods the path takes (allow).
+ */
 static enum MHD_Result
-respond(struct MHD_Connection *c, int status, json_t *reply)
+respond(struct MHD_Connection *c, int status, json_t *reply,
+    const char *allow)
 {
 	char *text = json_dumps(reply, JSON_COMPACT);
 	struct MHD_Response *r;
@@ -77,6 +81,8 @@ respond(struct MHD_Connection *c, int status, json_t *reply)
 	if (status == MHD_HTTP_UNAUTHORIZED)
 		MHD_add_response_header(r, "WWW-Authenticate",
 		    "Bearer realm=\"vigil\"");
+	if (allow != NULL)
+		MHD_add_response_header(r, "Allow", allow);
 	rc = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -86,31 +92,22 @@ static enum MHD_Result
 refuse(struct MHD_Connection *c, int status, const char *msg)
 {
 	return respond(c, status, json_pack("{s:b, s:s}", "ok", 0, "error",
-	    msg));
+	    msg), NULL);
 }
 
 /* 405, with the methods the path takes. */
 static enum MHD_Result
 not_allowed(struct MHD_Connection *c, const char *allow)
 {
-	char *msg = xasprintf("use %s here", allow), *text;
-	json_t *j = json_pack("{s:b, s:s}", "ok", 0, "error", msg);
-	struct MHD_Response *r;
-	enum MHD_Result rc;
+	char *msg = xasprintf("use %s here", allow);
+	enum MHD_Result rc = respond(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+	    json_pack("{s:b, s:s}", "ok", 0, "error", msg), allow);
 
-	text = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
 	free(msg);
-	r = MHD_create_response_from_buffer(strlen(text), text,
-	    MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	MHD_add_response_header(r, "Allow", allow);
-	rc = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-	MHD_destroy_response(r);
 	return rc;
 }
 
-/* The bearer token's row, or NULL. */
+/* The bearer token's row in t: 0, or -1 when there is none that works. */
 static int
 bearer(struct vigild *vd, struct MHD_Connection *c, struct store_token *t)
 {
@@ -284,7 +281,7 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 		MHD_suspend_connection(c);
 		return MHD_YES;
 	}
-	return respond(c, h->status, json_incref(h->reply));
+	return respond(c, h->status, json_incref(h->reply), NULL);
 }
 
 static enum MHD_Result
@@ -309,7 +306,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (h->reply != NULL)		/* resumed after the commit */
-		return respond(c, h->status, json_incref(h->reply));
+		return respond(c, h->status, json_incref(h->reply), NULL);
 	return handle(vd, c, h, method, url);
 }
 
