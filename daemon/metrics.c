@@ -94,9 +94,19 @@ outbox_counts(struct vigild *vd, FILE *fp, enum outbox_status status)
 		}
 }
 
+/* A series by channel, one line each. */
+static void
+by_channel(FILE *fp, const char *metric, const int64_t *v)
+{
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		fprintf(fp, "%s{channel=\"%s\"} %lld\n", metric,
+		    notify_channel_name(ch), (long long)v[ch]);
+}
+
 static int
 write_file(struct vigild *vd, const char *path, double lag)
 {
+	int64_t failing[NOTIFY_NCHANNELS];
 	int64_t now = clock_now();
 	char *tmp = xasprintf("%s.tmp", path), *buf = NULL;
 	size_t len = 0;
@@ -125,28 +135,21 @@ write_file(struct vigild *vd, const char *path, double lag)
 	help(fp, "vigil_outbox_sessions_total", "counter", "Connections opened "
 	    "to send messages (SMTP sessions, HTTP connections), by channel; "
 	    "one carries a batch when the queue is long.");
-	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
-		fprintf(fp, "vigil_outbox_sessions_total{channel=\"%s\"} %lld\n",
-		    notify_channel_name(ch), (long long)vd->ob.sessions[ch]);
+	by_channel(fp, "vigil_outbox_sessions_total", vd->ob.sessions);
 	help(fp, "vigil_messages_sent_total", "counter", "Messages delivered "
 	    "since vigild started, by channel: one per email or SMS, however "
 	    "many items it carries.");
-	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
-		fprintf(fp, "vigil_messages_sent_total{channel=\"%s\"} %lld\n",
-		    notify_channel_name(ch), (long long)vd->ob.messages[ch]);
+	by_channel(fp, "vigil_messages_sent_total", vd->ob.messages);
 	help(fp, "vigil_outbox_last_success_timestamp_seconds", "gauge",
 	    "When a channel last delivered a message (0: not since start).");
-	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
-		fprintf(fp, "vigil_outbox_last_success_timestamp_seconds"
-		    "{channel=\"%s\"} %lld\n", notify_channel_name(ch),
-		    (long long)vd->ob.last_ok[ch]);
+	by_channel(fp, "vigil_outbox_last_success_timestamp_seconds",
+	    vd->ob.last_ok);
 	help(fp, "vigil_channel_failing_seconds", "gauge", "How long a "
 	    "channel has failed to deliver (0: it works).");
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
-		fprintf(fp, "vigil_channel_failing_seconds{channel=\"%s\"} "
-		    "%lld\n", notify_channel_name(ch), (long long)(
-		    vd->ob.failing_since[ch] ? now - vd->ob.failing_since[ch] :
-		    0));
+		failing[ch] = vd->ob.failing_since[ch] ?
+		    now - vd->ob.failing_since[ch] : 0;
+	by_channel(fp, "vigil_channel_failing_seconds", failing);
 	help(fp, "vigil_heartbeat_last_ok_timestamp_seconds", "gauge", "When "
 	    "the [heartbeat] monitor last answered a ping (0: not yet).");
 	fprintf(fp, "vigil_heartbeat_last_ok_timestamp_seconds %lld\n",
