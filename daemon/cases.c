@@ -377,8 +377,7 @@ rebuild_event(void *arg, const struct store_event *e)
 
 	rb->events++;
 	/* A purged case is gone, and so is the record of its purge. */
-	if (e->purged != 0 || (e->ref[0] == '\0' &&
-	    strcmp(e->event, "purge") == 0))
+	if (e->purged != 0 || store_is_purge_record(e))
 		return 0;
 	ev.nfields = fields_from_json(e->fields, &root, fields, nitems(fields));
 	if (strcmp(e->event, "open") == 0) {

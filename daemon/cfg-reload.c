@@ -15,12 +15,6 @@
  * The workflow versions it brings are recorded in a savepoint, since other
  * clients' writes may share the transaction.
  */
-static int
-same_text(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
 int
 cfg_reload(struct vigild *vd, struct diag *dg)
 {
@@ -37,7 +31,7 @@ cfg_reload(struct vigild *vd, struct diag *dg)
 	if (strcmp(next->conf->database, old->conf->database) != 0 ||
 	    strcmp(next->conf->socket, old->conf->socket) != 0 ||
 	    next->ob.workers != old->ob.workers ||
-	    !same_text(next->http_listen, old->http_listen) ||
+	    !same_str(next->http_listen, old->http_listen) ||
 	    next->http_connections != old->http_connections ||
 	    next->http_per_address != old->http_per_address)
 		log_warnx("reload: a new database, socket, [outbox] workers or "

@@ -252,6 +252,13 @@ audit_seals_at(struct store_audit *a, int64_t id, const char *hash)
 	return 0;
 }
 
+/* A purge record (purge.c): no case's, so its reference is empty. */
+int
+store_is_purge_record(const struct store_event *e)
+{
+	return e->ref[0] == '\0' && strcmp(e->event, "purge") == 0;
+}
+
 /* The rows folded so far for purge record id, made on first use. */
 static char *
 audit_pending(struct store_audit *a, int64_t id)
@@ -291,7 +298,7 @@ audit_purge(struct store_audit *a, const struct store_event *e)
 		store_purge_fold(audit_pending(a, e->purged), e, a->head);
 		return 0;
 	}
-	if (strcmp(e->event, "purge") != 0 || e->ref[0] != '\0')
+	if (!store_is_purge_record(e))
 		return 0;
 	rows = audit_pending(a, e->id);
 	root = json_loads(e->fields, 0, NULL);

@@ -736,12 +736,6 @@ deadline_in(const struct wf_case *c, uint32_t seq)
 }
 
 static int
-same_str(const char *a, const char *b)
-{
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
-}
-
-static int
 same_deadline(const struct wf_deadline *a, const struct wf_deadline *b)
 {
 	return a->due == b->due && a->status == b->status &&

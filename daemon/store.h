@@ -188,6 +188,7 @@ typedef int store_event_fn(void *, const struct store_event *);
 int	 store_event_append(struct store *, struct store_event *);
 void	 store_purge_fold(char *, const struct store_event *, const char *);
 void	 store_zero_hash(char *);
+int	 store_is_purge_record(const struct store_event *);
 int64_t	 store_event_count(const struct store *);
 int	 store_event_foreach(struct store *, store_event_fn *, void *);
 int	 store_case_events(struct store *, const char *, store_event_fn *,

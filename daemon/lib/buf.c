@@ -1,6 +1,7 @@
 /*
  * buf.c: small things everything writes with: a growing string, writing
- * all of a buffer to a descriptor, freeing an array of strings, hex.
+ * all of a buffer to a descriptor, freeing an array of strings, hex, and
+ * comparing strings that may be NULL.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -84,4 +85,11 @@ hex_encode(const unsigned char *in, size_t n, char *out)
 		out[2 * i + 1] = hex[in[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+/* Two strings the same, NULL being the same only as NULL. */
+int
+same_str(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }

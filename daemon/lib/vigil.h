@@ -81,6 +81,7 @@ void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
 int	 write_all(int, const void *, size_t);
 void	 strv_free(char **, size_t);
+int	 same_str(const char *, const char *);
 void	 hex_encode(const unsigned char *, size_t, char *);
 
 /* canon.c: canonical JSON text, written directly (hashing, logging). */
