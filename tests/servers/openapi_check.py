@@ -200,14 +200,19 @@ class Validator:
             raise Unsupported("%s: format %r is not supported" % (where, fmt))
         return errors
 
-    def array(self, schema, value, where):
+    @staticmethod
+    def counted(schema, value, where, what):
+        """minItems/maxItems, or minProperties/maxProperties."""
         errors = []
-        if "minItems" in schema and len(value) < schema["minItems"]:
-            errors.append("%s: fewer than %d items"
-                          % (where, schema["minItems"]))
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
-            errors.append("%s: more than %d items"
-                          % (where, schema["maxItems"]))
+        low, high = "min" + what.capitalize(), "max" + what.capitalize()
+        if low in schema and len(value) < schema[low]:
+            errors.append("%s: fewer than %d %s" % (where, schema[low], what))
+        if high in schema and len(value) > schema[high]:
+            errors.append("%s: more than %d %s" % (where, schema[high], what))
+        return errors
+
+    def array(self, schema, value, where):
+        errors = self.counted(schema, value, where, "items")
         if schema.get("uniqueItems"):
             for i, x in enumerate(value):
                 if any(same(x, y) for y in value[:i]):
@@ -223,12 +228,7 @@ class Validator:
         for key in schema.get("required", []):
             if key not in value:
                 errors.append("%s: lacks the required %r" % (where, key))
-        if "minProperties" in schema and len(value) < schema["minProperties"]:
-            errors.append("%s: fewer than %d properties"
-                          % (where, schema["minProperties"]))
-        if "maxProperties" in schema and len(value) > schema["maxProperties"]:
-            errors.append("%s: more than %d properties"
-                          % (where, schema["maxProperties"]))
+        errors += self.counted(schema, value, where, "properties")
         extra = schema.get("additionalProperties", True)
         for key, x in value.items():
             at = "%s.%s" % (where, key)
