@@ -75,11 +75,15 @@ CONF
 # --leak-check=full": a leak or a bad read then fails the SIGTERM check.
 start_vigild() {
 	rm -f "$T/vigil.sock"
+	# Ready is the line logged once everything listens, not the socket
+	# alone (the HTTP listener opens after it).
+	_ready=$(grep -c ' ready: database ' "$T/vigild.log" 2>/dev/null || true)
 	# Not holding the servers' FIFOs (fds 7-9): they must see EOF on stop.
 	${VIGILD_WRAPPER:-} "$VIGILD" -f -c "$T/vigil.conf" 2>>"$T/vigild.log" \
 	    7>&- 8>&- 9>&- &
 	VIGILD_PID=$!
-	wait_for 30 '[ -S "$T/vigil.sock" ] || ! kill -0 $VIGILD_PID 2>/dev/null'
+	wait_for 30 '[ "$(grep -c " ready: database " "$T/vigild.log")" -gt "${_ready:-0}" ] ||
+	    ! kill -0 $VIGILD_PID 2>/dev/null'
 	kill -0 "$VIGILD_PID" 2>/dev/null || fail "vigild did not start"
 }
 
