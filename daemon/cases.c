@@ -188,7 +188,8 @@ case_commit(struct vigild *vd, const struct peer *peer,
 		goto out;
 	if (store_event_append(vd->store, &se) == -1 ||
 	    case_save(vd, wf, was, c, next) == -1 ||
-	    outbox_cancel_case(vd, was, c) == -1) {
+	    outbox_cancel_case(vd, was, c) == -1 ||
+	    hook_case(vd, wf, was, c, ev, now) == -1) {
 		store_rollback_to(vd->store);
 		goto out;
 	}
@@ -257,6 +258,10 @@ case_fire_due(struct vigild *vd, const char *ref, int64_t now)
 				goto out;
 			if (strcmp(outcome, "queued") == 0 &&
 			    esc_step(vd, &c, wf, s, now) == -1)
+				goto out;
+			if (s->level == 1 && s->repeat == 0 &&
+			    hook_missed(vd, &c, wf, wf_case_deadline(&c, s->seq),
+			    now) == -1)
 				goto out;
 		}
 		/* All of the instant is written: say what it did. */

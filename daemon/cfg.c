@@ -41,8 +41,9 @@ cfg_load(const char *path, struct diag *dg)
 	cfg->workflows = wf_load_dir(cfg->conf->workflows,
 	    &cfg->conf->calendars, dg);
 	cfg->staff = staff_load(cfg->conf->staff, dg);
-	cfg->notifiers[NOTIFY_EMAIL] = notifier_new(cfg->conf, NOTIFY_EMAIL, dg);
-	cfg->notifiers[NOTIFY_SMS] = notifier_new(cfg->conf, NOTIFY_SMS, dg);
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		cfg->notifiers[ch] = notifier_new(cfg->conf,
+		    (enum notify_channel)ch, dg);
 	cfg->templates = tpl_load(cfg->conf, dg);
 	cfg_read_outbox(cfg, dg);
 	cfg_read_metrics(cfg, dg);

@@ -108,10 +108,7 @@ esc_step(struct vigild *vd, const struct wf_case *c, const struct workflow *wf,
 	const char *officer = wf_case_field(c, "officer");
 	struct esc_ctx x = { vd, c, wf, s, NULL, NULL, now };
 
-	for (size_t i = 0; i < c->ndeadlines; i++)
-		if (c->deadlines[i].seq == s->seq)
-			x.d = &c->deadlines[i];
-	if (x.d == NULL)
+	if ((x.d = wf_case_deadline(c, s->seq)) == NULL)
 		return 0;
 	x.officer = officer ? staff_find(st, officer) : NULL;
 	for (size_t i = 0; i < s->nto; i++) {

@@ -123,8 +123,9 @@ not_before(struct vigild *vd, const struct outbox_row *r, int64_t now)
 	int64_t last = 0;
 	int sending = 0;
 
-	/* Urgent goes at once: what went to the address does not matter. */
-	if (!r->urgent)
+	/* Urgent goes at once: what went to the address does not matter;
+	 * so does a webhook, one event's facts and never a digest. */
+	if (!r->urgent && r->channel != NOTIFY_WEBHOOK)
 		store_outbox_last_to(vd->store, r->channel, r->address,
 		    &sending, &last);
 	return outbox_quiet(ob->sms_hours, r->channel, r->urgent,
@@ -141,7 +142,9 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 {
 	char key[NOTIFY_KEY_MAX + 1], *text;
 
-	if (r->about != 0)	/* again after a retry: created was reset */
+	if (r->channel == NOTIFY_WEBHOOK)	/* once per event */
+		text = xasprintf("hook\n%s\n%s", r->event, r->address);
+	else if (r->about != 0)	/* again after a retry: created was reset */
 		text = xasprintf("alert\n%lld\n%lld\n%s", (long long)r->about,
 		    (long long)r->created, r->address);
 	else if (r->kind == TPL_AUDIT_ALERT)	/* once a day per finding */
@@ -175,11 +178,9 @@ outbox_cancel_case(struct vigild *vd, const struct wf_case *was,
     const struct wf_case *c)
 {
 	for (size_t i = 0; i < c->ndeadlines; i++) {
-		const struct wf_deadline *d = &c->deadlines[i], *old = NULL;
+		const struct wf_deadline *d = &c->deadlines[i],
+		    *old = wf_case_deadline(was, d->seq);
 
-		for (size_t j = 0; was != NULL && j < was->ndeadlines; j++)
-			if (was->deadlines[j].seq == d->seq)
-				old = &was->deadlines[j];
 		if (d->status != WF_PENDING &&
 		    (old == NULL || old->status == WF_PENDING)) {
 			if (store_outbox_cancel(vd->store, c->ref, d->seq, 0) ==
@@ -235,6 +236,13 @@ select_rows(struct vigild *vd, enum notify_channel ch, int64_t now,
 	return n > 0 ? (size_t)n : 0;
 }
 
+/* A channel in words, as messages and the journal say it. */
+static const char *
+channel_word(int ch)
+{
+	return ch == NOTIFY_SMS ? "SMS" : notify_channel_name(ch);
+}
+
 /* An admin alert shows the failed row it is about, read into about. */
 static void
 alert_vars(struct vigild *vd, const struct store_outbox_entry *alert,
@@ -249,7 +257,7 @@ alert_vars(struct vigild *vd, const struct store_outbox_entry *alert,
 	}
 	*item = tpl_item_of(about);
 	v->recipient = about->recipient;
-	v->channel = about->channel == NOTIFY_SMS ? "SMS" : "email";
+	v->channel = channel_word(about->channel);
 	v->error = about->last_error ? about->last_error : "unknown error";
 }
 
@@ -264,6 +272,10 @@ render(struct vigild *vd, struct job *job,
 	enum tpl_kind kind = n > 1 ? TPL_DIGEST : rows[0].kind;
 	enum notify_channel ch = job->msg.channel;
 
+	if (ch == NOTIFY_WEBHOOK) {	/* made when its event happened */
+		job->msg.body = xstrdup(rows[0].action ? rows[0].action : "");
+		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		items[i] = tpl_item_of(&rows[i]);
 	if (kind == TPL_ADMIN_ALERT)
@@ -520,8 +532,10 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 		return;
 	log_err("outbox: message %lld to %s by %s failed for good: %s",
 	    (long long)id, e.recipient, notify_channel_name(e.channel), err);
-	/* Tell the admins, unless this was already a word to them. */
-	if (e.kind < TPL_ADMIN_ALERT && admins != NULL)
+	/* Tell the admins, unless this was already a word to them; and the
+	 * CMS, of a message to a person about a case. */
+	if ((e.kind < TPL_ADMIN_ALERT || e.kind == TPL_WEBHOOK) &&
+	    admins != NULL)
 		alert(vd, admins, (struct outbox_row){ .kind = TPL_ADMIN_ALERT,
 		    .about = e.id, .created = e.created, .ref = e.ref,
 		    .deadline = e.deadline }, -1, now);
@@ -531,6 +545,8 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 		alert(vd, fallback, (struct outbox_row){
 		    .kind = TPL_ADMIN_ALERT, .about = e.id, .created = e.created,
 		    .ref = e.ref, .deadline = e.deadline }, (int)e.channel, now);
+	if (e.kind < TPL_ADMIN_ALERT)
+		hook_delivery(vd, HOOK_FAILED, &e, err, now);
 	store_outbox_entry_clear(&e);
 }
 
@@ -559,15 +575,30 @@ retry_or_fail(struct vigild *vd, const struct job *job, int64_t id,
 	store_outbox_entry_clear(&e);
 }
 
+/* An escalation delivered: the CMS hears of it, when it asked to. */
+static void
+escalation_sent(struct vigild *vd, int64_t id, int64_t now)
+{
+	struct store_outbox_entry e;
+
+	if (!hook_wanted(vd, HOOK_ESCALATED) ||
+	    store_outbox_get(vd->store, id, &e) == -1)
+		return;
+	if (e.kind == TPL_ESCALATION)
+		hook_delivery(vd, HOOK_ESCALATED, &e, NULL, now);
+	store_outbox_entry_clear(&e);
+}
+
 /* Write down what happened to each row of a job, in the transaction. */
 static void
 record_rows(struct vigild *vd, const struct job *job, int64_t now)
 {
 	for (size_t i = 0; i < job->nids; i++) {
-		if (job->msg.result == NOTIFY_OK)
+		if (job->msg.result == NOTIFY_OK) {
 			store_outbox_sent(vd->store, job->ids[i], job->msg.key,
 			    now);
-		else
+			escalation_sent(vd, job->ids[i], now);
+		} else
 			retry_or_fail(vd, job, job->ids[i], now);
 	}
 }
@@ -589,7 +620,7 @@ channel_alarm(struct vigild *vd, enum notify_channel ch, const char *err,
 	vd->ob.alarmed[ch] = 1;
 	vd->ob.alarm_pending[ch] = 1;	/* its rows wait for the commit */
 	snprintf(why, sizeof why, "%s has failed for %lld %s: %s",
-	    ch == NOTIFY_EMAIL ? "email" : "SMS", (long long)(now - since < 120 ?
+	    channel_word(ch), (long long)(now - since < 120 ?
 	    now - since : (now - since) / 60), now - since < 120 ? "seconds" :
 	    "minutes", err);
 	log_crit("outbox: %s", why);

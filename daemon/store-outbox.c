@@ -34,7 +34,7 @@ _Static_assert(TPL_ADMIN_ALERT == 3 && TPL_AUDIT_ALERT == 4 &&
 /* The columns read_entry() reads, in this order. */
 #define ENTRY_COLUMNS "id, kind, key, ref, deadline, title, action, due, " \
 	"officer, level, rep, acked_by, acked_at, about, recipient, to_name, " \
-	"address, channel, urgent, created, attempts, last_error"
+	"address, channel, urgent, created, attempts, last_error, seq"
 
 static const char SQL_ADD[] = "INSERT OR IGNORE INTO outbox (key, kind, ref, "
     "seq, level, rep, deadline, title, action, due, officer, acked_by, "
@@ -205,6 +205,7 @@ read_entry(sqlite3_stmt *st, struct store_outbox_entry *it)
 		.created = sqlite3_column_int64(st, 19),
 		.attempts = sqlite3_column_int64(st, 20),
 		.last_error = store_col_strdup(st, 21),
+		.seq = (uint32_t)sqlite3_column_int64(st, 22),
 	};
 }
 

@@ -726,15 +726,6 @@ field_in(const struct wf_case *c, const char *key)
 	return NULL;
 }
 
-static const struct wf_deadline *
-deadline_in(const struct wf_case *c, uint32_t seq)
-{
-	for (size_t i = 0; c != NULL && i < c->ndeadlines; i++)
-		if (c->deadlines[i].seq == seq)
-			return &c->deadlines[i];
-	return NULL;
-}
-
 static int
 same_deadline(const struct wf_deadline *a, const struct wf_deadline *b)
 {
@@ -818,14 +809,14 @@ store_case_save(struct store *s, const struct wf_case *was,
 	for (size_t i = 0; i < c->ndeadlines; i++) {
 		const struct wf_deadline *d = &c->deadlines[i], *old;
 
-		if ((old = deadline_in(was, d->seq)) != NULL &&
+		if ((old = wf_case_deadline(was, d->seq)) != NULL &&
 		    same_deadline(old, d))
 			continue;
 		if (put_deadline(s, c->ref, d) == -1)
 			return -1;
 	}
 	for (size_t i = 0; was != NULL && i < was->ndeadlines; i++) {
-		if (deadline_in(c, was->deadlines[i].seq) != NULL)
+		if (wf_case_deadline(c, was->deadlines[i].seq) != NULL)
 			continue;
 		st = stmt(s, S_DEADLINE_DEL);
 		store_bind_text(st, 1, c->ref);

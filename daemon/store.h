@@ -127,7 +127,7 @@ struct outbox_row {
 	int	 level, rep;
 	const char *deadline;
 	const char *title;
-	const char *action;
+	const char *action;		/* a webhook: its JSON body */
 	int64_t	 due;
 	const char *officer;		/* display name */
 	const char *acked_by;		/* display name */
@@ -139,6 +139,8 @@ struct outbox_row {
 	const char *address;
 	enum notify_channel channel;
 	int	 urgent;
+	const char *event;		/* a webhook: the event's identity,
+					 * which its key is made of */
 };
 
 /* A queued row read back, to send, retry or report it; strings owned. */
@@ -148,6 +150,7 @@ struct store_outbox_entry {
 	char	*key;
 	char	*ref, *deadline, *title, *action, *officer, *acked_by;
 	int64_t	 due, acked_at;
+	uint32_t seq;
 	int	 level, rep;
 	int64_t	 about;
 	char	*recipient, *to_name, *address;

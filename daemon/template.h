@@ -34,7 +34,10 @@ enum tpl_kind {
 	TPL_ADMIN_ALERT,
 	TPL_AUDIT_ALERT,		/* the event log failed its audit */
 	TPL_OPS_ALERT,			/* vigil itself failed for a while */
-	TPL_NKINDS
+	TPL_NKINDS,
+	/* An outbox row no template renders: a webhook, its JSON body made
+	 * when its event happened (hook.c). */
+	TPL_WEBHOOK = TPL_NKINDS
 };
 
 enum tpl_form {

@@ -311,6 +311,16 @@ void	 case_forget_old_workflows(struct vigild *);
 int	 case_store_workflows(struct vigild *);
 int	 case_rebuild(struct vigild *);
 
+/* hook.c: webhooks to the CMS (notifiers/webhook.c sends them) */
+int	 hook_wanted(struct vigild *, enum hook_event);
+int	 hook_missed(struct vigild *, const struct wf_case *,
+	    const struct workflow *, const struct wf_deadline *, int64_t);
+int	 hook_case(struct vigild *, const struct workflow *,
+	    const struct wf_case *, const struct wf_case *,
+	    const struct wf_event *, int64_t);
+int	 hook_delivery(struct vigild *, enum hook_event,
+	    const struct store_outbox_entry *, const char *, int64_t);
+
 /* outbox.c (its rows: store.h) */
 int	 outbox_init(struct vigild *);
 void	 outbox_finish(struct vigild *);

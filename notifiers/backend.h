@@ -18,6 +18,7 @@ extern const struct notifier_ops notifier_notify;	/* notify.c */
 extern const struct notifier_ops notifier_http;		/* httpsms.c */
 extern const struct notifier_ops notifier_smsmail;	/* smsmail.c */
 extern const struct notifier_ops notifier_file;		/* file.c */
+extern const struct notifier_ops notifier_webhook;	/* webhook.c */
 
 /* notifier.c: a batch stops where the next hop asked us to wait. */
 int	 nf_stop_after(struct message *const *, size_t, size_t);

@@ -1,7 +1,8 @@
 /*
  * notifier.c: the registry.  "[email] via" and "[sms] via" name a backend;
  * with neither section set, both channels write files, so a fresh install
- * shows real messages without a mail server or an SMS account.
+ * shows real messages without a mail server or an SMS account.  Webhooks
+ * have one backend, with a subscriber per [webhook NAME] (none is fine).
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -13,7 +14,7 @@
 
 static const struct notifier_ops *const backends[] = {
 	&notifier_smtp, &notifier_notify, &notifier_http, &notifier_smsmail,
-	&notifier_file,
+	&notifier_file, &notifier_webhook,
 };
 
 /* The channel sections: "via" and what the backends read from them. */
@@ -38,7 +39,8 @@ struct notifier {
 const char *
 notify_channel_name(int ch)
 {
-	return ch == NOTIFY_SMS ? "sms" : "email";
+	return ch == NOTIFY_SMS ? "sms" : ch == NOTIFY_WEBHOOK ? "webhook" :
+	    "email";
 }
 
 /* The vias that can send on a channel, as the messages list them. */
@@ -57,6 +59,8 @@ via_for(const struct conf *c, enum notify_channel ch, struct diag *dg)
 	const char *via;
 	const struct conf_section *email = conf_section(c, "email");
 
+	if (ch == NOTIFY_WEBHOOK)
+		return "webhook";
 	sec_init(&nc, c, notify_channel_name(ch), dg);
 	if (ch == NOTIFY_EMAIL)
 		sec_keys(&nc, email_keys, nitems(email_keys));
@@ -160,16 +164,18 @@ static const char *
 unsendable(const struct notifier *n, const struct message *m, char *why,
     size_t len)
 {
-	if (m->channel != n->channel)
-		return m->channel == NOTIFY_EMAIL ? "an email message given "
-		    "to the SMS notifier" : "an SMS message given to the "
-		    "email notifier";
+	if (m->channel != n->channel) {
+		snprintf(why, len, "a message by %s given to the %s notifier",
+		    notify_channel_name(m->channel),
+		    notify_channel_name(n->channel));
+		return why;
+	}
 	if (!notifier_key_ok(m->key))
 		return "bad idempotency key";
 	if (m->to == NULL)
 		return "no recipient";
-	if (m->channel == NOTIFY_EMAIL ? !addr_email_ok(m->to, why, len) :
-	    !addr_e164_ok(m->to, why, len))
+	if ((m->channel == NOTIFY_EMAIL && !addr_email_ok(m->to, why, len)) ||
+	    (m->channel == NOTIFY_SMS && !addr_e164_ok(m->to, why, len)))
 		return why;
 	if (m->body == NULL || (m->channel == NOTIFY_EMAIL &&
 	    m->subject == NULL))
@@ -232,6 +238,13 @@ nf_stop_after(struct message *const *msgs, size_t i, size_t n)
 		    "to wait %d s (%s)", m->wait, m->err);
 	}
 	return 1;
+}
+
+/* The webhook subscribers, when n is the webhook channel's notifier. */
+const struct webhook_set *
+notifier_webhooks(const struct notifier *n)
+{
+	return n != NULL && n->ops == &notifier_webhook ? n->state : NULL;
 }
 
 const char *

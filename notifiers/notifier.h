@@ -18,8 +18,11 @@
 enum notify_channel {
 	NOTIFY_EMAIL,
 	NOTIFY_SMS,
+	NOTIFY_WEBHOOK,			/* to the CMS: facts as JSON, signed */
 	NOTIFY_NCHANNELS
 };
+#define NOTIFY_PEOPLE	NOTIFY_WEBHOOK	/* the channels before it reach
+					 * people: alarms go by them */
 
 enum notify_result {
 	NOTIFY_OK,			/* accepted by the next hop */
@@ -43,10 +46,11 @@ enum notify_result {
 struct message {
 	int64_t	 id;			/* outbox row */
 	enum notify_channel channel;
-	const char *to;			/* email address, or E.164 number */
+	const char *to;			/* email address, E.164 number, or
+					 * webhook subscriber's name */
 	const char *to_name;		/* display name (email) */
 	const char *subject;		/* email only */
-	const char *body;		/* plain text */
+	const char *body;		/* plain text; a webhook's JSON */
 	const char *key;		/* idempotency key: Message-ID, reference */
 	/* The outcome. */
 	enum notify_result result;
@@ -92,6 +96,36 @@ struct heartbeat_conf {
 struct heartbeat_conf *heartbeat_conf_new(const struct conf *, struct diag *);
 void	 heartbeat_conf_free(struct heartbeat_conf *);
 int	 heartbeat_ping(const char *, const char *, char *, size_t);
+
+/*
+ * webhook.c: [webhook NAME] subscribers, for vigild to choose whom an
+ * event goes to; what each one's messages are made of is hook.c's.
+ */
+enum hook_event {
+	HOOK_MISSED,			/* deadline.missed */
+	HOOK_ESCALATED,			/* escalation.sent */
+	HOOK_ACKED,			/* deadline.acknowledged */
+	HOOK_CLOSED,			/* case.closed */
+	HOOK_FAILED,			/* delivery.failed */
+	HOOK_NEVENTS
+};
+extern const char *const hook_event_names[HOOK_NEVENTS];
+struct webhook_sub {
+	char	*name;
+	char	*url;
+	unsigned events;		/* 1 << hook_event, each it wants */
+	unsigned char *key;		/* the secret, decoded */
+	size_t	 keylen;
+	char	*ca_file;
+	int	 timeout, connect_timeout;
+};
+struct webhook_set {
+	struct webhook_sub *subs;
+	size_t	 n;
+};
+const struct webhook_set *notifier_webhooks(const struct notifier *);
+int	 webhook_sign(const unsigned char *, size_t, const char *, int64_t,
+	    const char *, char *, size_t);
 
 /* settings.c: a whole PEM file a setting names (credentials honoured). */
 char	*nf_secret_pem(const struct sec_reader *, const char *);

@@ -115,10 +115,38 @@ conf_resolve(const struct conf *c, const char *value)
 	return xasprintf("%s/%s", c->dir, value);
 }
 
+/* A section another module reads, kept as written. */
+static void
+module_section(struct conf_parse *p, const char *section, int line)
+{
+	struct conf *c = p->conf;
+
+	/* Again in a later file: that file's keys replace these. */
+	if ((p->sec = (struct conf_section *)conf_section(c, section)) !=
+	    NULL) {
+		if (p->sec->file == p->file) {
+			PROBLEM(p, line, "section [%s] appears twice", section);
+			p->sec = NULL;
+			p->known = 0;
+			return;
+		}
+		p->sec->file = p->file;
+		p->sec->line = line;
+		return;
+	}
+	c->sections = xreallocarray(c->sections, c->nsections + 1,
+	    sizeof *c->sections);
+	p->sec = &c->sections[c->nsections++];
+	*p->sec = (struct conf_section){ .name = xstrdup(section),
+	    .line = line, .file = p->file };
+}
+
 static void
 on_section(struct conf_parse *p, const char *section, int line)
 {
+	char webhook[VALID_NAME_MAX + 16];
 	const char *name;
+	int module = 0;
 
 	p->cal = NULL;
 	p->sec = NULL;
@@ -166,34 +194,28 @@ on_section(struct conf_parse *p, const char *section, int line)
 	for (size_t i = 0; i < nitems(conf_opts); i++)
 		if (strcmp(section, conf_opts[i].section) == 0)
 			return;
-	for (size_t i = 0; i < nitems(conf_module_sections); i++) {
-		struct conf *c = p->conf;
-
-		if (strcmp(section, conf_module_sections[i]) != 0)
-			continue;
-		/* Again in a later file: that file's keys replace these. */
-		if ((p->sec = (struct conf_section *)conf_section(c,
-		    section)) != NULL) {
-			if (p->sec->file == p->file) {
-				PROBLEM(p, line, "section [%s] appears twice",
-				    section);
-				p->sec = NULL;
-				p->known = 0;
-				return;
-			}
-			p->sec->file = p->file;
-			p->sec->line = line;
+	if (strncmp(section, "webhook", 7) == 0 &&
+	    (section[7] == ' ' || section[7] == '\0')) {
+		for (name = section + 7; *name == ' '; name++)
+			;
+		if (!valid_name(name)) {
+			PROBLEM(p, line, "[webhook NAME] needs a name of letters, "
+			    "digits, ., - and _");
+			p->known = 0;
 			return;
 		}
-		c->sections = xreallocarray(c->sections, c->nsections + 1,
-		    sizeof *c->sections);
-		p->sec = &c->sections[c->nsections++];
-		*p->sec = (struct conf_section){ .name = xstrdup(section),
-		    .line = line, .file = p->file };
+		snprintf(webhook, sizeof webhook, "webhook %s", name);
+		section = webhook;
+		module = 1;
+	}
+	for (size_t i = 0; i < nitems(conf_module_sections); i++)
+		module |= strcmp(section, conf_module_sections[i]) == 0;
+	if (!module) {
+		PROBLEM(p, line, "unknown section [%s]", section);
+		p->known = 0;
 		return;
 	}
-	PROBLEM(p, line, "unknown section [%s]", section);
-	p->known = 0;
+	module_section(p, section, line);
 }
 
 static void

@@ -150,6 +150,16 @@ wf_case_field(const struct wf_case *c, const char *key)
 	return wf_field_get(c->fields, c->nfields, key);
 }
 
+/* A case's deadline by its seq, or NULL (c may be NULL: a new case). */
+const struct wf_deadline *
+wf_case_deadline(const struct wf_case *c, uint32_t seq)
+{
+	for (size_t i = 0; c != NULL && i < c->ndeadlines; i++)
+		if (c->deadlines[i].seq == seq)
+			return &c->deadlines[i];
+	return NULL;
+}
+
 /* Stamps are UTC, "2026-04-01T09:00:00Z", readable and exact. */
 void
 wf_stamp_format(int64_t t, char *buf, size_t len)

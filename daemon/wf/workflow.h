@@ -154,5 +154,6 @@ size_t	 wf_steps(const struct workflow *, const struct cal_set *,
 void	 wf_case_free(struct wf_case *);
 void	 wf_case_copy(struct wf_case *, const struct wf_case *);
 const char *wf_case_field(const struct wf_case *, const char *);
+const struct wf_deadline *wf_case_deadline(const struct wf_case *, uint32_t);
 
 #endif

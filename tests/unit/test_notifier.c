@@ -330,7 +330,7 @@ START_TEST(test_send_checks)
 	m = sms;
 	ck_assert_int_eq(send_one(n, &m, err, sizeof err),
 	    NOTIFY_PERMFAIL);
-	ck_assert_ptr_nonnull(strstr(err, "SMS message given to the email"));
+	ck_assert_ptr_nonnull(strstr(err, "a message by sms given to the email notifier"));
 	ck_assert_str_eq(notifier_result_name(NOTIFY_TEMPFAIL), "tempfail");
 	notifier_free(n);
 }
@@ -489,6 +489,65 @@ START_TEST(test_http_settings)
 }
 END_TEST
 
+/*
+ * Webhook subscribers: every setting checked at its line; the signature is
+ * the Standard Webhooks specification's own example, worked by its
+ * reference libraries.
+ */
+START_TEST(test_webhook)
+{
+	static const struct refusal r[] = {
+		{ "[webhook cms]\nurl = http://cms.example/hook\n"
+		    "secret_file = short\nevents = deadline.missed case.opened\n"
+		    "colour = blue\n", NOTIFY_WEBHOOK, {
+			{ 2, "must use https://" },
+			{ 3, "the base64 of 24 to 64 random bytes" },
+			{ 4, "unknown event \"case.opened\"" },
+			{ 5, "unknown setting \"colour\" in [webhook cms]" },
+		} },
+		{ "[webhook cms]\nevents = ,\n", NOTIFY_WEBHOOK, {
+			{ 1, "url is required" },
+			{ 1, "secret_file is required" },
+			{ 2, "names no event" },
+		} },
+	};
+	struct conf *c;
+	struct notifier *n;
+	const struct webhook_set *ws;
+	char sig[64];
+
+	tu_write(tmp, "short", "whsec_c2hvcnQ=\n");
+	tu_write(tmp, "secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n");
+	refused(r, nitems(r));
+	/* No subscriber is a webhook channel that sends to nobody. */
+	n = make("", NOTIFY_WEBHOOK, NULL);
+	ck_assert_uint_eq(notifier_webhooks(n)->n, 0);
+	notifier_free(n);
+	n = make("[webhook  cms]\nurl = https://cms.example/hook\n"
+	    "secret_file = secret\nevents = case.closed, deadline.missed\n"
+	    "[webhook audit]\nurl = http://127.0.0.1:9/x\n"
+	    "secret_file = secret\n", NOTIFY_WEBHOOK, &c);
+	ck_assert_ptr_null(notifier_webhooks(NULL));
+	ws = notifier_webhooks(n);
+	ck_assert_uint_eq(ws->n, 2);
+	ck_assert_str_eq(ws->subs[0].name, "cms");
+	ck_assert_uint_eq(ws->subs[0].events,
+	    (1u << HOOK_CLOSED) | (1u << HOOK_MISSED));
+	ck_assert_uint_eq(ws->subs[1].events, (1u << HOOK_NEVENTS) - 1);
+	ck_assert_uint_eq(ws->subs[0].keylen, 24);
+	ck_assert_int_eq(webhook_sign(ws->subs[0].key, ws->subs[0].keylen,
+	    "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+	    "{\"test\": 2432232314}", sig, sizeof sig), 0);
+	ck_assert_str_eq(sig, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+	ck_assert_int_eq(webhook_sign(ws->subs[0].key, ws->subs[0].keylen,
+	    "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+	    "{\"test\": 2432232314}", sig, 40), -1);
+	ck_assert_str_eq(notify_channel_name(NOTIFY_WEBHOOK), "webhook");
+	notifier_free(n);
+	conf_free(c);
+}
+END_TEST
+
 START_TEST(test_mail_format)
 {
 	struct mail_from from = { "vigil@example.org", "vigil \"alerts\"" };
@@ -606,6 +665,7 @@ notifier_suite(void)
 	tcase_add_test(tc, test_smtp_settings);
 	tcase_add_test(tc, test_notify_settings);
 	tcase_add_test(tc, test_http_settings);
+	tcase_add_test(tc, test_webhook);
 	tcase_add_test(tc, test_mail_format);
 	tcase_add_test(tc, test_sms_by_email);
 	suite_add_tcase(s, tc);
