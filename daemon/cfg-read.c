@@ -112,7 +112,7 @@ void
 cfg_read_http(struct cfg *cfg, struct diag *dg)
 {
 	static const char *const keys[] = { "listen", "connections",
-	    "per_address", "certificate_file", "key_file" };
+	    "per_address", "certificate_file", "key_file", "rate", "burst" };
 	struct sockaddr_storage ss;
 	struct sec_reader sr;
 	const char *v;
@@ -129,6 +129,8 @@ cfg_read_http(struct cfg *cfg, struct diag *dg)
 	cfg->http_connections = sec_int(&sr, "connections", 256, 1, 4096);
 	/* Behind a reverse proxy every connection comes from the proxy. */
 	cfg->http_per_address = sec_int(&sr, "per_address", 32, 1, 4096);
+	cfg->http_rate = sec_int(&sr, "rate", 100, 0, 1000000);
+	cfg->http_burst = sec_int(&sr, "burst", 1000, 1, 1000000);
 	/* TLS in vigild itself, or none: both files, or neither. */
 	if (sec_str(&sr, "certificate_file", NULL) != NULL ||
 	    sec_str(&sr, "key_file", NULL) != NULL) {

@@ -62,12 +62,14 @@ status_of(const char *cmd, json_t *reply)
 
 /*
  * Queue reply (consumed) as JSON with status; a 401 says how to
- * authenticate, a 405 which methods the path takes (allow).
+ * authenticate, a 405 which methods the path takes (allow), a 429 how
+ * many seconds to wait (retry_after).
  */
 static enum MHD_Result
 respond(struct MHD_Connection *c, int status, json_t *reply,
-    const char *allow)
+    const char *allow, int retry_after)
 {
+	char wait[16];
 	char *text = json_dumps(reply, JSON_COMPACT);
 	struct MHD_Response *r;
 	enum MHD_Result rc;
@@ -83,6 +85,10 @@ respond(struct MHD_Connection *c, int status, json_t *reply,
 		    "Bearer realm=\"vigil\"");
 	if (allow != NULL)
 		MHD_add_response_header(r, "Allow", allow);
+	if (retry_after > 0) {
+		snprintf(wait, sizeof wait, "%d", retry_after);
+		MHD_add_response_header(r, "Retry-After", wait);
+	}
 	rc = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -92,7 +98,7 @@ static enum MHD_Result
 refuse(struct MHD_Connection *c, int status, const char *msg)
 {
 	return respond(c, status, json_pack("{s:b, s:s}", "ok", 0, "error",
-	    msg), NULL);
+	    msg), NULL, 0);
 }
 
 /* 405, with the methods the path takes. */
@@ -101,7 +107,7 @@ not_allowed(struct MHD_Connection *c, const char *allow)
 {
 	char *msg = xasprintf("use %s here", allow);
 	enum MHD_Result rc = respond(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-	    json_pack("{s:b, s:s}", "ok", 0, "error", msg), allow);
+	    json_pack("{s:b, s:s}", "ok", 0, "error", msg), allow, 0);
 
 	free(msg);
 	return rc;
@@ -235,7 +241,7 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	const char *why, *key;
 	char err[512], *line;
 	json_t *obj;
-	int status;
+	int status, wait;
 
 	if (h->too_large)
 		return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large "
@@ -246,6 +252,15 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	if (bearer(vd, c, &t) == -1)
 		return refuse(c, MHD_HTTP_UNAUTHORIZED, "a valid bearer token "
 		    "is needed (vigilctl token create)");
+	if (quota_take(&vd->http.quotas, t.name, vd->cfg->http_rate,
+	    vd->cfg->http_burst, clock_mono(), &wait) == -1) {
+		snprintf(err, sizeof err, "too many requests: token %s may make "
+		    "%d a second ([http] rate, burst %d); try again in %d s",
+		    t.name, vd->cfg->http_rate, vd->cfg->http_burst, wait);
+		store_token_clear(&t);
+		return respond(c, MHD_HTTP_TOO_MANY_REQUESTS, json_pack(
+		    "{s:b, s:s}", "ok", 0, "error", err), NULL, wait);
+	}
 	snprintf(peer.user, sizeof peer.user, "token:%s", t.name);
 	snprintf(peer.text, sizeof peer.text, "token %s (%s)", t.name,
 	    t.role);
@@ -281,7 +296,7 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 		MHD_suspend_connection(c);
 		return MHD_YES;
 	}
-	return respond(c, h->status, json_incref(h->reply), NULL);
+	return respond(c, h->status, json_incref(h->reply), NULL, 0);
 }
 
 static enum MHD_Result
@@ -306,7 +321,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (h->reply != NULL)		/* resumed after the commit */
-		return respond(c, h->status, json_incref(h->reply), NULL);
+		return respond(c, h->status, json_incref(h->reply), NULL, 0);
 	return handle(vd, c, h, method, url);
 }
 
@@ -481,6 +496,7 @@ http_close(struct vigild *vd)
 	ev_timer_stop(vd->loop, &vd->http.timer);
 	MHD_stop_daemon(vd->http.d);
 	vd->http.d = NULL;
+	quotas_free(&vd->http.quotas);
 	free(vd->http.cert);
 	if (vd->http.key != NULL) {
 		explicit_bzero(vd->http.key, strlen(vd->http.key));

@@ -43,6 +43,12 @@
 struct vigild;
 struct MHD_Daemon;
 struct hreq;
+/* quota.c: a token bucket per client */
+struct quota;
+struct quotas {
+	struct quota *v;
+	size_t	 n;
+};
 
 /* outbox.c: [outbox] and [quiet-hours]. */
 struct outbox_conf {
@@ -71,6 +77,9 @@ struct cfg {
 	char	*http_listen;		/* [http] listen, or NULL: off */
 	int	 http_connections;	/* [http] connections */
 	int	 http_per_address;	/* [http] per_address */
+	int	 http_rate;		/* [http] rate: requests a second a
+					 * token may make (0: any) */
+	int	 http_burst;		/* [http] burst: and at once */
 	char	*http_cert;		/* PEM: TLS when set, with the key */
 	char	*http_key;
 	char	*metrics_file;		/* [metrics] file, or NULL */
@@ -201,6 +210,7 @@ struct vigild {
 		ev_timer timer;		/* its next timeout */
 		struct hreq *held;	/* waiting for the commit */
 		char	*cert, *key;	/* the PEMs it started with */
+		struct quotas quotas;	/* each token's requests */
 	} http;
 
 	/* deadman.c: the heartbeat to an outside monitor */
@@ -360,6 +370,11 @@ void	 commits_init(struct vigild *);
 void	 commits_failed(struct vigild *, const char *);
 void	 commits_held(struct vigild *);
 int	 commits_paused(const struct vigild *);
+
+/* quota.c: requests a client may make */
+int	 quota_take(struct quotas *, const char *, double, double, double,
+	    int *);
+void	 quotas_free(struct quotas *);
 
 /* http.c */
 struct sockaddr_storage;

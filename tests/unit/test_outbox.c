@@ -1,7 +1,8 @@
 /*
  * test_outbox.c: the outbox's rules that need no database: the retry
  * backoff, quiet hours for SMS, and the digest rule for when a new
- * message may go.  The instants are worked out by hand.
+ * message may go; and the HTTP API's per-token quota, the same kind of
+ * rule for what comes in.  The instants are worked out by hand.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -195,6 +196,35 @@ START_TEST(test_not_before_urgent)
 }
 END_TEST
 
+/* A burst, then the rate; a wait to the whole second; names apart. */
+START_TEST(test_quota)
+{
+	struct quotas qs = { 0 };
+	int wait;
+
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(quota_take(&qs, "cms", 2, 3, 100, &wait), 0);
+	ck_assert_int_eq(quota_take(&qs, "cms", 2, 3, 100, &wait), -1);
+	ck_assert_int_eq(wait, 1);		/* half a second, rounded up */
+	ck_assert_int_eq(quota_take(&qs, "other", 2, 3, 100, &wait), 0);
+	ck_assert_int_eq(quota_take(&qs, "cms", 2, 3, 100.5, &wait), 0);
+	ck_assert_int_eq(quota_take(&qs, "cms", 2, 3, 100.5, &wait), -1);
+	/* Idle for an hour: the bucket holds the burst, no more. */
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(quota_take(&qs, "cms", 2, 3, 3700, &wait), 0);
+	ck_assert_int_eq(quota_take(&qs, "cms", 2, 3, 3700, &wait), -1);
+	/* One a minute: the wait says so. */
+	ck_assert_int_eq(quota_take(&qs, "slow", 1.0 / 60, 1, 0, &wait), 0);
+	ck_assert_int_eq(quota_take(&qs, "slow", 1.0 / 60, 1, 30, &wait), -1);
+	ck_assert_int_eq(wait, 30);
+	/* Rate 0 is no limit. */
+	for (int i = 0; i < 100; i++)
+		ck_assert_int_eq(quota_take(&qs, "any", 0, 1, 0, &wait), 0);
+	ck_assert_uint_eq(qs.n, 3);
+	quotas_free(&qs);
+}
+END_TEST
+
 static Suite *
 outbox_suite(void)
 {
@@ -210,6 +240,7 @@ outbox_suite(void)
 	tcase_add_test(tc, test_not_before_window);
 	tcase_add_test(tc, test_not_before_sending);
 	tcase_add_test(tc, test_not_before_urgent);
+	tcase_add_test(tc, test_quota);
 	suite_add_tcase(s, tc);
 	return s;
 }
