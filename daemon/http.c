@@ -202,7 +202,8 @@ route(struct MHD_Connection *c, const char *method, const char *url,
 	}
 	if (cmd == NULL)
 		return NULL;
-	if (!allowed(allow, method)) {
+	/* HEAD is GET without the body, which MHD leaves out. */
+	if (!allowed(allow, strcmp(method, "HEAD") == 0 ? "GET" : method)) {
 		free(ref);
 		*status = MHD_HTTP_METHOD_NOT_ALLOWED;
 		*why = allow;
@@ -220,7 +221,7 @@ route(struct MHD_Connection *c, const char *method, const char *url,
 		}
 	} else
 		obj = json_object();
-	if (strcmp(method, "GET") == 0)
+	if (strcmp(method, "POST") != 0)
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, obj);
 	json_object_set_new(obj, "cmd", json_string(cmd));
 	if (ref != NULL)

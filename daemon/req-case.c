@@ -246,16 +246,23 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 		wf_case_free(&c);
 		return req_refuse_kind("not_found", "no case %s", r->ref);
 	}
+	/* The admins must restore the file: nothing the client can fix. */
 	if ((wf = case_workflow(vd, c.workflow, c.version)) == NULL) {
+		reply = req_refuse_kind("unavailable", "case %s: its workflow "
+		    "%s %s cannot be loaded", r->ref, c.workflow, c.version);
 		wf_case_free(&c);
-		return req_refuse("case %s: its workflow %s %s cannot be loaded",
-		    r->ref, c.workflow, c.version);
+		return reply;
 	}
 	wf_case_copy(&was, &c);
 	recorder(o, &ev);
+	/* A bad time or officer is the request's fault, as at open; what
+	 * the case's workflow refuses in its state is a conflict. */
 	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||
-	    officer_known(vd, &ev, err, sizeof err) == -1 ||
-	    wf_apply(wf, &vd->cfg->conf->calendars, &c, &ev, err,
+	    officer_known(vd, &ev, err, sizeof err) == -1) {
+		reply = req_refuse("case %s: %s", r->ref, err);
+		goto out;
+	}
+	if (wf_apply(wf, &vd->cfg->conf->calendars, &c, &ev, err,
 	    sizeof err) == -1) {
 		reply = req_refuse_kind("conflict", "case %s: %s", r->ref, err);
 		goto out;

@@ -29,14 +29,28 @@ valid_name(const char *s)
 	    strspn(s, NAME_CHARS) == n;
 }
 
-/* A CMS case reference: the same, and '/' (HX/2026/0042). */
+/* Whether s ends with suffix. */
+static int
+ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * A CMS case reference: the same, and '/' (HX/2026/0042); not ending in
+ * '/', "/events" or "/ack", which the HTTP API's paths put after one.
+ */
 int
 valid_ref(const char *s)
 {
 	size_t n = strlen(s);
 
+	_Static_assert(VALID_REF_MAX == 64, "VALID_REF_RULE says 64");
 	return n > 0 && n <= VALID_REF_MAX && starts_ok(s) &&
-	    strspn(s, NAME_CHARS "/") == n;
+	    strspn(s, NAME_CHARS "/") == n && s[n - 1] != '/' &&
+	    !ends_with(s, n, "/events") && !ends_with(s, n, "/ack");
 }
 
 /* POSIX portable user names, as useradd(8) takes them by default. */

@@ -247,8 +247,7 @@ take(struct request *r, const struct proto_key *k, json_t *v, char *err,
 	    (k->type == K_PATH && !value_ok(s))) {
 		if (k->type == K_REF)
 			snprintf(err, errlen, "bad case reference \"%.64s\": "
-			    "1-%d characters of A-Z a-z 0-9 . _ / -", s,
-			    VALID_REF_MAX);
+			    VALID_REF_RULE, s);
 		else if (k->type == K_NAME)
 			snprintf(err, errlen, "bad %s \"%.64s\": 1-%d characters "
 			    "of A-Z a-z 0-9 . _ -", k->name, s, VALID_NAME_MAX);

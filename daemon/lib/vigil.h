@@ -94,6 +94,9 @@ void	 canon_int(struct buf *, int64_t);
 /* names.c */
 #define VALID_NAME_MAX	64
 #define VALID_REF_MAX	64
+/* valid_ref()'s rule, as refusals say it. */
+#define VALID_REF_RULE	"1-64 characters of A-Z a-z 0-9 . _ / -, not " \
+	"ending in /, /events or /ack"
 int	 valid_name(const char *);
 int	 valid_ref(const char *);
 int	 valid_unix_user(const char *);

@@ -307,8 +307,7 @@ wf_open(const struct workflow *wf, const struct cal_set *cals,
 	if (c->state != NULL)
 		return seterr(err, len, "case %s is already open", c->ref);
 	if (ref == NULL || !valid_ref(ref))
-		return seterr(err, len, "bad case reference: 1-%d characters "
-		    "of A-Z a-z 0-9 . _ / -", VALID_REF_MAX);
+		return seterr(err, len, "bad case reference: " VALID_REF_RULE);
 	if (ev->name == NULL || strcmp(ev->name, "open") != 0)
 		return seterr(err, len, "a case starts with open, not %s",
 		    ev->name ? ev->name : "nothing");

@@ -118,6 +118,11 @@ START_TEST(test_values)
 	    "bad case reference");
 	refused("{\"cmd\":\"show\",\"ref\":\"0123456789012345678901234567890"
 	    "12345678901234567890123456789012345\"}", "bad case reference");
+	refused("{\"cmd\":\"show\",\"ref\":\"HX/1/\"}", "bad case reference");
+	refused("{\"cmd\":\"show\",\"ref\":\"HX/events\"}",
+	    "not ending in /, /events or /ack");
+	refused("{\"cmd\":\"show\",\"ref\":\"HX/1/ack\"}",
+	    "bad case reference");
 	refused("{\"cmd\":\"show\",\"ref\":7}", "wrong type");
 	refused("{\"cmd\":\"event\",\"ref\":\"A\",\"event\":\"x;y\"}",
 	    "bad event");
