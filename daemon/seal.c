@@ -104,65 +104,25 @@ static int
 key_write(const char *path, int64_t epoch, const unsigned char *key,
     int create, char *err, size_t errlen)
 {
-	char k[2 * SEAL_KEY_LEN + 1], text[128], *tmp = NULL, *dir;
-	int fd, dfd, n, rc = -1;
+	char k[2 * SEAL_KEY_LEN + 1], text[128];
+	int fd, n, rc = -1;
 
 	hex_encode(key, SEAL_KEY_LEN, k);
 	n = snprintf(text, sizeof text, "%020lld %s\n", (long long)epoch, k);
 	OPENSSL_cleanse(k, sizeof k);
-	if (create) {
-		tmp = xasprintf("%s.tmp", path);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	} else
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd == -1 || pwrite(fd, text, (size_t)n, 0) != n ||
-	    fsync(fd) == -1)
-		seterr(err, errlen, "%s: %s", tmp ? tmp : path,
-		    strerror(errno));
-	else if (create && link(tmp, path) == -1)
+	if (create)
+		rc = secret_file_create(path, text, (size_t)n, err, errlen);
+	else if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1 ||
+	    pwrite(fd, text, (size_t)n, 0) != n || fsync(fd) == -1) {
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
-	else
-		rc = 0;
-	if (fd != -1)
+		if (fd != -1)
+			close(fd);
+	} else {
 		close(fd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-		/* The new name survives a crash too. */
-		dir = xstrdup(path);
-		*(strrchr(dir, '/') ? strrchr(dir, '/') : dir) = '\0';
-		if (rc == 0 && (dfd = open(*dir ? dir : ".", O_RDONLY |
-		    O_DIRECTORY | O_CLOEXEC)) != -1) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dir);
+		rc = 0;
 	}
 	OPENSSL_cleanse(text, sizeof text);
 	return rc;
-}
-
-/*
- * Read a small secret file into buf (cleansed by the caller), without
- * stdio, whose buffer would keep a copy in freed memory.
- */
-static ssize_t
-read_secret(const char *path, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-	int fd;
-
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while ((size_t)len < size - 1 &&
-	    (n = read(fd, buf + len, size - 1 - (size_t)len)) > 0)
-		len += n;
-	if (fd != STDIN_FILENO)
-		close(fd);
-	buf[len] = '\0';
-	return len;
 }
 
 /* 1 with the key read, 0 when there is no key file, -1 when unreadable. */
@@ -174,7 +134,7 @@ key_read(const char *path, int64_t *epoch, unsigned char *key, char *err,
 	long long e;
 	int ok;
 
-	if (read_secret(path, buf, sizeof buf) == -1) {
+	if (secret_file_read(path, buf, sizeof buf) == -1) {
 		if (errno == ENOENT)
 			return 0;
 		seterr(err, errlen, "%s: %s", path, strerror(errno));
@@ -430,7 +390,7 @@ seal_verify(struct cfg *cfg, const char *keyfile)
 	struct store *s;
 	int rc = 1, ok;
 
-	ok = read_secret(keyfile, buf, sizeof buf) != -1;
+	ok = secret_file_read(keyfile, buf, sizeof buf) != -1;
 	buf[strcspn(buf, " \t\r\n")] = '\0';
 	ok = ok && unhex(buf, key, sizeof key) == 0;
 	OPENSSL_cleanse(buf, sizeof buf);

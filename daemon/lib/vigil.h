@@ -91,6 +91,10 @@ void	 canon_str(struct buf *, const char *);
 void	 canon_key(struct buf *, const char *);
 void	 canon_int(struct buf *, int64_t);
 
+/* secretfile.c */
+int	 secret_file_create(const char *, const char *, size_t, char *, size_t);
+ssize_t	 secret_file_read(const char *, char *, size_t);
+
 /* names.c */
 #define VALID_NAME_MAX	64
 #define VALID_REF_MAX	64
