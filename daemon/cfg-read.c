@@ -139,6 +139,45 @@ cfg_read_http(struct cfg *cfg, struct diag *dg)
 	}
 }
 
+/*
+ * [links] ack_url: where vigild's HTTP listener is reached from a mail
+ * client, to put acknowledgement links in messages; ack_valid: how long
+ * one works.  (case_url is the templates'.)
+ */
+void
+cfg_read_links(struct cfg *cfg, struct diag *dg)
+{
+	struct sec_reader sr;
+	const char *v;
+	char err[256];
+	size_t n;
+
+	sec_init(&sr, cfg->conf, "links", dg);
+	cfg->ack_valid = 7 * 86400;
+	if ((v = sec_str(&sr, "ack_url", NULL)) != NULL) {
+		n = strlen(v);
+		while (n > 0 && v[n - 1] == '/')
+			n--;
+		if ((strncmp(v, "https://", 8) != 0 &&
+		    strncmp(v, "http://", 7) != 0) || n > 200 ||
+		    strcspn(v, " \t\"'<>\\{}") != strlen(v))
+			sec_err(&sr, "ack_url", "must be an https:// URL of at "
+			    "most 200 characters with nothing to escape, "
+			    "where managers reach vigild's [http] listener");
+		else
+			cfg->ack_url = xstrndup(v, n);
+	}
+	if ((v = sec_str(&sr, "ack_valid", NULL)) != NULL &&
+	    (conf_elapsed(v, &cfg->ack_valid, err, sizeof err) == -1 ||
+	    cfg->ack_valid < 3600 || cfg->ack_valid > 90 * 86400))
+		sec_err(&sr, "ack_valid", "%s", cfg->ack_valid < 3600 ||
+		    cfg->ack_valid > 90 * 86400 ? "between an hour and 90 "
+		    "days (e.g. 7 days)" : err);
+	if (cfg->ack_url != NULL && cfg->http_listen == NULL)
+		sec_err(&sr, "ack_url", "needs [http] listen: the links lead "
+		    "to vigild's HTTP listener");
+}
+
 /* [metrics] */
 void
 cfg_read_metrics(struct cfg *cfg, struct diag *dg)

@@ -19,6 +19,7 @@ int
 cfg_reload(struct vigild *vd, struct diag *dg)
 {
 	struct cfg *next, *old = vd->cfg;
+	char err[512];
 	int rc = -1;
 
 	sdn_reloading();
@@ -54,6 +55,9 @@ cfg_reload(struct vigild *vd, struct diag *dg)
 	cfg_retire(vd, old);
 	metrics_start(vd);
 	deadman_start(vd);
+	if (link_start(vd, err, sizeof err) == -1)
+		log_err("reload: acknowledgement links stay out of messages: "
+		    "%s", err);
 	req_admin_backups(vd);
 	purge_schedule(vd);
 	log_notice("reload: configuration %s loaded (%zu workflows)",

@@ -49,6 +49,7 @@ cfg_load(const char *path, struct diag *dg)
 	cfg_read_metrics(cfg, dg);
 	cfg_read_http(cfg, dg);
 	cfg_read_access(cfg, dg);
+	cfg_read_links(cfg, dg);
 	cfg->heartbeat = heartbeat_conf_new(cfg->conf, dg);
 	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
 		goto fail;
@@ -77,6 +78,7 @@ cfg_free(struct cfg *cfg)
 	strv_free(cfg->relays, cfg->nrelays);
 	if (cfg->has_reference)
 		regfree(&cfg->reference);
+	free(cfg->ack_url);
 	free(cfg->metrics_file);
 	free(cfg->http_listen);
 	free(cfg->http_cert);

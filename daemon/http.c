@@ -16,6 +16,12 @@
  *	GET  /v1/cases?overdue=true&...	list
  *	GET  /v1/status			status
  *
+ * and, for people rather than programs, the page an acknowledgement link
+ * opens (web-ack.c), which needs no token: the link is its own proof.
+ *
+ *	GET  /ack/TOKEN			what it would acknowledge
+ *	POST /ack/TOKEN			acknowledge
+ *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <arpa/inet.h>
@@ -35,6 +41,7 @@ struct hreq {
 	struct buf body;
 	int	 too_large;
 	int	 held;			/* suspended until the commit */
+	int	 page;			/* answered with web_ack_page() */
 	json_t	*reply;			/* ready to send */
 	int	 status;
 	struct hreq *next;		/* in the list of held ones */
@@ -113,6 +120,99 @@ not_allowed(struct MHD_Connection *c, const char *allow)
 	return rc;
 }
 
+/* Is method one of allow's ("GET, POST")? */
+static int
+allowed(const char *allow, const char *method)
+{
+	size_t n = strlen(method);
+
+	for (const char *p = allow; (p = strstr(p, method)) != NULL; p += n)
+		if ((p == allow || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ','))
+			return 1;
+	return 0;
+}
+
+/*
+ * A page for a person: not cached, not framed, and no Referer, which
+ * would carry the link's token to wherever it leads.
+ */
+static enum MHD_Result
+respond_page(struct MHD_Connection *c, int status, char *html)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(html),
+	    html, MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result rc;
+
+	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src "
+	    "'none'; style-src 'unsafe-inline'; form-action 'self'; "
+	    "frame-ancestors 'none'");
+	rc = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* The reply of a request, ready: JSON, or the page it stands for. */
+static enum MHD_Result
+answer(struct vigild *vd, struct MHD_Connection *c, struct hreq *h)
+{
+	if (h->page)
+		return respond_page(c, h->status, web_ack_page(vd, h->reply));
+	return respond(c, h->status, json_incref(h->reply), NULL, 0);
+}
+
+/* A change waits for its commit, as on the socket; anything else goes. */
+static enum MHD_Result
+hold_or_answer(struct vigild *vd, struct MHD_Connection *c, struct hreq *h)
+{
+	if (store_in_transaction(vd->store)) {
+		h->held = 1;
+		h->conn = c;
+		h->next = vd->http.held;
+		vd->http.held = h;
+		MHD_suspend_connection(c);
+		return MHD_YES;
+	}
+	return answer(vd, c, h);
+}
+
+/* The client's address, for the event log. */
+static void
+client_address(struct MHD_Connection *c, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(buf, len, "?");
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    sa)->sin_addr, buf, (socklen_t)len);
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)
+		    sa)->sin6_addr, buf, (socklen_t)len);
+}
+
+/* /ack/TOKEN: an acknowledgement link, opened or its button pressed. */
+static enum MHD_Result
+ack_link(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
+    const char *method, const char *token)
+{
+	char from[INET6_ADDRSTRLEN];
+
+	if (!allowed("GET, POST", strcmp(method, "HEAD") == 0 ? "GET" :
+	    method))
+		return not_allowed(c, "GET, POST");
+	client_address(c, from, sizeof from);
+	h->page = 1;
+	h->reply = web_ack(vd, token, strcmp(method, "POST") == 0, from,
+	    &h->status);
+	return hold_or_answer(vd, c, h);
+}
+
 /* The bearer token's row in t: 0, or -1 when there is none that works. */
 static int
 bearer(struct vigild *vd, struct MHD_Connection *c, struct store_token *t)
@@ -150,19 +250,6 @@ add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	else
 		json_object_set_new(obj, key, json_string(value));
 	return MHD_YES;
-}
-
-/* Is method one of allow's ("GET, POST")? */
-static int
-allowed(const char *allow, const char *method)
-{
-	size_t n = strlen(method);
-
-	for (const char *p = allow; (p = strstr(p, method)) != NULL; p += n)
-		if ((p == allow || p[-1] == ' ') &&
-		    (p[n] == '\0' || p[n] == ','))
-			return 1;
-	return 0;
 }
 
 /*
@@ -250,6 +337,8 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	if (vd->stopping)
 		return refuse(c, MHD_HTTP_SERVICE_UNAVAILABLE, "vigild is "
 		    "stopping");
+	if (strncmp(url, "/ack/", 5) == 0)
+		return ack_link(vd, c, h, method, url + 5);
 	if (bearer(vd, c, &t) == -1)
 		return refuse(c, MHD_HTTP_UNAUTHORIZED, "a valid bearer token "
 		    "is needed (vigilctl token create)");
@@ -288,16 +377,7 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	store_token_clear(&t);
 	if (h->status == 0)
 		h->status = MHD_HTTP_BAD_REQUEST;
-	/* A change waits for its commit, as on the socket. */
-	if (store_in_transaction(vd->store)) {
-		h->held = 1;
-		h->conn = c;
-		h->next = vd->http.held;
-		vd->http.held = h;
-		MHD_suspend_connection(c);
-		return MHD_YES;
-	}
-	return respond(c, h->status, json_incref(h->reply), NULL, 0);
+	return hold_or_answer(vd, c, h);
 }
 
 static enum MHD_Result
@@ -322,7 +402,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	if (h->reply != NULL)		/* resumed after the commit */
-		return respond(c, h->status, json_incref(h->reply), NULL, 0);
+		return answer(vd, c, h);
 	return handle(vd, c, h, method, url);
 }
 

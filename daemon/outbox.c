@@ -276,8 +276,15 @@ render(struct vigild *vd, struct job *job,
 		job->msg.body = xstrdup(rows[0].action ? rows[0].action : "");
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		items[i] = tpl_item_of(&rows[i]);
+		/* An escalation's own link, to a person; a group's
+		 * members have none, and a reminder asks for the work. */
+		if (rows[i].kind < TPL_ADMIN_ALERT && rows[i].level > 0 &&
+		    strncmp(rows[i].recipient, "group ", 6) != 0)
+			items[i].ack_link = link_make(vd, rows[i].ref,
+			    rows[i].seq, rows[i].level, rows[i].recipient, now);
+	}
 	if (kind == TPL_ADMIN_ALERT)
 		alert_vars(vd, &rows[0], &about, &items[0], &v);
 	else if (kind == TPL_AUDIT_ALERT || kind == TPL_OPS_ALERT)
@@ -302,6 +309,8 @@ render(struct vigild *vd, struct job *job,
 		log_err("outbox: message %lld: %s", (long long)job->ids[0],
 		    job->msg.err);
 	}
+	for (size_t i = 0; i < n; i++)
+		free((char *)(uintptr_t)items[i].ack_link);
 	store_outbox_entry_clear(&about);
 }
 

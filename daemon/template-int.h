@@ -27,6 +27,7 @@ enum ph {
 	PH_RECIPIENT,
 	PH_CHANNEL,
 	PH_ERROR,
+	PH_ACK_LINK,
 	PH_N
 };
 

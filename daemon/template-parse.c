@@ -40,6 +40,7 @@ const struct ph_def tpl_ph_defs[PH_N] = {
 	[PH_RECIPIENT] = { "recipient", K_A, 0, 0 },
 	[PH_CHANNEL] =	{ "channel", K_A, 0, 1 },
 	[PH_ERROR] =	{ "error", K_A | K_U | K_O, 0, 0 },
+	[PH_ACK_LINK] =	{ "ack_link", K_R | K_E | K_D, 1, 1 },
 };
 
 /* What an SMS template may spend on its own words. */
@@ -112,12 +113,13 @@ ph_list(unsigned kinds)
 {
 	static const char *const lists[TPL_NKINDS] = {
 		[TPL_REMINDER] = "{ref} {deadline} {due} {late} {officer} "
-		    "{action} {link}",
+		    "{action} {link} {ack_link}",
 		[TPL_ESCALATION] = "{ref} {deadline} {due} {late} {officer} "
-		    "{action} {link} {level} {repeat} {acked_by} {acked_at}",
+		    "{action} {link} {ack_link} {level} {repeat} {acked_by} "
+		    "{acked_at}",
 		[TPL_DIGEST] = "{count}, and between {items} and {end}: {ref} "
 		    "{deadline} {due} {late} {officer} {action} {link} "
-		    "{level} {repeat} {acked_by} {acked_at}",
+		    "{ack_link} {level} {repeat} {acked_by} {acked_at}",
 		[TPL_ADMIN_ALERT] = "{ref} {deadline} {due} {late} {officer} "
 		    "{action} {link} {level} {repeat} {acked_by} {acked_at} "
 		    "{recipient} {channel} {error}",

@@ -7,8 +7,9 @@
  * deadline.
  *
  * An SMS is filled in, measured in GSM-7 septets and, while it is over 160,
- * shortened in a fixed order: first what the recipient can look up (what to
- * do next, who acknowledged, the officer, the link), then, in a digest, the
+ * shortened in a fixed order: first the acknowledgement link and what the
+ * recipient can look up (what to do next, who acknowledged, the officer,
+ * the case's link), then, in a digest, the
  * last deadlines listed (the count still says how many), then what
  * identifies the deadline, longest first, and the case reference last.
  * Whatever is left over is cut at 160.
@@ -32,7 +33,7 @@ static const struct cut_step {
 	int	 ph;
 	size_t	 floor;
 } sms_cut_order[] = {
-	{ PH_ACTION, 0 }, { PH_ERROR, 0 }, { PH_ACKED_AT, 0 },
+	{ PH_ACK_LINK, 0 }, { PH_ACTION, 0 }, { PH_ERROR, 0 }, { PH_ACKED_AT, 0 },
 	{ PH_ACKED_BY, 0 }, { PH_OFFICER, 0 }, { PH_RECIPIENT, 0 },
 	{ PH_LINK, 0 }, { PH_CHANNEL, 0 }, { PH_DEADLINE, 28 },
 	{ CUT_ITEMS, 0 }, { PH_REPEAT, 0 }, { PH_DUE, 0 },
@@ -201,6 +202,8 @@ raw_value(const struct render *r, int ph, const struct tpl_item *it)
 		return xstrdup(it->action ? it->action : "");
 	case PH_LINK:
 		return link_for(r->case_url, it->ref);
+	case PH_ACK_LINK:
+		return xstrdup(it->ack_link ? it->ack_link : "");
 	case PH_LEVEL:
 		return xasprintf("%d", it->level);
 	case PH_REPEAT:

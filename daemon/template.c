@@ -164,9 +164,14 @@ load_links(const struct conf *c, struct tpl_set *ts, struct diag *dg)
 	for (size_t i = 0; s != NULL && i < s->n; i++) {
 		const struct conf_kv *kv = &s->kv[i];
 
+		/* The acknowledgement links are cfg-read.c's. */
+		if (strcmp(kv->key, "ack_url") == 0 ||
+		    strcmp(kv->key, "ack_valid") == 0)
+			continue;
 		if (strcmp(kv->key, "case_url") != 0) {
-			diag_add(dg, conf_file(c, kv->file), kv->line, "unknown setting \"%s\" "
-			    "in [links] (it has case_url)", kv->key);
+			diag_add(dg, conf_file(c, kv->file), kv->line, "unknown "
+			    "setting \"%s\" in [links] (it has case_url, "
+			    "ack_url and ack_valid)", kv->key);
 			continue;
 		}
 		if (!tpl_case_url_ok(kv->value, err, sizeof err))

@@ -56,6 +56,7 @@ struct tpl_item {
 	int	 repeat;		/* 0, then 1, 2... for repeats */
 	const char *acked_by;		/* display name, or NULL */
 	int64_t	 acked_at;
+	const char *ack_link;		/* the recipient's own, or NULL */
 };
 
 struct tpl_vars {

@@ -277,6 +277,8 @@ main(int argc, char **argv)
 		fatalx("control socket: %s", err);
 	if (http_start(&vd, err, sizeof err) == -1)
 		fatalx("[http] listen: %s", err);
+	if (link_start(&vd, err, sizeof err) == -1)
+		fatalx("[links] ack_url: %s", err);
 	log_notice("vigild %s ready: database %s, socket %s, %zu workflows",
 	    PACKAGE_VERSION, vd.cfg->conf->database, vd.socket_path,
 	    wf_set_count(vd.cfg->workflows));

@@ -82,6 +82,8 @@ struct cfg {
 	int	 http_burst;		/* [http] burst: and at once */
 	char	*http_cert;		/* PEM: TLS when set, with the key */
 	char	*http_key;
+	char	*ack_url;		/* [links] ack_url, or NULL: no links */
+	int64_t	 ack_valid;		/* [links] ack_valid: seconds */
 	char	*metrics_file;		/* [metrics] file, or NULL */
 	int	 metrics_interval;	/* seconds */
 	int64_t	 loaded_at;
@@ -101,6 +103,7 @@ void	 cfg_free_outbox(struct outbox_conf *);
 void	 cfg_read_metrics(struct cfg *, struct diag *);
 void	 cfg_read_http(struct cfg *, struct diag *);
 void	 cfg_read_access(struct cfg *, struct diag *);
+void	 cfg_read_links(struct cfg *, struct diag *);
 
 
 /* A workflow version no longer in the files, rebuilt from the store. */
@@ -212,6 +215,10 @@ struct vigild {
 		char	*cert, *key;	/* the PEMs it started with */
 		struct quotas quotas;	/* each token's requests */
 	} http;
+
+	/* link.c: the acknowledgement links' key */
+	unsigned char link_key[32];
+	int	 link_key_ok;
 
 	/* deadman.c: the heartbeat to an outside monitor */
 	ev_timer hb_timer;
@@ -370,6 +377,31 @@ void	 commits_init(struct vigild *);
 void	 commits_failed(struct vigild *, const char *);
 void	 commits_held(struct vigild *);
 int	 commits_paused(const struct vigild *);
+
+/* link.c: acknowledgement links */
+struct link {
+	char	*ref;
+	uint32_t seq;			/* the deadline */
+	int	 level;			/* of the message it came in */
+	char	*staff;			/* whom it acknowledges as */
+	int64_t	 expires;
+};
+enum link_state { LINK_OK, LINK_BAD, LINK_EXPIRED };
+int	 link_start(struct vigild *, char *, size_t);
+char	*link_make(struct vigild *, const char *, uint32_t, int, const char *,
+	    int64_t);
+enum link_state link_check(struct vigild *, const char *, struct link *,
+	    int64_t);
+void	 link_clear(struct link *);
+
+/* html.c: pages for people; web-ack.c: the acknowledgement link's */
+void	 html_text(struct buf *, const char *);
+void	 html_start(struct buf *, const char *);
+void	 html_end(struct buf *);
+void	 html_term(struct buf *, const char *, const char *);
+void	 html_para(struct buf *, const char *, const char *);
+json_t	*web_ack(struct vigild *, const char *, int, const char *, int *);
+char	*web_ack_page(struct vigild *, const json_t *);
 
 /* quota.c: requests a client may make */
 int	 quota_take(struct quotas *, const char *, double, double, double,

@@ -63,7 +63,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		items[i] = (struct tpl_item){ "DA-2026-0042", "initial contact",
 		    1772546400 + (int64_t)i * 3600, "Jo Bloggs",
 		    "Contact the person", 1 + (int)i % 3, (int)i % 2,
-		    i % 3 ? NULL : "Sam Patel", 1772546400 + 600 };
+		    i % 3 ? NULL : "Sam Patel", 1772546400 + 600,
+		    i % 2 ? NULL : "https://vigil.example/ack/v1.abc.def" };
 	v.nitems = kind == TPL_DIGEST ? nitems(items) : 1;
 	v.recipient = "Sam Patel";
 	v.channel = "email";
