@@ -530,6 +530,22 @@ alert(struct vigild *vd, const struct staff_group *g,
 }
 
 static void
+webhook_failed(struct vigild *vd, const struct store_outbox_entry *e,
+    const char *err, int64_t now)
+{
+	json_t *body = json_loads(e->action ? e->action : "", 0, NULL);
+	const char *type = json_string_value(json_object_get(body, "type"));
+	char why[NOTIFY_ERR_MAX + 256];
+
+	snprintf(why, sizeof why, "the webhook %s about case %s (webhook-id "
+	    "%s) to [webhook %s] failed for good: %s", type ? type : "?",
+	    e->ref ? e->ref : "-", e->key, e->to_name ? e->to_name : "?",
+	    err);
+	json_decref(body);
+	outbox_admin_alert(vd, TPL_OPS_ALERT, why, -1, now);
+}
+
+static void
 fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 {
 	const struct staff_group *admins = staff_group(vd->cfg->staff,
@@ -541,10 +557,13 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 		return;
 	log_err("outbox: message %lld to %s by %s failed for good: %s",
 	    (long long)id, e.recipient, notify_channel_name(e.channel), err);
+	/* A webhook the CMS refused is the integration's failure: the
+	 * admins hear of it as of vigil's own. */
+	if (e.kind == TPL_WEBHOOK)
+		webhook_failed(vd, &e, err, now);
 	/* Tell the admins, unless this was already a word to them; and the
 	 * CMS, of a message to a person about a case. */
-	if ((e.kind < TPL_ADMIN_ALERT || e.kind == TPL_WEBHOOK) &&
-	    admins != NULL)
+	if (e.kind < TPL_ADMIN_ALERT && admins != NULL)
 		alert(vd, admins, (struct outbox_row){ .kind = TPL_ADMIN_ALERT,
 		    .about = e.id, .created = e.created, .ref = e.ref,
 		    .deadline = e.deadline }, -1, now);

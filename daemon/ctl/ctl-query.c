@@ -240,7 +240,7 @@ print_outbox(json_t *res)
 		printf("no messages\n");
 		return;
 	}
-	printf("%-6s %-9s %-16s %-20s %-5s %-14s %-5s %s\n", "ID", "STATUS",
+	printf("%-6s %-9s %-16s %-20s %-5s %-14s %-7s %s\n", "ID", "STATUS",
 	    "CASE", "DEADLINE", "STEP", "TO", "BY", "NEXT TRY / ERROR");
 	json_array_foreach(msgs, i, x) {
 		json_t *level = json_object_get(x, "level");
@@ -248,8 +248,13 @@ print_outbox(json_t *res)
 		    "repeat"));
 		char step[24];
 
-		/* "rem", "1", "2r3" (level 2, repeat 3), "alert" (to admins). */
-		if (!json_is_integer(level))
+		/*
+		 * "rem", "1", "2r3" (level 2, repeat 3), "alert" (to admins),
+		 * "hook" (to the CMS).
+		 */
+		if (strcmp(str(x, "channel"), "webhook") == 0)
+			snprintf(step, sizeof step, "hook");
+		else if (!json_is_integer(level))
 			snprintf(step, sizeof step, "alert");
 		else if (json_integer_value(level) == 0)
 			snprintf(step, sizeof step, "rem");
@@ -259,7 +264,7 @@ print_outbox(json_t *res)
 		else
 			snprintf(step, sizeof step, "%lldr%lld",
 			    (long long)json_integer_value(level), (long long)rep);
-		printf("%-6lld %-9s %-16s %-20s %-5s %-14s %-5s %s\n",
+		printf("%-6lld %-9s %-16s %-20s %-5s %-14s %-7s %s\n",
 		    (long long)json_integer_value(json_object_get(x, "id")),
 		    str(x, "status"), str(x, "ref"), str(x, "deadline"), step,
 		    str(x, "to"), str(x, "channel"),
