@@ -1,11 +1,15 @@
 /*
  * cfg-read.c: the sections of vigil.conf that the core's own modules use,
  * read into struct cfg with every problem at its line: [outbox] and
- * [quiet-hours] for the outbox, [metrics] for the metrics file.  cfg_load()
- * calls them; the modules only read what they leave in struct cfg.
+ * [quiet-hours] for the outbox, [metrics] for the metrics file, [http] and
+ * [access] for requests, [links] and [web] for the pages people open.
+ * cfg_load() calls them; the modules only read what they leave in struct
+ * cfg.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -176,6 +180,47 @@ cfg_read_links(struct cfg *cfg, struct diag *dg)
 	if (cfg->ack_url != NULL && cfg->http_listen == NULL)
 		sec_err(&sr, "ack_url", "needs [http] listen: the links lead "
 		    "to vigild's HTTP listener");
+}
+
+/*
+ * [web]: the managers' pages, signed in by the organisation's single
+ * sign-on at a reverse proxy, which says who in user_header.  Only the
+ * proxy's own addresses are believed: anyone else could send the header.
+ */
+void
+cfg_read_web(struct cfg *cfg, struct diag *dg)
+{
+	static const char *const keys[] = { "proxy", "user_header" };
+	struct sec_reader sr;
+	unsigned char addr[sizeof(struct in6_addr)];
+	const char *v;
+	char *list, *w, *save = NULL;
+
+	sec_init(&sr, cfg->conf, "web", dg);
+	sec_keys(&sr, keys, nitems(keys));
+	v = sec_str(&sr, "user_header", "X-Remote-User");
+	if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") != strlen(v) || strlen(v) > 64)
+		sec_err(&sr, "user_header", "\"%s\" is not a header name", v);
+	cfg->web_user_header = xstrdup(v);
+	if ((v = sec_str(&sr, "proxy", NULL)) == NULL)
+		return;
+	list = xstrdup(v);
+	for (w = strtok_r(list, " ,", &save); w != NULL;
+	    w = strtok_r(NULL, " ,", &save)) {
+		if (inet_pton(AF_INET, w, addr) != 1 &&
+		    inet_pton(AF_INET6, w, addr) != 1) {
+			sec_err(&sr, "proxy", "\"%s\" is not an IP address", w);
+			continue;
+		}
+		cfg->web_proxies = xreallocarray(cfg->web_proxies,
+		    cfg->nweb_proxies + 1, sizeof *cfg->web_proxies);
+		cfg->web_proxies[cfg->nweb_proxies++] = xstrdup(w);
+	}
+	free(list);
+	if (cfg->nweb_proxies > 0 && cfg->http_listen == NULL)
+		sec_err(&sr, "proxy", "needs [http] listen: the pages are "
+		    "served by vigild's HTTP listener");
 }
 
 /* [metrics] */

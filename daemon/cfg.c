@@ -50,6 +50,7 @@ cfg_load(const char *path, struct diag *dg)
 	cfg_read_http(cfg, dg);
 	cfg_read_access(cfg, dg);
 	cfg_read_links(cfg, dg);
+	cfg_read_web(cfg, dg);
 	cfg->heartbeat = heartbeat_conf_new(cfg->conf, dg);
 	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
 		goto fail;
@@ -79,6 +80,8 @@ cfg_free(struct cfg *cfg)
 	if (cfg->has_reference)
 		regfree(&cfg->reference);
 	free(cfg->ack_url);
+	strv_free(cfg->web_proxies, cfg->nweb_proxies);
+	free(cfg->web_user_header);
 	free(cfg->metrics_file);
 	free(cfg->http_listen);
 	free(cfg->http_cert);

@@ -12,7 +12,7 @@
 
 static const char style[] =
     "body{font-family:system-ui,sans-serif;font-size:1.1875rem;"
-    "line-height:1.5;color:#0b0c0c;background:#fff;max-width:40rem;"
+    "line-height:1.5;color:#0b0c0c;background:#fff;max-width:60rem;"
     "margin:0 auto;padding:1rem}"
     "h1{font-size:2rem;line-height:1.2}"
     "dt{font-weight:700}dd{margin:0 0 .75rem}"
@@ -23,7 +23,13 @@ static const char style[] =
     "cursor:pointer}"
     "button:focus,a:focus{outline:3px solid #fd0;outline-offset:0;"
     "box-shadow:0 -2px #fd0,0 4px #0b0c0c}"
-    "a{color:#1d70b8}footer{margin-top:2rem;font-size:1rem;color:#505a5f}";
+    "a{color:#1d70b8}footer{margin-top:2rem;font-size:1rem;color:#505a5f}"
+    "table{border-collapse:collapse;margin:1rem 0 2rem;width:100%}"
+    "caption{font-weight:700;font-size:1.5rem;text-align:left}"
+    "th,td{text-align:left;vertical-align:top;padding:.5rem 1rem .5rem 0;"
+    "border-bottom:1px solid #b1b4b6}"
+    ".visually-hidden{position:absolute;width:1px;height:1px;margin:0;"
+    "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}";
 
 /* s, escaped for an HTML text node or a quoted attribute. */
 void

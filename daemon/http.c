@@ -17,10 +17,12 @@
  *	GET  /v1/status			status
  *
  * and, for people rather than programs, the page an acknowledgement link
- * opens (web-ack.c), which needs no token: the link is its own proof.
+ * opens (web-ack.c), which needs no token: the link is its own proof; and
+ * the managers' pages (web.c), signed in by a single sign-on proxy.
  *
  *	GET  /ack/TOKEN			what it would acknowledge
  *	POST /ack/TOKEN			acknowledge
+ *	GET  /web/...			see web.c
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -41,7 +43,8 @@ struct hreq {
 	struct buf body;
 	int	 too_large;
 	int	 held;			/* suspended until the commit */
-	int	 page;			/* answered with web_ack_page() */
+	/* A person's page rather than JSON: made from the reply. */
+	char	*(*page)(struct vigild *, const json_t *);
 	json_t	*reply;			/* ready to send */
 	int	 status;
 	struct hreq *next;		/* in the list of held ones */
@@ -155,12 +158,36 @@ respond_page(struct MHD_Connection *c, int status, char *html)
 	return rc;
 }
 
-/* The reply of a request, ready: JSON, or the page it stands for. */
+/* After a form's POST: see where it leads (303), not resend it. */
+static enum MHD_Result
+redirect(struct MHD_Connection *c, const char *location)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result rc;
+
+	MHD_add_response_header(r, "Location", location);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	rc = MHD_queue_response(c, MHD_HTTP_SEE_OTHER, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/*
+ * The reply of a request, ready: JSON, or the page it stands for, or
+ * where the page is (a "location", which a commit that failed takes
+ * away with the rest of the reply).
+ */
 static enum MHD_Result
 answer(struct vigild *vd, struct MHD_Connection *c, struct hreq *h)
 {
-	if (h->page)
-		return respond_page(c, h->status, web_ack_page(vd, h->reply));
+	const char *to = json_string_value(json_object_get(h->reply,
+	    "location"));
+
+	if (h->page != NULL && to != NULL)
+		return redirect(c, to);
+	if (h->page != NULL)
+		return respond_page(c, h->status, h->page(vd, h->reply));
 	return respond(c, h->status, json_incref(h->reply), NULL, 0);
 }
 
@@ -196,20 +223,41 @@ client_address(struct MHD_Connection *c, char *buf, size_t len)
 		    sa)->sin6_addr, buf, (socklen_t)len);
 }
 
-/* /ack/TOKEN: an acknowledgement link, opened or its button pressed. */
+/*
+ * The pages for people, which need no token: /ack/TOKEN, an
+ * acknowledgement link opened or its button pressed (the link is its own
+ * proof), and /web/..., the managers' pages behind the single sign-on
+ * proxy.  Their quota is their address's.
+ */
 static enum MHD_Result
-ack_link(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
-    const char *method, const char *token)
+person(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
+    const char *method, const char *url)
 {
-	char from[INET6_ADDRSTRLEN];
+	char from[INET6_ADDRSTRLEN], who[INET6_ADDRSTRLEN + 16];
+	struct web_req w = { method, url, from, NULL, h->body.s ? h->body.s :
+	    "" };
+	int wait;
 
 	if (!allowed("GET, POST", strcmp(method, "HEAD") == 0 ? "GET" :
 	    method))
 		return not_allowed(c, "GET, POST");
 	client_address(c, from, sizeof from);
-	h->page = 1;
-	h->reply = web_ack(vd, token, strcmp(method, "POST") == 0, from,
-	    &h->status);
+	snprintf(who, sizeof who, "address %s", from);
+	if (quota_take(&vd->http.quotas, who, vd->cfg->http_rate,
+	    vd->cfg->http_burst, clock_mono(), &wait) == -1)
+		return respond(c, MHD_HTTP_TOO_MANY_REQUESTS, json_pack(
+		    "{s:b, s:s}", "ok", 0, "error", "too many requests: try "
+		    "again in a moment"), NULL, wait);
+	if (strncmp(url, "/ack/", 5) == 0) {
+		h->page = web_ack_page;
+		h->reply = web_ack(vd, url + 5, strcmp(method, "POST") == 0,
+		    from, &h->status);
+	} else {
+		w.user = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		    vd->cfg->web_user_header);
+		h->page = web_view_page;
+		h->reply = web_view(vd, &w, &h->status);
+	}
 	return hold_or_answer(vd, c, h);
 }
 
@@ -337,8 +385,9 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	if (vd->stopping)
 		return refuse(c, MHD_HTTP_SERVICE_UNAVAILABLE, "vigild is "
 		    "stopping");
-	if (strncmp(url, "/ack/", 5) == 0)
-		return ack_link(vd, c, h, method, url + 5);
+	if (strncmp(url, "/ack/", 5) == 0 || (vd->cfg->nweb_proxies > 0 &&
+	    (strcmp(url, "/web") == 0 || strncmp(url, "/web/", 5) == 0)))
+		return person(vd, c, h, method, url);
 	if (bearer(vd, c, &t) == -1)
 		return refuse(c, MHD_HTTP_UNAUTHORIZED, "a valid bearer token "
 		    "is needed (vigilctl token create)");

@@ -12,6 +12,10 @@
  * 0600) and never in it, so a copy of the database cannot make links.
  * A changed byte, another key or a passed expiry and the link is refused.
  *
+ * The same key makes the web view's form tokens (link_form_token()): a
+ * form's POST must carry one made for the person signed in, today or
+ * yesterday, so that another site cannot make their browser post one.
+ *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <errno.h>
@@ -95,7 +99,8 @@ link_start(struct vigild *vd, char *err, size_t len)
 	ssize_t n;
 	int rc = -1;
 
-	if (vd->cfg->ack_url == NULL || vd->link_key_ok)
+	if ((vd->cfg->ack_url == NULL && vd->cfg->nweb_proxies == 0) ||
+	    vd->link_key_ok)
 		return 0;
 	path = xasprintf("%s.link-key", vd->cfg->conf->database);
 	if ((n = secret_file_read(path, text, sizeof text)) == -1 &&
@@ -205,6 +210,43 @@ out:
 	free(got);
 	free(payload);
 	return st;
+}
+
+/* The form token of staff for the day of t. */
+static char *
+form_token(struct vigild *vd, const char *staff, int64_t t)
+{
+	unsigned char md[LINK_MAC_LEN];
+	char *text = xasprintf("form\n%s\n%lld", staff, (long long)(t /
+	    86400));
+
+	mac(vd, text, strlen(text), md);
+	free(text);
+	return b64url(md, sizeof md);
+}
+
+/* A token for the forms of the pages staff sees now. */
+char *
+link_form_token(struct vigild *vd, const char *staff, int64_t now)
+{
+	return vd->link_key_ok ? form_token(vd, staff, now) : NULL;
+}
+
+/* Whether token is staff's, made today or yesterday. */
+int
+link_form_token_ok(struct vigild *vd, const char *staff, const char *token,
+    int64_t now)
+{
+	int ok = 0;
+
+	for (int64_t day = 0; day < 2 && !ok && vd->link_key_ok; day++) {
+		char *want = form_token(vd, staff, now - day * 86400);
+
+		ok = token != NULL && strlen(token) == strlen(want) &&
+		    CRYPTO_memcmp(token, want, strlen(want)) == 0;
+		free(want);
+	}
+	return ok;
 }
 
 void

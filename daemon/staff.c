@@ -237,6 +237,17 @@ staff_find_unix(const struct staff *st, const char *user)
 	return NULL;
 }
 
+/* Who has this email address (as single sign-on names people), or NULL. */
+const struct staff_person *
+staff_find_email(const struct staff *st, const char *email)
+{
+	for (size_t i = 0; st != NULL && email != NULL && i < st->npeople; i++)
+		if (st->people[i].email != NULL &&
+		    strcasecmp(st->people[i].email, email) == 0)
+			return &st->people[i];
+	return NULL;
+}
+
 /* The Nth manager up the chain (1 = line manager), or NULL. */
 const struct staff_person *
 staff_manager(const struct staff_person *sp, int up)

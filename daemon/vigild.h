@@ -82,6 +82,9 @@ struct cfg {
 	int	 http_burst;		/* [http] burst: and at once */
 	char	*http_cert;		/* PEM: TLS when set, with the key */
 	char	*http_key;
+	char	**web_proxies;		/* [web] proxy: addresses believed */
+	size_t	 nweb_proxies;		/* 0: no web view */
+	char	*web_user_header;	/* [web] user_header */
 	char	*ack_url;		/* [links] ack_url, or NULL: no links */
 	int64_t	 ack_valid;		/* [links] ack_valid: seconds */
 	char	*metrics_file;		/* [metrics] file, or NULL */
@@ -104,6 +107,7 @@ void	 cfg_read_metrics(struct cfg *, struct diag *);
 void	 cfg_read_http(struct cfg *, struct diag *);
 void	 cfg_read_access(struct cfg *, struct diag *);
 void	 cfg_read_links(struct cfg *, struct diag *);
+void	 cfg_read_web(struct cfg *, struct diag *);
 
 
 /* A workflow version no longer in the files, rebuilt from the store. */
@@ -393,6 +397,9 @@ char	*link_make(struct vigild *, const char *, uint32_t, int, const char *,
 enum link_state link_check(struct vigild *, const char *, struct link *,
 	    int64_t);
 void	 link_clear(struct link *);
+char	*link_form_token(struct vigild *, const char *, int64_t);
+int	 link_form_token_ok(struct vigild *, const char *, const char *,
+	    int64_t);
 
 /* html.c: pages for people; web-ack.c: the acknowledgement link's */
 void	 html_text(struct buf *, const char *);
@@ -402,6 +409,16 @@ void	 html_term(struct buf *, const char *, const char *);
 void	 html_para(struct buf *, const char *, const char *);
 json_t	*web_ack(struct vigild *, const char *, int, const char *, int *);
 char	*web_ack_page(struct vigild *, const json_t *);
+/* web.c: the managers' pages */
+struct web_req {
+	const char *method;
+	const char *path;		/* /web/... */
+	const char *from;		/* the client's address */
+	const char *user;		/* [web] user_header's value, or NULL */
+	const char *body;		/* a form's, or "" */
+};
+json_t	*web_view(struct vigild *, const struct web_req *, int *);
+char	*web_view_page(struct vigild *, const json_t *);
 
 /* quota.c: requests a client may make */
 int	 quota_take(struct quotas *, const char *, double, double, double,

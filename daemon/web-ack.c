@@ -195,10 +195,10 @@ body(struct vigild *vd, struct buf *b, const char *kind, const json_t *info)
 		    "due")));
 		html_term(b, "Now", json_string_value(json_object_get(info,
 		    "late")));
-		snprintf(text, sizeof text, "%s", json_integer_value(
-		    json_object_get(info, "level")) == 0 ? "reminder" :
-		    "escalation");
-		html_term(b, "This link came with a", text);
+		snprintf(text, sizeof text, "an escalation, level %lld",
+		    (long long)json_integer_value(json_object_get(info,
+		    "level")));
+		html_term(b, "Sent with", text);
 		html_term(b, "It acknowledges as", json_string_value(
 		    json_object_get(info, "to")));
 		buf_puts(b, "</dl>\n");

@@ -1,0 +1,545 @@
+/*
+ * web.c: the managers' pages ([web]), server-rendered, no JavaScript.
+ *
+ *	GET  /web/			my cases: overdue first, then due
+ *					within a week
+ *	GET  /web/case/REF		a case: deadlines, escalations, history
+ *	POST /web/case/REF/ack		acknowledge one of its deadlines
+ *
+ * Who is signed in is the organisation's single sign-on's word, passed by
+ * a reverse proxy in [web] user_header, and believed only from the
+ * addresses in [web] proxy; it must name a member of staff (by id or
+ * email).  Every page is made from the replies of ordinary requests (list,
+ * show, ack) made as that person through req_dispatch(), so the access
+ * table decides what they see and may do, here as on the socket.  A POST
+ * carries a form token of theirs (link.c), so another site cannot make
+ * their browser post one.
+ *
+ * web_view() works out what to show as JSON (held, like any reply, until
+ * its commit); web_view_page() makes the page from it.
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "vigild.h"
+
+#define WEB_LIST_MAX	500	/* cases on one list */
+#define WEB_SOON	(7 * 86400)
+
+/* Who is signed in, and as what the requests are made. */
+struct signin {
+	const struct staff_person *p;
+	struct store_token t;
+	struct peer peer;
+};
+
+static json_t *
+error_page(int *status, int code, const char *title, const char *text)
+{
+	*status = code;
+	return json_pack("{s:s, s:s, s:s}", "page", "error", "title", title,
+	    "text", text);
+}
+
+/* The person the proxy says, if it is the proxy: NULL with *err page. */
+static const struct staff_person *
+signed_in(struct vigild *vd, const struct web_req *w, json_t **err,
+    int *status)
+{
+	const struct staff_person *p;
+	int proxy = 0;
+
+	for (size_t i = 0; i < vd->cfg->nweb_proxies; i++)
+		proxy |= strcmp(vd->cfg->web_proxies[i], w->from) == 0;
+	if (!proxy) {
+		*err = error_page(status, 403, "Sign in first", "These pages "
+		    "are reached through your organisation's sign-in page, "
+		    "not directly.");
+		return NULL;
+	}
+	if (w->user == NULL || *w->user == '\0') {
+		*err = error_page(status, 401, "Sign in first", "The sign-in "
+		    "service did not say who you are.");
+		return NULL;
+	}
+	if ((p = staff_find(vd->cfg->staff, w->user)) == NULL)
+		p = staff_find_email(vd->cfg->staff, w->user);
+	if (p == NULL)
+		*err = error_page(status, 403, "Not a vigil user", "You are "
+		    "signed in, but not in vigil's staff directory: ask an "
+		    "administrator to add you.");
+	return p;
+}
+
+/* A request as the person signed in, the socket's way. */
+static json_t *
+ask(struct vigild *vd, const struct signin *s, json_t *obj)
+{
+	struct origin o = { &s->peer, 0, NULL, NULL };
+	struct request r;
+	char err[256], *line = json_dumps(obj, JSON_COMPACT);
+	json_t *reply;
+
+	json_decref(obj);
+	if (proto_parse(line, strlen(line), &r, err, sizeof err) == -1)
+		reply = req_refuse("%s", err);
+	else {
+		reply = req_dispatch(vd, &o, &r);
+		proto_free(&r);
+	}
+	free(line);
+	return reply;
+}
+
+/* The value of name in an application/x-www-form-urlencoded body. */
+static char *
+form_value(const char *body, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = body; p != NULL && *p; p = strchr(p, '&') ?
+	    strchr(p, '&') + 1 : NULL) {
+		const char *end = p + strcspn(p, "&");
+		char *out, *o;
+		unsigned v;
+
+		if (strncmp(p, name, n) != 0 || p[n] != '=')
+			continue;
+		out = o = xmalloc((size_t)(end - p) + 1);
+		for (p += n + 1; p < end; p++) {
+			if (*p == '+')
+				*o++ = ' ';
+			else if (*p == '%' && end - p > 2 &&
+			    sscanf(p + 1, "%2x", &v) == 1) {
+				*o++ = (char)v;
+				p += 2;
+			} else
+				*o++ = *p;
+		}
+		*o = '\0';
+		return out;
+	}
+	return NULL;
+}
+
+/* The lists of the team page: overdue, and due within a week. */
+static json_t *
+team(struct vigild *vd, const struct signin *s, int64_t now, int *status)
+{
+	char soon[ISO_LEN];
+	json_t *overdue, *due, *info;
+
+	overdue = ask(vd, s, json_pack("{s:s, s:b, s:i}", "cmd", "list",
+	    "overdue", 1, "limit", WEB_LIST_MAX));
+	due = ask(vd, s, json_pack("{s:s, s:s, s:i}", "cmd", "list",
+	    "due_before", conf_time(vd->cfg->conf, now + WEB_SOON, soon,
+	    sizeof soon), "limit", WEB_LIST_MAX));
+	if (!json_is_true(json_object_get(overdue, "ok")) ||
+	    !json_is_true(json_object_get(due, "ok"))) {
+		json_decref(overdue);
+		json_decref(due);
+		return error_page(status, 503, "Not available", "vigil could "
+		    "not read the cases just now.  Try again in a minute.");
+	}
+	*status = 200;
+	info = json_pack("{s:s, s:O, s:O}", "page", "team", "overdue",
+	    json_object_get(json_object_get(overdue, "result"), "cases"),
+	    "due", json_object_get(json_object_get(due, "result"), "cases"));
+	json_decref(overdue);
+	json_decref(due);
+	return info;
+}
+
+/* A case: show's reply; or acknowledging one of its deadlines. */
+static json_t *
+one_case(struct vigild *vd, const struct signin *s, const struct web_req *w,
+    const char *ref, int ack, int64_t now, int *status)
+{
+	json_t *reply, *info;
+	char *deadline, *token;
+
+	if (ack) {
+		token = form_value(w->body, "form");
+		deadline = form_value(w->body, "deadline");
+		if (!link_form_token_ok(vd, s->p->id, token, now) ||
+		    deadline == NULL) {
+			free(token);
+			free(deadline);
+			return error_page(status, 400, "Not acknowledged",
+			    "The form was out of date or not from vigil.  Go "
+			    "back, reload the page and try again.");
+		}
+		reply = ask(vd, s, json_pack("{s:s, s:s, s:s}", "cmd", "ack",
+		    "ref", ref, "deadline", deadline));
+		free(token);
+		free(deadline);
+		if (json_is_true(json_object_get(reply, "ok"))) {
+			/* See the case as it is now, once it is on disk. */
+			json_decref(reply);
+			*status = 303;
+			return json_pack("{s:s, s:s+}", "page", "redirect",
+			    "location", "/web/case/", ref);
+		}
+		info = error_page(status, 409, "Not acknowledged",
+		    json_string_value(json_object_get(reply, "error")));
+		json_decref(reply);
+		return info;
+	}
+	reply = ask(vd, s, json_pack("{s:s, s:s}", "cmd", "show", "ref", ref));
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		json_decref(reply);
+		return error_page(status, 404, "Case not found", "The case is "
+		    "not here, or not yours to see.");
+	}
+	*status = 200;
+	info = json_pack("{s:s, s:O}", "page", "case", "case",
+	    json_object_get(reply, "result"));
+	json_decref(reply);
+	return info;
+}
+
+/* A request for one of the pages: what to show, with *status. */
+json_t *
+web_view(struct vigild *vd, const struct web_req *w, int *status)
+{
+	struct signin s = { .t = { .name = "web", .role = "staff" },
+	    .peer = { .uid = (uid_t)-1 } };
+	const char *path = w->path, *ref;
+	int64_t now = clock_now();
+	json_t *info = NULL;
+	size_t n;
+	char *form;
+
+	if ((s.p = signed_in(vd, w, &info, status)) == NULL)
+		return info;
+	s.t.staff = s.p->id;
+	s.peer.token = &s.t;
+	snprintf(s.peer.user, sizeof s.peer.user, "web:%s", s.p->id);
+	snprintf(s.peer.text, sizeof s.peer.text, "web, signed in as %s "
+	    "through %s", s.p->id, w->from);
+	if (strcmp(path, "/web") == 0 || strcmp(path, "/web/") == 0) {
+		if (strcmp(w->method, "POST") == 0)
+			return error_page(status, 405, "Not here", "Nothing is "
+			    "sent to this page.");
+		info = team(vd, &s, now, status);
+	} else if (strncmp(path, "/web/case/", 10) == 0) {
+		ref = path + 10;
+		n = strlen(ref);
+		if (n > 4 && strcmp(ref + n - 4, "/ack") == 0) {
+			char *r = xstrndup(ref, n - 4);
+
+			if (strcmp(w->method, "POST") != 0)
+				info = error_page(status, 405, "Not here",
+				    "Acknowledge from the case's page.");
+			else
+				info = one_case(vd, &s, w, r, 1, now, status);
+			free(r);
+		} else if (strcmp(w->method, "POST") == 0)
+			info = error_page(status, 405, "Not here", "Nothing "
+			    "is sent to this page.");
+		else
+			info = one_case(vd, &s, w, ref, 0, now, status);
+	} else
+		info = error_page(status, 404, "Page not found", "There is no "
+		    "such page: start from the list of your cases.");
+	json_object_set_new(info, "user", json_string(s.p->name));
+	json_object_set_new(info, "staff", json_string(s.p->id));
+	if ((form = link_form_token(vd, s.p->id, now)) != NULL)
+		json_object_set_new(info, "form", json_string(form));
+	free(form);
+	return info;
+}
+
+/* An ISO time of a reply, as people read it ("Tue 24 Nov 2026 17:00"). */
+static const char *
+when(struct vigild *vd, const char *iso, char *buf, size_t len)
+{
+	const struct tz *tz = vd->cfg->conf->default_calendar->tz;
+	char err[128];
+	int64_t t;
+
+	if (iso == NULL || iso_parse(iso, tz, &t, err, sizeof err) == -1)
+		return iso ? iso : "";
+	return tpl_when(t, tz, buf, len);
+}
+
+/* A member of staff by name, as people know them. */
+static const char *
+person_name(struct vigild *vd, const char *id)
+{
+	const struct staff_person *p = id ? staff_find(vd->cfg->staff, id) :
+	    NULL;
+
+	return p != NULL ? p->name : id;
+}
+
+/* Where a page of vigil's is: its path, the case's reference encoded. */
+static void
+case_href(struct buf *b, const char *ref)
+{
+	buf_puts(b, "/web/case/");
+	html_text(b, ref);
+}
+
+static void
+deadline_row(struct vigild *vd, struct buf *b, const json_t *c, int64_t now,
+    int overdue)
+{
+	const char *ref = json_string_value(json_object_get(c, "ref")),
+	    *officer = json_string_value(json_object_get(c, "officer")),
+	    *due = json_string_value(json_object_get(c, "next_due"));
+	const struct staff_person *p = officer ? staff_find(vd->cfg->staff,
+	    officer) : NULL;
+	const struct tz *tz = vd->cfg->conf->default_calendar->tz;
+	const struct workflow *wf;
+	const char *deadline;
+	char at[64], late[64], err[128];
+	int64_t t = 0;
+
+	if (due != NULL)
+		iso_parse(due, tz, &t, err, sizeof err);
+	buf_puts(b, "<tr><th scope=\"row\"><a href=\"");
+	case_href(b, ref);
+	buf_puts(b, "\">");
+	html_text(b, ref);
+	buf_puts(b, "</a></th><td>");
+	html_text(b, p ? p->name : officer ? officer : "no officer");
+	buf_puts(b, "</td><td>");
+	html_text(b, p && p->team ? p->team : "");
+	buf_puts(b, "</td><td>");
+	html_text(b, json_string_value(json_object_get(c, "state")));
+	buf_puts(b, "</td><td>");
+	wf = wf_set_find(vd->cfg->workflows, json_string_value(
+	    json_object_get(c, "workflow")));
+	deadline = json_string_value(json_object_get(c, "next_deadline"));
+	html_text(b, wf && deadline ? wf_deadline_title(wf, deadline) :
+	    deadline);
+	buf_puts(b, "</td><td>");
+	html_text(b, t ? tpl_when(t, tz, at, sizeof at) : "");
+	buf_puts(b, "</td><td>");
+	html_text(b, t ? tpl_late(now, t, late, sizeof late) : "");
+	if (overdue && json_integer_value(json_object_get(c, "missed")) > 1) {
+		snprintf(err, sizeof err, " (%lld missed)", (long long)
+		    json_integer_value(json_object_get(c, "missed")));
+		html_text(b, err);
+	}
+	buf_puts(b, "</td></tr>\n");
+}
+
+/* A table of cases, or a sentence when there are none. */
+static void
+case_table(struct vigild *vd, struct buf *b, const char *caption,
+    const json_t *cases, int overdue, int64_t now)
+{
+	size_t i, shown = 0;
+	const json_t *c;
+	char text[128];
+
+	json_array_foreach(cases, i, c) {
+		const char *due = json_string_value(json_object_get(c,
+		    "next_due"));
+		int64_t t = 0;
+
+		if (due != NULL)
+			iso_parse(due, vd->cfg->conf->default_calendar->tz, &t,
+			    text, sizeof text);
+		/* The week's list leaves out what the overdue one shows. */
+		if (!overdue && (t == 0 || t <= now))
+			continue;
+		if (shown++ == 0) {
+			buf_puts(b, "<table>\n<caption>");
+			html_text(b, caption);
+			buf_puts(b, "</caption>\n<thead><tr><th scope=\"col\">"
+			    "Case</th><th scope=\"col\">Officer</th>"
+			    "<th scope=\"col\">Team</th><th scope=\"col\">"
+			    "State</th><th scope=\"col\">Deadline</th>"
+			    "<th scope=\"col\">Due</th><th scope=\"col\">"
+			    "Now</th></tr></thead>\n<tbody>\n");
+		}
+		deadline_row(vd, b, c, now, overdue);
+	}
+	if (shown > 0) {
+		buf_puts(b, "</tbody>\n</table>\n");
+		return;
+	}
+	snprintf(text, sizeof text, "%s: none.", caption);
+	html_para(b, NULL, text);
+}
+
+static void
+team_page(struct vigild *vd, struct buf *b, const json_t *info)
+{
+	int64_t now = clock_now();
+
+	case_table(vd, b, "Overdue", json_object_get(info, "overdue"), 1, now);
+	case_table(vd, b, "Due in the next 7 days", json_object_get(info,
+	    "due"), 0, now);
+}
+
+/* An Acknowledge button for a missed deadline nobody acknowledged. */
+static void
+ack_form(struct buf *b, const char *ref, const char *deadline,
+    const char *title, const char *form)
+{
+	buf_puts(b, "<form method=\"post\" action=\"");
+	case_href(b, ref);
+	buf_puts(b, "/ack\"><input type=\"hidden\" name=\"deadline\" "
+	    "value=\"");
+	html_text(b, deadline);
+	buf_puts(b, "\"><input type=\"hidden\" name=\"form\" value=\"");
+	html_text(b, form);
+	buf_puts(b, "\"><button type=\"submit\">Acknowledge<span "
+	    "class=\"visually-hidden\"> ");
+	html_text(b, title);
+	buf_puts(b, "</span></button></form>");
+}
+
+/* A cell of a table row: text, escaped. */
+static void
+cell(struct buf *b, const char *text)
+{
+	buf_puts(b, "<td>");
+	html_text(b, text ? text : "");
+	buf_puts(b, "</td>");
+}
+
+static void
+case_page(struct vigild *vd, struct buf *b, const json_t *info)
+{
+	const json_t *c = json_object_get(info, "case"), *v;
+	const char *ref = json_string_value(json_object_get(c, "ref")),
+	    *officer = json_string_value(json_object_get(json_object_get(c,
+	    "fields"), "officer")), *form = json_string_value(
+	    json_object_get(info, "form"));
+	const struct workflow *wf = case_workflow(vd, json_string_value(
+	    json_object_get(c, "workflow")), json_string_value(
+	    json_object_get(c, "version")));
+	const struct staff_person *p = officer ? staff_find(vd->cfg->staff,
+	    officer) : NULL;
+	size_t i;
+
+	buf_puts(b, "<dl>\n");
+	html_term(b, "State", json_string_value(json_object_get(c, "state")));
+	html_term(b, "Officer", p ? p->name : officer ? officer : "none");
+	html_term(b, "Workflow", json_string_value(json_object_get(c,
+	    "workflow")));
+	if (json_is_true(json_object_get(c, "paused")))
+		html_term(b, "Paused since", json_string_value(json_object_get(
+		    c, "paused_at")));
+	buf_puts(b, "</dl>\n<table>\n<caption>Deadlines</caption>\n<thead><tr>"
+	    "<th scope=\"col\">Deadline</th><th scope=\"col\">Due</th>"
+	    "<th scope=\"col\">Status</th><th scope=\"col\">Acknowledged"
+	    "</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(c, "deadlines"), i, v) {
+		const char *name = json_string_value(json_object_get(v,
+		    "name")), *status = json_string_value(json_object_get(v,
+		    "status")), *by = json_string_value(json_object_get(v,
+		    "acked_by")), *title = wf ? wf_deadline_title(wf, name) :
+		    name;
+		char at[64];
+
+		buf_puts(b, "<tr><th scope=\"row\">");
+		html_text(b, title);
+		buf_puts(b, "</th>");
+		cell(b, when(vd, json_string_value(json_object_get(v, "due")),
+		    at, sizeof at));
+		cell(b, status);
+		buf_puts(b, "<td>");
+		if (by != NULL) {
+			html_text(b, person_name(vd, by));
+			html_text(b, ", ");
+			html_text(b, when(vd, json_string_value(json_object_get(
+			    v, "acked_at")), at, sizeof at));
+		} else if (strcmp(status, "missed") == 0 && form != NULL)
+			ack_form(b, ref, name, title, form);
+		buf_puts(b, "</td></tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n<table>\n<caption>Escalations"
+	    "</caption>\n<thead><tr><th scope=\"col\">When</th>"
+	    "<th scope=\"col\">Deadline</th><th scope=\"col\">Level</th>"
+	    "<th scope=\"col\">To</th><th scope=\"col\">By</th>"
+	    "<th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(c, "escalations"), i, v) {
+		json_int_t lv = json_integer_value(json_object_get(v, "level")),
+		    rep = json_integer_value(json_object_get(v, "repeat"));
+		const char *dl = json_string_value(json_object_get(v,
+		    "deadline"));
+		char level[48], at[64];
+
+		if (lv == 0)
+			snprintf(level, sizeof level, "reminder");
+		else if (rep == 0)
+			snprintf(level, sizeof level, "%lld", (long long)lv);
+		else
+			snprintf(level, sizeof level, "%lld, repeat %lld",
+			    (long long)lv, (long long)rep);
+		buf_puts(b, "<tr>");
+		cell(b, when(vd, json_string_value(json_object_get(v,
+		    "fired_at")), at, sizeof at));
+		cell(b, wf && dl ? wf_deadline_title(wf, dl) : dl);
+		cell(b, level);
+		cell(b, person_name(vd, json_string_value(json_object_get(v,
+		    "to"))));
+		cell(b, json_string_value(json_object_get(v, "channel")));
+		cell(b, json_string_value(json_object_get(v, "status")));
+		buf_puts(b, "</tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n<table>\n<caption>History</caption>\n"
+	    "<thead><tr><th scope=\"col\">When</th><th scope=\"col\">Event"
+	    "</th><th scope=\"col\">By</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(json_object_get(c, "history"), i, v) {
+		char at[64];
+
+		buf_puts(b, "<tr>");
+		cell(b, when(vd, json_string_value(json_object_get(v, "at")),
+		    at, sizeof at));
+		cell(b, json_string_value(json_object_get(v, "event")));
+		cell(b, person_name(vd, json_string_value(json_object_get(v,
+		    "by"))));
+		buf_puts(b, "</tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n");
+}
+
+/* The page for what web_view() said (or a refusal made after it). */
+char *
+web_view_page(struct vigild *vd, const json_t *info)
+{
+	const char *kind = json_string_value(json_object_get(info, "page")),
+	    *user = json_string_value(json_object_get(info, "user"));
+	struct buf b = { 0 };
+	char title[160];
+
+	if (kind == NULL)	/* the commit failed: the reply was replaced */
+		info = NULL;
+	if (kind != NULL && strcmp(kind, "team") == 0)
+		snprintf(title, sizeof title, "Cases for %s", user);
+	else if (kind != NULL && strcmp(kind, "case") == 0)
+		snprintf(title, sizeof title, "Case %s", json_string_value(
+		    json_object_get(json_object_get(info, "case"), "ref")));
+	else
+		snprintf(title, sizeof title, "%s", kind ? json_string_value(
+		    json_object_get(info, "title")) : "Not recorded");
+	html_start(&b, title);
+	if (user != NULL) {
+		buf_puts(&b, "<nav aria-label=\"vigil\"><p><a href=\"/web/\">"
+		    "My cases</a> &middot; signed in as ");
+		html_text(&b, user);
+		buf_puts(&b, "</p></nav>\n");
+	}
+	if (kind == NULL)
+		html_para(&b, "warn", "vigil could not record it just now, and "
+		    "nothing was changed.  Try again in a minute.");
+	else if (strcmp(kind, "team") == 0)
+		team_page(vd, &b, info);
+	else if (strcmp(kind, "case") == 0)
+		case_page(vd, &b, info);
+	else
+		html_para(&b, "warn", json_string_value(json_object_get(info,
+		    "text")));
+	html_end(&b);
+	return b.s;
+}
