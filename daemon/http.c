@@ -234,8 +234,8 @@ person(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
     const char *method, const char *url)
 {
 	char from[INET6_ADDRSTRLEN], who[INET6_ADDRSTRLEN + 16];
-	struct web_req w = { method, url, from, NULL, h->body.s ? h->body.s :
-	    "" };
+	struct web_req w = { .method = method, .path = url, .from = from,
+	    .body = h->body.s ? h->body.s : "" };
 	int wait;
 
 	if (!allowed("GET, POST", strcmp(method, "HEAD") == 0 ? "GET" :
@@ -255,6 +255,12 @@ person(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	} else {
 		w.user = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    vd->cfg->web_user_header);
+		w.from_month = MHD_lookup_connection_value(c,
+		    MHD_GET_ARGUMENT_KIND, "from");
+		w.to_month = MHD_lookup_connection_value(c,
+		    MHD_GET_ARGUMENT_KIND, "to");
+		w.by = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
+		    "by");
 		h->page = web_view_page;
 		h->reply = web_view(vd, &w, &h->status);
 	}

@@ -44,6 +44,8 @@ static const struct req_handler {
 	[REQ_TOKEN_CREATE] = { req_token_create, REQ_ADMINISTERS, REQ_ADMINS },
 	[REQ_TOKEN_REVOKE] = { req_token_revoke, REQ_ADMINISTERS, REQ_ADMINS },
 	[REQ_TOKENS] = { req_tokens, REQ_READS, REQ_ADMINS },
+	/* Figures of the cases one may see: the access table filters. */
+	[REQ_REPORT] = { req_report, REQ_READS, REQ_ANYONE },
 };
 _Static_assert(nitems(req_handlers) == REQ_NKINDS,
     "every request kind has a handler");

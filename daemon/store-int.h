@@ -36,6 +36,9 @@ sqlite3_stmt *store_stmt(struct store *, const char *);
 int	 store_run(struct store *, sqlite3_stmt *);
 void	 store_bind_text(sqlite3_stmt *, int, const char *);
 char	*store_col_strdup(sqlite3_stmt *, int);
+const char *store_col_str(sqlite3_stmt *, int);
+int	 store_row(struct store *, sqlite3_stmt *);
+void	 store_bind_named(sqlite3_stmt *, const char *, int64_t);
 
 /* store-event.c */
 int	 store_event_head(struct store *);

@@ -77,33 +77,6 @@ static const char SQL_OUTBOX_RETRY[] = "UPDATE outbox SET status = 0, "
     "not_before = ?1, attempts = 0, created = ?1, last_error = NULL "
     "WHERE id = ?2 AND status IN (0, 2)";
 
-static const char *
-col_str(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-/* Step: 1 a row, 0 the end, -1 a database error (logged). */
-static int
-row(struct store *s, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		return 1;
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	log_err("database %s: %s", s->path, sqlite3_errmsg(s->db));
-	return -1;
-}
-
-static void
-bind_named(sqlite3_stmt *st, const char *name, int64_t v)
-{
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v);
-}
-
 /* The cases vigilctl list asks for, with a row each to fn. */
 int
 store_case_list(struct store *s, const struct store_list *q,
@@ -114,10 +87,10 @@ store_case_list(struct store *s, const struct store_list *q,
 
 	if (st == NULL)
 		return -1;
-	bind_named(st, ":now", q->now);
+	store_bind_named(st, ":now", q->now);
 	if (q->by_due) {
-		bind_named(st, ":until", q->until);
-		bind_named(st, ":overdue", q->overdue);
+		store_bind_named(st, ":until", q->until);
+		store_bind_named(st, ":overdue", q->overdue);
 	}
 	store_bind_text(st, sqlite3_bind_parameter_index(st, ":officer"),
 	    q->officer);
@@ -125,13 +98,13 @@ store_case_list(struct store *s, const struct store_list *q,
 	    q->officers);
 	store_bind_text(st, sqlite3_bind_parameter_index(st, ":state"),
 	    q->state);
-	bind_named(st, ":limit", q->limit);
-	while ((rc = row(s, st)) == 1)
+	store_bind_named(st, ":limit", q->limit);
+	while ((rc = store_row(s, st)) == 1)
 		fn(arg, &(struct store_case_row){
-		    .ref = col_str(st, 0), .workflow = col_str(st, 1),
-		    .state = col_str(st, 2), .officer = col_str(st, 3),
+		    .ref = store_col_str(st, 0), .workflow = store_col_str(st, 1),
+		    .state = store_col_str(st, 2), .officer = store_col_str(st, 3),
 		    .paused_at = sqlite3_column_int64(st, 4),
-		    .next_deadline = col_str(st, 5),
+		    .next_deadline = store_col_str(st, 5),
 		    .next_due = sqlite3_column_int64(st, 6),
 		    .missed = sqlite3_column_int(st, 7) });
 	return rc;
@@ -148,15 +121,15 @@ store_case_escalations(struct store *s, const char *ref,
 	if (st == NULL)
 		return -1;
 	store_bind_text(st, 1, ref);
-	while ((rc = row(s, st)) == 1)
+	while ((rc = store_row(s, st)) == 1)
 		fn(arg, &(struct store_escalation){
-		    .deadline = col_str(st, 0),
+		    .deadline = store_col_str(st, 0),
 		    .seq = (uint32_t)sqlite3_column_int64(st, 1),
 		    .level = sqlite3_column_int(st, 2),
 		    .rep = sqlite3_column_int(st, 3),
 		    .at = sqlite3_column_int64(st, 4),
 		    .fired_at = sqlite3_column_int64(st, 5),
-		    .outcome = col_str(st, 6), .recipient = col_str(st, 7),
+		    .outcome = store_col_str(st, 6), .recipient = store_col_str(st, 7),
 		    .channel = (enum notify_channel)sqlite3_column_int(st, 8),
 		    .status = (enum outbox_status)sqlite3_column_int(st, 9),
 		    .done_at = sqlite3_column_int64(st, 10) });
@@ -169,9 +142,9 @@ counts(struct store *s, sqlite3_stmt *st, store_count_fn *fn, void *arg)
 {
 	int64_t sum = 0;
 
-	while (st != NULL && row(s, st) == 1) {
+	while (st != NULL && store_row(s, st) == 1) {
 		if (fn != NULL)
-			fn(arg, col_str(st, 0), sqlite3_column_int64(st, 1));
+			fn(arg, store_col_str(st, 0), sqlite3_column_int64(st, 1));
 		sum += sqlite3_column_int64(st, 1);
 	}
 	return sum;
@@ -192,7 +165,7 @@ store_missed_deadlines(struct store *s, int64_t now, store_count_fn *fn,
 	sqlite3_stmt *st = store_stmt(s, SQL_MISSED);
 
 	if (st != NULL)
-		bind_named(st, ":now", now);
+		store_bind_named(st, ":now", now);
 	return counts(s, st, fn, arg);
 }
 
@@ -208,18 +181,18 @@ store_outbox_list(struct store *s, int failed, int64_t limit,
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, limit);
-	while ((rc = row(s, st)) == 1)
+	while ((rc = store_row(s, st)) == 1)
 		fn(arg, &(struct store_outbox_item){
 		    .id = sqlite3_column_int64(st, 0),
-		    .ref = col_str(st, 1), .deadline = col_str(st, 2),
+		    .ref = store_col_str(st, 1), .deadline = store_col_str(st, 2),
 		    .level = sqlite3_column_int(st, 3),
 		    .rep = sqlite3_column_int(st, 4),
-		    .recipient = col_str(st, 5),
+		    .recipient = store_col_str(st, 5),
 		    .channel = (enum notify_channel)sqlite3_column_int(st, 6),
 		    .status = (enum outbox_status)sqlite3_column_int(st, 7),
 		    .attempts = sqlite3_column_int(st, 8),
 		    .not_before = sqlite3_column_int64(st, 9),
-		    .last_error = col_str(st, 10),
+		    .last_error = store_col_str(st, 10),
 		    .created = sqlite3_column_int64(st, 11) });
 	return rc;
 }
@@ -235,7 +208,7 @@ store_outbox_counts(struct store *s, enum outbox_status status,
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, (int)status);
-	while ((rc = row(s, st)) == 1)
+	while ((rc = store_row(s, st)) == 1)
 		fn(arg, sqlite3_column_int(st, 0),
 		    (enum notify_channel)sqlite3_column_int(st, 1),
 		    sqlite3_column_int64(st, 2));

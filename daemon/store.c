@@ -45,17 +45,18 @@ enum stmt {
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_CASE_GET] = "SELECT workflow, version, state, opened, last_event, "
-	    "paused_at, next_seq, closed FROM cases WHERE ref = ?",
+	    "paused_at, next_seq, closed, closed_at FROM cases WHERE ref = ?",
 	[S_CASE_EXISTS] = "SELECT 1 FROM cases WHERE ref = ?",
 	[S_CASE_PUT] = "INSERT INTO cases (ref, workflow, version, state, "
-	    "officer, opened, last_event, paused_at, next_seq, closed, next_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ref) DO "
+	    "officer, opened, last_event, paused_at, next_seq, closed, next_at, "
+	    "closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT (ref) DO "
 	    "UPDATE SET workflow = excluded.workflow, version = "
 	    "excluded.version, state = excluded.state, officer = "
 	    "excluded.officer, opened = excluded.opened, last_event = "
 	    "excluded.last_event, paused_at = excluded.paused_at, next_seq = "
 	    "excluded.next_seq, closed = excluded.closed, next_at = "
-	    "excluded.next_at",
+	    "excluded.next_at, closed_at = excluded.closed_at",
 	[S_CASE_NEXT] = "UPDATE cases SET next_at = ? WHERE ref = ?",
 	[S_FIELDS_GET] = "SELECT key, value FROM fields WHERE ref = ? "
 	    "ORDER BY key",
@@ -240,6 +241,17 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  who TEXT NOT NULL, key TEXT NOT NULL, reply TEXT NOT NULL,"
 	"  at INTEGER NOT NULL, PRIMARY KEY (who, key)) WITHOUT ROWID;"
 	"CREATE INDEX replies_at ON replies (at);",
+
+	/*
+	 * 6 -> 7: reports.  When a case closed (a case closed before this
+	 * version is taken as closed at its last event), and the indexes
+	 * that find a period's cases, deadlines and escalations.
+	 */
+	"ALTER TABLE cases ADD COLUMN closed_at INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE cases SET closed_at = last_event WHERE closed != 0;"
+	"CREATE INDEX cases_opened ON cases (opened);"
+	"CREATE INDEX deadlines_due ON deadlines (due);"
+	"CREATE INDEX firings_at ON firings (at);",
 };
 
 const char *
@@ -673,6 +685,7 @@ store_case_load(struct store *s, const char *ref, struct wf_case *c)
 	c->paused_at = sqlite3_column_int64(st, 5);
 	c->next_seq = (uint32_t)sqlite3_column_int64(st, 6);
 	c->closed = sqlite3_column_int(st, 7);
+	c->closed_at = sqlite3_column_int64(st, 8);
 	sqlite3_reset(st);
 
 	st = stmt(s, S_FIELDS_GET);
@@ -780,6 +793,7 @@ store_case_save(struct store *s, const struct wf_case *was,
 	sqlite3_bind_int(st, 10, c->closed);
 	if (next_at > 0)
 		sqlite3_bind_int64(st, 11, next_at);
+	sqlite3_bind_int64(st, 12, c->closed_at);
 	if (store_run(s, st) == -1)
 		return -1;
 
@@ -1058,4 +1072,31 @@ store_lock(const char *dbpath, char *err, size_t errlen)
 	}
 	free(path);
 	return fd;
+}
+
+const char *
+store_col_str(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Step: 1 a row, 0 the end, -1 a database error (logged). */
+int
+store_row(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_err("database %s: %s", s->path, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+void
+store_bind_named(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), v);
 }

@@ -16,7 +16,7 @@
 #include "template.h"
 #include "workflow.h"
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 #define STORE_HASH_LEN		64	/* hex SHA-256 */
 
 struct store;
@@ -299,6 +299,34 @@ typedef void store_outbox_count_fn(void *, int, enum notify_channel,
 
 int	 store_case_list(struct store *, const struct store_list *,
 	    store_case_row_fn *, void *);
+
+/* store-report.c: a period's cases, deadlines and escalation steps. */
+struct store_report_case {
+	const char *ref, *officer, *workflow;
+	int64_t	 opened, closed_at;	/* closed_at 0: open */
+	int	 first_status;		/* of its first deadline; -1: none */
+	int64_t	 first_due, first_closed_at;
+};
+struct store_report_deadline {
+	const char *ref, *officer, *workflow, *name;
+	int64_t	 due, closed_at, acked_at;
+	int	 status;		/* enum wf_status */
+};
+struct store_report_step {
+	const char *ref, *officer, *workflow, *deadline;
+	int	 level;
+	int64_t	 at;
+};
+typedef void store_report_case_fn(void *, const struct store_report_case *);
+typedef void store_report_deadline_fn(void *,
+    const struct store_report_deadline *);
+typedef void store_report_step_fn(void *, const struct store_report_step *);
+int	 store_report_cases(struct store *, int64_t, int64_t, const char *,
+	    store_report_case_fn *, void *);
+int	 store_report_deadlines(struct store *, int64_t, int64_t, const char *,
+	    store_report_deadline_fn *, void *);
+int	 store_report_steps(struct store *, int64_t, int64_t, const char *,
+	    store_report_step_fn *, void *);
 int	 store_case_escalations(struct store *, const char *,
 	    store_escalation_fn *, void *);
 int64_t	 store_open_cases(struct store *, store_count_fn *, void *);

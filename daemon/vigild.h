@@ -309,6 +309,8 @@ typedef json_t *req_fn(struct vigild *, const struct origin *,
 req_fn	 req_open, req_event, req_migrate;		/* req-case.c */
 req_fn	 req_show, req_list, req_status, req_outbox;	/* req-query.c */
 req_fn	 req_reload, req_retry, req_backup, req_audit;	/* req-admin.c */
+req_fn	 req_report;					/* report.c */
+char	*report_html(struct vigild *, const json_t *, const char *);
 void	 req_admin_init(struct vigild *);
 void	 req_admin_schedule(struct vigild *);
 void	 req_admin_backups(struct vigild *);
@@ -416,6 +418,9 @@ struct web_req {
 	const char *from;		/* the client's address */
 	const char *user;		/* [web] user_header's value, or NULL */
 	const char *body;		/* a form's, or "" */
+	const char *from_month;		/* the report's query, or NULL */
+	const char *to_month;
+	const char *by;
 };
 json_t	*web_view(struct vigild *, const struct web_req *, int *);
 char	*web_view_page(struct vigild *, const json_t *);

@@ -5,6 +5,7 @@
  *					within a week
  *	GET  /web/case/REF		a case: deadlines, escalations, history
  *	POST /web/case/REF/ack		acknowledge one of its deadlines
+ *	GET  /web/report?from=&to=&by=	the board's report (report.c)
  *
  * Who is signed in is the organisation's single sign-on's word, passed by
  * a reverse proxy in [web] user_header, and believed only from the
@@ -201,6 +202,43 @@ one_case(struct vigild *vd, const struct signin *s, const struct web_req *w,
 	return info;
 }
 
+/* The report: the last three months unless the form says otherwise. */
+static json_t *
+report(struct vigild *vd, const struct signin *s, const struct web_req *w,
+    int64_t now, int *status)
+{
+	const struct tz *tz = vd->cfg->conf->default_calendar->tz;
+	char from[32], to[32], iso[32];
+	json_t *reply, *info;
+	int y, m;
+
+	iso_format(now, tz, iso, sizeof iso);
+	if (sscanf(iso, "%4d-%2d", &y, &m) != 2)
+		fatalx("iso_format: %s", iso);
+	snprintf(to, sizeof to, "%04d-%02d", y, m);
+	m -= 2;
+	if (m < 1) {
+		m += 12;
+		y--;
+	}
+	snprintf(from, sizeof from, "%04d-%02d", y, m);
+	reply = ask(vd, s, json_pack("{s:s, s:s, s:s, s:s*}", "cmd", "report",
+	    "from", w->from_month && *w->from_month ? w->from_month : from,
+	    "to", w->to_month && *w->to_month ? w->to_month : to, "group",
+	    w->by && *w->by && strcmp(w->by, "all") != 0 ? w->by : NULL));
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		info = error_page(status, 400, "No report", json_string_value(
+		    json_object_get(reply, "error")));
+		json_decref(reply);
+		return info;
+	}
+	*status = 200;
+	info = json_pack("{s:s, s:O}", "page", "report", "report",
+	    json_object_get(reply, "result"));
+	json_decref(reply);
+	return info;
+}
+
 /* A request for one of the pages: what to show, with *status. */
 json_t *
 web_view(struct vigild *vd, const struct web_req *w, int *status)
@@ -225,6 +263,11 @@ web_view(struct vigild *vd, const struct web_req *w, int *status)
 			return error_page(status, 405, "Not here", "Nothing is "
 			    "sent to this page.");
 		info = team(vd, &s, now, status);
+	} else if (strcmp(path, "/web/report") == 0) {
+		if (strcmp(w->method, "POST") == 0)
+			return error_page(status, 405, "Not here", "Nothing is "
+			    "sent to this page.");
+		info = report(vd, &s, w, now, status);
 	} else if (strncmp(path, "/web/case/", 10) == 0) {
 		ref = path + 10;
 		n = strlen(ref);
@@ -504,6 +547,53 @@ case_page(struct vigild *vd, struct buf *b, const json_t *info)
 	buf_puts(b, "</tbody>\n</table>\n");
 }
 
+/* Where a signed-in person is, and where they can go. */
+static void
+nav(struct buf *b, const char *user)
+{
+	buf_puts(b, "<nav aria-label=\"vigil\"><p><a href=\"/web/\">My "
+	    "cases</a> &middot; <a href=\"/web/report\">Report</a> &middot; "
+	    "signed in as ");
+	html_text(b, user);
+	buf_puts(b, "</p></nav>\n");
+}
+
+/* The report's page: how to ask for another period, then the figures. */
+static char *
+report_page(struct vigild *vd, const json_t *info, const char *user)
+{
+	const json_t *rep = json_object_get(info, "report");
+	const char *by = json_string_value(json_object_get(rep, "by"));
+	static const char *const groups[] = { "all", "team", "officer",
+	    "workflow" };
+	struct buf f = { 0 };
+	char *page;
+
+	nav(&f, user);
+	buf_puts(&f, "<form method=\"get\" action=\"/web/report\">\n"
+	    "<p><label for=\"from\">From (month)</label> <input id=\"from\" "
+	    "name=\"from\" type=\"month\" value=\"");
+	html_text(&f, json_string_value(json_object_get(rep, "from")));
+	buf_puts(&f, "\"> <label for=\"to\">to</label> <input id=\"to\" "
+	    "name=\"to\" type=\"month\" value=\"");
+	html_text(&f, json_string_value(json_object_get(rep, "to")));
+	buf_puts(&f, "\"> <label for=\"by\">by</label> <select id=\"by\" "
+	    "name=\"by\">");
+	for (size_t i = 0; i < nitems(groups); i++) {
+		buf_puts(&f, "<option");
+		if (by != NULL && strcmp(by, groups[i]) == 0)
+			buf_puts(&f, " selected");
+		buf_puts(&f, ">");
+		html_text(&f, groups[i]);
+		buf_puts(&f, "</option>");
+	}
+	buf_puts(&f, "</select> <button type=\"submit\">Show</button></p>\n"
+	    "</form>\n");
+	page = report_html(vd, rep, f.s);
+	buf_free(&f);
+	return page;
+}
+
 /* The page for what web_view() said (or a refusal made after it). */
 char *
 web_view_page(struct vigild *vd, const json_t *info)
@@ -515,6 +605,8 @@ web_view_page(struct vigild *vd, const json_t *info)
 
 	if (kind == NULL)	/* the commit failed: the reply was replaced */
 		info = NULL;
+	else if (strcmp(kind, "report") == 0)
+		return report_page(vd, info, user);
 	if (kind != NULL && strcmp(kind, "team") == 0)
 		snprintf(title, sizeof title, "Cases for %s", user);
 	else if (kind != NULL && strcmp(kind, "case") == 0)
@@ -524,12 +616,8 @@ web_view_page(struct vigild *vd, const json_t *info)
 		snprintf(title, sizeof title, "%s", kind ? json_string_value(
 		    json_object_get(info, "title")) : "Not recorded");
 	html_start(&b, title);
-	if (user != NULL) {
-		buf_puts(&b, "<nav aria-label=\"vigil\"><p><a href=\"/web/\">"
-		    "My cases</a> &middot; signed in as ");
-		html_text(&b, user);
-		buf_puts(&b, "</p></nav>\n");
-	}
+	if (user != NULL)
+		nav(&b, user);
 	if (kind == NULL)
 		html_para(&b, "warn", "vigil could not record it just now, and "
 		    "nothing was changed.  Try again in a minute.");

@@ -15,6 +15,7 @@ const struct ctl_cmd *const ctl_tables[] = {
 	ctl_query_cmds,
 	ctl_admin_cmds,
 	ctl_calendar_cmds,
+	ctl_report_cmds,
 	NULL
 };
 

@@ -38,6 +38,10 @@ static const struct proto_key {
 	{ "by", K_NAME, offsetof(struct request, by) },
 	{ "at", K_TIME, offsetof(struct request, at) },
 	{ "due_before", K_TIME, offsetof(struct request, due_before) },
+	{ "from", K_TIME, offsetof(struct request, from) },
+	{ "to", K_TIME, offsetof(struct request, to) },
+	{ "group", K_NAME, offsetof(struct request, group) },
+	{ "format", K_NAME, offsetof(struct request, format) },
 	{ "file", K_PATH, offsetof(struct request, file) },
 	{ "overdue", K_BOOL, offsetof(struct request, overdue) },
 	{ "all", K_BOOL, offsetof(struct request, all) },
@@ -73,6 +77,7 @@ static const struct proto_cmd proto_cmds[] = {
 	{ "token-create", REQ_TOKEN_CREATE, "name! role! staff" },
 	{ "token-revoke", REQ_TOKEN_REVOKE, "name!" },
 	{ "tokens", REQ_TOKENS, "" },
+	{ "report", REQ_REPORT, "from! to! group format" },
 };
 
 /* A field value: short, printable, no control characters. */

@@ -32,6 +32,7 @@ enum req_kind {
 	REQ_TOKEN_CREATE,
 	REQ_TOKEN_REVOKE,
 	REQ_TOKENS,
+	REQ_REPORT,
 	REQ_NKINDS
 };
 
@@ -56,6 +57,10 @@ struct request {
 	const char *by;
 	const char *at;
 	const char *due_before;
+	const char *from;		/* report: first month, YYYY-MM */
+	const char *to;			/* report: last month */
+	const char *group;		/* report: team, officer or workflow */
+	const char *format;		/* report: json or html */
 	const char *file;
 	const char *idempotency_key;	/* a change sent again: the same reply */
 	const char *name;		/* a token's */

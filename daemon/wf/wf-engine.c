@@ -288,6 +288,10 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 		if (start_deadline(wf, cals, c, dd, ev->at, err, len) == -1)
 			return -1;
 	}
+	if (to->final && !c->closed)
+		c->closed_at = ev->at;
+	else if (!to->final)
+		c->closed_at = 0;	/* reopened */
 	c->closed = to->final;
 	c->last_event = ev->at;
 	track(c, ev, changed);

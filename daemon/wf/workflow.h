@@ -62,6 +62,7 @@ struct wf_case {
 	int64_t	 paused_at;		/* 0 unless paused */
 	uint32_t next_seq;
 	int	 closed;		/* reached a final state */
+	int64_t	 closed_at;		/* when it did, or 0 */
 };
 
 struct wf_event {

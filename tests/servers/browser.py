@@ -11,6 +11,7 @@ which signs the manager in as its single sign-on would; ACK_LINK an
 acknowledgement link from one of their emails; SHOTS a folder for the
 screenshots.  It opens the team page, a case, acknowledges from the case's
 page with the keyboard, then opens the link and acknowledges from there,
+then opens the board report from the menu and asks for it by team,
 checking what each page says.  Exits non-zero, saying why, at the first
 thing that is not as it should be.
 """
@@ -21,16 +22,36 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+DRIVER = None
 
 
 def fail(why):
     print("FAIL: " + why, file=sys.stderr)
+    if DRIVER is not None:
+        print("--- the page (%s) ---\n%s" % (DRIVER.current_url,
+              DRIVER.page_source), file=sys.stderr)
     sys.exit(1)
 
 
 def expect(cond, why):
     if not cond:
         fail(why)
+
+
+def go(d, element, how):
+    """Follow a link or press a button, and wait for where it leads."""
+    if how == "key":
+        element.send_keys(Keys.ENTER)
+    else:
+        element.click()
+    WebDriverWait(d, 10).until(expected_conditions.staleness_of(element))
+    WebDriverWait(d, 10).until(
+        lambda drv: drv.execute_script("return document.readyState")
+        == "complete")
 
 
 def main():
@@ -42,7 +63,8 @@ def main():
               "--window-size=1100,900", "--disable-gpu"):
         opts.add_argument(a)
     service = Service(executable_path="/usr/bin/chromedriver")
-    d = webdriver.Chrome(options=opts, service=service)
+    global DRIVER
+    d = DRIVER = webdriver.Chrome(options=opts, service=service)
     try:
         # The team page: the overdue case, then the one due this week.
         d.get(site + "/web/")
@@ -58,14 +80,16 @@ def main():
         d.save_screenshot(os.path.join(shots, "team.png"))
 
         # A case: its deadline missed, acknowledged with the keyboard.
-        d.find_element(By.LINK_TEXT, "B/1").click()
+        go(d, d.find_element(By.LINK_TEXT, "B/1"), "click")
         expect(d.find_element(By.TAG_NAME, "h1").text == "Case B/1",
                "case page: " + d.find_element(By.TAG_NAME, "h1").text)
         button = d.find_element(By.CSS_SELECTOR, "form button")
         expect(button.text.startswith("Acknowledge"), "no button")
         d.save_screenshot(os.path.join(shots, "case.png"))
-        button.send_keys(Keys.ENTER)
-        cells = d.find_element(By.CSS_SELECTOR, "table tbody tr").text
+        go(d, button, "key")
+        rows = d.find_elements(By.CSS_SELECTOR, "table tbody tr")
+        expect(rows, "no deadlines after acknowledging")
+        cells = rows[0].text
         expect("Sam Patel" in cells, "not acknowledged: " + cells)
         expect(d.current_url.endswith("/web/case/B/1"),
                "not back on the case: " + d.current_url)
@@ -78,7 +102,7 @@ def main():
         h1 = d.find_element(By.TAG_NAME, "h1").text
         expect(h1 == "Acknowledge: case B/2", "link page: " + h1)
         d.save_screenshot(os.path.join(shots, "ack-link.png"))
-        d.find_element(By.CSS_SELECTOR, "form button").click()
+        go(d, d.find_element(By.CSS_SELECTOR, "form button"), "click")
         h1 = d.find_element(By.TAG_NAME, "h1").text
         expect(h1 == "Acknowledged: case B/2", "after the button: " + h1)
         text = d.find_element(By.CSS_SELECTOR, "p.notice").text
@@ -89,9 +113,25 @@ def main():
         d.get(ack_link)
         h1 = d.find_element(By.TAG_NAME, "h1").text
         expect(h1 == "Already acknowledged: case B/2", "reused: " + h1)
+
+        # The report, from the menu: this month's cases, drawn and listed.
+        d.get(site + "/web/")
+        go(d, d.find_element(By.LINK_TEXT, "Report"), "click")
+        h1 = d.find_element(By.TAG_NAME, "h1").text
+        expect(h1.startswith("Report: "), "report: " + h1)
+        charts = d.find_elements(By.CSS_SELECTOR, "svg[role=img] title")
+        expect(len(charts) == 2, "%d charts" % len(charts))
+        table = d.find_element(By.CSS_SELECTOR, "section table").text
+        expect("Whole period" in table, "report table: " + table)
+        d.find_element(By.ID, "by").send_keys("team")
+        go(d, d.find_element(By.CSS_SELECTOR, "form button"), "click")
+        groups = [h.text for h in d.find_elements(By.TAG_NAME, "h2")]
+        expect(groups == ["north"], "Sam Patel's report groups: %r" % groups)
+        d.save_screenshot(os.path.join(shots, "report.png"))
     finally:
         d.quit()
-    print("browser: team, case, acknowledged twice, screenshots in " + shots)
+    print("browser: team, case, acknowledged twice, report; screenshots in "
+          + shots)
 
 
 if __name__ == "__main__":

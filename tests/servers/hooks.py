@@ -14,9 +14,9 @@ the timestamp must be within five minutes of now.  A good request gets
 204, a bad one 401.  Every request is appended to --log as a JSON line
 (id, timestamp, path, verified, status, body) before the reply is sent.
 
-While the file --hold names exists, a request is logged with status
-"held" and never answered, so a test can stop vigild with a webhook on
-its way.
+While the file --hold names exists, a request to /vigil is logged with
+status "held" and never answered, so a test can stop vigild with a
+webhook on its way.
 """
 import argparse
 import base64
@@ -67,7 +67,8 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         headers = {k.lower(): v for k, v in self.headers.items()}
         ok = verify(ARGS.key, headers, body)
-        held = ARGS.hold and os.path.exists(ARGS.hold)
+        held = (ARGS.hold and self.path == "/vigil" and
+                os.path.exists(ARGS.hold))
         status = "held" if held else 204 if ok else 401
         record = {"id": headers.get("webhook-id"),
                   "timestamp": headers.get("webhook-timestamp"),

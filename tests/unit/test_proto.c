@@ -209,6 +209,8 @@ static const struct {
 	{ "token create", { "create", "cms", "--role", "relay" } },
 	{ "token revoke", { "revoke", "cms" } },
 	{ "tokens", { "tokens" } },
+	{ "report", { "report", "--from", "2026-01", "--to", "2026-02",
+	    "--by", "team", "--format", "html" } },
 };
 
 static const struct ctl_cmd *

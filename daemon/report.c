@@ -1,0 +1,335 @@
+/*
+ * report.c: the figures the procedures promise their boards, by month and
+ * by team, officer or workflow, for the cases the asker may see:
+ *
+ *	reported	cases opened in the month
+ *	open		cases open at the month's end
+ *	first contact	for the month's new cases whose first deadline (the
+ *			initial contact in every shipped workflow) was met:
+ *			hours from opening, median, 90th percentile, worst
+ *	deadlines	due in the month: met on time, met late, missed (not
+ *			met, or stopped once overdue), and the share on time
+ *	escalations	escalation steps (level 1 and up) that sent messages
+ *	acknowledged	overdue deadlines acknowledged, and the median hours
+ *			from due to acknowledgement
+ *
+ * Percentiles are nearest-rank.  Months are the default calendar's.  The
+ * figures come from the cases, deadlines and escalation steps the event
+ * log made, so a past period reads the same whenever it is asked for
+ * (until retention purges its cases).
+ *
+ * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vigild.h"
+
+#define REPORT_MONTHS_MAX	24
+
+/* One group's figures for one month. */
+struct cell {
+	int64_t	 reported, open;
+	int64_t	*contact;		/* seconds, one per case */
+	size_t	 ncontact;
+	int64_t	 due, on_time, late, missed, escalations, acked;
+	int64_t	*ack;			/* seconds from due */
+	size_t	 nack;
+};
+
+struct group {
+	char	*name;
+	struct cell months[REPORT_MONTHS_MAX + 1];	/* the last: total */
+};
+
+struct report {
+	struct vigild *vd;
+	const char *by;			/* NULL: one group, "all" */
+	int64_t	 start[REPORT_MONTHS_MAX + 1];	/* month i is [start[i],
+						 * start[i + 1]) */
+	char	 label[REPORT_MONTHS_MAX][8];	/* "2026-01" */
+	int	 nmonths;
+	struct group *groups;
+	size_t	 ngroups;
+	int64_t	 now;
+};
+
+static void
+push(int64_t **v, size_t *n, int64_t x)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = x;
+}
+
+/* The group a case belongs to, made on first sight. */
+static struct group *
+group_of(struct report *r, const char *officer, const char *workflow)
+{
+	const struct staff_person *p = officer ? staff_find(r->vd->cfg->staff,
+	    officer) : NULL;
+	const char *name = "all";
+
+	if (r->by != NULL && strcmp(r->by, "team") == 0)
+		name = p && p->team ? p->team : "no team";
+	else if (r->by != NULL && strcmp(r->by, "officer") == 0)
+		name = officer ? officer : "no officer";
+	else if (r->by != NULL)
+		name = workflow;
+	for (size_t i = 0; i < r->ngroups; i++)
+		if (strcmp(r->groups[i].name, name) == 0)
+			return &r->groups[i];
+	r->groups = xreallocarray(r->groups, r->ngroups + 1, sizeof *r->groups);
+	memset(&r->groups[r->ngroups], 0, sizeof *r->groups);
+	r->groups[r->ngroups].name = xstrdup(name);
+	return &r->groups[r->ngroups++];
+}
+
+/* The month t falls in, or -1. */
+static int
+month_of(const struct report *r, int64_t t)
+{
+	for (int i = 0; i < r->nmonths; i++)
+		if (t >= r->start[i] && t < r->start[i + 1])
+			return i;
+	return -1;
+}
+
+/* Both the month's cell and the total's. */
+#define EACH(g, m, c) \
+	for (struct cell *c = &(g)->months[m], *c##_end = \
+	    &(g)->months[REPORT_MONTHS_MAX]; c != NULL; \
+	    c = c == c##_end ? NULL : c##_end)
+
+static void
+on_case(void *arg, const struct store_report_case *k)
+{
+	struct report *r = arg;
+	struct group *g = group_of(r, k->officer, k->workflow);
+	int m = month_of(r, k->opened);
+
+	for (int i = 0; i < r->nmonths; i++)
+		if (k->opened < r->start[i + 1] && (k->closed_at == 0 ||
+		    k->closed_at >= r->start[i + 1]))
+			g->months[i].open++;
+	if (m < 0)
+		return;
+	EACH(g, m, c) {
+		c->reported++;
+		if (k->first_status == WF_MET)
+			push(&c->contact, &c->ncontact, k->first_closed_at -
+			    k->opened);
+	}
+}
+
+static void
+on_deadline(void *arg, const struct store_report_deadline *d)
+{
+	struct report *r = arg;
+	struct group *g = group_of(r, d->officer, d->workflow);
+	int m = month_of(r, d->due);
+
+	/* Stopped before it was due: no longer owed. */
+	if (m < 0 || (d->status == WF_CANCELLED && d->closed_at < d->due))
+		return;
+	EACH(g, m, c) {
+		if (d->status == WF_MET && d->closed_at <= d->due)
+			c->on_time++;
+		else if (d->status == WF_MET)
+			c->late++;
+		else if (d->due <= r->now)
+			c->missed++;
+		else
+			continue;	/* not due yet */
+		c->due++;
+		if (d->acked_at != 0) {
+			c->acked++;
+			push(&c->ack, &c->nack, d->acked_at - d->due);
+		}
+	}
+}
+
+static void
+on_step(void *arg, const struct store_report_step *s)
+{
+	struct report *r = arg;
+	struct group *g = group_of(r, s->officer, s->workflow);
+	int m = month_of(r, s->at);
+
+	if (m >= 0)
+		EACH(g, m, c)
+			c->escalations++;
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest rank p (0 < p <= 1) of n sorted values, in hours; null if none. */
+static json_t *
+rank_hours(int64_t *v, size_t n, double p)
+{
+	size_t k;
+
+	if (n == 0)
+		return json_null();
+	qsort(v, n, sizeof *v, cmp64);
+	k = (size_t)ceil(p * (double)n);
+	return json_real(round((double)v[k ? k - 1 : 0] / 360.0) / 10.0);
+}
+
+static json_t *
+cell_json(struct cell *c)
+{
+	int64_t owed = c->on_time + c->late + c->missed;
+
+	return json_pack("{s:I, s:I, s:{s:I, s:o, s:o, s:o}, "
+	    "s:{s:I, s:I, s:I, s:I, s:o}, s:I, s:{s:I, s:o}}",
+	    "reported", (json_int_t)c->reported, "open", (json_int_t)c->open,
+	    "first_contact", "cases", (json_int_t)c->ncontact,
+	    "median_hours", rank_hours(c->contact, c->ncontact, 0.5),
+	    "p90_hours", rank_hours(c->contact, c->ncontact, 0.9),
+	    "worst_hours", rank_hours(c->contact, c->ncontact, 1),
+	    "deadlines", "due", (json_int_t)c->due,
+	    "on_time", (json_int_t)c->on_time, "late", (json_int_t)c->late,
+	    "missed", (json_int_t)c->missed, "on_time_percent", owed ?
+	    json_integer((json_int_t)llround(100.0 * (double)c->on_time /
+	    (double)owed)) : json_null(),
+	    "escalations", (json_int_t)c->escalations,
+	    "acknowledged", "deadlines", (json_int_t)c->acked,
+	    "median_hours", rank_hours(c->ack, c->nack, 0.5));
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct group *)a)->name,
+	    ((const struct group *)b)->name);
+}
+
+/* "YYYY-MM" into a year and month; -1 if it is not one. */
+static int
+parse_month(const char *s, int *y, int *m)
+{
+	char end;
+
+	if (sscanf(s, "%4d-%2d%c", y, m, &end) != 2 || strlen(s) != 7 ||
+	    *y < 1970 || *y > 2199 || *m < 1 || *m > 12)
+		return -1;
+	return 0;
+}
+
+/* The months from..to as instants of the default calendar's zone. */
+static int
+period(struct report *r, const char *from, const char *to, char *err,
+    size_t len)
+{
+	const struct tz *tz = r->vd->cfg->conf->default_calendar->tz;
+	int y, m, ty, tm;
+	char iso[32];
+
+	if (parse_month(from, &y, &m) == -1 || parse_month(to, &ty, &tm) ==
+	    -1) {
+		snprintf(err, len, "from and to are months: YYYY-MM");
+		return -1;
+	}
+	r->nmonths = (ty - y) * 12 + tm - m + 1;
+	if (r->nmonths < 1 || r->nmonths > REPORT_MONTHS_MAX) {
+		snprintf(err, len, "from %s to %s: 1 to %d months, the first "
+		    "first", from, to, REPORT_MONTHS_MAX);
+		return -1;
+	}
+	for (int i = 0; i <= r->nmonths; i++) {
+		if (i < r->nmonths)
+			snprintf(r->label[i], sizeof r->label[i], "%04d-%02d",
+			    y, m);
+		snprintf(iso, sizeof iso, "%04d-%02d-01T00:00", y, m);
+		if (iso_parse(iso, tz, &r->start[i], err, len) == -1)
+			return -1;
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	return 0;
+}
+
+static void
+report_free(struct report *r)
+{
+	for (size_t i = 0; i < r->ngroups; i++) {
+		for (int m = 0; m <= REPORT_MONTHS_MAX; m++) {
+			free(r->groups[i].months[m].contact);
+			free(r->groups[i].months[m].ack);
+		}
+		free(r->groups[i].name);
+	}
+	free(r->groups);
+}
+
+json_t *
+req_report(struct vigild *vd, const struct origin *o, struct request *r)
+{
+	struct report rep = { .vd = vd, .by = r->group, .now = clock_now() };
+	json_t *months, *groups, *result, *reply;
+	char err[256], *visible;
+	int rc;
+
+	if (r->group != NULL && strcmp(r->group, "team") != 0 &&
+	    strcmp(r->group, "officer") != 0 &&
+	    strcmp(r->group, "workflow") != 0)
+		return req_refuse("group must be team, officer or workflow");
+	if (r->format != NULL && strcmp(r->format, "json") != 0 &&
+	    strcmp(r->format, "html") != 0)
+		return req_refuse("format must be json or html");
+	if (period(&rep, r->from, r->to, err, sizeof err) == -1)
+		return req_refuse("%s", err);
+	visible = access_visible(vd->cfg, o->principal);
+	rc = store_report_cases(vd->store, rep.start[0], rep.start[rep.nmonths],
+	    visible, on_case, &rep) == -1 || store_report_deadlines(vd->store,
+	    rep.start[0], rep.start[rep.nmonths], visible, on_deadline, &rep) ==
+	    -1 || store_report_steps(vd->store, rep.start[0],
+	    rep.start[rep.nmonths], visible, on_step, &rep) == -1 ? -1 : 0;
+	free(visible);
+	if (rc == -1) {
+		report_free(&rep);
+		return req_refuse_kind("unavailable", "database error: %s",
+		    store_errmsg(vd->store));
+	}
+	if (rep.ngroups == 0)	/* nothing at all: still a report */
+		group_of(&rep, NULL, "all");
+	qsort(rep.groups, rep.ngroups, sizeof *rep.groups, by_name);
+	months = json_array();
+	for (int i = 0; i < rep.nmonths; i++)
+		json_array_append_new(months, json_string(rep.label[i]));
+	groups = json_array();
+	for (size_t i = 0; i < rep.ngroups; i++) {
+		json_t *cells = json_array();
+
+		for (int m = 0; m < rep.nmonths; m++)
+			json_array_append_new(cells,
+			    cell_json(&rep.groups[i].months[m]));
+		/* The total's "open" is at the period's end. */
+		rep.groups[i].months[REPORT_MONTHS_MAX].open =
+		    rep.groups[i].months[rep.nmonths - 1].open;
+		json_array_append_new(groups, json_pack("{s:s, s:o, s:o}",
+		    "group", rep.groups[i].name, "months", cells, "total",
+		    cell_json(&rep.groups[i].months[REPORT_MONTHS_MAX])));
+	}
+	result = json_pack("{s:s, s:s, s:s, s:o, s:o}", "from", r->from, "to",
+	    r->to, "by", r->group ? r->group : "all", "months", months,
+	    "groups", groups);
+	report_free(&rep);
+	reply = req_ok(result);
+	if (r->format != NULL && strcmp(r->format, "html") == 0) {
+		char *html = report_html(vd, result, NULL);
+
+		json_object_set_new(result, "html", json_string(html));
+		free(html);
+	}
+	return reply;
+}
