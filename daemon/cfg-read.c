@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "vigild.h"
@@ -221,6 +222,39 @@ cfg_read_web(struct cfg *cfg, struct diag *dg)
 	if (cfg->nweb_proxies > 0 && cfg->http_listen == NULL)
 		sec_err(&sr, "proxy", "needs [http] listen: the pages are "
 		    "served by vigild's HTTP listener");
+}
+
+/*
+ * [summary] weekly = DAY HH:MM: when each manager's weekly summary goes,
+ * in the default calendar's time.
+ */
+void
+cfg_read_summary(struct cfg *cfg, struct diag *dg)
+{
+	static const char *const keys[] = { "weekly" };
+	static const char *const days[] = { "monday", "tuesday", "wednesday",
+	    "thursday", "friday", "saturday", "sunday" };
+	struct sec_reader sr;
+	const char *v;
+	char day[16];
+	int h, m, n = 0;
+
+	sec_init(&sr, cfg->conf, "summary", dg);
+	sec_keys(&sr, keys, nitems(keys));
+	cfg->summary_day = -1;
+	if ((v = sec_str(&sr, "weekly", NULL)) == NULL)
+		return;
+	if (sscanf(v, "%15s %2d:%2d%n", day, &h, &m, &n) != 3 ||
+	    v[n] != '\0' || h > 23 || m > 59 || h < 0 || m < 0) {
+		sec_err(&sr, "weekly", "a day and a time, e.g. monday 08:00");
+		return;
+	}
+	for (size_t i = 0; i < nitems(days); i++)
+		if (strcasecmp(day, days[i]) == 0)
+			cfg->summary_day = (int)i;
+	if (cfg->summary_day == -1)
+		sec_err(&sr, "weekly", "\"%s\" is not a day of the week", day);
+	cfg->summary_minute = h * 60 + m;
 }
 
 /* [metrics] */

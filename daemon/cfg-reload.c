@@ -60,6 +60,7 @@ cfg_reload(struct vigild *vd, struct diag *dg)
 		    "%s", err);
 	req_admin_backups(vd);
 	purge_schedule(vd);
+	summary_schedule(vd);
 	log_notice("reload: configuration %s loaded (%zu workflows)",
 	    vd->conf_path ? vd->conf_path : "(built-in)",
 	    wf_set_count(vd->cfg->workflows));

@@ -51,6 +51,7 @@ cfg_load(const char *path, struct diag *dg)
 	cfg_read_access(cfg, dg);
 	cfg_read_links(cfg, dg);
 	cfg_read_web(cfg, dg);
+	cfg_read_summary(cfg, dg);
 	cfg->heartbeat = heartbeat_conf_new(cfg->conf, dg);
 	if (cfg->workflows == NULL || cfg->staff == NULL || dg->n > before)
 		goto fail;

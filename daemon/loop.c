@@ -114,6 +114,7 @@ loop_stop(struct vigild *vd)
 	metrics_stop(vd);
 	deadman_stop(vd);
 	purge_stop(vd);
+	summary_stop(vd);
 	control_quiesce(vd);
 	outbox_quiesce(vd);
 	sched_stop(vd);

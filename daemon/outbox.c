@@ -142,8 +142,9 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 {
 	char key[NOTIFY_KEY_MAX + 1], *text;
 
-	if (r->channel == NOTIFY_WEBHOOK)	/* once per event */
-		text = xasprintf("hook\n%s\n%s", r->event, r->address);
+	if (r->event != NULL)	/* once per event: a webhook, a summary */
+		text = xasprintf("once\n%s\n%s\n%d", r->event, r->address,
+		    (int)r->channel);
 	else if (r->about != 0)	/* again after a retry: created was reset */
 		text = xasprintf("alert\n%lld\n%lld\n%s", (long long)r->about,
 		    (long long)r->created, r->address);
@@ -261,6 +262,53 @@ alert_vars(struct vigild *vd, const struct store_outbox_entry *alert,
 	v->error = about->last_error ? about->last_error : "unknown error";
 }
 
+/* A template that could not be filled in: not sent, not lost, retried as
+ * a failed delivery would be, so a template fixed by a reload gets it out. */
+static void
+not_rendered(struct job *job)
+{
+	job->msg.result = NOTIFY_TEMPFAIL;
+	snprintf(job->msg.err, sizeof job->msg.err, "the %s template for this "
+	    "message cannot be rendered", notify_channel_name(job->msg.channel));
+	log_err("outbox: message %lld: %s", (long long)job->ids[0],
+	    job->msg.err);
+}
+
+/* A manager's weekly summary, from the facts summary.c kept in action. */
+static void
+render_summary(struct vigild *vd, struct job *job,
+    const struct store_outbox_entry *row, int64_t now)
+{
+	json_t *facts = json_loads(row->action ? row->action : "", 0, NULL),
+	    *list = json_object_get(facts, "items"), *it;
+	size_t n = json_array_size(list), i;
+	struct tpl_item *items = xcalloc(n + 1, sizeof *items);
+	struct tpl_vars v = { .now = now, .items = items, .nitems = n,
+	    .on_time = json_string_value(json_object_get(facts, "on_time")) };
+	char *web = vd->cfg->ack_url && vd->cfg->nweb_proxies ?
+	    xasprintf("%s/web/", vd->cfg->ack_url) : NULL;
+	char *subject = NULL, *body = NULL;
+
+	v.web = web;
+	json_array_foreach(list, i, it)
+		items[i] = (struct tpl_item){
+		    .ref = json_string_value(json_object_get(it, "ref")),
+		    .deadline = json_string_value(json_object_get(it,
+		    "deadline")),
+		    .due = json_integer_value(json_object_get(it, "due")),
+		    .officer = json_string_value(json_object_get(it, "officer")),
+		};
+	if (facts != NULL && tpl_render_email(vd->cfg->templates, TPL_SUMMARY,
+	    &v, &subject, &body) == 0) {
+		job->msg.subject = subject;
+		job->msg.body = body;
+	} else
+		not_rendered(job);
+	free(web);
+	free(items);
+	json_decref(facts);
+}
+
 /* The text of the message carrying rows, from the templates. */
 static void
 render(struct vigild *vd, struct job *job,
@@ -274,6 +322,10 @@ render(struct vigild *vd, struct job *job,
 
 	if (ch == NOTIFY_WEBHOOK) {	/* made when its event happened */
 		job->msg.body = xstrdup(rows[0].action ? rows[0].action : "");
+		return;
+	}
+	if (kind == TPL_SUMMARY) {
+		render_summary(vd, job, &rows[0], now);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -299,16 +351,8 @@ render(struct vigild *vd, struct job *job,
 		}
 	} else
 		job->msg.body = tpl_render_sms(vd->cfg->templates, kind, &v);
-	/* Not sent, not lost: retried as a failed delivery would be, so a
-	 * template fixed by a reload still gets it out. */
-	if (job->msg.body == NULL) {
-		job->msg.result = NOTIFY_TEMPFAIL;
-		snprintf(job->msg.err, sizeof job->msg.err, "the %s template "
-		    "for this message cannot be rendered",
-		    notify_channel_name(ch));
-		log_err("outbox: message %lld: %s", (long long)job->ids[0],
-		    job->msg.err);
-	}
+	if (job->msg.body == NULL)
+		not_rendered(job);
 	for (size_t i = 0; i < n; i++)
 		free((char *)(uintptr_t)items[i].ack_link);
 	store_outbox_entry_clear(&about);

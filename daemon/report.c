@@ -122,25 +122,35 @@ on_case(void *arg, const struct store_report_case *k)
 	}
 }
 
+/*
+ * How a deadline due in a period came out, as of now: met on time, late,
+ * missed, or not counted (stopped before it was due: no longer owed; or
+ * not due yet).
+ */
+enum report_outcome
+report_outcome(const struct store_report_deadline *d, int64_t now)
+{
+	if (d->status == WF_CANCELLED && d->closed_at < d->due)
+		return REPORT_NOT_OWED;
+	if (d->status == WF_MET)
+		return d->closed_at <= d->due ? REPORT_ON_TIME : REPORT_LATE;
+	return d->due <= now ? REPORT_MISSED : REPORT_NOT_OWED;
+}
+
 static void
 on_deadline(void *arg, const struct store_report_deadline *d)
 {
 	struct report *r = arg;
 	struct group *g = group_of(r, d->officer, d->workflow);
 	int m = month_of(r, d->due);
+	enum report_outcome out = report_outcome(d, r->now);
 
-	/* Stopped before it was due: no longer owed. */
-	if (m < 0 || (d->status == WF_CANCELLED && d->closed_at < d->due))
+	if (m < 0 || out == REPORT_NOT_OWED)
 		return;
 	EACH(g, m, c) {
-		if (d->status == WF_MET && d->closed_at <= d->due)
-			c->on_time++;
-		else if (d->status == WF_MET)
-			c->late++;
-		else if (d->due <= r->now)
-			c->missed++;
-		else
-			continue;	/* not due yet */
+		c->on_time += out == REPORT_ON_TIME;
+		c->late += out == REPORT_LATE;
+		c->missed += out == REPORT_MISSED;
 		c->due++;
 		if (d->acked_at != 0) {
 			c->acked++;

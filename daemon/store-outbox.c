@@ -28,8 +28,8 @@ _Static_assert(OB_FAILED == 2, "Q_FAILED and the outbox_count trigger");
 _Static_assert(OB_CANCELLED == 3, "Q_CANCELLED");
 _Static_assert(OB_SENDING == 4, "Q_SENDING and outbox_sending_to");
 _Static_assert(TPL_ADMIN_ALERT == 3 && TPL_AUDIT_ALERT == 4 &&
-    TPL_OPS_ALERT == 5 && TPL_NKINDS == 6,
-    "Q_ALERT: every alert kind is 3 or more");
+    TPL_OPS_ALERT == 5 && TPL_SUMMARY == 6 && TPL_NKINDS == 7,
+    "Q_ALERT: every kind that goes alone (alerts, summaries) is 3 or more");
 
 /* The columns read_entry() reads, in this order. */
 #define ENTRY_COLUMNS "id, kind, key, ref, deadline, title, action, due, " \

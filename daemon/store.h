@@ -139,8 +139,8 @@ struct outbox_row {
 	const char *address;
 	enum notify_channel channel;
 	int	 urgent;
-	const char *event;		/* a webhook: the event's identity,
-					 * which its key is made of */
+	const char *event;		/* a webhook or a summary: which event
+					 * or week, which its key is made of */
 };
 
 /* A queued row read back, to send, retry or report it; strings owned. */

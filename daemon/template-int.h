@@ -28,6 +28,8 @@ enum ph {
 	PH_CHANNEL,
 	PH_ERROR,
 	PH_ACK_LINK,
+	PH_ON_TIME,
+	PH_WEB,
 	PH_N
 };
 

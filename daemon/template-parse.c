@@ -23,24 +23,27 @@
 #define K_A	(1u << TPL_ADMIN_ALERT)
 #define K_U	(1u << TPL_AUDIT_ALERT)
 #define K_O	(1u << TPL_OPS_ALERT)
+#define K_S	(1u << TPL_SUMMARY)
 
 const struct ph_def tpl_ph_defs[PH_N] = {
-	[PH_REF] =	{ "ref", K_R | K_E | K_D | K_A, 1, 0 },
-	[PH_DEADLINE] =	{ "deadline", K_R | K_E | K_D | K_A, 1, 0 },
-	[PH_DUE] =	{ "due", K_R | K_E | K_D | K_A, 1, 1 },
-	[PH_LATE] =	{ "late", K_R | K_E | K_D | K_A, 1, 1 },
-	[PH_OFFICER] =	{ "officer", K_R | K_E | K_D | K_A, 1, 0 },
+	[PH_REF] =	{ "ref", K_R | K_E | K_D | K_A | K_S, 1, 0 },
+	[PH_DEADLINE] =	{ "deadline", K_R | K_E | K_D | K_A | K_S, 1, 0 },
+	[PH_DUE] =	{ "due", K_R | K_E | K_D | K_A | K_S, 1, 1 },
+	[PH_LATE] =	{ "late", K_R | K_E | K_D | K_A | K_S, 1, 1 },
+	[PH_OFFICER] =	{ "officer", K_R | K_E | K_D | K_A | K_S, 1, 0 },
 	[PH_ACTION] =	{ "action", K_R | K_E | K_D | K_A, 1, 0 },
-	[PH_LINK] =	{ "link", K_R | K_E | K_D | K_A, 1, 1 },
+	[PH_LINK] =	{ "link", K_R | K_E | K_D | K_A | K_S, 1, 1 },
 	[PH_LEVEL] =	{ "level", K_E | K_D | K_A, 1, 1 },
 	[PH_REPEAT] =	{ "repeat", K_E | K_D | K_A, 1, 1 },
 	[PH_ACKED_BY] =	{ "acked_by", K_E | K_D | K_A, 1, 0 },
 	[PH_ACKED_AT] =	{ "acked_at", K_E | K_D | K_A, 1, 1 },
-	[PH_COUNT] =	{ "count", K_D, 0, 1 },
+	[PH_COUNT] =	{ "count", K_D | K_S, 0, 1 },
 	[PH_RECIPIENT] = { "recipient", K_A, 0, 0 },
 	[PH_CHANNEL] =	{ "channel", K_A, 0, 1 },
 	[PH_ERROR] =	{ "error", K_A | K_U | K_O, 0, 0 },
 	[PH_ACK_LINK] =	{ "ack_link", K_R | K_E | K_D, 1, 1 },
+	[PH_ON_TIME] =	{ "on_time", K_S, 0, 0 },
+	[PH_WEB] =	{ "web", K_S, 0, 1 },
 };
 
 /* What an SMS template may spend on its own words. */
@@ -53,6 +56,7 @@ const char *const tpl_kind_names[TPL_NKINDS] = {
 	[TPL_ADMIN_ALERT] = "admin-alert",
 	[TPL_AUDIT_ALERT] = "audit-alert",
 	[TPL_OPS_ALERT] = "ops-alert",
+	[TPL_SUMMARY] = "summary",
 };
 
 static void
@@ -125,6 +129,8 @@ ph_list(unsigned kinds)
 		    "{recipient} {channel} {error}",
 		[TPL_AUDIT_ALERT] = "{error}",
 		[TPL_OPS_ALERT] = "{error}",
+		[TPL_SUMMARY] = "{count} {on_time} {web}, and between {items} "
+		    "and {end}: {ref} {deadline} {due} {late} {officer} {link}",
 	};
 
 	for (int k = 0; k < TPL_NKINDS; k++)
@@ -181,12 +187,12 @@ parse_line(struct tpl *t, const char *s, size_t len, int lineno, int in_block,
 			    ph_list(1u << t->kind));
 			return -1;
 		}
-		if (t->kind == TPL_DIGEST && tpl_ph_defs[ph].item &&
+		if (TPL_HAS_ITEMS(t->kind) && tpl_ph_defs[ph].item &&
 		    !in_block) {
 			diag_add(dg, t->name, lineno, "{%s} is about one "
-			    "deadline: in a digest it goes between {items} and "
-			    "{end}",
-			    tpl_ph_defs[ph].name);
+			    "deadline: in a %s it goes between {items} and "
+			    "{end}", tpl_ph_defs[ph].name,
+			    tpl_kind_names[t->kind]);
 			return -1;
 		}
 		add_part(l, ph, NULL, 0);
@@ -341,15 +347,16 @@ tpl_parse(const char *name, const char *buf, size_t len, enum tpl_kind kind,
 		if (marker(s, n, "{items}") || marker(s, n, "{end}")) {
 			int start = marker(s, n, "{items}");
 
-			if (kind != TPL_DIGEST) {
-				diag_add(dg, name, lineno, "only digest "
-				    "templates repeat lines with {items} ... "
-				    "{end}");
+			if (!TPL_HAS_ITEMS(kind)) {
+				diag_add(dg, name, lineno, "only digest and "
+				    "summary templates repeat lines with "
+				    "{items} ... {end}");
 				continue;
 			}
 			if (start && (in_block || blocks > 0)) {
-				diag_add(dg, name, lineno, "a digest has one "
-				    "{items} ... {end} block");
+				diag_add(dg, name, lineno, "a %s has one "
+				    "{items} ... {end} block",
+				    tpl_kind_names[kind]);
 				continue;
 			}
 			if (!start && !in_block) {
@@ -387,9 +394,9 @@ tpl_parse(const char *name, const char *buf, size_t len, enum tpl_kind kind,
 		line_free(&t->lines[--t->nlines]);
 	if (in_block)
 		diag_add(dg, name, lineno, "{items} without {end}");
-	if (kind == TPL_DIGEST && blocks == 0 && !in_block)
-		diag_add(dg, name, 0, "a digest lists its deadlines between "
-		    "{items} and {end} lines");
+	if (TPL_HAS_ITEMS(kind) && blocks == 0 && !in_block)
+		diag_add(dg, name, 0, "a %s lists its deadlines between "
+		    "{items} and {end} lines", tpl_kind_names[kind]);
 	if (t->nlines == 0 && dg->n == before)
 		diag_add(dg, name, 0, "the %s is empty",
 		    form == TPL_EMAIL ? "body" : "text");

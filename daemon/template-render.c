@@ -204,6 +204,10 @@ raw_value(const struct render *r, int ph, const struct tpl_item *it)
 		return link_for(r->case_url, it->ref);
 	case PH_ACK_LINK:
 		return xstrdup(it->ack_link ? it->ack_link : "");
+	case PH_ON_TIME:
+		return xstrdup(r->v->on_time ? r->v->on_time : "");
+	case PH_WEB:
+		return xstrdup(r->v->web ? r->v->web : "");
 	case PH_LEVEL:
 		return xasprintf("%d", it->level);
 	case PH_REPEAT:
@@ -309,7 +313,7 @@ render_body(struct render *r)
 	r->emitted = 0;
 	buf_add(&out, "", 0);
 	while (i < t->nlines) {
-		if (t->kind == TPL_DIGEST && i == t->bstart) {
+		if (TPL_HAS_ITEMS(t->kind) && i == t->bstart) {
 			for (size_t k = 0; k < r->nshow; k++)
 				for (size_t j = t->bstart; j < t->bend; j++)
 					emit(r, &t->lines[j], &r->v->items[k],
@@ -410,7 +414,7 @@ render_sms(struct render *r)
 		step = sms_cut_order[ci].ph;
 		floor = sms_cut_order[ci].floor;
 		if (step == CUT_ITEMS) {
-			if (t->kind == TPL_DIGEST && r->nshow > 1)
+			if (TPL_HAS_ITEMS(t->kind) && r->nshow > 1)
 				r->nshow = entries_that_fit(r);
 			else
 				ci++;

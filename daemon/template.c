@@ -75,8 +75,9 @@ tpl_render_email(const struct tpl_set *ts, enum tpl_kind kind,
 {
 	const struct tpl *t;
 
-	if ((unsigned)kind >= TPL_NKINDS || v->nitems == 0 ||
-	    (t = pick(ts, kind, TPL_EMAIL, v)) == NULL)
+	/* A summary may list nothing: then it says so. */
+	if ((unsigned)kind >= TPL_NKINDS || (v->nitems == 0 &&
+	    kind != TPL_SUMMARY) || (t = pick(ts, kind, TPL_EMAIL, v)) == NULL)
 		return -1;
 	*body = tpl_render(t, ts->case_url, ts->tz, v, subject);
 	return 0;
@@ -195,8 +196,10 @@ tpl_load(const struct conf *c, struct diag *dg)
 		diag_add(dg, c->path, 0, "%s", err);
 	for (int k = 0; k < TPL_NKINDS; k++)
 		for (int f = TPL_EMAIL; f <= TPL_SMS; f++)
+			/* A summary goes by email alone. */
 			ts->t[k][f] = load_one(c->templates, tpl_kind_names[k],
-			    (enum tpl_kind)k, (enum tpl_form)f, 1, dg);
+			    (enum tpl_kind)k, (enum tpl_form)f, k != TPL_SUMMARY ||
+			    f == TPL_EMAIL, dg);
 	for (int l = 1; l <= TPL_LEVELS; l++)
 		for (int f = TPL_EMAIL; f <= TPL_SMS; f++) {
 			char base[32];

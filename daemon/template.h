@@ -34,6 +34,7 @@ enum tpl_kind {
 	TPL_ADMIN_ALERT,
 	TPL_AUDIT_ALERT,		/* the event log failed its audit */
 	TPL_OPS_ALERT,			/* vigil itself failed for a while */
+	TPL_SUMMARY,			/* a manager's week (summary.c) */
 	TPL_NKINDS,
 	/* An outbox row no template renders: a webhook, its JSON body made
 	 * when its event happened (hook.c). */
@@ -66,7 +67,12 @@ struct tpl_vars {
 	const char *recipient;		/* admin alert: whom it was for */
 	const char *channel;		/* admin alert: "email" or "SMS" */
 	const char *error;		/* admin alert: why it failed */
+	const char *on_time;		/* summary: last week's share */
+	const char *web;		/* summary: the managers' pages */
 };
+
+/* Whether a kind lists its deadlines between {items} and {end}. */
+#define TPL_HAS_ITEMS(kind)	((kind) == TPL_DIGEST || (kind) == TPL_SUMMARY)
 
 struct tpl;
 struct tpl_set;

@@ -289,6 +289,7 @@ main(int argc, char **argv)
 	metrics_start(&vd);
 	deadman_start(&vd);
 	purge_schedule(&vd);
+	summary_schedule(&vd);
 
 	loop_run(&vd);
 	control_close(&vd);

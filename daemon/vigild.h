@@ -82,6 +82,9 @@ struct cfg {
 	int	 http_burst;		/* [http] burst: and at once */
 	char	*http_cert;		/* PEM: TLS when set, with the key */
 	char	*http_key;
+	int	 summary_day;		/* [summary] weekly: 0 Monday .. 6, or
+					 * -1: none */
+	int	 summary_minute;	/* and minutes after midnight */
 	char	**web_proxies;		/* [web] proxy: addresses believed */
 	size_t	 nweb_proxies;		/* 0: no web view */
 	char	*web_user_header;	/* [web] user_header */
@@ -108,6 +111,7 @@ void	 cfg_read_http(struct cfg *, struct diag *);
 void	 cfg_read_access(struct cfg *, struct diag *);
 void	 cfg_read_links(struct cfg *, struct diag *);
 void	 cfg_read_web(struct cfg *, struct diag *);
+void	 cfg_read_summary(struct cfg *, struct diag *);
 
 
 /* A workflow version no longer in the files, rebuilt from the store. */
@@ -238,6 +242,7 @@ struct vigild {
 	ev_timer audit_timer;		/* the scheduled audit */
 	ev_timer backup_timer;		/* the scheduled backup */
 	ev_timer purge_timer;		/* purge.c: the daily purge */
+	ev_periodic summary_timer;	/* summary.c: the weekly summary */
 
 	/* outbox.c */
 	struct {
@@ -310,6 +315,11 @@ req_fn	 req_open, req_event, req_migrate;		/* req-case.c */
 req_fn	 req_show, req_list, req_status, req_outbox;	/* req-query.c */
 req_fn	 req_reload, req_retry, req_backup, req_audit;	/* req-admin.c */
 req_fn	 req_report;					/* report.c */
+enum report_outcome {
+	REPORT_ON_TIME, REPORT_LATE, REPORT_MISSED, REPORT_NOT_OWED
+};
+enum report_outcome report_outcome(const struct store_report_deadline *,
+	    int64_t);
 char	*report_html(struct vigild *, const json_t *, const char *);
 void	 req_admin_init(struct vigild *);
 void	 req_admin_schedule(struct vigild *);
@@ -447,6 +457,11 @@ int64_t	 deadman_last_ok(void);
 /* purge.c */
 void	 purge_schedule(struct vigild *);
 void	 purge_stop(struct vigild *);
+
+/* summary.c */
+int64_t	 summary_last(const struct tz *, int, int, int64_t);
+void	 summary_schedule(struct vigild *);
+void	 summary_stop(struct vigild *);
 json_t	*req_purge(struct vigild *, const struct origin *, struct request *);
 
 /* req-token.c */

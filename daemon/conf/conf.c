@@ -71,7 +71,7 @@ static const struct conf_opt {
  */
 static const char *const conf_module_sections[] = {
 	"email", "sms", "file", "notify", "http-sms", "quiet-hours", "links",
-	"outbox", "metrics", "access", "heartbeat", "http", "web",
+	"outbox", "metrics", "access", "heartbeat", "http", "web", "summary",
 };
 
 struct conf_parse {

@@ -1,8 +1,9 @@
 /*
  * test_outbox.c: the outbox's rules that need no database: the retry
  * backoff, quiet hours for SMS, and the digest rule for when a new
- * message may go; and the HTTP API's per-token quota, the same kind of
- * rule for what comes in.  The instants are worked out by hand.
+ * message may go; the weekly summary's instant; and the HTTP API's
+ * per-token quota, the same kind of rule for what comes in.  The instants
+ * are worked out by hand.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -225,6 +226,35 @@ START_TEST(test_quota)
 }
 END_TEST
 
+/*
+ * Monday 08:00, London: the week the clocks go forward (Sunday 29 March
+ * 2026) is an hour short.  Before 08:00 on Monday 30 March (07:30 BST is
+ * 06:30Z) the last one is Monday 23 March, 08:00 GMT; after it, that
+ * day's, 08:00 BST = 07:00Z.
+ */
+START_TEST(test_summary_instant)
+{
+	char err[128];
+	struct tz *tz = tz_load("Europe/London", err, sizeof err);
+	int64_t mar23 = 1774224000 + 8 * H;	/* 2026-03-23T08:00Z */
+	int64_t mar30 = 1774828800 + 7 * H;	/* 2026-03-30T07:00Z */
+
+	ck_assert_msg(tz != NULL, "%s", err);
+	ck_assert_int_eq(summary_last(tz, 0, 8 * 60, mar30 - 30 * 60), mar23);
+	ck_assert_int_eq(summary_last(tz, 0, 8 * 60, mar30), mar30);
+	ck_assert_int_eq(summary_last(tz, 0, 8 * 60, mar30 + 5 * 86400),
+	    mar30);
+	/* The next after 23 March, as summary.c finds it. */
+	ck_assert_int_eq(summary_last(tz, 0, 8 * 60, mar23 + 7 * 86400 +
+	    2 * H), mar30);
+	ck_assert_int_eq(mar30 - mar23, 7 * 86400 - H);
+	/* Sunday 23:59 of that week: the Monday just gone. */
+	ck_assert_int_eq(summary_last(tz, 6, 23 * 60 + 59, mar30),
+	    1774825140);	/* 2026-03-29T23:59+01:00 */
+	tz_free(tz);
+}
+END_TEST
+
 static Suite *
 outbox_suite(void)
 {
@@ -241,6 +271,7 @@ outbox_suite(void)
 	tcase_add_test(tc, test_not_before_sending);
 	tcase_add_test(tc, test_not_before_urgent);
 	tcase_add_test(tc, test_quota);
+	tcase_add_test(tc, test_summary_instant);
 	suite_add_tcase(s, tc);
 	return s;
 }
