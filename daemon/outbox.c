@@ -538,8 +538,9 @@ outbox_committed(struct vigild *vd, int ok)
 
 /*
  * An alert to group g (the admins, or the duty managers) by every channel
- * but skip (-1: none): word of a failing channel goes by the others.  Without a shared address or phone on any channel
- * left, each member is told: by email, or by SMS when email is skipped.
+ * but skip (-1: none): word of a failing channel goes by the others.
+ * Without a shared address or phone on any channel left, each member is
+ * told: by email, or by SMS when email is skipped.
  */
 static void
 alert(struct vigild *vd, const struct staff_group *g,

@@ -237,6 +237,15 @@ staff_find_unix(const struct staff *st, const char *user)
 	return NULL;
 }
 
+/* A member of staff as people know them: their name, else the id itself. */
+const char *
+staff_name(const struct staff *st, const char *id)
+{
+	const struct staff_person *p = id ? staff_find(st, id) : NULL;
+
+	return p != NULL ? p->name : id;
+}
+
 /* Who has this email address (as single sign-on names people), or NULL. */
 const struct staff_person *
 staff_find_email(const struct staff *st, const char *email)

@@ -64,6 +64,7 @@ void	 staff_free(struct staff *);
 const struct staff_person *staff_find(const struct staff *, const char *);
 const struct staff_person *staff_find_unix(const struct staff *, const char *);
 const struct staff_person *staff_find_email(const struct staff *, const char *);
+const char *staff_name(const struct staff *, const char *);
 const struct staff_person *staff_manager(const struct staff_person *, int);
 const struct staff_group *staff_group(const struct staff *, const char *);
 size_t	 staff_count(const struct staff *);

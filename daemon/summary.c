@@ -61,17 +61,15 @@ item(void *arg, const struct store_case_row *c)
 	struct items *x = arg;
 	const struct workflow *wf = wf_set_find(x->vd->cfg->workflows,
 	    c->workflow);
-	const struct staff_person *p = c->officer ? staff_find(
-	    x->vd->cfg->staff, c->officer) : NULL;
 
 	/* The week's list leaves out what the overdue one has. */
-	if (c->next_deadline == NULL || (!x->overdue && c->next_due <= x->now) ||
-	    json_array_size(x->list) >= SUMMARY_ITEMS)
+	if (c->next_deadline == NULL || (!x->overdue &&
+	    c->next_due <= x->now) || json_array_size(x->list) >= SUMMARY_ITEMS)
 		return;
 	json_array_append_new(x->list, json_pack("{s:s, s:s, s:I, s:s?}",
 	    "ref", c->ref, "deadline", wf ? wf_deadline_title(wf,
 	    c->next_deadline) : c->next_deadline, "due", (json_int_t)c->next_due,
-	    "officer", p ? p->name : c->officer));
+	    "officer", staff_name(x->vd->cfg->staff, c->officer)));
 }
 
 struct week {
@@ -137,8 +135,8 @@ queue(struct vigild *vd, int64_t week)
 		const struct staff_person *p = staff_get(vd->cfg->staff, i);
 		char *text;
 
-		if ((p->role != ROLE_MANAGER && p->role != ROLE_HEAD_OF_SERVICE) ||
-		    p->email == NULL)
+		if ((p->role != ROLE_MANAGER &&
+		    p->role != ROLE_HEAD_OF_SERVICE) || p->email == NULL)
 			continue;
 		text = facts(vd, p, now);
 		if (outbox_add(vd, &(struct outbox_row){ .kind = TPL_SUMMARY,

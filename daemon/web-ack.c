@@ -43,15 +43,6 @@ page(const char *name, int *status)
 	return json_pack("{s:s}", "page", name);
 }
 
-static const char *
-name_of(struct vigild *vd, const char *id)
-{
-	const struct staff_person *p = id ? staff_find(vd->cfg->staff, id) :
-	    NULL;
-
-	return p != NULL ? p->name : id;
-}
-
 /* What the page shows of the deadline. */
 static void
 facts(struct vigild *vd, json_t *info, const struct wf_case *c,
@@ -69,10 +60,11 @@ facts(struct vigild *vd, json_t *info, const struct wf_case *c,
 	json_object_set_new(info, "late", json_string(tpl_late(now, d->due,
 	    late, sizeof late)));
 	json_object_set_new(info, "level", json_integer(l->level));
-	json_object_set_new(info, "to", json_string(name_of(vd, l->staff)));
+	json_object_set_new(info, "to", json_string(staff_name(vd->cfg->staff,
+	    l->staff)));
 	if (d->acked_at != 0) {
 		json_object_set_new(info, "acked_by",
-		    json_string(name_of(vd, d->acked_by)));
+		    json_string(staff_name(vd->cfg->staff, d->acked_by)));
 		json_object_set_new(info, "acked_at", json_string(tpl_when(
 		    d->acked_at, tz, at, sizeof at)));
 	}
@@ -161,7 +153,7 @@ web_ack(struct vigild *vd, const char *token, int post, const char *from,
 			/* As it is recorded: by the link's person, now. */
 			info = page("done", status);
 			json_object_set_new(info, "acked_by", json_string(
-			    name_of(vd, l.staff)));
+			    staff_name(vd->cfg->staff, l.staff)));
 			json_object_set_new(info, "acked_at", json_string(
 			    tpl_when(now, vd->cfg->conf->default_calendar->tz,
 			    err, sizeof err)));

@@ -309,16 +309,6 @@ when(struct vigild *vd, const char *iso, char *buf, size_t len)
 	return tpl_when(t, tz, buf, len);
 }
 
-/* A member of staff by name, as people know them. */
-static const char *
-person_name(struct vigild *vd, const char *id)
-{
-	const struct staff_person *p = id ? staff_find(vd->cfg->staff, id) :
-	    NULL;
-
-	return p != NULL ? p->name : id;
-}
-
 /* Where a page of vigil's is: its path, the case's reference encoded. */
 static void
 case_href(struct buf *b, const char *ref)
@@ -492,7 +482,7 @@ case_page(struct vigild *vd, struct buf *b, const json_t *info)
 		cell(b, status);
 		buf_puts(b, "<td>");
 		if (by != NULL) {
-			html_text(b, person_name(vd, by));
+			html_text(b, staff_name(vd->cfg->staff, by));
 			html_text(b, ", ");
 			html_text(b, when(vd, json_string_value(json_object_get(
 			    v, "acked_at")), at, sizeof at));
@@ -524,8 +514,8 @@ case_page(struct vigild *vd, struct buf *b, const json_t *info)
 		    "fired_at")), at, sizeof at));
 		cell(b, wf && dl ? wf_deadline_title(wf, dl) : dl);
 		cell(b, level);
-		cell(b, person_name(vd, json_string_value(json_object_get(v,
-		    "to"))));
+		cell(b, staff_name(vd->cfg->staff, json_string_value(
+		    json_object_get(v, "to"))));
 		cell(b, json_string_value(json_object_get(v, "channel")));
 		cell(b, json_string_value(json_object_get(v, "status")));
 		buf_puts(b, "</tr>\n");
@@ -540,8 +530,8 @@ case_page(struct vigild *vd, struct buf *b, const json_t *info)
 		cell(b, when(vd, json_string_value(json_object_get(v, "at")),
 		    at, sizeof at));
 		cell(b, json_string_value(json_object_get(v, "event")));
-		cell(b, person_name(vd, json_string_value(json_object_get(v,
-		    "by"))));
+		cell(b, staff_name(vd->cfg->staff, json_string_value(
+		    json_object_get(v, "by"))));
 		buf_puts(b, "</tr>\n");
 	}
 	buf_puts(b, "</tbody>\n</table>\n");
