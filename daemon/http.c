@@ -51,14 +51,14 @@ struct hreq {
 	struct MHD_Connection *conn;
 };
 
+/* The status of a reply; a case opened is 201. */
 static int
-status_of(const char *cmd, json_t *reply)
+status_of(int open, json_t *reply)
 {
 	const char *kind = json_string_value(json_object_get(reply, "kind"));
 
 	if (json_is_true(json_object_get(reply, "ok")))
-		return strcmp(cmd, "open") == 0 ? MHD_HTTP_CREATED :
-		    MHD_HTTP_OK;
+		return open ? MHD_HTTP_CREATED : MHD_HTTP_OK;
 	if (kind == NULL)
 		return MHD_HTTP_BAD_REQUEST;
 	if (strcmp(kind, "not_found") == 0)
@@ -379,11 +379,10 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	struct store_token t;
 	struct peer peer = { .uid = (uid_t)-1 };
 	struct origin o = { &peer, 0, NULL, NULL };
-	struct request r;
 	const char *why, *key;
-	char err[512], *line;
+	char err[512];
 	json_t *obj;
-	int status, wait;
+	int status, wait, opening;
 
 	if (h->too_large)
 		return refuse(c, MHD_HTTP_CONTENT_TOO_LARGE, "request too large "
@@ -419,19 +418,11 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	if (strcmp(method, "POST") == 0 && (key = MHD_lookup_connection_value(
 	    c, MHD_HEADER_KIND, "Idempotency-Key")) != NULL)
 		json_object_set_new(obj, "idempotency_key", json_string(key));
-	line = json_dumps(obj, JSON_COMPACT);
-	json_decref(obj);
-	if (proto_parse(line, strlen(line), &r, err, sizeof err) == -1)
-		h->reply = req_refuse("%s", err);
-	else {
-		h->reply = req_dispatch(vd, &o, &r);
-		h->status = status_of(r.cmd, h->reply);
-		proto_free(&r);
-	}
-	free(line);
+	opening = strcmp(json_string_value(json_object_get(obj, "cmd")), "open") ==
+	    0;
+	h->reply = req_dispatch_json(vd, &o, obj);
+	h->status = status_of(opening, h->reply);
 	store_token_clear(&t);
-	if (h->status == 0)
-		h->status = MHD_HTTP_BAD_REQUEST;
 	return hold_or_answer(vd, c, h);
 }
 

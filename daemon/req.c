@@ -186,3 +186,28 @@ req_dispatch(struct vigild *vd, const struct origin *o, struct request *r)
 		    r->ref ? r->ref : "", access_name(&pr), o->peer->text);
 	return h->fn(vd, &with, r);
 }
+
+/*
+ * A request made as a JSON object (taken) rather than a line read from a
+ * client: the HTTP API's and the pages' own requests, parsed as the
+ * socket's are, then dispatched.
+ */
+json_t *
+req_dispatch_json(struct vigild *vd, const struct origin *o, json_t *obj)
+{
+	char err[256], *line = json_dumps(obj, JSON_COMPACT);
+	struct request r;
+	json_t *reply;
+
+	json_decref(obj);
+	if (line == NULL)
+		fatalx("req_dispatch_json: cannot encode the request");
+	if (proto_parse(line, strlen(line), &r, err, sizeof err) == -1)
+		reply = req_refuse("%s", err);
+	else {
+		reply = req_dispatch(vd, o, &r);
+		proto_free(&r);
+	}
+	free(line);
+	return reply;
+}

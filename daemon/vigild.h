@@ -309,6 +309,7 @@ int	 control_drained(const struct vigild *);
  * the origin's later() to that connection.
  */
 json_t	*req_dispatch(struct vigild *, const struct origin *, struct request *);
+json_t	*req_dispatch_json(struct vigild *, const struct origin *, json_t *);
 typedef json_t *req_fn(struct vigild *, const struct origin *,
 	    struct request *);
 req_fn	 req_open, req_event, req_migrate;		/* req-case.c */

@@ -79,21 +79,9 @@ acknowledge(struct vigild *vd, const struct peer *peer, const char *ref,
     const char *deadline)
 {
 	struct origin o = { peer, 0, NULL, NULL };
-	struct request r;
-	char err[256], *line;
-	json_t *obj = json_pack("{s:s, s:s, s:s}", "cmd", "ack", "ref", ref,
-	    "deadline", deadline), *reply;
 
-	line = json_dumps(obj, JSON_COMPACT);
-	json_decref(obj);
-	if (proto_parse(line, strlen(line), &r, err, sizeof err) == -1)
-		reply = req_refuse("%s", err);
-	else {
-		reply = req_dispatch(vd, &o, &r);
-		proto_free(&r);
-	}
-	free(line);
-	return reply;
+	return req_dispatch_json(vd, &o, json_pack("{s:s, s:s, s:s}", "cmd",
+	    "ack", "ref", ref, "deadline", deadline));
 }
 
 /*

@@ -23,7 +23,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "vigild.h"
 
@@ -80,19 +79,8 @@ static json_t *
 ask(struct vigild *vd, const struct signin *s, json_t *obj)
 {
 	struct origin o = { &s->peer, 0, NULL, NULL };
-	struct request r;
-	char err[256], *line = json_dumps(obj, JSON_COMPACT);
-	json_t *reply;
 
-	json_decref(obj);
-	if (proto_parse(line, strlen(line), &r, err, sizeof err) == -1)
-		reply = req_refuse("%s", err);
-	else {
-		reply = req_dispatch(vd, &o, &r);
-		proto_free(&r);
-	}
-	free(line);
-	return reply;
+	return req_dispatch_json(vd, &o, obj);
 }
 
 /* The value of name in an application/x-www-form-urlencoded body. */
