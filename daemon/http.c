@@ -418,8 +418,8 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	if (strcmp(method, "POST") == 0 && (key = MHD_lookup_connection_value(
 	    c, MHD_HEADER_KIND, "Idempotency-Key")) != NULL)
 		json_object_set_new(obj, "idempotency_key", json_string(key));
-	opening = strcmp(json_string_value(json_object_get(obj, "cmd")), "open") ==
-	    0;
+	opening = strcmp(json_string_value(json_object_get(obj, "cmd")),
+	    "open") == 0;
 	h->reply = req_dispatch_json(vd, &o, obj);
 	h->status = status_of(opening, h->reply);
 	store_token_clear(&t);
