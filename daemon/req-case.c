@@ -47,6 +47,32 @@ recorder(const struct origin *o, struct wf_event *ev)
 	ev->by_role = p != NULL ? role_name(p->role) : NULL;
 }
 
+/*
+ * An event that takes the case's officer's line manager (or the manager
+ * above) rather than a staff role: when the recorder is that, they record
+ * it in that role, which the event log keeps (so a rebuild replays it as
+ * it was accepted, whoever manages the officer by then).
+ */
+static void
+as_relation(struct vigild *vd, const struct workflow *wf,
+    const struct wf_case *c, struct wf_event *ev)
+{
+	const struct staff_person *officer = staff_find(vd->cfg->staff,
+	    wf_case_field(c, "officer")), *p;
+	static const char *const rel[] = { WF_ROLE_LINE_MANAGER,
+	    WF_ROLE_MANAGER_ABOVE };
+
+	if (ev->by == NULL || wf_event_takes(wf, ev->name, ev->by_role))
+		return;
+	for (int up = 1; up <= 2; up++)
+		if ((p = staff_manager(officer, up)) != NULL &&
+		    strcmp(p->id, ev->by) == 0 &&
+		    wf_event_takes(wf, ev->name, rel[up - 1])) {
+			ev->by_role = rel[up - 1];
+			return;
+		}
+}
+
 /* An officer named by an event must be someone escalations can reach. */
 static int
 officer_known(struct vigild *vd, const struct wf_event *ev, char *err,
@@ -255,6 +281,7 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 	}
 	wf_case_copy(&was, &c);
 	recorder(o, &ev);
+	as_relation(vd, wf, &c, &ev);
 	/* A bad time or officer is the request's fault, as at open; what
 	 * the case's workflow refuses in its state is a conflict. */
 	if (event_time(vd, r, now, &ev.at, err, sizeof err) == -1 ||

@@ -152,6 +152,19 @@ wf_deadline_action(const struct workflow *wf, const char *name)
 	return d ? d->action : NULL;
 }
 
+/*
+ * Whether event takes role: one of its "role =" names, or any when it
+ * names none (an unknown event takes none).
+ */
+int
+wf_event_takes(const struct workflow *wf, const char *event, const char *role)
+{
+	const struct wf_eventdef *ev = wf_event(wf, event);
+
+	return ev != NULL && role != NULL && (ev->nroles == 0 ||
+	    wf_strv_has(ev->roles, ev->nroles, role));
+}
+
 /* Names into out (up to max); returns how many there are. */
 size_t
 wf_roles(const struct workflow *wf, const char **out, size_t max)

@@ -255,14 +255,20 @@ wf_load_event(struct ld *x, const struct raw_sec *s)
 			/* Routes are compiled once every field is known. */
 		} else if (strcmp(kv->key, "role") == 0) {
 			wf_ld_name_list(x, kv, &ev->roles, &ev->nroles, "role");
-			/* Role names are the staff directory's. */
+			/* Role names are the staff directory's, or what
+			 * the recorder is to the case's officer. */
 			for (size_t i = 0; i < ev->nroles; i++) {
 				enum role r;
 
-				if (role_parse(ev->roles[i], &r) == -1)
+				if (role_parse(ev->roles[i], &r) == -1 &&
+				    strcmp(ev->roles[i],
+				    WF_ROLE_LINE_MANAGER) != 0 &&
+				    strcmp(ev->roles[i],
+				    WF_ROLE_MANAGER_ABOVE) != 0)
 					WF_LD_ERR(x, kv, "unknown role \"%s\" "
 					    "(expected officer, manager, "
-					    "head-of-service or admin)",
+					    "head-of-service, admin, "
+					    "line-manager or manager-above)",
 					    ev->roles[i]);
 			}
 		} else if (strcmp(kv->key, "not-by-officer") == 0) {

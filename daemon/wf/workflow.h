@@ -130,6 +130,14 @@ int	 wf_has_event(const struct workflow *, const char *);
 const char *wf_deadline_title(const struct workflow *, const char *);
 const char *wf_deadline_action(const struct workflow *, const char *);
 size_t	 wf_roles(const struct workflow *, const char **, size_t);
+int	 wf_event_takes(const struct workflow *, const char *, const char *);
+/*
+ * Who a member of staff is to a case, for "role =": its officer's line
+ * manager, or that manager's manager.  The core works it out from the
+ * staff directory and records the event as made in that role.
+ */
+#define WF_ROLE_LINE_MANAGER	"line-manager"
+#define WF_ROLE_MANAGER_ABOVE	"manager-above"
 size_t	 wf_groups(const struct workflow *, const char **, size_t);
 
 /*
