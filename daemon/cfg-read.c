@@ -163,12 +163,16 @@ cfg_read_links(struct cfg *cfg, struct diag *dg)
 		n = strlen(v);
 		while (n > 0 && v[n - 1] == '/')
 			n--;
+		/* The links are keys: plain http only to this machine. */
 		if ((strncmp(v, "https://", 8) != 0 &&
-		    strncmp(v, "http://", 7) != 0) || n > 200 ||
+		    strncmp(v, "http://127.", 11) != 0 &&
+		    strncmp(v, "http://localhost", 16) != 0 &&
+		    strncmp(v, "http://[::1]", 12) != 0) || n > 200 ||
 		    strcspn(v, " \t\"'<>\\{}") != strlen(v))
-			sec_err(&sr, "ack_url", "must be an https:// URL of at "
-			    "most 200 characters with nothing to escape, "
-			    "where managers reach vigild's [http] listener");
+			sec_err(&sr, "ack_url", "must be an https:// URL (plain "
+			    "http only to this machine) of at most 200 "
+			    "characters with nothing to escape, where managers "
+			    "reach vigild's [http] listener");
 		else
 			cfg->ack_url = xstrndup(v, n);
 	}
@@ -194,8 +198,8 @@ cfg_read_web(struct cfg *cfg, struct diag *dg)
 	static const char *const keys[] = { "proxy", "user_header" };
 	struct sec_reader sr;
 	unsigned char addr[sizeof(struct in6_addr)];
+	char *list, *w, *save = NULL, canon[INET6_ADDRSTRLEN];
 	const char *v;
-	char *list, *w, *save = NULL;
 
 	sec_init(&sr, cfg->conf, "web", dg);
 	sec_keys(&sr, keys, nitems(keys));
@@ -209,14 +213,18 @@ cfg_read_web(struct cfg *cfg, struct diag *dg)
 	list = xstrdup(v);
 	for (w = strtok_r(list, " ,", &save); w != NULL;
 	    w = strtok_r(NULL, " ,", &save)) {
-		if (inet_pton(AF_INET, w, addr) != 1 &&
-		    inet_pton(AF_INET6, w, addr) != 1) {
+		int af = inet_pton(AF_INET, w, addr) == 1 ? AF_INET :
+		    inet_pton(AF_INET6, w, addr) == 1 ? AF_INET6 : -1;
+
+		if (af == -1) {
 			sec_err(&sr, "proxy", "\"%s\" is not an IP address", w);
 			continue;
 		}
+		/* As the client's address will be written: the same text. */
+		inet_ntop(af, addr, canon, sizeof canon);
 		cfg->web_proxies = xreallocarray(cfg->web_proxies,
 		    cfg->nweb_proxies + 1, sizeof *cfg->web_proxies);
-		cfg->web_proxies[cfg->nweb_proxies++] = xstrdup(w);
+		cfg->web_proxies[cfg->nweb_proxies++] = xstrdup(canon);
 	}
 	free(list);
 	if (cfg->nweb_proxies > 0 && cfg->http_listen == NULL)

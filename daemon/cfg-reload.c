@@ -56,7 +56,8 @@ cfg_reload(struct vigild *vd, struct diag *dg)
 	metrics_start(vd);
 	deadman_start(vd);
 	if (link_start(vd, err, sizeof err) == -1)
-		log_err("reload: acknowledgement links stay out of messages: "
+		log_err("reload: without its key, acknowledgement links stay "
+		    "out of messages and the managers' pages take no forms: "
 		    "%s", err);
 	req_admin_backups(vd);
 	purge_schedule(vd);

@@ -141,8 +141,13 @@ allowed(const char *allow, const char *method)
  * would carry the link's token to wherever it leads.
  */
 static enum MHD_Result
-respond_page(struct MHD_Connection *c, int status, char *html)
+respond_page(struct MHD_Connection *c, int status, char *html,
+    const json_t *reply)
 {
+	const char *allow = json_string_value(json_object_get(reply, "allow"));
+	json_int_t wait = json_integer_value(json_object_get(reply,
+	    "retry_after"));
+	char secs[24];
 	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(html),
 	    html, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result rc;
@@ -153,6 +158,12 @@ respond_page(struct MHD_Connection *c, int status, char *html)
 	MHD_add_response_header(r, "Content-Security-Policy", "default-src "
 	    "'none'; style-src 'unsafe-inline'; form-action 'self'; "
 	    "frame-ancestors 'none'");
+	if (allow != NULL)
+		MHD_add_response_header(r, "Allow", allow);
+	if (wait > 0) {
+		snprintf(secs, sizeof secs, "%lld", (long long)wait);
+		MHD_add_response_header(r, "Retry-After", secs);
+	}
 	rc = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return rc;
@@ -187,7 +198,8 @@ answer(struct vigild *vd, struct MHD_Connection *c, struct hreq *h)
 	if (h->page != NULL && to != NULL)
 		return redirect(c, to);
 	if (h->page != NULL)
-		return respond_page(c, h->status, h->page(vd, h->reply));
+		return respond_page(c, h->status, h->page(vd, h->reply),
+		    h->reply);
 	return respond(c, h->status, json_incref(h->reply), NULL, 0);
 }
 
@@ -244,11 +256,14 @@ person(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	client_address(c, from, sizeof from);
 	snprintf(who, sizeof who, "address %s", from);
 	if (quota_take(&vd->http.quotas, who, vd->cfg->http_rate,
-	    vd->cfg->http_burst, clock_mono(), &wait) == -1)
-		return respond(c, MHD_HTTP_TOO_MANY_REQUESTS, json_pack(
-		    "{s:b, s:s}", "ok", 0, "error", "too many requests: try "
-		    "again in a moment"), NULL, wait);
-	if (strncmp(url, "/ack/", 5) == 0) {
+	    vd->cfg->http_burst, clock_mono(), &wait) == -1) {
+		h->page = web_view_page;
+		h->status = MHD_HTTP_TOO_MANY_REQUESTS;
+		h->reply = json_pack("{s:s, s:s, s:s, s:i}", "page", "error",
+		    "title", "Too many requests", "text", "Too many pages were "
+		    "asked for from this address: try again in a moment.",
+		    "retry_after", wait);
+	} else if (strncmp(url, "/ack/", 5) == 0) {
 		h->page = web_ack_page;
 		h->reply = web_ack(vd, url + 5, strcmp(method, "POST") == 0,
 		    from, &h->status);
@@ -390,8 +405,8 @@ handle(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	if (vd->stopping)
 		return refuse(c, MHD_HTTP_SERVICE_UNAVAILABLE, "vigild is "
 		    "stopping");
-	if (strncmp(url, "/ack/", 5) == 0 || (vd->cfg->nweb_proxies > 0 &&
-	    (strcmp(url, "/web") == 0 || strncmp(url, "/web/", 5) == 0)))
+	if (strncmp(url, "/ack/", 5) == 0 || strcmp(url, "/web") == 0 ||
+	    strncmp(url, "/web/", 5) == 0)
 		return person(vd, c, h, method, url);
 	if (bearer(vd, c, &t) == -1)
 		return refuse(c, MHD_HTTP_UNAUTHORIZED, "a valid bearer token "

@@ -1,6 +1,6 @@
 /*
- * link.c: acknowledgement links ([links] ack_url).  A reminder or an
- * escalation to a member of staff carries a link of their own that
+ * link.c: acknowledgement links ([links] ack_url).  An escalation to a
+ * member of staff (alone or in a digest) carries a link of their own that
  * acknowledges one deadline of one case as them, and nothing else:
  *
  *	ACK_URL/ack/v1.PAYLOAD.MAC

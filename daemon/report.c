@@ -124,8 +124,9 @@ on_case(void *arg, const struct store_report_case *k)
 
 /*
  * How a deadline due in a period came out, as of now: met on time, late,
- * missed, or not counted (stopped before it was due: no longer owed; or
- * not due yet).
+ * missed, or not counted (stopped before it was due: no longer owed; not
+ * due yet; or still running when its case was paused, which stops it, as
+ * list and status count it).
  */
 enum report_outcome
 report_outcome(const struct store_report_deadline *d, int64_t now)
@@ -134,6 +135,8 @@ report_outcome(const struct store_report_deadline *d, int64_t now)
 		return REPORT_NOT_OWED;
 	if (d->status == WF_MET)
 		return d->closed_at <= d->due ? REPORT_ON_TIME : REPORT_LATE;
+	if (d->paused_at != 0 && d->due > d->paused_at)
+		return REPORT_NOT_OWED;
 	return d->due <= now ? REPORT_MISSED : REPORT_NOT_OWED;
 }
 
@@ -289,10 +292,13 @@ req_report(struct vigild *vd, const struct origin *o, struct request *r)
 	char err[256], *visible;
 	int rc;
 
-	if (r->group != NULL && strcmp(r->group, "team") != 0 &&
+	if (r->group != NULL && strcmp(r->group, "all") == 0)
+		rep.by = NULL;
+	else if (r->group != NULL && strcmp(r->group, "team") != 0 &&
 	    strcmp(r->group, "officer") != 0 &&
 	    strcmp(r->group, "workflow") != 0)
-		return req_refuse("group must be team, officer or workflow");
+		return req_refuse("group must be all, team, officer or "
+		    "workflow");
 	if (r->format != NULL && strcmp(r->format, "json") != 0 &&
 	    strcmp(r->format, "html") != 0)
 		return req_refuse("format must be json or html");
@@ -310,8 +316,10 @@ req_report(struct vigild *vd, const struct origin *o, struct request *r)
 		return req_refuse_kind("unavailable", "database error: %s",
 		    store_errmsg(vd->store));
 	}
-	if (rep.ngroups == 0)	/* nothing at all: still a report */
-		group_of(&rep, NULL, "all");
+	if (rep.ngroups == 0) {	/* nothing at all: still a report, of zeros */
+		rep.by = NULL;
+		group_of(&rep, NULL, NULL);
+	}
 	qsort(rep.groups, rep.ngroups, sizeof *rep.groups, by_name);
 	months = json_array();
 	for (int i = 0; i < rep.nmonths; i++)

@@ -311,6 +311,7 @@ struct store_report_deadline {
 	const char *ref, *officer, *workflow, *name;
 	int64_t	 due, closed_at, acked_at;
 	int	 status;		/* enum wf_status */
+	int64_t	 paused_at;		/* its case's pause, or 0 */
 };
 struct store_report_step {
 	const char *ref, *officer, *workflow, *deadline;

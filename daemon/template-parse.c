@@ -41,7 +41,7 @@ const struct ph_def tpl_ph_defs[PH_N] = {
 	[PH_RECIPIENT] = { "recipient", K_A, 0, 0 },
 	[PH_CHANNEL] =	{ "channel", K_A, 0, 1 },
 	[PH_ERROR] =	{ "error", K_A | K_U | K_O, 0, 0 },
-	[PH_ACK_LINK] =	{ "ack_link", K_R | K_E | K_D, 1, 1 },
+	[PH_ACK_LINK] =	{ "ack_link", K_E | K_D, 1, 1 },
 	[PH_ON_TIME] =	{ "on_time", K_S, 0, 0 },
 	[PH_WEB] =	{ "web", K_S, 0, 1 },
 };
@@ -117,7 +117,7 @@ ph_list(unsigned kinds)
 {
 	static const char *const lists[TPL_NKINDS] = {
 		[TPL_REMINDER] = "{ref} {deadline} {due} {late} {officer} "
-		    "{action} {link} {ack_link}",
+		    "{action} {link}",
 		[TPL_ESCALATION] = "{ref} {deadline} {due} {late} {officer} "
 		    "{action} {link} {ack_link} {level} {repeat} {acked_by} "
 		    "{acked_at}",

@@ -278,7 +278,8 @@ main(int argc, char **argv)
 	if (http_start(&vd, err, sizeof err) == -1)
 		fatalx("[http] listen: %s", err);
 	if (link_start(&vd, err, sizeof err) == -1)
-		fatalx("[links] ack_url: %s", err);
+		fatalx("the key of the acknowledgement links and the managers' "
+		    "pages' forms: %s", err);
 	log_notice("vigild %s ready: database %s, socket %s, %zu workflows",
 	    PACKAGE_VERSION, vd.cfg->conf->database, vd.socket_path,
 	    wf_set_count(vd.cfg->workflows));

@@ -73,15 +73,18 @@ facts(struct vigild *vd, json_t *info, const struct wf_case *c,
 		    d->closed_at, tz, at, sizeof at)));
 }
 
-/* The acknowledgement itself, as the socket would take it. */
+/* The acknowledgement itself, as the socket would take it: of the one
+ * deadline the link names, by its seq (ack takes a name or a seq). */
 static json_t *
 acknowledge(struct vigild *vd, const struct peer *peer, const char *ref,
-    const char *deadline)
+    uint32_t seq)
 {
 	struct origin o = { peer, 0, NULL, NULL };
+	char which[16];
 
+	snprintf(which, sizeof which, "%u", seq);
 	return req_dispatch_json(vd, &o, json_pack("{s:s, s:s, s:s}", "cmd",
-	    "ack", "ref", ref, "deadline", deadline));
+	    "ack", "ref", ref, "deadline", which));
 }
 
 /*
@@ -136,7 +139,7 @@ web_ack(struct vigild *vd, const char *token, int post, const char *from,
 	else if (!post)
 		info = page("confirm", status);
 	else {
-		reply = acknowledge(vd, &peer, c.ref, d->name);
+		reply = acknowledge(vd, &peer, c.ref, d->seq);
 		if (json_is_true(json_object_get(reply, "ok"))) {
 			/* As it is recorded: by the link's person, now. */
 			info = page("done", status);
@@ -164,8 +167,8 @@ static void
 body(struct vigild *vd, struct buf *b, const char *kind, const json_t *info)
 {
 	const char *ref = json_string_value(json_object_get(info, "ref"));
-	char text[512];
-	int64_t days = vd->cfg->ack_valid / 86400;
+	char text[512], valid[32];
+	int64_t v = vd->cfg->ack_valid;
 
 	if (json_object_get(info, "title") != NULL) {
 		buf_puts(b, "<dl>\n");
@@ -206,10 +209,15 @@ body(struct vigild *vd, struct buf *b, const char *kind, const json_t *info)
 		html_para(b, "warn", json_string_value(json_object_get(info,
 		    "error")));
 	else if (strcmp(kind, "expired") == 0) {
-		snprintf(text, sizeof text, "A link works for %lld day%s.  Use "
-		    "the link in a newer message, or ask someone with "
-		    "vigilctl to run: vigilctl ack %s", (long long)days,
-		    days == 1 ? "" : "s", ref ? ref : "REF");
+		if (v % 86400 == 0)
+			snprintf(valid, sizeof valid, "%lld day%s", (long long)
+			    (v / 86400), v == 86400 ? "" : "s");
+		else
+			snprintf(valid, sizeof valid, "%lld hour%s", (long long)
+			    (v / 3600), v < 7200 ? "" : "s");
+		snprintf(text, sizeof text, "A link works for %s.  Use the link "
+		    "in a newer message, or ask someone with vigilctl to run: "
+		    "vigilctl ack %s", valid, ref ? ref : "REF");
 		html_para(b, "warn", text);
 	} else if (strcmp(kind, "bad") == 0)
 		html_para(b, "warn", "The link may have been cut short or "

@@ -52,6 +52,11 @@ signed_in(struct vigild *vd, const struct web_req *w, json_t **err,
 	const struct staff_person *p;
 	int proxy = 0;
 
+	if (vd->cfg->nweb_proxies == 0) {
+		*err = error_page(status, 404, "Page not found", "The managers' "
+		    "pages are not set up here ([web] proxy in vigil.conf).");
+		return NULL;
+	}
 	for (size_t i = 0; i < vd->cfg->nweb_proxies; i++)
 		proxy |= strcmp(vd->cfg->web_proxies[i], w->from) == 0;
 	if (!proxy) {
@@ -60,8 +65,9 @@ signed_in(struct vigild *vd, const struct web_req *w, json_t **err,
 		    "not directly.");
 		return NULL;
 	}
+	/* Not 401: there is no challenge vigild could make. */
 	if (w->user == NULL || *w->user == '\0') {
-		*err = error_page(status, 401, "Sign in first", "The sign-in "
+		*err = error_page(status, 403, "Sign in first", "The sign-in "
 		    "service did not say who you are.");
 		return NULL;
 	}
@@ -246,34 +252,27 @@ web_view(struct vigild *vd, const struct web_req *w, int *status)
 	snprintf(s.peer.user, sizeof s.peer.user, "web:%s", s.p->id);
 	snprintf(s.peer.text, sizeof s.peer.text, "web, signed in as %s "
 	    "through %s", s.p->id, w->from);
-	if (strcmp(path, "/web") == 0 || strcmp(path, "/web/") == 0) {
-		if (strcmp(w->method, "POST") == 0)
-			return error_page(status, 405, "Not here", "Nothing is "
-			    "sent to this page.");
+	ref = strncmp(path, "/web/case/", 10) == 0 ? path + 10 : NULL;
+	n = ref ? strlen(ref) : 0;
+	/* Only a case's acknowledgement takes a POST; pages, a GET. */
+	if ((ref != NULL && n > 4 && strcmp(ref + n - 4, "/ack") == 0) !=
+	    (strcmp(w->method, "POST") == 0)) {
+		info = error_page(status, 405, "Not here", "Nothing is sent "
+		    "to this page; acknowledge from a case's page.");
+		json_object_set_new(info, "allow", json_string(strcmp(w->method,
+		    "POST") == 0 ? "GET" : "POST"));
+	} else if (strcmp(path, "/web") == 0 || strcmp(path, "/web/") == 0)
 		info = team(vd, &s, now, status);
-	} else if (strcmp(path, "/web/report") == 0) {
-		if (strcmp(w->method, "POST") == 0)
-			return error_page(status, 405, "Not here", "Nothing is "
-			    "sent to this page.");
+	else if (strcmp(path, "/web/report") == 0)
 		info = report(vd, &s, w, now, status);
-	} else if (strncmp(path, "/web/case/", 10) == 0) {
-		ref = path + 10;
-		n = strlen(ref);
-		if (n > 4 && strcmp(ref + n - 4, "/ack") == 0) {
-			char *r = xstrndup(ref, n - 4);
+	else if (ref != NULL && strcmp(w->method, "POST") == 0) {
+		char *r = xstrndup(ref, n - 4);
 
-			if (strcmp(w->method, "POST") != 0)
-				info = error_page(status, 405, "Not here",
-				    "Acknowledge from the case's page.");
-			else
-				info = one_case(vd, &s, w, r, 1, now, status);
-			free(r);
-		} else if (strcmp(w->method, "POST") == 0)
-			info = error_page(status, 405, "Not here", "Nothing "
-			    "is sent to this page.");
-		else
-			info = one_case(vd, &s, w, ref, 0, now, status);
-	} else
+		info = one_case(vd, &s, w, r, 1, now, status);
+		free(r);
+	} else if (ref != NULL)
+		info = one_case(vd, &s, w, ref, 0, now, status);
+	else
 		info = error_page(status, 404, "Page not found", "There is no "
 		    "such page: start from the list of your cases.");
 	json_object_set_new(info, "user", json_string(s.p->name));
@@ -297,12 +296,25 @@ when(struct vigild *vd, const char *iso, char *buf, size_t len)
 	return tpl_when(t, tz, buf, len);
 }
 
-/* Where a page of vigil's is: its path, the case's reference encoded. */
+/*
+ * Where a case's page is, the reference percent-encoded ('/' and '.'
+ * too, so that a browser takes no "A/../B" for a path to tidy up).
+ */
 static void
 case_href(struct buf *b, const char *ref)
 {
+	char hex[4];
+
 	buf_puts(b, "/web/case/");
-	html_text(b, ref);
+	for (const unsigned char *p = (const unsigned char *)ref; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+			buf_add(b, (const char *)p, 1);
+		else {
+			snprintf(hex, sizeof hex, "%%%02X", *p);
+			buf_puts(b, hex);
+		}
+	}
 }
 
 static void
@@ -402,14 +414,17 @@ team_page(struct vigild *vd, struct buf *b, const json_t *info)
 
 /* An Acknowledge button for a missed deadline nobody acknowledged. */
 static void
-ack_form(struct buf *b, const char *ref, const char *deadline,
-    const char *title, const char *form)
+ack_form(struct buf *b, const char *ref, json_int_t seq, const char *title,
+    const char *form)
 {
+	char which[24];
+
 	buf_puts(b, "<form method=\"post\" action=\"");
 	case_href(b, ref);
 	buf_puts(b, "/ack\"><input type=\"hidden\" name=\"deadline\" "
 	    "value=\"");
-	html_text(b, deadline);
+	snprintf(which, sizeof which, "%lld", (long long)seq);
+	html_text(b, which);
 	buf_puts(b, "\"><input type=\"hidden\" name=\"form\" value=\"");
 	html_text(b, form);
 	buf_puts(b, "\"><button type=\"submit\">Acknowledge<span "
@@ -475,7 +490,8 @@ case_page(struct vigild *vd, struct buf *b, const json_t *info)
 			html_text(b, when(vd, json_string_value(json_object_get(
 			    v, "acked_at")), at, sizeof at));
 		} else if (strcmp(status, "missed") == 0 && form != NULL)
-			ack_form(b, ref, name, title, form);
+			ack_form(b, ref, json_integer_value(json_object_get(v,
+			    "seq")), title, form);
 		buf_puts(b, "</td></tr>\n");
 	}
 	buf_puts(b, "</tbody>\n</table>\n<table>\n<caption>Escalations"

@@ -22,7 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -42,13 +42,23 @@ def expect(cond, why):
         fail(why)
 
 
+def gone(element):
+    """Whether the page holding element has been left.  Chromium says so
+    as a stale element, or as a node no longer in the document."""
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:  # StaleElementReferenceException is one
+        return True
+
+
 def go(d, element, how):
     """Follow a link or press a button, and wait for where it leads."""
     if how == "key":
         element.send_keys(Keys.ENTER)
     else:
         element.click()
-    WebDriverWait(d, 10).until(expected_conditions.staleness_of(element))
+    WebDriverWait(d, 10).until(lambda drv: gone(element))
     WebDriverWait(d, 10).until(
         lambda drv: drv.execute_script("return document.readyState")
         == "complete")
