@@ -144,6 +144,27 @@ cfg_read_http(struct cfg *cfg, struct diag *dg)
 	}
 }
 
+/* Whether url is http:// to this machine: its host, whole, is localhost,
+ * 127.0.0.0/8 or [::1]. */
+static int
+http_loopback(const char *url)
+{
+	const char *host = url + 7, *end;
+	struct in_addr a;
+	char h[64];
+
+	if (strncmp(url, "http://", 7) != 0)
+		return 0;
+	end = *host == '[' ? strchr(host, ']') : host + strcspn(host, ":/?#");
+	if (end == NULL || (size_t)(end - host) >= sizeof h)
+		return 0;
+	if (*host == '[')
+		return end - host == 4 && strncmp(host, "[::1", 4) == 0;
+	snprintf(h, sizeof h, "%.*s", (int)(end - host), host);
+	return strcmp(h, "localhost") == 0 || (inet_pton(AF_INET, h, &a) == 1 &&
+	    (ntohl(a.s_addr) >> 24) == 127);
+}
+
 /*
  * [links] ack_url: where vigild's HTTP listener is reached from a mail
  * client, to put acknowledgement links in messages; ack_valid: how long
@@ -164,11 +185,8 @@ cfg_read_links(struct cfg *cfg, struct diag *dg)
 		while (n > 0 && v[n - 1] == '/')
 			n--;
 		/* The links are keys: plain http only to this machine. */
-		if ((strncmp(v, "https://", 8) != 0 &&
-		    strncmp(v, "http://127.", 11) != 0 &&
-		    strncmp(v, "http://localhost", 16) != 0 &&
-		    strncmp(v, "http://[::1]", 12) != 0) || n > 200 ||
-		    strcspn(v, " \t\"'<>\\{}") != strlen(v))
+		if ((strncmp(v, "https://", 8) != 0 && !http_loopback(v)) ||
+		    n > 200 || strcspn(v, " \t\"'<>\\{}@") != strlen(v))
 			sec_err(&sr, "ack_url", "must be an https:// URL (plain "
 			    "http only to this machine) of at most 200 "
 			    "characters with nothing to escape, where managers "

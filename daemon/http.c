@@ -226,13 +226,21 @@ client_address(struct MHD_Connection *c, char *buf, size_t len)
 	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
+	const struct in6_addr *a6;
+
 	snprintf(buf, len, "?");
 	if (sa != NULL && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
 		    sa)->sin_addr, buf, (socklen_t)len);
-	else if (sa != NULL && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)
-		    sa)->sin6_addr, buf, (socklen_t)len);
+	else if (sa != NULL && sa->sa_family == AF_INET6) {
+		a6 = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+		/* An IPv4 client of a dual-stack listener, as IPv4. */
+		if (IN6_IS_ADDR_V4MAPPED(a6))
+			inet_ntop(AF_INET, a6->s6_addr + 12, buf,
+			    (socklen_t)len);
+		else
+			inet_ntop(AF_INET6, a6, buf, (socklen_t)len);
+	}
 }
 
 /*

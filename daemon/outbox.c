@@ -143,7 +143,7 @@ outbox_add(struct vigild *vd, const struct outbox_row *r, int64_t now)
 	char key[NOTIFY_KEY_MAX + 1], *text;
 
 	if (r->event != NULL)	/* once per event: a webhook, a summary */
-		text = xasprintf("once\n%s\n%s\n%d", r->event, r->address,
+		text = xasprintf("once\n%s\n%s\n%d", r->event, r->recipient,
 		    (int)r->channel);
 	else if (r->about != 0)	/* again after a retry: created was reset */
 		text = xasprintf("alert\n%lld\n%lld\n%s", (long long)r->about,
@@ -574,18 +574,28 @@ alert(struct vigild *vd, const struct staff_group *g,
 	}
 }
 
+/*
+ * A webhook the CMS refused, or a manager's weekly summary, failed for
+ * good: the admins hear of it in the ops alert's words (the admin alert's
+ * are about a deadline, which these are not).
+ */
 static void
-webhook_failed(struct vigild *vd, const struct store_outbox_entry *e,
+told_as_ops(struct vigild *vd, const struct store_outbox_entry *e,
     const char *err, int64_t now)
 {
 	json_t *body = json_loads(e->action ? e->action : "", 0, NULL);
 	const char *type = json_string_value(json_object_get(body, "type"));
 	char why[NOTIFY_ERR_MAX + 256];
 
-	snprintf(why, sizeof why, "the webhook %s about case %s (webhook-id "
-	    "%s) to [webhook %s] failed for good: %s", type ? type : "?",
-	    e->ref ? e->ref : "-", e->key, e->to_name ? e->to_name : "?",
-	    err);
+	if (e->kind == TPL_WEBHOOK)
+		snprintf(why, sizeof why, "the webhook %s about case %s "
+		    "(webhook-id %s) to [webhook %s] failed for good: %s",
+		    type ? type : "?", e->ref ? e->ref : "-", e->key,
+		    e->to_name ? e->to_name : "?", err);
+	else
+		snprintf(why, sizeof why, "the weekly summary to %s (%s) "
+		    "failed for good: %s", e->to_name ? e->to_name : "?",
+		    e->recipient, err);
 	json_decref(body);
 	outbox_admin_alert(vd, TPL_OPS_ALERT, why, -1, now);
 }
@@ -602,10 +612,8 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 		return;
 	log_err("outbox: message %lld to %s by %s failed for good: %s",
 	    (long long)id, e.recipient, notify_channel_name(e.channel), err);
-	/* A webhook the CMS refused is the integration's failure: the
-	 * admins hear of it as of vigil's own. */
-	if (e.kind == TPL_WEBHOOK)
-		webhook_failed(vd, &e, err, now);
+	if (e.kind == TPL_WEBHOOK || e.kind == TPL_SUMMARY)
+		told_as_ops(vd, &e, err, now);
 	/* Tell the admins, unless this was already a word to them; and the
 	 * CMS, of a message to a person about a case. */
 	if (e.kind < TPL_ADMIN_ALERT && admins != NULL)

@@ -148,6 +148,27 @@ team(struct vigild *vd, const struct signin *s, int64_t now, int *status)
 	return info;
 }
 
+/*
+ * Where a case's page is, the reference percent-encoded ('/' and '.'
+ * too, so that a browser takes no "A/../B" for a path to tidy up).
+ */
+static void
+case_href(struct buf *b, const char *ref)
+{
+	char hex[4];
+
+	buf_puts(b, "/web/case/");
+	for (const unsigned char *p = (const unsigned char *)ref; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+			buf_add(b, (const char *)p, 1);
+		else {
+			snprintf(hex, sizeof hex, "%%%02X", *p);
+			buf_puts(b, hex);
+		}
+	}
+}
+
 /* A case: show's reply; or acknowledging one of its deadlines. */
 static json_t *
 one_case(struct vigild *vd, const struct signin *s, const struct web_req *w,
@@ -173,10 +194,15 @@ one_case(struct vigild *vd, const struct signin *s, const struct web_req *w,
 		free(deadline);
 		if (json_is_true(json_object_get(reply, "ok"))) {
 			/* See the case as it is now, once it is on disk. */
+			struct buf to = { 0 };
+
 			json_decref(reply);
+			case_href(&to, ref);
 			*status = 303;
-			return json_pack("{s:s, s:s+}", "page", "redirect",
-			    "location", "/web/case/", ref);
+			info = json_pack("{s:s, s:s}", "page", "redirect",
+			    "location", to.s);
+			buf_free(&to);
+			return info;
 		}
 		info = error_page(status, 409, "Not acknowledged",
 		    json_string_value(json_object_get(reply, "error")));
@@ -294,27 +320,6 @@ when(struct vigild *vd, const char *iso, char *buf, size_t len)
 	if (iso == NULL || iso_parse(iso, tz, &t, err, sizeof err) == -1)
 		return iso ? iso : "";
 	return tpl_when(t, tz, buf, len);
-}
-
-/*
- * Where a case's page is, the reference percent-encoded ('/' and '.'
- * too, so that a browser takes no "A/../B" for a path to tidy up).
- */
-static void
-case_href(struct buf *b, const char *ref)
-{
-	char hex[4];
-
-	buf_puts(b, "/web/case/");
-	for (const unsigned char *p = (const unsigned char *)ref; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
-			buf_add(b, (const char *)p, 1);
-		else {
-			snprintf(hex, sizeof hex, "%%%02X", *p);
-			buf_puts(b, hex);
-		}
-	}
 }
 
 static void

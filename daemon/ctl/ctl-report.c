@@ -180,7 +180,7 @@ usage:
 }
 
 const struct ctl_cmd ctl_report_cmds[] = {
-	{ "report", "--from YYYY-MM --to YYYY-MM [--by team|officer|workflow] "
+	{ "report", "--from YYYY-MM --to YYYY-MM [--by all|team|officer|workflow] "
 	    "[--format text|csv|json|html]", "report", cmd_report },
 	{ NULL, NULL, NULL, NULL }
 };

@@ -101,7 +101,7 @@ def main():
         expect(rows, "no deadlines after acknowledging")
         cells = rows[0].text
         expect("Sam Patel" in cells, "not acknowledged: " + cells)
-        expect(d.current_url.endswith("/web/case/B/1"),
+        expect(d.current_url.endswith("/web/case/B%2F1"),
                "not back on the case: " + d.current_url)
         expect(not d.find_elements(By.CSS_SELECTOR, "form button"),
                "still a button after acknowledging")
