@@ -79,6 +79,8 @@ int	 http_request(struct http_conn *, const struct http_opts *,
 	    const char *, const char *, const char *const *, const char *,
 	    struct http_reply *);
 enum notify_result http_result(long);
+int	 http_outcome(struct message *, int, const struct http_reply *,
+	    const char *);
 typedef void http_one_fn(const void *, struct http_conn *, struct message *);
 int	 http_batch(const void *, struct message *const *, size_t,
 	    http_one_fn *);

@@ -181,6 +181,28 @@ http_batch(const void *nf, struct message *const *m, size_t n,
 }
 
 /*
+ * A message's outcome from its request (rc from http_request()): no reply
+ * is worth another try; a reply, as http_result() says, keeping a 429's
+ * or 503's wait; who names the next hop in the error.  0 when delivered.
+ */
+int
+http_outcome(struct message *m, int rc, const struct http_reply *r,
+    const char *who)
+{
+	char why[256];
+
+	if (rc == -1) {
+		seterr(m->err, sizeof m->err, "%s: %s", who, r->error);
+		m->result = NOTIFY_TEMPFAIL;
+	} else if ((m->result = http_result(r->status)) != NOTIFY_OK) {
+		m->wait = r->retry_after;
+		seterr(m->err, sizeof m->err, "%s: HTTP %ld: %s", who,
+		    r->status, nf_printable(r->body, r->len, why, 200));
+	}
+	return m->result == NOTIFY_OK ? 0 : -1;
+}
+
+/*
  * What an HTTP status means for a message: 2xx sent; 408, 429 and 5xx
  * worth another try; anything else (3xx: a wrong URL, 4xx: a refusal) will
  * not change by trying again.

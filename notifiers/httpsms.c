@@ -347,14 +347,9 @@ http_one(const void *p, struct http_conn *hc, struct message *m)
 		body = fill(h->body, &v, h->ctype);
 	for (size_t i = 0; i < h->nheaders; i++)
 		hdrs[i] = filled[i] = fill(h->headers[i], &v, ESC_NONE);
-	if (http_request(hc, &o, h->method, url, hdrs, body, r) == -1) {
-		seterr(m->err, sizeof m->err, "SMS gateway: %s", r->error);
-		m->result = NOTIFY_TEMPFAIL;
-	} else if ((m->result = http_result(r->status)) != NOTIFY_OK) {
-		m->wait = r->retry_after;
-		seterr(m->err, sizeof m->err, "SMS gateway: HTTP %ld: %s",
-		    r->status, nf_printable(r->body, r->len, why, 200));
-	} else if (h->success != NULL && strstr(r->body, h->success) == NULL) {
+	if (http_outcome(m, http_request(hc, &o, h->method, url, hdrs, body,
+	    r), r, "SMS gateway") == 0 && h->success != NULL &&
+	    strstr(r->body, h->success) == NULL) {
 		/*
 		 * Not retried: if the match is wrong rather than the send,
 		 * retrying would text the same manager again and again.

@@ -199,7 +199,7 @@ static void
 hook_one(const void *p, struct http_conn *hc, struct message *m)
 {
 	const struct webhook_sub *w = find_sub(p, m->to);
-	char idh[NOTIFY_KEY_MAX + 16], stamp[64], sig[128], why[256];
+	char idh[NOTIFY_KEY_MAX + 16], stamp[64], sig[128], who[96];
 	const char *hdrs[] = { "Content-Type: application/json", idh, stamp,
 	    sig, NULL };
 	struct http_reply *r;
@@ -222,16 +222,9 @@ hook_one(const void *p, struct http_conn *hc, struct message *m)
 	    sizeof sig - 19) == -1)
 		fatalx("webhook_sign: no room");
 	r = xcalloc(1, sizeof *r);
-	if (http_request(hc, &o, "POST", w->url, hdrs, m->body, r) == -1) {
-		seterr(m->err, sizeof m->err, "webhook %s: %s", w->name,
-		    r->error);
-		m->result = NOTIFY_TEMPFAIL;
-	} else if ((m->result = http_result(r->status)) != NOTIFY_OK) {
-		m->wait = r->retry_after;
-		seterr(m->err, sizeof m->err, "webhook %s: HTTP %ld: %s",
-		    w->name, r->status, nf_printable(r->body, r->len, why,
-		    200));
-	}
+	snprintf(who, sizeof who, "webhook %s", w->name);
+	http_outcome(m, http_request(hc, &o, "POST", w->url, hdrs, m->body, r),
+	    r, who);
 	free(r);
 }
 
