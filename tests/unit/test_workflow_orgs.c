@@ -441,8 +441,23 @@ START_TEST(test_wiltshire)
 	      .st = WF_PENDING },
 	    { "security-repair-attended", "2026-04-04T09:00", "o1",
 	      "officer", .seq = 2, .st = WF_MET },
+	    /* 6.3 and 6.5: the DASH in the service's hours, 1 working day.
+	     * Contact on Good Friday at 17:00 counts from the next opening,
+	     * Tue 7 Apr 09:00 (Easter Monday is a holiday); a day later is
+	     * Wed 09:00, an opening, so due by the close of Tuesday. */
 	    { .seq = 3, .st = WF_PENDING, .name = "dash",
-	      .duration = "24 hours", .due = "2026-04-04T17:00:00+01:00" });
+	      .duration = "1 working day",
+	      .due = "2026-04-07T17:00:00+01:00" });
+	/* A Friday contact in hours: due the next Monday, same time. */
+	wf_case_free(&c);
+	memset(&c, 0, sizeof c);
+	PLAY(wf, &c,
+	    { "open", "2026-04-09T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WI-2" },
+	    { "contact-made", "2026-04-10T15:00", "o1", "officer" },
+	    { .seq = 2, .st = WF_PENDING, .name = "dash",
+	      .duration = "1 working day",
+	      .due = "2026-04-13T15:00:00+01:00" });
 }
 END_TEST
 
