@@ -190,6 +190,34 @@ START_TEST(test_immediate_risk)
 }
 END_TEST
 
+/*
+ * Not domestic abuse (Waltham Forest s5, Wiltshire 6.12): closed with its
+ * reason; the initial contact stops; the reporter is to be told why
+ * within 5 working days of Thu 2 Apr 11:00, across Easter: Good Friday 3
+ * and Easter Monday 6 April are holidays, so Tue 7, Wed 8, Thu 9, Fri 10,
+ * and Mon 13 April at 11:00.
+ */
+START_TEST(test_no_further_action)
+{
+	wf = load("domestic-abuse");
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "DA-6" },
+	    { "no-further-action", "2026-04-02T11:00", "o1", "officer",
+	      .refused = "needs field reason" },
+	    { "no-further-action", "2026-04-02T11:00", "o1", "officer",
+	      { "reason=not-domestic-abuse" }, .state = "closed",
+	      .field = "nfa-reason=not-domestic-abuse", .seq = 1,
+	      .st = WF_CANCELLED },
+	    { .seq = 2, .st = WF_PENDING, .name = "reporter-told",
+	      .duration = "5 working days",
+	      .due = "2026-04-13T11:00:00+01:00" },
+	    { "reporter-told", "2026-04-09T15:00", "o1", "officer", .seq = 2,
+	      .st = WF_MET });
+	ck_assert_int_eq(c.closed, 1);
+}
+END_TEST
+
 /* --- every shipped workflow ------------------------------------------ */
 
 /*
@@ -484,6 +512,7 @@ workflow_orgs_suite(void)
 	tcase_add_test(tc, test_repeat_marac);
 	tcase_add_test(tc, test_incident);
 	tcase_add_test(tc, test_immediate_risk);
+	tcase_add_test(tc, test_no_further_action);
 	tcase_add_loop_test(org_tcase(s, "main-path"), test_main_path_all, 0,
 	    nitems(shipped));
 	tcase_add_test(org_tcase(s, "waltham-forest"), test_waltham_forest);
