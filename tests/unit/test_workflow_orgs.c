@@ -191,7 +191,8 @@ START_TEST(test_immediate_risk)
 END_TEST
 
 /*
- * Not domestic abuse (Waltham Forest s5, Wiltshire 6.12): closed with its
+ * Reported by a third party, and not domestic abuse (Waltham Forest s5,
+ * Wiltshire 6.12): closed with its
  * reason; the initial contact stops; the reporter is to be told why
  * within 5 working days of Thu 2 Apr 11:00, across Easter: Good Friday 3
  * and Easter Monday 6 April are holidays, so Tue 7, Wed 8, Thu 9, Fri 10,
@@ -199,10 +200,20 @@ END_TEST
  */
 START_TEST(test_no_further_action)
 {
+	struct wf_case x = { 0 };
+	char err[256];
+
 	wf = load("domestic-abuse");
+	/* Reported by a neighbour (Welwyn Hatfield 5.6): coded, not named. */
+	ck_assert_int_eq(wf_open(wf, cals, &x, "DA-7", E("open",
+	    "2026-04-01T10:00", "o1", "officer", "officer=o1", "risk=standard",
+	    "source=neighbour", NULL), err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "source") != NULL, "%s", err);
+	wf_case_free(&x);
 	PLAY(wf, &c,
 	    { "open", "2026-04-01T10:00", "o1", "officer",
-	      { "officer=o1", "risk=standard" }, .ref = "DA-6" },
+	      { "officer=o1", "risk=standard", "source=third-party" },
+	      .ref = "DA-6", .field = "source=third-party" },
 	    { "no-further-action", "2026-04-02T11:00", "o1", "officer",
 	      .refused = "needs field reason" },
 	    { "no-further-action", "2026-04-02T11:00", "o1", "officer",
