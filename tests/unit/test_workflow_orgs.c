@@ -192,11 +192,10 @@ END_TEST
 
 /*
  * Reported by a third party, and not domestic abuse (Waltham Forest s5,
- * Wiltshire 6.12): closed with its
- * reason; the initial contact stops; the reporter is to be told why
- * within 5 working days of Thu 2 Apr 11:00, across Easter: Good Friday 3
- * and Easter Monday 6 April are holidays, so Tue 7, Wed 8, Thu 9, Fri 10,
- * and Mon 13 April at 11:00.
+ * Wiltshire 6.12): closed with its reason; the initial contact stops; the
+ * reporter is to be told why within 5 working days of Thu 2 Apr 11:00,
+ * across Easter: Good Friday 3 and Easter Monday 6 April are holidays, so
+ * Tue 7, Wed 8, Thu 9, Fri 10, and Mon 13 April at 11:00.
  */
 START_TEST(test_no_further_action)
 {
