@@ -133,6 +133,36 @@ chart(struct buf *b, const char *title, const json_t *months,
 	buf_puts(b, "</svg>\n");
 }
 
+/* Each deadline's share met on time, over the whole period. */
+static void
+by_deadline(struct buf *b, const json_t *list)
+{
+	static const char *const keys[] = { "due", "on_time", "late",
+	    "missed", "on_time_percent" };
+	const json_t *d;
+	size_t i;
+
+	if (json_array_size(list) == 0)
+		return;
+	buf_puts(b, "<table>\n<caption>Each deadline, the whole period"
+	    "</caption>\n<thead><tr><th scope=\"col\">Deadline</th>"
+	    "<th scope=\"col\">Due</th><th scope=\"col\">Met on time</th>"
+	    "<th scope=\"col\">Met late</th><th scope=\"col\">Missed</th>"
+	    "<th scope=\"col\">On time %</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(list, i, d) {
+		buf_puts(b, "<tr><th scope=\"row\">");
+		html_text(b, json_string_value(json_object_get(d, "title")));
+		buf_puts(b, "</th>");
+		for (size_t k = 0; k < nitems(keys); k++) {
+			buf_puts(b, "<td>");
+			num(b, json_object_get(d, keys[k]));
+			buf_puts(b, "</td>");
+		}
+		buf_puts(b, "</tr>\n");
+	}
+	buf_puts(b, "</tbody>\n</table>\n");
+}
+
 /*
  * The report as a whole page; form, if not NULL, is markup (a form to ask
  * for another period) put after the title.
@@ -176,7 +206,9 @@ report_html(struct vigild *vd, const json_t *rep, const char *form)
 			row(&b, json_string_value(json_array_get(months, m)), c,
 			    0);
 		row(&b, "Whole period", json_object_get(g, "total"), 1);
-		buf_puts(&b, "</tbody>\n</table>\n</section>\n");
+		buf_puts(&b, "</tbody>\n</table>\n");
+		by_deadline(&b, json_object_get(g, "deadlines"));
+		buf_puts(&b, "</section>\n");
 	}
 	html_para(&b, NULL, "Deadlines due in a month are counted in it; one "
 	    "not yet due is not counted.  First contact is from the case "

@@ -8,7 +8,8 @@
  *			initial contact in every shipped workflow) was met:
  *			hours from opening, median, 90th percentile, worst
  *	deadlines	due in the month: met on time, met late, missed (not
- *			met, or stopped once overdue), and the share on time
+ *			met, or stopped once overdue), and the share on time;
+ *			and for the whole period, the same for each deadline
  *	escalations	escalation steps (level 1 and up) that sent messages
  *	acknowledged	overdue deadlines acknowledged, and the median hours
  *			from due to acknowledgement
@@ -38,9 +39,18 @@ struct cell {
 	size_t	 nack;
 };
 
+/* One deadline's outcomes over the whole period. */
+struct owed {
+	char	*name;			/* the deadline's */
+	char	*workflow;		/* one it was seen in, for its title */
+	int64_t	 on_time, late, missed;
+};
+
 struct group {
 	char	*name;
 	struct cell months[REPORT_MONTHS_MAX + 1];	/* the last: total */
+	struct owed *owed;		/* by deadline, as met */
+	size_t	 nowed;
 };
 
 struct report {
@@ -140,6 +150,19 @@ report_outcome(const struct store_report_deadline *d, int64_t now)
 	return d->due <= now ? REPORT_MISSED : REPORT_NOT_OWED;
 }
 
+/* A group's tally for one deadline, made on first sight. */
+static struct owed *
+owed_of(struct group *g, const struct store_report_deadline *d)
+{
+	for (size_t i = 0; i < g->nowed; i++)
+		if (strcmp(g->owed[i].name, d->name) == 0)
+			return &g->owed[i];
+	g->owed = xreallocarray(g->owed, g->nowed + 1, sizeof *g->owed);
+	g->owed[g->nowed] = (struct owed){ .name = xstrdup(d->name),
+	    .workflow = xstrdup(d->workflow) };
+	return &g->owed[g->nowed++];
+}
+
 static void
 on_deadline(void *arg, const struct store_report_deadline *d)
 {
@@ -150,6 +173,9 @@ on_deadline(void *arg, const struct store_report_deadline *d)
 
 	if (m < 0 || out == REPORT_NOT_OWED)
 		return;
+	owed_of(g, d)->on_time += out == REPORT_ON_TIME;
+	owed_of(g, d)->late += out == REPORT_LATE;
+	owed_of(g, d)->missed += out == REPORT_MISSED;
 	EACH(g, m, c) {
 		c->on_time += out == REPORT_ON_TIME;
 		c->late += out == REPORT_LATE;
@@ -195,6 +221,44 @@ rank_hours(int64_t *v, size_t n, double p)
 	return json_real(round((double)v[k ? k - 1 : 0] / 360.0) / 10.0);
 }
 
+/* A share in percent, or null when there is nothing to share. */
+static json_t *
+percent(int64_t part, int64_t whole)
+{
+	return whole ? json_integer((json_int_t)llround(100.0 * (double)part /
+	    (double)whole)) : json_null();
+}
+
+static int
+by_deadline(const void *a, const void *b)
+{
+	return strcmp(((const struct owed *)a)->name,
+	    ((const struct owed *)b)->name);
+}
+
+/* Each deadline's outcomes over the period, by name. */
+static json_t *
+owed_json(struct vigild *vd, struct group *g)
+{
+	json_t *list = json_array();
+
+	qsort(g->owed, g->nowed, sizeof *g->owed, by_deadline);
+	for (size_t i = 0; i < g->nowed; i++) {
+		const struct owed *o = &g->owed[i];
+		const struct workflow *wf = wf_set_find(vd->cfg->workflows,
+		    o->workflow);
+		int64_t due = o->on_time + o->late + o->missed;
+
+		json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:I, "
+		    "s:I, s:I, s:o}", "deadline", o->name, "title", wf ?
+		    wf_deadline_title(wf, o->name) : o->name,
+		    "due", (json_int_t)due, "on_time", (json_int_t)o->on_time,
+		    "late", (json_int_t)o->late, "missed", (json_int_t)o->missed,
+		    "on_time_percent", percent(o->on_time, due)));
+	}
+	return list;
+}
+
 static json_t *
 cell_json(struct cell *c)
 {
@@ -209,9 +273,8 @@ cell_json(struct cell *c)
 	    "worst_hours", rank_hours(c->contact, c->ncontact, 1),
 	    "deadlines", "due", (json_int_t)c->due,
 	    "on_time", (json_int_t)c->on_time, "late", (json_int_t)c->late,
-	    "missed", (json_int_t)c->missed, "on_time_percent", owed ?
-	    json_integer((json_int_t)llround(100.0 * (double)c->on_time /
-	    (double)owed)) : json_null(),
+	    "missed", (json_int_t)c->missed, "on_time_percent",
+	    percent(c->on_time, owed),
 	    "escalations", (json_int_t)c->escalations,
 	    "acknowledged", "deadlines", (json_int_t)c->acked,
 	    "median_hours", rank_hours(c->ack, c->nack, 0.5));
@@ -279,6 +342,11 @@ report_free(struct report *r)
 			free(r->groups[i].months[m].contact);
 			free(r->groups[i].months[m].ack);
 		}
+		for (size_t k = 0; k < r->groups[i].nowed; k++) {
+			free(r->groups[i].owed[k].name);
+			free(r->groups[i].owed[k].workflow);
+		}
+		free(r->groups[i].owed);
 		free(r->groups[i].name);
 	}
 	free(r->groups);
@@ -334,9 +402,10 @@ req_report(struct vigild *vd, const struct origin *o, struct request *r)
 		/* The total's "open" is at the period's end. */
 		rep.groups[i].months[REPORT_MONTHS_MAX].open =
 		    rep.groups[i].months[rep.nmonths - 1].open;
-		json_array_append_new(groups, json_pack("{s:s, s:o, s:o}",
+		json_array_append_new(groups, json_pack("{s:s, s:o, s:o, s:o}",
 		    "group", rep.groups[i].name, "months", cells, "total",
-		    cell_json(&rep.groups[i].months[REPORT_MONTHS_MAX])));
+		    cell_json(&rep.groups[i].months[REPORT_MONTHS_MAX]),
+		    "deadlines", owed_json(vd, &rep.groups[i])));
 	}
 	result = json_pack("{s:s, s:s, s:s, s:o, s:o}", "from", r->from, "to",
 	    r->to, "by", r->group ? r->group : "all", "months", months,

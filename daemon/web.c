@@ -2,7 +2,7 @@
  * web.c: the managers' pages ([web]), server-rendered, no JavaScript.
  *
  *	GET  /web/			my cases: overdue first, then due
- *					within a week
+ *					within a week, then the other open
  *	GET  /web/case/REF		a case: deadlines, escalations, history
  *	POST /web/case/REF/ack		acknowledge one of its deadlines
  *	GET  /web/report?from=&to=&by=	the board's report (report.c)
@@ -120,31 +120,38 @@ form_value(const char *body, const char *name)
 	return NULL;
 }
 
-/* The lists of the team page: overdue, and due within a week. */
+/*
+ * The lists of the team page: overdue, due within a week, and every other
+ * open case (by reference).
+ */
 static json_t *
 team(struct vigild *vd, const struct signin *s, int64_t now, int *status)
 {
+	static const char *const keys[] = { "overdue", "due", "open" };
 	char soon[ISO_LEN];
-	json_t *overdue, *due, *info;
+	json_t *lists[3], *info;
+	int ok = 1;
 
-	overdue = ask(vd, s, json_pack("{s:s, s:b, s:i}", "cmd", "list",
+	lists[0] = ask(vd, s, json_pack("{s:s, s:b, s:i}", "cmd", "list",
 	    "overdue", 1, "limit", WEB_LIST_MAX));
-	due = ask(vd, s, json_pack("{s:s, s:s, s:i}", "cmd", "list",
+	lists[1] = ask(vd, s, json_pack("{s:s, s:s, s:i}", "cmd", "list",
 	    "due_before", conf_time(vd->cfg->conf, now + WEB_SOON, soon,
 	    sizeof soon), "limit", WEB_LIST_MAX));
-	if (!json_is_true(json_object_get(overdue, "ok")) ||
-	    !json_is_true(json_object_get(due, "ok"))) {
-		json_decref(overdue);
-		json_decref(due);
+	lists[2] = ask(vd, s, json_pack("{s:s, s:i}", "cmd", "list", "limit",
+	    WEB_LIST_MAX));
+	info = json_pack("{s:s}", "page", "team");
+	for (size_t i = 0; i < nitems(lists); i++) {
+		ok &= json_is_true(json_object_get(lists[i], "ok"));
+		json_object_set(info, keys[i], json_object_get(json_object_get(
+		    lists[i], "result"), "cases"));
+		json_decref(lists[i]);
+	}
+	if (!ok) {
+		json_decref(info);
 		return error_page(status, 503, "Not available", "vigil could "
 		    "not read the cases just now.  Try again in a minute.");
 	}
 	*status = 200;
-	info = json_pack("{s:s, s:O, s:O}", "page", "team", "overdue",
-	    json_object_get(json_object_get(overdue, "result"), "cases"),
-	    "due", json_object_get(json_object_get(due, "result"), "cases"));
-	json_decref(overdue);
-	json_decref(due);
 	return info;
 }
 
@@ -368,9 +375,12 @@ deadline_row(struct vigild *vd, struct buf *b, const json_t *c, int64_t now,
 }
 
 /* A table of cases, or a sentence when there are none. */
+/* Which of a list's cases a table shows: by when their next is due. */
+enum which { OVERDUE, THIS_WEEK, LATER };
+
 static void
 case_table(struct vigild *vd, struct buf *b, const char *caption,
-    const json_t *cases, int overdue, int64_t now)
+    const json_t *cases, enum which which, int64_t now)
 {
 	size_t i, shown = 0;
 	const json_t *c;
@@ -384,8 +394,9 @@ case_table(struct vigild *vd, struct buf *b, const char *caption,
 		if (due != NULL)
 			iso_parse(due, vd->cfg->conf->default_calendar->tz, &t,
 			    text, sizeof text);
-		/* The week's list leaves out what the overdue one shows. */
-		if (!overdue && (t == 0 || t <= now))
+		/* Each table leaves out what the one before shows. */
+		if ((which == THIS_WEEK && (t == 0 || t <= now)) ||
+		    (which == LATER && t != 0 && t <= now + WEB_SOON))
 			continue;
 		if (shown++ == 0) {
 			buf_puts(b, "<table>\n<caption>");
@@ -397,7 +408,7 @@ case_table(struct vigild *vd, struct buf *b, const char *caption,
 			    "<th scope=\"col\">Due</th><th scope=\"col\">"
 			    "Now</th></tr></thead>\n<tbody>\n");
 		}
-		deadline_row(vd, b, c, now, overdue);
+		deadline_row(vd, b, c, now, which == OVERDUE);
 	}
 	if (shown > 0) {
 		buf_puts(b, "</tbody>\n</table>\n");
@@ -412,9 +423,12 @@ team_page(struct vigild *vd, struct buf *b, const json_t *info)
 {
 	int64_t now = clock_now();
 
-	case_table(vd, b, "Overdue", json_object_get(info, "overdue"), 1, now);
+	case_table(vd, b, "Overdue", json_object_get(info, "overdue"), OVERDUE,
+	    now);
 	case_table(vd, b, "Due in the next 7 days", json_object_get(info,
-	    "due"), 0, now);
+	    "due"), THIS_WEEK, now);
+	case_table(vd, b, "Other open cases", json_object_get(info, "open"),
+	    LATER, now);
 }
 
 /* An Acknowledge button for a missed deadline nobody acknowledged. */

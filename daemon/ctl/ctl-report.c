@@ -93,6 +93,33 @@ line(const char *group, const char *month, const json_t *cell)
 	printf("\n");
 }
 
+/* The text table's last part: each deadline over the whole period. */
+static void
+deadlines(const json_t *list)
+{
+	const json_t *d, *pc;
+	char pcs[24];
+	size_t i;
+
+	printf("%-36s %7s %7s %7s %7s %7s\n", "deadline, whole period", "due",
+	    "ontime", "late", "missed", "ontime%");
+	json_array_foreach(list, i, d) {
+		pc = json_object_get(d, "on_time_percent");
+		if (json_is_integer(pc))
+			snprintf(pcs, sizeof pcs, "%lld",
+			    (long long)json_integer_value(pc));
+		else
+			snprintf(pcs, sizeof pcs, "-");
+		printf("%-36.36s %7lld %7lld %7lld %7lld %7s\n",
+		    json_string_value(json_object_get(d, "title")),
+		    (long long)json_integer_value(json_object_get(d, "due")),
+		    (long long)json_integer_value(json_object_get(d,
+		    "on_time")), (long long)json_integer_value(json_object_get(d,
+		    "late")), (long long)json_integer_value(json_object_get(d,
+		    "missed")), pcs);
+	}
+}
+
 static void
 print_report(json_t *res)
 {
@@ -126,6 +153,8 @@ print_report(json_t *res)
 			line(name, json_string_value(json_array_get(months, m)),
 			    c);
 		line(name, "total", json_object_get(g, "total"));
+		if (format == F_TEXT)
+			deadlines(json_object_get(g, "deadlines"));
 	}
 }
 

@@ -83,6 +83,8 @@ def main():
         captions = [c.text for c in d.find_elements(By.TAG_NAME, "caption")]
         expect(captions == ["Overdue", "Due in the next 7 days"],
                "captions: %r" % captions)
+        expect("Other open cases: none." in d.page_source,
+               "no word on the other open cases")
         overdue = d.find_elements(By.CSS_SELECTOR, "table")[0].text
         expect("B/1" in overdue and "Jo Bloggs" in overdue and
                "initial contact" in overdue, "overdue table: " + overdue)
