@@ -151,6 +151,70 @@ START_TEST(test_repeat_marac)
 }
 END_TEST
 
+/*
+ * A repeat after closure (SafeLives' repeat MARAC): referred on Thu 2
+ * April 2026 10:00 and closed; a new incident reopens the case, and within
+ * 365 days of the referral (to Fri 2 April 2027 10:00) the DASH refers it
+ * again whatever the score; after, a low score goes to support.  The
+ * closed case's survey stops; the reopening starts a DASH, 24 hours.
+ */
+static void
+referred_and_closed(const char *ref)
+{
+	OPEN(wf, &c, ref, E("open", "2026-04-01T10:00", "o1", "officer",
+	    "officer=o1", "risk=high", NULL));
+	PLAY(wf, &c,
+	    { "contact-made", "2026-04-01T11:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-01T15:00", "o1", "officer",
+	      { "score=15", "judgement=standard", "police-incidents-12m=0" },
+	      .state = "marac-referral" },
+	    { "marac-referred", "2026-04-02T10:00", "o1", "officer" },
+	    { "marac-heard", "2026-04-20T10:00", "o1", "officer",
+	      .state = "support" },
+	    { "closure-requested", "2026-05-01T10:00", "o1", "officer",
+	      { "reason=agreed" } },
+	    { "closure-approved", "2026-05-01T11:00", "m1", "manager",
+	      .state = "closed" },
+	    /* An incident is not recorded on a closed case: it reopens. */
+	    { "incident", "2026-10-01T10:00", "o1", "officer",
+	      .refused = "not allowed in state closed" });
+}
+
+START_TEST(test_repeat_after_closure)
+{
+	const struct wf_deadline *d;
+
+	wf = load("domestic-abuse");
+	referred_and_closed("DA-8");
+	ck_assert_int_eq(c.closed, 1);
+	PLAY(wf, &c,
+	    { "reopened", "2027-04-02T09:00", "o1", "officer",
+	      .state = "assessment" });
+	ck_assert_int_eq(c.closed, 0);
+	ck_assert_int_eq(c.closed_at, 0);
+	d = &c.deadlines[c.ndeadlines - 1];
+	ck_assert_str_eq(d->name, "dash");
+	ck_assert_str_eq(L(d->due), "2027-04-03T09:00:00+01:00");
+	for (size_t i = 0; i < c.ndeadlines; i++)
+		if (strcmp(c.deadlines[i].name, "satisfaction-survey") == 0)
+			ck_assert_int_eq(c.deadlines[i].status, WF_CANCELLED);
+	PLAY(wf, &c,
+	    { "dash-completed", "2027-04-02T12:00", "o1", "officer",
+	      { "score=3", "judgement=standard", "police-incidents-12m=0" },
+	      .state = "marac-referral" });
+
+	wf_case_free(&c);
+	memset(&c, 0, sizeof c);
+	referred_and_closed("DA-9");
+	PLAY(wf, &c,
+	    { "reopened", "2027-04-02T11:00", "o1", "officer",
+	      .state = "assessment" },
+	    { "dash-completed", "2027-04-02T12:00", "o1", "officer",
+	      { "score=3", "judgement=standard", "police-incidents-12m=0" },
+	      .state = "support" });
+}
+END_TEST
+
 /* An incident starts a new DASH anywhere; one in MARAC keeps the hearing. */
 START_TEST(test_incident)
 {
@@ -523,6 +587,7 @@ workflow_orgs_suite(void)
 	tcase_add_test(tc, test_incident);
 	tcase_add_test(tc, test_immediate_risk);
 	tcase_add_test(tc, test_no_further_action);
+	tcase_add_test(tc, test_repeat_after_closure);
 	tcase_add_loop_test(org_tcase(s, "main-path"), test_main_path_all, 0,
 	    nitems(shipped));
 	tcase_add_test(org_tcase(s, "waltham-forest"), test_waltham_forest);
