@@ -400,6 +400,54 @@ START_TEST(test_waltham_forest)
 }
 END_TEST
 
+/*
+ * s7 below the threshold, DASH done on Tue 14 April 2026 10:00: a meeting
+ * with other agencies within 10 working days (15, 16, 17, 20, 21, 22, 23,
+ * 24, 27, 28 April: Tue 28 April 10:00); referred on professional
+ * judgement without the person's consent, the Information Sharing Without
+ * Consent form within the referral's 1 working day (Wed 15 April 10:00).
+ */
+START_TEST(test_waltham_forest_below_threshold)
+{
+	const struct wf_deadline *d;
+	uint32_t seq;
+
+	wf = load("waltham-forest");
+	PLAY(wf, &c,
+	    { "open", "2026-04-13T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WF-3" },
+	    { "contact-made", "2026-04-13T11:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-14T10:00", "o1", "officer",
+	      { "score=5", "judgement=standard", "police-incidents-12m=0",
+	        "consent=yes" }, .state = "support" });
+	d = &c.deadlines[c.ndeadlines - 1];
+	ck_assert_str_eq(d->name, "multi-agency-meeting");
+	ck_assert_str_eq(L(d->due), "2026-04-28T10:00:00+01:00");
+	seq = d->seq;
+	PLAY(wf, &c, { "multi-agency-meeting-held", "2026-04-20T10:00", "o1",
+	    "officer" });
+	ck_assert_int_eq(DL(&c, seq)->status, WF_MET);
+
+	wf_case_free(&c);
+	memset(&c, 0, sizeof c);
+	PLAY(wf, &c,
+	    { "open", "2026-04-13T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WF-4" },
+	    { "contact-made", "2026-04-13T11:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-14T10:00", "o1", "officer",
+	      { "score=5", "judgement=high", "police-incidents-12m=0",
+	        "consent=no" }, .state = "marac-referral" });
+	for (size_t i = 0; i < c.ndeadlines; i++)
+		ck_assert_str_ne(c.deadlines[i].name, "multi-agency-meeting");
+	d = NULL;
+	for (size_t i = 0; i < c.ndeadlines; i++)
+		if (strcmp(c.deadlines[i].name, "iswc") == 0)
+			d = &c.deadlines[i];
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(L(d->due), "2026-04-15T10:00:00+01:00");
+}
+END_TEST
+
 /* --- Welwyn Hatfield ------------------------------------------------- */
 
 START_TEST(test_welwyn_hatfield)
@@ -588,6 +636,7 @@ workflow_orgs_suite(void)
 	tcase_add_test(tc, test_immediate_risk);
 	tcase_add_test(tc, test_no_further_action);
 	tcase_add_test(tc, test_repeat_after_closure);
+	tcase_add_test(tc, test_waltham_forest_below_threshold);
 	tcase_add_loop_test(org_tcase(s, "main-path"), test_main_path_all, 0,
 	    nitems(shipped));
 	tcase_add_test(org_tcase(s, "waltham-forest"), test_waltham_forest);
