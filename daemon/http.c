@@ -127,8 +127,12 @@ not_allowed(struct MHD_Connection *c, const char *allow)
 static int
 allowed(const char *allow, const char *method)
 {
-	size_t n = strlen(method);
+	size_t n;
 
+	/* HEAD is GET without the body, which MHD leaves out. */
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
+	n = strlen(method);
 	for (const char *p = allow; (p = strstr(p, method)) != NULL; p += n)
 		if ((p == allow || p[-1] == ' ') &&
 		    (p[n] == '\0' || p[n] == ','))
@@ -258,8 +262,7 @@ person(struct vigild *vd, struct MHD_Connection *c, struct hreq *h,
 	    .body = h->body.s ? h->body.s : "" };
 	int wait;
 
-	if (!allowed("GET, POST", strcmp(method, "HEAD") == 0 ? "GET" :
-	    method))
+	if (!allowed("GET, POST", method))
 		return not_allowed(c, "GET, POST");
 	client_address(c, from, sizeof from);
 	snprintf(who, sizeof who, "address %s", from);
@@ -366,8 +369,7 @@ route(struct MHD_Connection *c, const char *method, const char *url,
 	}
 	if (cmd == NULL)
 		return NULL;
-	/* HEAD is GET without the body, which MHD leaves out. */
-	if (!allowed(allow, strcmp(method, "HEAD") == 0 ? "GET" : method)) {
+	if (!allowed(allow, method)) {
 		free(ref);
 		*status = MHD_HTTP_METHOD_NOT_ALLOWED;
 		*why = allow;

@@ -583,20 +583,22 @@ static void
 told_as_ops(struct vigild *vd, const struct store_outbox_entry *e,
     const char *err, int64_t now)
 {
-	json_t *body = json_loads(e->action ? e->action : "", 0, NULL);
-	const char *type = json_string_value(json_object_get(body, "type"));
 	char why[NOTIFY_ERR_MAX + 256];
+	const char *type;
+	json_t *body;
 
-	if (e->kind == TPL_WEBHOOK)
+	if (e->kind == TPL_WEBHOOK) {
+		body = json_loads(e->action ? e->action : "", 0, NULL);
+		type = json_string_value(json_object_get(body, "type"));
 		snprintf(why, sizeof why, "the webhook %s about case %s "
 		    "(webhook-id %s) to [webhook %s] failed for good: %s",
 		    type ? type : "?", e->ref ? e->ref : "-", e->key,
 		    e->to_name ? e->to_name : "?", err);
-	else
+		json_decref(body);
+	} else
 		snprintf(why, sizeof why, "the weekly summary to %s (%s) "
 		    "failed for good: %s", e->to_name ? e->to_name : "?",
 		    e->recipient, err);
-	json_decref(body);
 	outbox_admin_alert(vd, TPL_OPS_ALERT, why, -1, now);
 }
 

@@ -306,7 +306,6 @@ period(struct report *r, const char *from, const char *to, char *err,
 {
 	const struct tz *tz = r->vd->cfg->conf->default_calendar->tz;
 	int y, m, ty, tm;
-	char iso[32];
 
 	if (parse_month(from, &y, &m) == -1 || parse_month(to, &ty, &tm) ==
 	    -1) {
@@ -323,9 +322,8 @@ period(struct report *r, const char *from, const char *to, char *err,
 		if (i < r->nmonths)
 			snprintf(r->label[i], sizeof r->label[i], "%04d-%02d",
 			    y, m);
-		snprintf(iso, sizeof iso, "%04d-%02d-01T00:00", y, m);
-		if (iso_parse(iso, tz, &r->start[i], err, len) == -1)
-			return -1;
+		r->start[i] = tz_local_to_utc(tz, (int64_t)civil_days(y, m, 1) *
+		    86400);
 		if (++m > 12) {
 			m = 1;
 			y++;

@@ -20,31 +20,20 @@
 
 /*
  * The latest weekly instant at or before now (day 0 = Monday, minute of
- * the day), in the zone tz; 0 if it cannot be worked out.  From the local
- * date, so a change of the clocks moves nothing.
+ * the day), in the zone tz.  From the local date, so a change of the
+ * clocks moves nothing.
  */
 int64_t
 summary_last(const struct tz *tz, int day, int minute, int64_t now)
 {
-	char iso[32];
-	int y, m, d;
-	int32_t days;
+	int32_t secs, days = civil_split(now + tz_offset(tz, now), &secs);
 	int64_t t;
 
-	iso_format(now, tz, iso, sizeof iso);
-	if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
-		return 0;
-	days = civil_days(y, m, d);
 	days -= (civil_weekday(days) - day + 7) % 7;
-	for (int back = 0; back < 2; back++, days -= 7) {
-		civil_from_days(days, &y, &m, &d);
-		snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d", y, m, d,
-		    minute / 60, minute % 60);
-		if (iso_parse(iso, tz, &t, (char [64]){ 0 }, 64) == -1)
-			return 0;
-		if (t <= now)
+	for (int back = 0; back < 2; back++, days -= 7)
+		if ((t = tz_local_to_utc(tz, (int64_t)days * 86400 +
+		    minute * 60)) <= now)
 			return t;
-	}
 	return 0;
 }
 

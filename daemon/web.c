@@ -235,13 +235,13 @@ report(struct vigild *vd, const struct signin *s, const struct web_req *w,
     int64_t now, int *status)
 {
 	const struct tz *tz = vd->cfg->conf->default_calendar->tz;
-	char from[32], to[32], iso[32];
+	char from[32], to[32];
 	json_t *reply, *info;
-	int y, m;
+	int32_t secs;
+	int y, m, d;
 
-	iso_format(now, tz, iso, sizeof iso);
-	if (sscanf(iso, "%4d-%2d", &y, &m) != 2)
-		fatalx("iso_format: %s", iso);
+	civil_from_days(civil_split(now + tz_offset(tz, now), &secs), &y, &m,
+	    &d);
 	snprintf(to, sizeof to, "%04d-%02d", y, m);
 	m -= 2;
 	if (m < 1) {
@@ -329,23 +329,20 @@ when(struct vigild *vd, const char *iso, char *buf, size_t len)
 	return tpl_when(t, tz, buf, len);
 }
 
+/* A case's row: its next deadline due at t (0: none). */
 static void
-deadline_row(struct vigild *vd, struct buf *b, const json_t *c, int64_t now,
-    int overdue)
+deadline_row(struct vigild *vd, struct buf *b, const json_t *c, int64_t t,
+    int64_t now, int overdue)
 {
 	const char *ref = json_string_value(json_object_get(c, "ref")),
-	    *officer = json_string_value(json_object_get(c, "officer")),
-	    *due = json_string_value(json_object_get(c, "next_due"));
+	    *officer = json_string_value(json_object_get(c, "officer"));
 	const struct staff_person *p = officer ? staff_find(vd->cfg->staff,
 	    officer) : NULL;
 	const struct tz *tz = vd->cfg->conf->default_calendar->tz;
 	const struct workflow *wf;
 	const char *deadline;
-	char at[64], late[64], err[128];
-	int64_t t = 0;
+	char at[64], late[64], missed[48];
 
-	if (due != NULL)
-		iso_parse(due, tz, &t, err, sizeof err);
 	buf_puts(b, "<tr><th scope=\"row\"><a href=\"");
 	case_href(b, ref);
 	buf_puts(b, "\">");
@@ -367,9 +364,9 @@ deadline_row(struct vigild *vd, struct buf *b, const json_t *c, int64_t now,
 	buf_puts(b, "</td><td>");
 	html_text(b, t ? tpl_late(now, t, late, sizeof late) : "");
 	if (overdue && json_integer_value(json_object_get(c, "missed")) > 1) {
-		snprintf(err, sizeof err, " (%lld missed)", (long long)
+		snprintf(missed, sizeof missed, " (%lld missed)", (long long)
 		    json_integer_value(json_object_get(c, "missed")));
-		html_text(b, err);
+		html_text(b, missed);
 	}
 	buf_puts(b, "</td></tr>\n");
 }
@@ -408,7 +405,7 @@ case_table(struct vigild *vd, struct buf *b, const char *caption,
 			    "<th scope=\"col\">Due</th><th scope=\"col\">"
 			    "Now</th></tr></thead>\n<tbody>\n");
 		}
-		deadline_row(vd, b, c, now, which == OVERDUE);
+		deadline_row(vd, b, c, t, now, which == OVERDUE);
 	}
 	if (shown > 0) {
 		buf_puts(b, "</tbody>\n</table>\n");
