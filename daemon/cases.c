@@ -281,7 +281,10 @@ out:
 	return rc;
 }
 
-/* A deadline still running when its case was paused is stopped, not missed. */
+/*
+ * A deadline still running when its case was paused is stopped, not
+ * missed, unless a pause does not stop it.
+ */
 static const char *
 status_name(const struct wf_case *c, const struct wf_deadline *d, int64_t now)
 {
@@ -291,7 +294,8 @@ status_name(const struct wf_case *c, const struct wf_deadline *d, int64_t now)
 	case WF_CANCELLED:
 		return "cancelled";
 	default:
-		if (c->paused_at != 0 && d->due > c->paused_at)
+		if (c->paused_at != 0 && d->due > c->paused_at &&
+		    !d->pause_runs)
 			return "paused";
 		return d->due <= now ? "missed" : "pending";
 	}

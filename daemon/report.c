@@ -135,8 +135,8 @@ on_case(void *arg, const struct store_report_case *k)
 /*
  * How a deadline due in a period came out, as of now: met on time, late,
  * missed, or not counted (stopped before it was due: no longer owed; not
- * due yet; or still running when its case was paused, which stops it, as
- * list and status count it).
+ * due yet; or still running when its case was paused, which stops it
+ * unless it is one a pause does not stop, as list and status count it).
  */
 enum report_outcome
 report_outcome(const struct store_report_deadline *d, int64_t now)
@@ -145,7 +145,7 @@ report_outcome(const struct store_report_deadline *d, int64_t now)
 		return REPORT_NOT_OWED;
 	if (d->status == WF_MET)
 		return d->closed_at <= d->due ? REPORT_ON_TIME : REPORT_LATE;
-	if (d->paused_at != 0 && d->due > d->paused_at)
+	if (d->paused_at != 0 && d->due > d->paused_at && !d->pause_runs)
 		return REPORT_NOT_OWED;
 	return d->due <= now ? REPORT_MISSED : REPORT_NOT_OWED;
 }

@@ -15,10 +15,11 @@ _Static_assert(WF_PENDING == 0, "status = 0 is WF_PENDING");
 
 /*
  * A deadline missed: pending and due, unless its case is paused and it was
- * not yet due at the pause (then it is stopped).
+ * not yet due at the pause (then it is stopped), and it is one a pause
+ * stops.
  */
 #define MISSED	"d.status = 0 AND d.due <= :now AND " \
-	"(c.paused_at = 0 OR d.due <= c.paused_at)"
+	"(c.paused_at = 0 OR d.due <= c.paused_at OR d.pause_runs != 0)"
 
 /* One row per case: its earliest pending deadline and how many missed. */
 #define LIST_COLUMNS \
@@ -37,10 +38,11 @@ _Static_assert(WF_PENDING == 0, "status = 0 is WF_PENDING");
 
 /* From the pending-deadline index, soonest first. */
 static const char SQL_LIST_DUE[] = LIST_COLUMNS
-    "JOIN (SELECT ref, min(due) AS first FROM deadlines "
-    "INDEXED BY deadlines_pending WHERE status = 0 AND due <= :until "
-    "GROUP BY ref) p ON p.ref = c.ref "
-    "WHERE (c.paused_at = 0 OR p.first <= c.paused_at OR :overdue = 0) "
+    "JOIN (SELECT ref, min(due) AS first, max(pause_runs) AS runs "
+    "FROM deadlines INDEXED BY deadlines_pending "
+    "WHERE status = 0 AND due <= :until GROUP BY ref) p ON p.ref = c.ref "
+    "WHERE (c.paused_at = 0 OR p.first <= c.paused_at OR p.runs != 0 OR "
+    ":overdue = 0) "
     LIST_FILTERS "ORDER BY p.first, c.ref LIMIT :limit";
 static const char SQL_LIST[] = LIST_COLUMNS
     "WHERE (c.closed = 0 OR EXISTS (SELECT 1 FROM deadlines d "

@@ -21,7 +21,8 @@ static const char SQL_CASES[] = "SELECT c.ref, c.officer, c.workflow, "
     "WHERE c.opened < :to AND (c.closed = 0 OR c.closed_at >= :from) AND "
     OFFICERS;
 static const char SQL_DEADLINES[] = "SELECT d.ref, c.officer, c.workflow, "
-    "d.name, d.due, d.status, d.closed_at, d.acked_at, c.paused_at "
+    "d.name, d.due, d.status, d.closed_at, d.acked_at, c.paused_at, "
+    "d.pause_runs "
     "FROM deadlines d "
     "INDEXED BY deadlines_due JOIN cases c ON c.ref = d.ref "
     "WHERE d.due >= :from AND d.due < :to AND " OFFICERS;
@@ -85,7 +86,8 @@ store_report_deadlines(struct store *s, int64_t from, int64_t to,
 		    .status = sqlite3_column_int(st, 5),
 		    .closed_at = sqlite3_column_int64(st, 6),
 		    .acked_at = sqlite3_column_int64(st, 7),
-		    .paused_at = sqlite3_column_int64(st, 8) });
+		    .paused_at = sqlite3_column_int64(st, 8),
+		    .pause_runs = sqlite3_column_int(st, 9) });
 	return rc;
 }
 

@@ -64,13 +64,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "ON CONFLICT (ref, key) DO UPDATE SET value = excluded.value",
 	[S_FIELD_DEL] = "DELETE FROM fields WHERE ref = ? AND key = ?",
 	[S_DEADLINES_GET] = "SELECT seq, name, duration, started, due, status, "
-	    "closed_at, closed_by, acked_at, acked_by, urgent FROM deadlines "
-	    "WHERE ref = ? ORDER BY seq",
+	    "closed_at, closed_by, acked_at, acked_by, urgent, pause_runs "
+	    "FROM deadlines WHERE ref = ? ORDER BY seq",
 	[S_DEADLINE_DEL] = "DELETE FROM deadlines WHERE ref = ? AND seq = ?",
 	[S_DEADLINE_PUT] = "INSERT OR REPLACE INTO deadlines (ref, seq, name, "
 	    "duration, "
 	    "started, due, status, closed_at, closed_by, acked_at, acked_by, "
-	    "urgent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "urgent, pause_runs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_FIRINGS_GET] = "SELECT seq, level, rep FROM firings WHERE ref = ?",
 	[S_FIRING_PUT] = "INSERT INTO firings (ref, seq, level, rep, deadline, "
 	    "at, fired_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -252,6 +252,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE INDEX cases_opened ON cases (opened);"
 	"CREATE INDEX deadlines_due ON deadlines (due);"
 	"CREATE INDEX firings_at ON firings (at);",
+
+	/*
+	 * 7 -> 8: a deadline whose clock a pause of its case does not stop
+	 * (a court's limit, the landlord's own duty).
+	 */
+	"ALTER TABLE deadlines ADD COLUMN pause_runs INTEGER NOT NULL "
+	"DEFAULT 0;",
 };
 
 const char *
@@ -725,6 +732,7 @@ store_case_load(struct store *s, const char *ref, struct wf_case *c)
 		d->acked_at = sqlite3_column_int64(st, 8);
 		d->acked_by = store_col_strdup(st, 9);
 		d->urgent = sqlite3_column_int(st, 10);
+		d->pause_runs = sqlite3_column_int(st, 11);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -745,6 +753,7 @@ same_deadline(const struct wf_deadline *a, const struct wf_deadline *b)
 	return a->due == b->due && a->status == b->status &&
 	    a->started == b->started && a->closed_at == b->closed_at &&
 	    a->acked_at == b->acked_at && a->urgent == b->urgent &&
+	    a->pause_runs == b->pause_runs &&
 	    same_str(a->name, b->name) && same_str(a->duration, b->duration) &&
 	    same_str(a->closed_by, b->closed_by) &&
 	    same_str(a->acked_by, b->acked_by);
@@ -767,6 +776,7 @@ put_deadline(struct store *s, const char *ref, const struct wf_deadline *d)
 	sqlite3_bind_int64(st, 10, d->acked_at);
 	store_bind_text(st, 11, d->acked_by);
 	sqlite3_bind_int(st, 12, d->urgent);
+	sqlite3_bind_int(st, 13, d->pause_runs);
 	return store_run(s, st);
 }
 

@@ -16,7 +16,7 @@
 #include "template.h"
 #include "workflow.h"
 
-#define STORE_SCHEMA_VERSION	7
+#define STORE_SCHEMA_VERSION	8
 #define STORE_HASH_LEN		64	/* hex SHA-256 */
 
 struct store;
@@ -312,6 +312,7 @@ struct store_report_deadline {
 	int64_t	 due, closed_at, acked_at;
 	int	 status;		/* enum wf_status */
 	int64_t	 paused_at;		/* its case's pause, or 0 */
+	int	 pause_runs;		/* which does not stop it */
 };
 struct store_report_step {
 	const char *ref, *officer, *workflow, *deadline;

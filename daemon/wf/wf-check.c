@@ -290,19 +290,22 @@ check_events(const struct workflow *wf, struct diag *dg)
 			diag_add(dg, ev->file, ev->line, "event %s is allowed "
 			    "while paused, so it cannot change the state",
 			    ev->name);
+		/* A clock the pause stops stays as it was while paused. */
 		if (ev->while_paused && ev != resume)
 			for (size_t d = 0; d < wf->ndeadlines; d++) {
 				const struct wf_deaddef *dd = &wf->deadlines[d];
 
-				if (wf_strv_has(dd->starts_on, dd->nstarts_on,
-				    ev->name) || wf_strv_has(dd->met_by,
-				    dd->nmet_by, ev->name) ||
-				    wf_strv_has(dd->cancelled_by,
-				    dd->ncancelled_by, ev->name))
+				if (!dd->pause_runs && (wf_strv_has(
+				    dd->starts_on, dd->nstarts_on, ev->name) ||
+				    wf_strv_has(dd->met_by, dd->nmet_by,
+				    ev->name) || wf_strv_has(dd->cancelled_by,
+				    dd->ncancelled_by, ev->name)))
 					diag_add(dg, ev->file, ev->line, "event "
 					    "%s is allowed while paused, so it "
 					    "cannot start, meet or cancel "
-					    "deadline %s", ev->name, dd->name);
+					    "deadline %s, which a pause stops "
+					    "(pause = runs would let it)",
+					    ev->name, dd->name);
 			}
 		if (ev == resume && ev->nto > 0)
 			diag_add(dg, ev->file, ev->line, "event resume cannot "

@@ -200,6 +200,7 @@ start_deadline(const struct workflow *wf, const struct cal_set *cals,
 	d->started = at;
 	d->due = due;
 	d->status = WF_PENDING;
+	d->pause_runs = def->pause_runs;
 	return 0;
 }
 
@@ -403,7 +404,8 @@ resume(const struct workflow *wf, const struct cal_set *cals,
 		char why[160];
 		int64_t amount, due;
 
-		if (d->status != WF_PENDING || d->due <= c->paused_at)
+		if (d->status != WF_PENDING || d->due <= c->paused_at ||
+		    d->pause_runs)
 			continue;
 		if (dur_parse(d->duration, &dur, why, sizeof why) == -1 ||
 		    (cal = wf_calendar(wf, cals, &dur)) == NULL)

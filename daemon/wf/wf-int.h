@@ -188,6 +188,7 @@ struct wf_deaddef {
 	char	**cancelled_by;
 	size_t	 ncancelled_by;
 	const struct wf_escdef *esc;
+	int	 pause_runs;		/* pause = runs */
 };
 struct wf_setting {
 	char	*name;

@@ -402,11 +402,17 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 			event_list(x, kv, &d->cancelled_by, &d->ncancelled_by);
 		} else if (strcmp(kv->key, "escalation") == 0) {
 			esc = kv;
+		} else if (strcmp(kv->key, "pause") == 0) {
+			d->pause_runs = strcmp(kv->value, "runs") == 0;
+			if (!d->pause_runs && strcmp(kv->value, "moves") != 0)
+				WF_LD_ERR(x, kv, "pause must be moves (a pause "
+				    "of the case stops this clock) or runs (it "
+				    "does not)");
 		} else
 			WF_LD_ERR(x, kv, "unknown setting \"%s\" in [deadline %s] "
 			    "(expected title, action, duration, starts-on, "
-			    "starts-in, starts-when, met-by, cancelled-by or "
-			    "escalation)", kv->key, s->name);
+			    "starts-in, starts-when, met-by, cancelled-by, "
+			    "escalation or pause)", kv->key, s->name);
 	}
 	if (d->ndur == 0)
 		diag_add(x->dg, s->file, s->line, "deadline %s has no duration",

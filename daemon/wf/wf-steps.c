@@ -9,7 +9,8 @@
  * the last level, every repeat-every, at most repeat-max times.  A reminder
  * that would fall at or before the deadline's start is left out; repeats
  * after an acknowledgement are left out; while a case is paused, deadlines
- * not yet due when it paused have no steps.
+ * not yet due when it paused have no steps, but for those a pause does not
+ * stop.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -131,7 +132,8 @@ generate(struct gen *g)
 
 		if (d->status != WF_PENDING)
 			continue;
-		if (c->paused_at != 0 && d->due > c->paused_at)
+		if (c->paused_at != 0 && d->due > c->paused_at &&
+		    !d->pause_runs)
 			continue;	/* stopped by the pause */
 		deadline_steps(g, d);
 	}

@@ -46,6 +46,7 @@ struct wf_deadline {
 	int64_t	 acked_at;		/* 0 unless acknowledged */
 	char	*acked_by;
 	int	 urgent;		/* its SMS ignore quiet hours */
+	int	 pause_runs;		/* a pause of the case does not stop it */
 };
 
 struct wf_case {

@@ -782,6 +782,8 @@ START_TEST(test_err_text)
 		{ "[workflow]\n[event ack]\n", 2, "built in" },
 		{ "[workflow]\n[state a]\nfinal = maybe\n", 3, "yes or no" },
 		{ "[workflow]\n[state a]\ncolour = red\n", 3, "unknown setting" },
+		{ "[workflow]\n[deadline d]\npause = sometimes\n", 3,
+		  "pause must be moves" },
 		{ "[state a]\n[state A]\n", 2, "bad state name" },
 		{ "[event x]\nfield n = number 5 to 1\n", 2, "bad number range" },
 		{ "[event x]\nfield n = text\n", 2, "bad field type" },

@@ -611,6 +611,74 @@ START_TEST(test_wiltshire)
 }
 END_TEST
 
+/*
+ * A pause does not stop a clock that is not the person's.  Waltham Forest
+ * s11: DVPN served Thu 2 Apr 08:00, 48 hours not counting Sundays and bank
+ * holidays: Thu 08-24 (16h), Good Friday (0), Sat 4 (40), Sun 5 and Easter
+ * Monday (0), Tue 7 00:00-08:00 (48).  The case pauses on Thu at 09:00
+ * (the person goes into a refuge) and resumes Wed 8 Apr 09:00: the DVPO
+ * window stays where it was and may be met while paused; the initial
+ * contact, due Thu 10:00, moves out by the paused working time: Thu 09:00
+ * to Wed 09:00 is 2 working days (Tue and Wed; Fri and Mon are bank
+ * holidays), so Thu 10:00 + 2 working days = Wed 8 Apr 10:00.
+ */
+START_TEST(test_pause_runs_waltham_forest)
+{
+	wf = load("waltham-forest");
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WF-3", .seq = 1,
+	      .st = WF_PENDING, .name = "initial-contact",
+	      .duration = "1 working day",
+	      .due = "2026-04-02T10:00:00+01:00" },
+	    { "dvpn-served", "2026-04-02T08:00", "o1", "officer", .seq = 2,
+	      .st = WF_PENDING, .name = "dvpo-application",
+	      .duration = "48 working hours on no-sundays",
+	      .due = "2026-04-07T08:00:00+01:00" },
+	    { "pause", "2026-04-02T09:00", "o1", "officer",
+	      { "reason=in-refuge" } },
+	    { "contact-made", "2026-04-02T09:30", "o1", "officer",
+	      .refused = "the case is paused" },
+	    /* Recorded while paused, on time. */
+	    { "dvpo-heard", "2026-04-06T12:00", "o1", "officer", .seq = 2,
+	      .st = WF_MET },
+	    { "resume", "2026-04-08T09:00", "o1", "officer", .seq = 1,
+	      .st = WF_PENDING, .due = "2026-04-08T10:00:00+01:00" });
+	ck_assert_int_eq(DL(&c, 2)->pause_runs, 1);
+	ck_assert_int_eq(DL(&c, 1)->pause_runs, 0);
+	ck_assert_str_eq(L(DL(&c, 2)->closed_at), "2026-04-06T12:00:00+01:00");
+}
+END_TEST
+
+/*
+ * Wiltshire 6.9: the security repair, 24 elapsed hours, runs through a
+ * pause and its steps are due while the case is paused; the initial
+ * contact's are not.
+ */
+START_TEST(test_pause_runs_wiltshire)
+{
+	struct wf_step st[8];
+	size_t n;
+
+	wf = load("wiltshire");
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WI-3" },
+	    { "pause", "2026-04-01T11:00", "o1", "officer",
+	      { "reason=unavailable" } },
+	    { "security-repair-requested", "2026-04-01T12:00", "o1",
+	      "officer", .seq = 2, .st = WF_PENDING,
+	      .name = "security-repair", .duration = "24 hours",
+	      .due = "2026-04-02T12:00:00+01:00" });
+	n = wf_steps(wf, cals, &c, st, nitems(st));
+	ck_assert_uint_gt(n, 0);
+	for (size_t i = 0; i < n && i < nitems(st); i++)
+		ck_assert_uint_eq(st[i].seq, 2);
+	/* Its miss, a day after the request. */
+	ck_assert_str_eq(L(st[n > 1 ? 1 : 0].at), "2026-04-02T12:00:00+01:00");
+}
+END_TEST
+
 /* One TCase an organisation, each with the fixture. */
 static TCase *
 org_tcase(Suite *s, const char *name)
@@ -639,11 +707,15 @@ workflow_orgs_suite(void)
 	tcase_add_test(tc, test_waltham_forest_below_threshold);
 	tcase_add_loop_test(org_tcase(s, "main-path"), test_main_path_all, 0,
 	    nitems(shipped));
-	tcase_add_test(org_tcase(s, "waltham-forest"), test_waltham_forest);
+	tc = org_tcase(s, "waltham-forest");
+	tcase_add_test(tc, test_waltham_forest);
+	tcase_add_test(tc, test_pause_runs_waltham_forest);
 	tcase_add_test(org_tcase(s, "welwyn-hatfield"), test_welwyn_hatfield);
 	tcase_add_test(org_tcase(s, "havebury"), test_havebury);
 	tcase_add_test(org_tcase(s, "wolverhampton"), test_wolverhampton);
-	tcase_add_test(org_tcase(s, "wiltshire"), test_wiltshire);
+	tc = org_tcase(s, "wiltshire");
+	tcase_add_test(tc, test_wiltshire);
+	tcase_add_test(tc, test_pause_runs_wiltshire);
 	return s;
 }
 
