@@ -356,6 +356,26 @@ check_states(const struct workflow *wf, struct diag *dg)
 	free(out);
 }
 
+/* starts-with names a flag one of the events that start d gives. */
+static void
+check_starts_with(const struct workflow *wf, const struct wf_deaddef *d,
+    struct diag *dg)
+{
+	for (size_t i = 0; i < wf->nevents; i++) {
+		const struct wf_eventdef *ev = &wf->events[i];
+
+		if (!wf_strv_has(d->starts_on, d->nstarts_on, ev->name) &&
+		    d->nstarts_in == 0)
+			continue;
+		for (size_t f = 0; f < ev->nfields; f++)
+			if (strcmp(ev->fields[f].name, d->starts_with) == 0 &&
+			    ev->fields[f].type == F_FLAG)
+				return;
+	}
+	diag_add(dg, d->file, d->line, "deadline %s: starts-with %s is not a "
+	    "flag of an event that starts it", d->name, d->starts_with);
+}
+
 /* Whether some met-by event of d is allowed where d can be running. */
 static void
 check_deadline(const struct workflow *wf, const struct wf_deaddef *d,
@@ -364,6 +384,8 @@ check_deadline(const struct workflow *wf, const struct wf_deaddef *d,
 	char *run = xcalloc(wf->nstates + 1, 1);
 	int met = 0;
 
+	if (d->starts_with != NULL)
+		check_starts_with(wf, d, dg);
 	if (d->nstarts_on == 0 && d->nstarts_in == 0)
 		diag_add(dg, d->file, d->line, "deadline %s is never started "
 		    "(no starts-on or starts-in)", d->name);

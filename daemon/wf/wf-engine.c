@@ -221,6 +221,16 @@ set_urgency(const struct workflow *wf, struct wf_case *c)
 	}
 }
 
+/* Does the event itself give the flag as yes? */
+static int
+gives_yes(const struct wf_event *ev, const char *flag)
+{
+	for (size_t i = 0; i < ev->nfields; i++)
+		if (strcmp(ev->fields[i].key, flag) == 0)
+			return strcmp(ev->fields[i].value, "yes") == 0;
+	return 0;
+}
+
 /* Routes, deadlines and the state change, on the working copy. */
 static int
 run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
@@ -284,7 +294,8 @@ run(const struct workflow *wf, const struct cal_set *cals, struct wf_case *c,
 		    dd->nstarts_on, def->name) && (dd->nstarts_in == 0 || in)))
 			continue;
 		if (!wf_guard_eval(dd->starts_when, c->fields, c->nfields,
-		    c->state))
+		    c->state) || (dd->starts_with != NULL &&
+		    !gives_yes(ev, dd->starts_with)))
 			continue;
 		if (start_deadline(wf, cals, c, dd, ev->at, err, len) == -1)
 			return -1;

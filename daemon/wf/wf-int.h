@@ -183,6 +183,7 @@ struct wf_deaddef {
 	char	**starts_in;		/* states */
 	size_t	 nstarts_in;
 	struct wf_guard *starts_when;
+	char	*starts_with;		/* a flag the starting event gives */
 	char	**met_by;
 	size_t	 nmet_by;
 	char	**cancelled_by;

@@ -396,6 +396,9 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 					    d->starts_in[i]);
 		} else if (strcmp(kv->key, "starts-when") == 0) {
 			d->starts_when = wf_ld_guard(x, kv, kv->value);
+		} else if (strcmp(kv->key, "starts-with") == 0) {
+			free(d->starts_with);
+			d->starts_with = xstrdup(kv->value);
 		} else if (strcmp(kv->key, "met-by") == 0) {
 			event_list(x, kv, &d->met_by, &d->nmet_by);
 		} else if (strcmp(kv->key, "cancelled-by") == 0) {
@@ -411,8 +414,9 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 		} else
 			WF_LD_ERR(x, kv, "unknown setting \"%s\" in [deadline %s] "
 			    "(expected title, action, duration, starts-on, "
-			    "starts-in, starts-when, met-by, cancelled-by, "
-			    "escalation or pause)", kv->key, s->name);
+			    "starts-in, starts-when, starts-with, met-by, "
+			    "cancelled-by, escalation or pause)", kv->key,
+			    s->name);
 	}
 	if (d->ndur == 0)
 		diag_add(x->dg, s->file, s->line, "deadline %s has no duration",

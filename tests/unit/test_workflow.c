@@ -669,6 +669,13 @@ START_TEST(test_err_never_met)
 }
 END_TEST
 
+START_TEST(test_err_starts_with)
+{
+	expect_error("bad-starts-with.ini", "bad-starts-with.ini", 8,
+	    "starts-with count is not a flag of an event that starts it");
+}
+END_TEST
+
 START_TEST(test_err_bad_duration)
 {
 	expect_error("bad-duration.ini", "bad-duration.ini", 5,
@@ -892,6 +899,7 @@ workflow_suite(void)
 	tcase_add_test(tc, test_err_unreachable);
 	tcase_add_test(tc, test_err_no_way_out);
 	tcase_add_test(tc, test_err_never_met);
+	tcase_add_test(tc, test_err_starts_with);
 	tcase_add_test(tc, test_err_bad_duration);
 	tcase_add_test(tc, test_err_unknown_calendar);
 	tcase_add_test(tc, test_err_unknown_role);

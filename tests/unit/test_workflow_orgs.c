@@ -232,12 +232,28 @@ START_TEST(test_incident)
 	      .name = "dash", .duration = "24 hours",
 	      .due = "2026-04-09T20:00:00+01:00" });
 	ck_assert_int_eq(DL(&c, 5)->urgent, 1);
+	/* Havebury 6.1, on the default's clock: an immediate threat to life
+	 * in the new incident, a response within the hour, by SMS too. */
+	PLAY(wf, &c,
+	    { .seq = 6, .st = WF_PENDING, .name = "urgent-response",
+	      .duration = "1 hour", .due = "2026-04-08T21:00:00+01:00" },
+	    { "responded", "2026-04-08T20:40", "o1", "officer", .seq = 6,
+	      .st = WF_MET });
+	ck_assert_int_eq(DL(&c, 6)->urgent, 1);
 	PLAY(wf, &c,
 	    { "dash-completed", "2026-04-09T10:00", "o1", "officer",
 	      { "score=5", "judgement=standard", "police-incidents-12m=0" },
 	      .state = "marac", .seq = 5, .st = WF_MET },
 	    { .seq = 4, .st = WF_PENDING });
 	ck_assert_str_eq(DL(&c, 4)->name, "marac-hearing");
+	/* The case is still flagged, but this incident gives no threat to
+	 * life: a DASH, no urgent response. */
+	PLAY(wf, &c,
+	    { "incident", "2026-04-10T09:00", "o1", "officer",
+	      .field = "immediate-risk=yes", .seq = 7, .st = WF_PENDING,
+	      .name = "dash", .duration = "24 hours",
+	      .due = "2026-04-11T09:00:00+01:00" });
+	ck_assert_uint_eq(c.ndeadlines, 7);
 }
 END_TEST
 
