@@ -177,9 +177,11 @@ start_deadline(const struct workflow *wf, const struct cal_set *cals,
 		    dur_parse(v, &dur, why, sizeof why) == 0)
 			break;
 	}
+	/* The last line holds always, unless it names a field: needed. */
 	if (i == def->ndur)
-		return seterr(err, len, "deadline %s: no duration applies",
-		    def->name);
+		return seterr(err, len, "deadline %s starts now and needs field "
+		    "%s, which the case does not have: give it with this "
+		    "event", def->name, def->dur[def->ndur - 1].field);
 	if ((cal = wf_calendar(wf, cals, &dur)) == NULL)
 		return seterr(err, len, "deadline %s: calendar %s is not "
 		    "configured", def->name, dur.calendar[0] ? dur.calendar :

@@ -267,9 +267,14 @@ digest(struct workflow *wf)
 	hex_encode(md, WF_VERSION_LEN / 2, wf->version);
 }
 
+/*
+ * from_file: an admin's file, where a setting or condition of the top file
+ * that nothing reads is a typo; a stored text (wf_text) is the flattened
+ * files, whose included settings a replaced rule may leave unread.
+ */
 static struct workflow *
 compile(const struct raw *raw, const struct cal_set *cals, struct diag *dg,
-    size_t before)
+    size_t before, int from_file)
 {
 	struct workflow *wf = xcalloc(1, sizeof *wf);
 	struct ld x = { wf, raw, cals, dg };
@@ -319,14 +324,18 @@ compile(const struct raw *raw, const struct cal_set *cals, struct diag *dg,
 	/* The whole-graph checks only mean something once names resolve. */
 	if (dg->n == before)
 		wf_check(wf, dg);
-	/* A setting nothing reads is most likely a misspelt override. */
-	for (size_t i = 0; i < wf->nsettings; i++)
-		if (!wf->settings[i].used)
+	/*
+	 * A setting nothing reads is most likely a misspelt override; one of
+	 * an included file's may be left unread by a rule this file replaced.
+	 */
+	for (size_t i = 0; from_file && i < wf->nsettings; i++)
+		if (!wf->settings[i].used && wf->settings[i].file ==
+		    raw->files[0])
 			diag_add(dg, wf->settings[i].file, wf->settings[i].line,
 			    "setting %s is not used by any rule (misspelt?)",
 			    wf->settings[i].name);
-	for (size_t i = 0; i < wf->nconds; i++)
-		if (!wf->conds[i].used)
+	for (size_t i = 0; from_file && i < wf->nconds; i++)
+		if (!wf->conds[i].used && wf->conds[i].file == raw->files[0])
 			diag_add(dg, wf->conds[i].file, wf->conds[i].line,
 			    "condition %s is not used by any rule (misspelt?)",
 			    wf->conds[i].name);
@@ -349,7 +358,7 @@ wf_load_file(const char *path, const struct cal_set *cals, struct diag *dg)
 
 	/* Go on after problems in the text, to report the rest too. */
 	if (wf_raw_load_file(&raw, path, dg) != -2)
-		wf = compile(&raw, cals, dg, before);
+		wf = compile(&raw, cals, dg, before, 1);
 	wf_raw_free(&raw);
 	return wf;
 }
@@ -364,7 +373,7 @@ wf_load_buffer(const char *name, const char *buf, size_t len,
 	size_t before = dg->n;
 
 	wf_raw_load_buffer(&raw, name, buf, len, dg);
-	wf = compile(&raw, cals, dg, before);
+	wf = compile(&raw, cals, dg, before, 0);
 	wf_raw_free(&raw);
 	return wf;
 }

@@ -422,11 +422,10 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 		diag_add(x->dg, s->file, s->line, "deadline %s has no duration",
 		    s->name);
 	else if (d->dur[d->ndur - 1].when != NULL ||
-	    d->dur[d->ndur - 1].src != D_FIXED ||
 	    strstr(lastdur->value, " when ") != NULL)
 		WF_LD_ERR(x, lastdur, "the last duration of deadline %s must hold "
-		    "always: no \"when\", and not a field that may be unset",
-		    s->name);
+		    "always: no \"when\" (a field there is one the deadline "
+		    "needs)", s->name);
 	if (d->action == NULL || *d->action == '\0')
 		diag_add(x->dg, s->file, s->line, "deadline %s has no action "
 		    "(what the officer must do, for its messages)", s->name);

@@ -676,6 +676,15 @@ START_TEST(test_err_starts_with)
 }
 END_TEST
 
+/* A typo in the file checked is reported; the base's unused settings
+ * (minimal.ini's, say, under a replaced rule) would not be. */
+START_TEST(test_err_unused_setting)
+{
+	expect_error("bad-unused-setting.ini", "bad-unused-setting.ini", 6,
+	    "setting taks-within is not used by any rule");
+}
+END_TEST
+
 START_TEST(test_err_bad_duration)
 {
 	expect_error("bad-duration.ini", "bad-duration.ini", 5,
@@ -900,6 +909,7 @@ workflow_suite(void)
 	tcase_add_test(tc, test_err_no_way_out);
 	tcase_add_test(tc, test_err_never_met);
 	tcase_add_test(tc, test_err_starts_with);
+	tcase_add_test(tc, test_err_unused_setting);
 	tcase_add_test(tc, test_err_bad_duration);
 	tcase_add_test(tc, test_err_unknown_calendar);
 	tcase_add_test(tc, test_err_unknown_role);

@@ -343,8 +343,9 @@ START_TEST(test_main_path_all)
 	      .state = "marac-referral" },
 	    { "marac-referred", "2026-04-02T16:00", "o1", "officer" },
 	    { "marac-heard", "2026-04-22T14:00", "o1", "officer",
-	      .state = "support" });
-	/* High risk: a review every 2 weeks. */
+	      { "review-interval=2 weeks" }, .state = "support" });
+	/* Reviews as agreed with the person at the action plan, which
+	 * Havebury (4.6) requires: every 2 weeks. */
 	d = &c.deadlines[c.ndeadlines - 1];
 	ck_assert_str_eq(d->name, "review");
 	ck_assert_str_eq(d->duration, "2 weeks");
@@ -531,10 +532,17 @@ START_TEST(test_havebury)
 	      .st = WF_PENDING, .name = "initial-contact",
 	      .duration = "1 working day", .due = "2026-04-02T10:00:00+01:00" },
 	    { "contact-made", "2026-04-01T11:00", "o1", "officer" },
+	    /* 4.6: the action plan's first review at the frequency agreed
+	     * with the person, never a default. */
 	    { "dash-completed", "2026-04-01T12:00", "o1", "officer",
 	      { "score=4", "judgement=standard", "police-incidents-12m=0" },
+	      .refused = "deadline review starts now and needs field "
+	      "review-interval" },
+	    { "dash-completed", "2026-04-01T12:00", "o1", "officer",
+	      { "score=4", "judgement=standard", "police-incidents-12m=0",
+	        "review-interval=3 weeks" }, .state = "support",
 	      .seq = 3, .st = WF_PENDING, .name = "review",
-	      .duration = "4 weeks", .due = "2026-04-29T12:00:00+01:00" },
+	      .duration = "3 weeks", .due = "2026-04-22T12:00:00+01:00" },
 	    /* 4.6: each review records the frequency agreed with the person. */
 	    { "review-done", "2026-04-20T10:00", "o1", "officer",
 	      .refused = "needs field review-interval" },
