@@ -23,6 +23,9 @@ struct job {
 	int	 batch;			/* [outbox] batch of that cfg */
 	int64_t	*ids;
 	size_t	 nids;
+	int	 level;			/* the highest escalation level it
+					 * carries (0: reminders); -1: none */
+	int	 unrendered;		/* its template failed: not sent */
 	struct job *next;
 };
 

@@ -57,41 +57,99 @@ by_name(void *arg, const char *name, int64_t n)
 
 /*
  * Counts by level (-1: an alert to the admins, 0: a reminder, 1 to
- * TPL_LEVELS: escalations) and channel.  Every series is written, zero
- * or not, from the start: a counter that appears only at its first
- * failure cannot be alerted on with increase().
+ * TPL_LEVELS: escalations), channel and, for failures, reason.  Every
+ * series is written, zero or not, from the start: a counter that appears
+ * only at its first failure cannot be alerted on with increase().
  */
 struct counts {
-	int64_t	 n[TPL_LEVELS + 2][NOTIFY_NCHANNELS];
+	int64_t	 n[TPL_LEVELS + 2][NOTIFY_NCHANNELS][OB_NREASONS];
+};
+
+/* Why a message fails for good, and why a try fails. */
+static const enum outbox_reason failed_why[] = {
+	OB_PERMFAIL, OB_EXPIRED, OB_RENDER
+};
+static const enum outbox_reason try_why[] = {
+	OB_TEMPFAIL, OB_PERMFAIL, OB_RENDER
 };
 
 static void
-outbox_count(void *arg, int level, enum notify_channel channel, int64_t n)
+outbox_count(void *arg, int level, enum notify_channel channel, int reason,
+    int64_t n)
 {
 	struct counts *c = arg;
 
 	if (level >= -1 && level <= TPL_LEVELS && (int)channel >= 0 &&
-	    channel < NOTIFY_NCHANNELS)
-		c->n[level + 1][channel] += n;
+	    channel < NOTIFY_NCHANNELS && reason >= 0 && reason < OB_NREASONS)
+		c->n[level + 1][channel][reason] += n;
 }
 
+/* One line of a series by level, channel and reason (-1: none). */
 static void
-outbox_counts(struct vigild *vd, FILE *fp, enum outbox_status status)
+level_line(FILE *fp, const char *metric, int level, int ch, int reason,
+    int64_t n)
 {
-	const char *metric = status == OB_SENT ?
-	    "vigil_escalations_sent_total" : "vigil_delivery_failures_total";
+	if (level < 0)
+		fprintf(fp, "%s{level=\"alert\"", metric);
+	else
+		fprintf(fp, "%s{level=\"%d\"", metric, level);
+	fprintf(fp, ",channel=\"%s\"", notify_channel_name(ch));
+	if (reason >= 0)
+		fprintf(fp, ",reason=\"%s\"", outbox_reason_name(reason));
+	fprintf(fp, "} %lld\n", (long long)n);
+}
+
+/* Escalation items delivered, and messages that failed for good, as the
+ * database counts them: the figures survive a restart. */
+static void
+outbox_counts(struct vigild *vd, FILE *fp)
+{
 	struct counts c = { 0 };
 
-	store_outbox_counts(vd->store, status, outbox_count, &c);
-	for (int lv = status == OB_SENT ? 0 : -1; lv <= TPL_LEVELS; lv++)
-		for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++) {
-			if (lv < 0)
-				fprintf(fp, "%s{level=\"alert\"", metric);
-			else
-				fprintf(fp, "%s{level=\"%d\"", metric, lv);
-			fprintf(fp, ",channel=\"%s\"} %lld\n",
-			    notify_channel_name(ch), (long long)c.n[lv + 1][ch]);
-		}
+	help(fp, "vigil_escalation_items_sent_total", "counter", "Reminders "
+	    "and escalations delivered, counted per item (a digest of three "
+	    "counts three), by level (0: reminder) and channel.");
+	store_outbox_counts(vd->store, OB_SENT, outbox_count, &c);
+	for (int lv = 0; lv <= TPL_LEVELS; lv++)
+		for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+			level_line(fp, "vigil_escalation_items_sent_total", lv,
+			    ch, -1, c.n[lv + 1][ch][0]);
+	help(fp, "vigil_delivery_failures_total", "counter", "Items that "
+	    "failed for good, by level (alert: a word to the admins), channel "
+	    "and reason (permfail: refused; expired: retry_for ran out; "
+	    "render: the template failed).");
+	memset(&c, 0, sizeof c);
+	store_outbox_counts(vd->store, OB_FAILED, outbox_count, &c);
+	for (int lv = -1; lv <= TPL_LEVELS; lv++)
+		for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+			for (size_t r = 0; r < nitems(failed_why); r++)
+				level_line(fp, "vigil_delivery_failures_total",
+				    lv, ch, failed_why[r],
+				    c.n[lv + 1][ch][failed_why[r]]);
+}
+
+/* Counted since vigild started: escalation messages and failed tries. */
+static void
+outbox_messages(struct vigild *vd, FILE *fp)
+{
+	help(fp, "vigil_escalation_messages_sent_total", "counter", "Reminder "
+	    "and escalation messages delivered since vigild started, by "
+	    "channel and the highest level each carries: a digest is one.");
+	for (int lv = 0; lv <= TPL_LEVELS; lv++)
+		for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+			level_line(fp, "vigil_escalation_messages_sent_total",
+			    lv, ch, -1, vd->ob.escalations[lv][ch]);
+	help(fp, "vigil_delivery_attempt_failures_total", "counter", "Tries "
+	    "to deliver a message that failed since vigild started, by "
+	    "channel and reason (tempfail: tried again later; permfail: "
+	    "refused; render: the template failed).");
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		for (size_t r = 0; r < nitems(try_why); r++)
+			fprintf(fp, "vigil_delivery_attempt_failures_total{"
+			    "channel=\"%s\",reason=\"%s\"} %lld\n",
+			    notify_channel_name(ch),
+			    outbox_reason_name(try_why[r]),
+			    (long long)vd->ob.tries_failed[ch][try_why[r]]);
 }
 
 /* A series by channel, one line each. */
@@ -122,14 +180,7 @@ write_file(struct vigild *vd, const char *path, double lag)
 	    "Deadlines past due and not met, by deadline name.");
 	store_missed_deadlines(vd->store, now, by_name, &(struct metric_line){
 	    fp, "vigil_missed_deadlines", "deadline" });
-	help(fp, "vigil_escalations_sent_total", "counter", "Reminders and "
-	    "escalations delivered, by level (0: reminder) and channel; a "
-	    "digest counts each item it carries.");
-	outbox_counts(vd, fp, OB_SENT);
-	help(fp, "vigil_delivery_failures_total", "counter", "Items that "
-	    "could not be delivered, for good, by level (alert: a word to the "
-	    "admins) and channel.");
-	outbox_counts(vd, fp, OB_FAILED);
+	outbox_counts(vd, fp);
 	help(fp, "vigil_outbox_depth", "gauge", "Messages waiting to be sent.");
 	fprintf(fp, "vigil_outbox_depth %lld\n", (long long)outbox_depth(vd));
 	help(fp, "vigil_outbox_sessions_total", "counter", "Connections opened "
@@ -140,6 +191,7 @@ write_file(struct vigild *vd, const char *path, double lag)
 	    "since vigild started, by channel: one per email or SMS, however "
 	    "many items it carries.");
 	by_channel(fp, "vigil_messages_sent_total", vd->ob.messages);
+	outbox_messages(vd, fp);
 	help(fp, "vigil_outbox_last_success_timestamp_seconds", "gauge",
 	    "When a channel last delivered a message (0: not since start).");
 	by_channel(fp, "vigil_outbox_last_success_timestamp_seconds",

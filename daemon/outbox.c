@@ -47,6 +47,11 @@ static const char *const status_names[] = {
 	[OB_CANCELLED] = "cancelled", [OB_SENDING] = "sending",
 };
 
+static const char *const reason_names[] = {
+	[OB_PERMFAIL] = "permfail", [OB_EXPIRED] = "expired",
+	[OB_RENDER] = "render", [OB_TEMPFAIL] = "tempfail",
+};
+
 /* An opaque, stable key: no case data leaves in a Message-ID. */
 static void
 make_key(const char *prefix, const char *text, char *out, size_t len)
@@ -267,6 +272,7 @@ alert_vars(struct vigild *vd, const struct store_outbox_entry *alert,
 static void
 not_rendered(struct job *job)
 {
+	job->unrendered = 1;
 	job->msg.result = NOTIFY_TEMPFAIL;
 	snprintf(job->msg.err, sizeof job->msg.err, "the %s template for this "
 	    "message cannot be rendered", notify_channel_name(job->msg.channel));
@@ -372,6 +378,18 @@ digest_key(const struct store_outbox_entry *rows, size_t n)
 	return xstrdup(key);
 }
 
+/* The highest escalation level among rows (0: reminders); -1: none. */
+static int
+job_level(const struct store_outbox_entry *rows, size_t n)
+{
+	int level = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].kind < TPL_ADMIN_ALERT && rows[i].level > level)
+			level = rows[i].level;
+	return level;
+}
+
 /*
  * The next message due on a channel: its rows selected, rendered, and
  * marked "sending" in the loop's transaction.  NULL when nothing is due.
@@ -391,6 +409,7 @@ next_job(struct vigild *vd, enum notify_channel ch, int64_t now)
 	for (size_t i = 0; i < n; i++)
 		job->ids[i] = rows[i].id;
 	job->nids = n;
+	job->level = job_level(rows, n);
 	job->msg.id = job->ids[0];
 	job->msg.channel = ch;
 	job->msg.to = xstrdup(rows[0].address);
@@ -482,7 +501,8 @@ pump(struct vigild *vd)
 				break;
 			/* Not rendered (render() said why): the message's
 			 * fault, not the channel's, which it never reached. */
-			if (job->msg.result != NOTIFY_OK) {
+			if (job->unrendered) {
+				vd->ob.tries_failed[ch][OB_RENDER]++;
 				record_rows(vd, job, now);
 				cfg_release(vd, job->cfg);
 				deliver_free_jobs(job);
@@ -603,14 +623,15 @@ told_as_ops(struct vigild *vd, const struct store_outbox_entry *e,
 }
 
 static void
-fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
+fail_row(struct vigild *vd, int64_t id, const char *err,
+    enum outbox_reason why, int64_t now)
 {
 	const struct staff_group *admins = staff_group(vd->cfg->staff,
 	    STAFF_ADMINS), *fallback = staff_group(vd->cfg->staff,
 	    STAFF_FALLBACK);
 	struct store_outbox_entry e;
 
-	if (store_outbox_fail(vd->store, id, now, err, &e) != 1)
+	if (store_outbox_fail(vd->store, id, now, err, why, &e) != 1)
 		return;
 	log_err("outbox: message %lld to %s by %s failed for good: %s",
 	    (long long)id, e.recipient, notify_channel_name(e.channel), err);
@@ -633,6 +654,17 @@ fail_row(struct vigild *vd, int64_t id, const char *err, int64_t now)
 	store_outbox_entry_clear(&e);
 }
 
+/* Why a job was not delivered; expired: retry_for has run out. */
+static enum outbox_reason
+reason_of(const struct job *job, int expired)
+{
+	if (job->unrendered)
+		return OB_RENDER;
+	if (job->msg.result == NOTIFY_PERMFAIL)
+		return OB_PERMFAIL;
+	return expired ? OB_EXPIRED : OB_TEMPFAIL;
+}
+
 /* Not delivered: try again later, or fail for good at a permanent failure
  * or once retry_for has passed since the row was made. */
 static void
@@ -642,11 +674,12 @@ retry_or_fail(struct vigild *vd, const struct job *job, int64_t id,
 	const struct outbox_conf *ob = &vd->cfg->ob;
 	struct store_outbox_entry e;
 	int64_t delay;
+	int expired;
 
 	store_outbox_get(vd->store, id, &e);
-	if (job->msg.result == NOTIFY_PERMFAIL ||
-	    now - e.created >= ob->retry_for)
-		fail_row(vd, id, job->msg.err, now);
+	expired = now - e.created >= ob->retry_for;
+	if (job->msg.result == NOTIFY_PERMFAIL || expired)
+		fail_row(vd, id, job->msg.err, reason_of(job, expired), now);
 	else {
 		/* As long as the next hop asked, or the backoff. */
 		delay = job->msg.wait > 0 ? job->msg.wait :
@@ -725,6 +758,8 @@ heard(struct vigild *vd, const struct job *job, int64_t now)
 			    job->msg.channel));
 		vd->ob.last_ok[job->msg.channel] = now;
 		vd->ob.messages[job->msg.channel]++;
+		if (job->level >= 0 && job->level <= TPL_LEVELS)
+			vd->ob.escalations[job->level][job->msg.channel]++;
 		vd->ob.failing_since[job->msg.channel] = 0;
 		vd->ob.alarmed[job->msg.channel] = 0;
 		log_info("outbox: %s to %s sent (%zu item%s, key %s)",
@@ -736,6 +771,7 @@ heard(struct vigild *vd, const struct job *job, int64_t now)
 		    notify_channel_name(job->msg.channel), job->msg.to_name ?
 		    job->msg.to_name : "?", job->msg.err,
 		    notifier_result_name(job->msg.result));
+		vd->ob.tries_failed[job->msg.channel][reason_of(job, 0)]++;
 		snprintf(vd->ob.last_error, sizeof vd->ob.last_error, "%s",
 		    job->msg.err);
 		vd->ob.last_error_at = now;
@@ -930,4 +966,11 @@ outbox_status_name(int status)
 {
 	return status >= 0 && status < (int)nitems(status_names) ?
 	    status_names[status] : "?";
+}
+
+const char *
+outbox_reason_name(int reason)
+{
+	return reason > 0 && reason < (int)nitems(reason_names) ?
+	    reason_names[reason] : "?";
 }

@@ -71,7 +71,8 @@ static const char SQL_SENT[] = "UPDATE outbox SET status = " Q_SENT ", "
 static const char SQL_RETRY_AT[] = "UPDATE outbox SET status = " Q_QUEUED
     ", not_before = ?, last_error = ? WHERE id = ?";
 static const char SQL_FAIL[] = "UPDATE outbox SET status = " Q_FAILED ", "
-    "done_at = ?, last_error = ? WHERE id = ? RETURNING " ENTRY_COLUMNS;
+    "done_at = ?, last_error = ?, reason = ? WHERE id = ? "
+    "RETURNING " ENTRY_COLUMNS;
 static const char SQL_NEXT_TIME[] = "SELECT min(not_before) FROM outbox "
     "WHERE status = " Q_QUEUED " AND channel = ?";
 static const char SQL_RESET_SENDING[] = "UPDATE outbox SET status = "
@@ -330,7 +331,7 @@ store_outbox_retry_at(struct store *s, int64_t id, int64_t when,
  */
 int
 store_outbox_fail(struct store *s, int64_t id, int64_t now, const char *err,
-    struct store_outbox_entry *it)
+    enum outbox_reason why, struct store_outbox_entry *it)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -340,7 +341,8 @@ store_outbox_fail(struct store *s, int64_t id, int64_t now, const char *err,
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	store_bind_text(st, 2, err);
-	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int(st, 3, (int)why);
+	sqlite3_bind_int64(st, 4, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		read_entry(st, it);
 	sqlite3_reset(st);

@@ -73,8 +73,8 @@ static const char SQL_OUTBOX[] = OUTBOX_COLUMNS "WHERE status IN (0, 4) OR "
     "id > (SELECT max(id) FROM outbox) - 100 ORDER BY id DESC LIMIT ?";
 static const char SQL_OUTBOX_FAILED[] = OUTBOX_COLUMNS "WHERE status = 2 "
     "ORDER BY id DESC LIMIT ?";
-static const char SQL_OUTBOX_COUNTS[] = "SELECT level, channel, n "
-    "FROM outbox_counts WHERE status = ? ORDER BY level, channel";
+static const char SQL_OUTBOX_COUNTS[] = "SELECT level, channel, reason, n "
+    "FROM outbox_counts WHERE status = ? ORDER BY level, channel, reason";
 static const char SQL_OUTBOX_RETRY[] = "UPDATE outbox SET status = 0, "
     "not_before = ?1, attempts = 0, created = ?1, last_error = NULL "
     "WHERE id = ?2 AND status IN (0, 2)";
@@ -199,7 +199,8 @@ store_outbox_list(struct store *s, int failed, int64_t limit,
 	return rc;
 }
 
-/* Messages sent or failed for good (status), by level and channel. */
+/* Messages sent or failed for good (status), by level, channel and
+ * reason. */
 int
 store_outbox_counts(struct store *s, enum outbox_status status,
     store_outbox_count_fn *fn, void *arg)
@@ -213,7 +214,7 @@ store_outbox_counts(struct store *s, enum outbox_status status,
 	while ((rc = store_row(s, st)) == 1)
 		fn(arg, sqlite3_column_int(st, 0),
 		    (enum notify_channel)sqlite3_column_int(st, 1),
-		    sqlite3_column_int64(st, 2));
+		    sqlite3_column_int(st, 2), sqlite3_column_int64(st, 3));
 	return rc;
 }
 

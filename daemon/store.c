@@ -259,6 +259,32 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	 */
 	"ALTER TABLE deadlines ADD COLUMN pause_runs INTEGER NOT NULL "
 	"DEFAULT 0;",
+
+	/*
+	 * 8 -> 9: why a message failed for good (enum outbox_reason), and
+	 * failures counted by it.  Failures counted before cannot be told
+	 * apart, so they go: a counter reset, as at any restart.
+	 */
+	"ALTER TABLE outbox ADD COLUMN reason INTEGER;"
+	"DROP TRIGGER outbox_count;"
+	"ALTER TABLE outbox_counts RENAME TO outbox_counts_8;"
+	"CREATE TABLE outbox_counts ("
+	"  status INTEGER NOT NULL, level INTEGER NOT NULL,"
+	"  channel INTEGER NOT NULL, reason INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY (status, level, channel, reason)) WITHOUT ROWID;"
+	"INSERT INTO outbox_counts SELECT status, level, channel, 0, n"
+	"  FROM outbox_counts_8 WHERE status = 1;"
+	"DROP TABLE outbox_counts_8;"
+	"CREATE TRIGGER outbox_count AFTER UPDATE OF status ON outbox"
+	"  WHEN NEW.status IN (1, 2) AND OLD.status != NEW.status BEGIN"
+	"  INSERT INTO outbox_counts (status, level, channel, reason, n)"
+	"    VALUES (NEW.status, coalesce(NEW.level, -1), NEW.channel,"
+	"    CASE NEW.status WHEN 2 THEN coalesce(NEW.reason, 0) ELSE 0 END,"
+	"    1)"
+	"    ON CONFLICT (status, level, channel, reason) DO UPDATE"
+	"    SET n = n + 1;"
+	"  END;",
 };
 
 const char *

@@ -16,7 +16,7 @@
 #include "template.h"
 #include "workflow.h"
 
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 #define STORE_HASH_LEN		64	/* hex SHA-256 */
 
 struct store;
@@ -119,6 +119,16 @@ enum outbox_status {
 	OB_SENDING
 };
 
+/* Why a message failed: the outbox's reason column (failed for good), and
+ * a label of the failure metrics. */
+enum outbox_reason {
+	OB_PERMFAIL = 1,		/* the next hop refused it */
+	OB_EXPIRED,			/* still failing when retry_for ran out */
+	OB_RENDER,			/* its template could not be filled in */
+	OB_TEMPFAIL,			/* a try only: it goes again */
+	OB_NREASONS
+};
+
 /* A message to queue: the facts it is about, never rendered text. */
 struct outbox_row {
 	enum tpl_kind kind;
@@ -177,7 +187,7 @@ int	 store_outbox_mark_sending(struct store *, const int64_t *, size_t,
 int	 store_outbox_sent(struct store *, int64_t, const char *, int64_t);
 int	 store_outbox_retry_at(struct store *, int64_t, int64_t, const char *);
 int	 store_outbox_fail(struct store *, int64_t, int64_t, const char *,
-	    struct store_outbox_entry *);
+	    enum outbox_reason, struct store_outbox_entry *);
 int	 store_outbox_next_time(struct store *, enum notify_channel,
 	    int64_t *);
 int	 store_outbox_reset_sending(struct store *);
@@ -293,8 +303,9 @@ typedef void store_case_row_fn(void *, const struct store_case_row *);
 typedef void store_escalation_fn(void *, const struct store_escalation *);
 typedef void store_count_fn(void *, const char *, int64_t);
 typedef void store_outbox_item_fn(void *, const struct store_outbox_item *);
-/* level (-1: alerts to the admins), channel, count */
-typedef void store_outbox_count_fn(void *, int, enum notify_channel,
+/* level (-1: alerts to the admins), channel, reason (0 for those sent),
+ * count */
+typedef void store_outbox_count_fn(void *, int, enum notify_channel, int,
     int64_t);
 
 int	 store_case_list(struct store *, const struct store_list *,

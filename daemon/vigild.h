@@ -259,6 +259,10 @@ struct vigild {
 		int64_t	 sessions[NOTIFY_NCHANNELS];	/* opened, ever */
 		int64_t	 last_ok[NOTIFY_NCHANNELS];	/* last delivered */
 		int64_t	 messages[NOTIFY_NCHANNELS];	/* delivered */
+		/* Delivered, by the highest escalation level each carries. */
+		int64_t	 escalations[TPL_LEVELS + 1][NOTIFY_NCHANNELS];
+		/* Tries that failed, by channel and why. */
+		int64_t	 tries_failed[NOTIFY_NCHANNELS][OB_NREASONS];
 		int64_t	 failing_since[NOTIFY_NCHANNELS]; /* 0: it works */
 		int	 alarmed[NOTIFY_NCHANNELS];	/* the admins were told */
 		int	 alarm_pending[NOTIFY_NCHANNELS]; /* told, not committed */
@@ -369,6 +373,7 @@ void	 outbox_admin_alert(struct vigild *, enum tpl_kind, const char *, int,
 void	 outbox_poke(struct vigild *);
 int64_t	 outbox_depth(struct vigild *);
 const char *outbox_status_name(int);
+const char *outbox_reason_name(int);
 /* Its pure parts, for the tests. */
 int64_t	 outbox_backoff(int, int64_t, uint32_t (*)(uint32_t));
 int64_t	 outbox_quiet(const struct calendar *, enum notify_channel, int,
