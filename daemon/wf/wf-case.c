@@ -92,6 +92,13 @@ wf_field_check(const struct wf_fielddef *f, const char *v,
 		snprintf(err, errlen, "%s must be an id: 1-%d characters of "
 		    "A-Z a-z 0-9 . _ -", f->name, VALID_NAME_MAX);
 		return -1;
+	case F_DATE:
+		/* A day, whatever the zone: checked as one in UTC. */
+		snprintf(derr, sizeof derr, "%.10sZ", v);
+		if (len == 10 && iso_parse(derr, NULL, &n, err, errlen) == 0)
+			return 0;
+		snprintf(err, errlen, "%s must be a date, YYYY-MM-DD", f->name);
+		return -1;
 	case F_TIME:
 		break;
 	}

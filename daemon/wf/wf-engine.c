@@ -151,19 +151,66 @@ close_deadline(struct wf_deadline *d, enum wf_status st, int64_t at,
 	d->closed_by = xstrdup(by);
 }
 
+static void
+add_deadline(struct wf_case *c, const struct wf_deaddef *def,
+    const char *duration, int64_t at, int64_t due)
+{
+	struct wf_deadline *d;
+
+	c->deadlines = xreallocarray(c->deadlines, c->ndeadlines + 1,
+	    sizeof *c->deadlines);
+	d = &c->deadlines[c->ndeadlines++];
+	memset(d, 0, sizeof *d);
+	if (c->next_seq == 0)
+		c->next_seq = 1;
+	d->seq = c->next_seq++;
+	d->name = xstrdup(def->name);
+	d->duration = xstrdup(duration);
+	d->started = at;
+	d->due = due;
+	d->status = WF_PENDING;
+	d->pause_runs = def->pause_runs;
+}
+
+/* Due at the start of a date the case holds, in the workflow's zone. */
+static int
+start_at_date(const struct workflow *wf, const struct cal_set *cals,
+    struct wf_case *c, const struct wf_deaddef *def, int64_t at, char *err,
+    size_t len)
+{
+	const struct calendar *cal = cal_set_find(cals, wf->calendar);
+	const char *v = wf_case_field(c, def->due_at);
+	char text[32], why[160];
+	int64_t due;
+
+	if (v == NULL)
+		return seterr(err, len, "deadline %s starts now and needs field "
+		    "%s, which the case does not have: give it with this "
+		    "event", def->name, def->due_at);
+	if (cal == NULL)
+		return seterr(err, len, "deadline %s: calendar %s is not "
+		    "configured", def->name, wf->calendar);
+	if (iso_parse(v, cal->tz, &due, why, sizeof why) == -1)
+		return seterr(err, len, "deadline %s: %s", def->name, why);
+	snprintf(text, sizeof text, "until %s", v);
+	add_deadline(c, def, text, at, due);
+	return 0;
+}
+
 static int
 start_deadline(const struct workflow *wf, const struct cal_set *cals,
     struct wf_case *c, const struct wf_deaddef *def, int64_t at, char *err,
     size_t len)
 {
 	const struct calendar *cal;
-	struct wf_deadline *d;
 	struct duration dur;
 	char text[DUR_TEXT_MAX], why[160];
 	const char *v;
 	size_t i;
 	int64_t due;
 
+	if (def->due_at != NULL)
+		return start_at_date(wf, cals, c, def, at, err, len);
 	for (i = 0; i < def->ndur; i++) {
 		const struct wf_durrule *r = &def->dur[i];
 
@@ -190,19 +237,7 @@ start_deadline(const struct workflow *wf, const struct cal_set *cals,
 		return seterr(err, len, "deadline %s: %s from then falls "
 		    "outside %d-%d", def->name, dur_format(&dur, text,
 		    sizeof text), CAL_FIRST_YEAR, CAL_LAST_YEAR);
-	c->deadlines = xreallocarray(c->deadlines, c->ndeadlines + 1,
-	    sizeof *c->deadlines);
-	d = &c->deadlines[c->ndeadlines++];
-	memset(d, 0, sizeof *d);
-	if (c->next_seq == 0)
-		c->next_seq = 1;
-	d->seq = c->next_seq++;
-	d->name = xstrdup(def->name);
-	d->duration = xstrdup(dur_format(&dur, text, sizeof text));
-	d->started = at;
-	d->due = due;
-	d->status = WF_PENDING;
-	d->pause_runs = def->pause_runs;
+	add_deadline(c, def, dur_format(&dur, text, sizeof text), at, due);
 	return 0;
 }
 

@@ -88,7 +88,8 @@ enum f_type {
 	F_FLAG,
 	F_DURATION,
 	F_ID,
-	F_TIME				/* stamped by an event, never typed in */
+	F_TIME,				/* stamped by an event, never typed in */
+	F_DATE				/* a calendar day: YYYY-MM-DD */
 };
 struct wf_fielddef {
 	char	*name;			/* as the event gives it */
@@ -184,6 +185,7 @@ struct wf_deaddef {
 	size_t	 nstarts_in;
 	struct wf_guard *starts_when;
 	char	*starts_with;		/* a flag the starting event gives */
+	char	*due_at;		/* a date field: due at its start */
 	char	**met_by;
 	size_t	 nmet_by;
 	char	**cancelled_by;

@@ -438,6 +438,7 @@ wf_free(struct workflow *wf)
 		strv_free(d->starts_in, d->nstarts_in);
 		wf_guard_free(d->starts_when);
 		free(d->starts_with);
+		free(d->due_at);
 		strv_free(d->met_by, d->nmet_by);
 		strv_free(d->cancelled_by, d->ncancelled_by);
 	}

@@ -162,6 +162,8 @@ field_type(struct ld *x, const struct raw_kv *kv, struct wf_fielddef *f)
 		f->type = F_DURATION;
 	else if (strcmp(p, "id") == 0)
 		f->type = F_ID;
+	else if (strcmp(p, "date") == 0)
+		f->type = F_DATE;
 	else if (strcmp(p, "number") == 0)
 		f->type = F_NUMBER;
 	else if (strncmp(p, "number ", 7) == 0) {
@@ -187,7 +189,8 @@ field_type(struct ld *x, const struct raw_kv *kv, struct wf_fielddef *f)
 			WF_LD_ERR(x, kv, "one of needs at least one value");
 	} else
 		WF_LD_ERR(x, kv, "bad field type \"%s\": expected [required] flag, "
-		    "number [MIN to MAX], one of A, B, ..., duration or id", p);
+		    "number [MIN to MAX], one of A, B, ..., duration, date or id",
+		    p);
 	free(copy);
 }
 
@@ -195,7 +198,7 @@ const char *
 wf_type_name(enum f_type t)
 {
 	static const char *const n[] = { "number", "one of", "flag",
-	    "duration", "id", "time" };
+	    "duration", "id", "time", "date" };
 
 	return n[t];
 }
@@ -337,7 +340,8 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 {
 	struct workflow *wf = x->wf;
 	struct wf_deaddef *d;
-	const struct raw_kv *esc = NULL, *lastdur = NULL;
+	const struct raw_kv *esc = NULL, *lastdur = NULL, *dueat = NULL;
+	const struct raw_kv *pause = NULL;
 
 	wf->deadlines = xreallocarray(wf->deadlines, wf->ndeadlines + 1,
 	    sizeof *wf->deadlines);
@@ -396,6 +400,16 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 					    d->starts_in[i]);
 		} else if (strcmp(kv->key, "starts-when") == 0) {
 			d->starts_when = wf_ld_guard(x, kv, kv->value);
+		} else if (strcmp(kv->key, "due-at") == 0) {
+			enum f_type t;
+
+			free(d->due_at);
+			d->due_at = xstrdup(kv->value);
+			if (wf_field_type(wf, kv->value, &t) == -1 ||
+			    t != F_DATE)
+				WF_LD_ERR(x, kv, "due-at needs a date field, not "
+				    "\"%s\"", kv->value);
+			dueat = kv;
 		} else if (strcmp(kv->key, "starts-with") == 0) {
 			free(d->starts_with);
 			d->starts_with = xstrdup(kv->value);
@@ -406,6 +420,7 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 		} else if (strcmp(kv->key, "escalation") == 0) {
 			esc = kv;
 		} else if (strcmp(kv->key, "pause") == 0) {
+			pause = kv;
 			d->pause_runs = strcmp(kv->value, "runs") == 0;
 			if (!d->pause_runs && strcmp(kv->value, "moves") != 0)
 				WF_LD_ERR(x, kv, "pause must be moves (a pause "
@@ -413,14 +428,24 @@ wf_load_deadline(struct ld *x, const struct raw_sec *s)
 				    "does not)");
 		} else
 			WF_LD_ERR(x, kv, "unknown setting \"%s\" in [deadline %s] "
-			    "(expected title, action, duration, starts-on, "
-			    "starts-in, starts-when, starts-with, met-by, "
-			    "cancelled-by, escalation or pause)", kv->key,
-			    s->name);
+			    "(expected title, action, duration, due-at, "
+			    "starts-on, starts-in, starts-when, starts-with, "
+			    "met-by, cancelled-by, escalation or pause)",
+			    kv->key, s->name);
 	}
-	if (d->ndur == 0)
-		diag_add(x->dg, s->file, s->line, "deadline %s has no duration",
+	/* A date the court or the officer set: a pause does not move it. */
+	if (dueat != NULL && d->ndur > 0)
+		WF_LD_ERR(x, dueat, "deadline %s has both due-at and duration: "
+		    "it is due at a date or after a time, not both", s->name);
+	else if (dueat != NULL && pause != NULL && !d->pause_runs)
+		WF_LD_ERR(x, pause, "deadline %s is due at a date, which a "
+		    "pause does not move: pause = moves cannot apply",
 		    s->name);
+	else if (dueat != NULL)
+		d->pause_runs = 1;
+	else if (d->ndur == 0)
+		diag_add(x->dg, s->file, s->line, "deadline %s has no duration "
+		    "(or due-at)", s->name);
 	else if (d->dur[d->ndur - 1].when != NULL ||
 	    strstr(lastdur->value, " when ") != NULL)
 		WF_LD_ERR(x, lastdur, "the last duration of deadline %s must hold "

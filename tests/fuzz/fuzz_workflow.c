@@ -29,6 +29,8 @@ sample(const struct wf_fielddef *f, char *buf, size_t len)
 		return "3 working hours";
 	case F_ID:
 		return "o1";
+	case F_DATE:
+		return "2026-04-30";
 	case F_TIME:
 		break;
 	}

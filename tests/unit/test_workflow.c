@@ -685,6 +685,13 @@ START_TEST(test_err_unused_setting)
 }
 END_TEST
 
+START_TEST(test_err_due_at)
+{
+	expect_error("bad-due-at.ini", "bad-due-at.ini", 11,
+	    "due-at needs a date field, not \"count\"");
+}
+END_TEST
+
 START_TEST(test_err_bad_duration)
 {
 	expect_error("bad-duration.ini", "bad-duration.ini", 5,
@@ -910,6 +917,7 @@ workflow_suite(void)
 	tcase_add_test(tc, test_err_never_met);
 	tcase_add_test(tc, test_err_starts_with);
 	tcase_add_test(tc, test_err_unused_setting);
+	tcase_add_test(tc, test_err_due_at);
 	tcase_add_test(tc, test_err_bad_duration);
 	tcase_add_test(tc, test_err_unknown_calendar);
 	tcase_add_test(tc, test_err_unknown_role);

@@ -703,6 +703,66 @@ START_TEST(test_pause_runs_wiltshire)
 }
 END_TEST
 
+/*
+ * Waltham Forest s11-12: a court's order ends on a day the officer records;
+ * due at the start of that day, in the calendar's zone.  The restraining
+ * order signed Wed 1 Apr 2026 runs a year, to Wed 31 Mar 2027 (BST from
+ * Sun 28 Mar 2027); renewed, it starts again with the new end.  The DVPO
+ * made on Thu 2 Apr ends Thu 30 Apr; recorded while the case is paused,
+ * it runs through the pause.
+ */
+START_TEST(test_orders_end)
+{
+	struct wf_step st[8];
+	size_t n;
+
+	wf = load("waltham-forest");
+	PLAY(wf, &c,
+	    { "open", "2026-04-01T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WF-4" },
+	    { "restraining-order-made", "2026-04-01T12:00", "o1", "officer",
+	      { "ends=31 March 2027" }, .refused = "must be a date" },
+	    { "restraining-order-made", "2026-04-01T12:00", "o1", "officer",
+	      { "ends=2027-03-31" }, .field = "restraining-order-ends=2027-03-31",
+	      .seq = 2, .st = WF_PENDING, .name = "restraining-order-ends",
+	      .duration = "until 2027-03-31",
+	      .due = "2027-03-31T00:00:00+01:00" },
+	    { "pause", "2026-04-02T09:00", "o1", "officer",
+	      { "reason=in-refuge" } },
+	    { "dvpo-made", "2026-04-02T15:00", "o1", "officer",
+	      { "ends=2026-04-30" }, .seq = 3, .st = WF_PENDING,
+	      .name = "dvpo-ends", .duration = "until 2026-04-30",
+	      .due = "2026-04-30T00:00:00+01:00" });
+	ck_assert_int_eq(DL(&c, 3)->pause_runs, 1);
+	/*
+	 * Reminders: 2 working days before Thu 30 Apr is the close of Mon
+	 * 27 Apr (Tue and Wed to go); 10 before Wed 31 Mar 2027 is the close
+	 * of Fri 12 Mar (GMT): Tue 30, Thu 25 to Mon 22, Fri 19 to Mon 15,
+	 * with Good Friday 26 and Easter Monday 29 March 2027 holidays.
+	 */
+	n = wf_steps(wf, cals, &c, st, nitems(st));
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(st[0].seq, 3);
+	ck_assert_int_eq(st[0].level, 0);
+	ck_assert_str_eq(L(st[0].at), "2026-04-27T17:00:00+01:00");
+	ck_assert_int_eq(st[1].level, 1);
+	ck_assert_str_eq(L(st[1].at), "2026-04-30T00:00:00+01:00");
+	ck_assert_uint_eq(st[2].seq, 2);
+	ck_assert_str_eq(L(st[2].at), "2027-03-12T17:00:00+00:00");
+	PLAY(wf, &c,
+	    { "resume", "2026-04-06T10:00", "o1", "officer", .seq = 3,
+	      .st = WF_PENDING, .due = "2026-04-30T00:00:00+01:00" },
+	    { "dvpo-reviewed", "2026-04-28T10:00", "o1", "officer", .seq = 3,
+	      .st = WF_MET },
+	    /* Renewed for a year: the reminder starts again. */
+	    { "restraining-order-made", "2027-03-20T10:00", "o1", "officer",
+	      { "ends=2028-03-31" }, .seq = 2, .st = WF_MET },
+	    { .seq = 4, .st = WF_PENDING, .name = "restraining-order-ends",
+	      .duration = "until 2028-03-31",
+	      .due = "2028-03-31T00:00:00+01:00" });
+}
+END_TEST
+
 /* One TCase an organisation, each with the fixture. */
 static TCase *
 org_tcase(Suite *s, const char *name)
@@ -734,6 +794,7 @@ workflow_orgs_suite(void)
 	tc = org_tcase(s, "waltham-forest");
 	tcase_add_test(tc, test_waltham_forest);
 	tcase_add_test(tc, test_pause_runs_waltham_forest);
+	tcase_add_test(tc, test_orders_end);
 	tcase_add_test(org_tcase(s, "welwyn-hatfield"), test_welwyn_hatfield);
 	tcase_add_test(org_tcase(s, "havebury"), test_havebury);
 	tcase_add_test(org_tcase(s, "wolverhampton"), test_wolverhampton);
