@@ -1,12 +1,13 @@
 /*
  * purge.c: retention (UK GDPR storage limitation).  With [daemon] retention
- * set, a closed case is purged that long after its last event: its rows in
- * the case tables and the outbox go, and its events are emptied of what
- * names anyone, in place, under a stand-in reference, so the chain and the
- * board's figures (counts, times) stay.  A purge record appended to the
- * chain names, by a hash over them, exactly the events it emptied: the
- * audit checks it, so a row emptied any other way is found.  Daily, a
- * batch an iteration; "vigilctl purge [--dry-run]" asks now.
+ * set, a closed case is purged that long after its last event: what the
+ * board report counts of it is kept (report-keep.c), its rows in the case
+ * tables and the outbox go, and its events are emptied of what names
+ * anyone, in place, under a stand-in reference, all in one transaction.
+ * A purge record appended to the chain names, by a hash over them,
+ * exactly the events it emptied: the audit checks it, so a row emptied
+ * any other way is found.  Daily, a batch an iteration; "vigilctl purge
+ * [--dry-run]" asks now.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -65,7 +66,8 @@ purge_batch(struct vigild *vd, const char *by, const char *peer,
 	for (size_t i = 0; i < n; i++) {
 		snprintf(stand_in, sizeof stand_in, "purged:%lld:%zu",
 		    (long long)id, i + 1);
-		if (store_purge_case(vd->store, refs[i], stand_in, id) == -1)
+		if (report_keep(vd, refs[i], now) == -1 ||
+		    store_purge_case(vd->store, refs[i], stand_in, id) == -1)
 			goto undo;
 	}
 	if (store_purge_rows(vd->store, id, rows) == -1)

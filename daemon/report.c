@@ -16,8 +16,9 @@
  *
  * Percentiles are nearest-rank.  Months are the default calendar's.  The
  * figures come from the cases, deadlines and escalation steps the event
- * log made, so a past period reads the same whenever it is asked for
- * (until retention purges its cases).
+ * log made, and for cases retention has purged from the figures kept at
+ * the purge (report-keep.c), so a past period reads the same whenever it
+ * is asked for.  Both go through the same count_*() functions.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -95,14 +96,48 @@ group_of(struct report *r, const char *officer, const char *workflow)
 	return &r->groups[r->ngroups++];
 }
 
-/* The month t falls in, or -1. */
+/* "YYYY-MM" into a year and month; -1 if it is not one. */
+static int
+parse_month(const char *s, int *y, int *m)
+{
+	char end;
+
+	if (sscanf(s, "%4d-%2d%c", y, m, &end) != 2 || strlen(s) != 7 ||
+	    *y < 1970 || *y > 2199 || *m < 1 || *m > 12)
+		return -1;
+	return 0;
+}
+
+/* The month t falls in: -1 before the period, nmonths after it. */
 static int
 month_of(const struct report *r, int64_t t)
 {
-	for (int i = 0; i < r->nmonths; i++)
-		if (t >= r->start[i] && t < r->start[i + 1])
-			return i;
-	return -1;
+	int i = 0;
+
+	if (t < r->start[0])
+		return -1;
+	while (i < r->nmonths && t >= r->start[i + 1])
+		i++;
+	return i;
+}
+
+/* The same for a month named YYYY-MM. */
+static int
+month_named(const struct report *r, const char *month)
+{
+	int y, m, y0, m0, i;
+
+	if (parse_month(month, &y, &m) == -1 ||
+	    parse_month(r->label[0], &y0, &m0) == -1)
+		return -1;
+	i = (y - y0) * 12 + m - m0;
+	return i < 0 ? -1 : i > r->nmonths ? r->nmonths : i;
+}
+
+static int
+in_period(const struct report *r, int m)
+{
+	return m >= 0 && m < r->nmonths;
 }
 
 /* Both the month's cell and the total's. */
@@ -111,6 +146,30 @@ month_of(const struct report *r, int64_t t)
 	    &(g)->months[REPORT_MONTHS_MAX]; c != NULL; \
 	    c = c == c##_end ? NULL : c##_end)
 
+/* n cases opened in month opened, closed in month closed (nmonths: open). */
+static void
+count_case(struct report *r, struct group *g, int opened, int closed,
+    int64_t n)
+{
+	for (int i = 0; i < r->nmonths; i++)
+		if (opened <= i && closed > i)
+			g->months[i].open += n;
+	if (in_period(r, opened))
+		EACH(g, opened, c)
+			c->reported += n;
+}
+
+/* n first contacts made secs after their cases opened, in month m. */
+static void
+count_contact(struct report *r, struct group *g, int m, int64_t secs,
+    int64_t n)
+{
+	if (in_period(r, m))
+		EACH(g, m, c)
+			for (int64_t i = 0; i < n; i++)
+				push(&c->contact, &c->ncontact, secs);
+}
+
 static void
 on_case(void *arg, const struct store_report_case *k)
 {
@@ -118,19 +177,17 @@ on_case(void *arg, const struct store_report_case *k)
 	struct group *g = group_of(r, k->officer, k->workflow);
 	int m = month_of(r, k->opened);
 
-	for (int i = 0; i < r->nmonths; i++)
-		if (k->opened < r->start[i + 1] && (k->closed_at == 0 ||
-		    k->closed_at >= r->start[i + 1]))
-			g->months[i].open++;
-	if (m < 0)
-		return;
-	EACH(g, m, c) {
-		c->reported++;
-		if (k->first_status == WF_MET)
-			push(&c->contact, &c->ncontact, k->first_closed_at -
-			    k->opened);
-	}
+	count_case(r, g, m, k->closed_at == 0 ? r->nmonths :
+	    month_of(r, k->closed_at), 1);
+	if (k->first_status == WF_MET)
+		count_contact(r, g, m, k->first_closed_at - k->opened, 1);
 }
+
+/* How kept_figures names each outcome. */
+const char *const report_outcome_name[REPORT_OUTCOMES] = {
+	[REPORT_ON_TIME] = "on_time", [REPORT_LATE] = "late",
+	[REPORT_MISSED] = "missed", [REPORT_NOT_OWED] = "not_owed",
+};
 
 /*
  * How a deadline due in a period came out, as of now: met on time, late,
@@ -150,17 +207,67 @@ report_outcome(const struct store_report_deadline *d, int64_t now)
 	return d->due <= now ? REPORT_MISSED : REPORT_NOT_OWED;
 }
 
-/* A group's tally for one deadline, made on first sight. */
+/*
+ * A group's tally for one deadline, made on first sight; its title is
+ * that of the first workflow by name it is seen in, whatever the order.
+ */
 static struct owed *
-owed_of(struct group *g, const struct store_report_deadline *d)
+owed_of(struct group *g, const char *name, const char *workflow)
 {
-	for (size_t i = 0; i < g->nowed; i++)
-		if (strcmp(g->owed[i].name, d->name) == 0)
-			return &g->owed[i];
+	struct owed *o;
+
+	for (size_t i = 0; i < g->nowed; i++) {
+		if (strcmp((o = &g->owed[i])->name, name) != 0)
+			continue;
+		if (strcmp(workflow, o->workflow) < 0) {
+			free(o->workflow);
+			o->workflow = xstrdup(workflow);
+		}
+		return o;
+	}
 	g->owed = xreallocarray(g->owed, g->nowed + 1, sizeof *g->owed);
-	g->owed[g->nowed] = (struct owed){ .name = xstrdup(d->name),
-	    .workflow = xstrdup(d->workflow) };
+	g->owed[g->nowed] = (struct owed){ .name = xstrdup(name),
+	    .workflow = xstrdup(workflow) };
 	return &g->owed[g->nowed++];
+}
+
+/* n deadlines called name, due in month m, come out as out. */
+static void
+count_deadline(struct report *r, struct group *g, int m, const char *name,
+    const char *workflow, enum report_outcome out, int64_t n)
+{
+	struct owed *o;
+
+	if (!in_period(r, m) || out == REPORT_NOT_OWED)
+		return;
+	o = owed_of(g, name, workflow);
+	o->on_time += out == REPORT_ON_TIME ? n : 0;
+	o->late += out == REPORT_LATE ? n : 0;
+	o->missed += out == REPORT_MISSED ? n : 0;
+	EACH(g, m, c) {
+		c->on_time += out == REPORT_ON_TIME ? n : 0;
+		c->late += out == REPORT_LATE ? n : 0;
+		c->missed += out == REPORT_MISSED ? n : 0;
+		c->due += n;
+	}
+}
+
+/* n of them acknowledged secs after they were due. */
+static void
+count_ack(struct report *r, struct group *g, int m, int64_t secs, int64_t n)
+{
+	if (in_period(r, m))
+		EACH(g, m, c)
+			for (int64_t i = 0; i < n; i++, c->acked++)
+				push(&c->ack, &c->nack, secs);
+}
+
+static void
+count_steps(struct report *r, struct group *g, int m, int64_t n)
+{
+	if (in_period(r, m))
+		EACH(g, m, c)
+			c->escalations += n;
 }
 
 static void
@@ -171,33 +278,48 @@ on_deadline(void *arg, const struct store_report_deadline *d)
 	int m = month_of(r, d->due);
 	enum report_outcome out = report_outcome(d, r->now);
 
-	if (m < 0 || out == REPORT_NOT_OWED)
-		return;
-	owed_of(g, d)->on_time += out == REPORT_ON_TIME;
-	owed_of(g, d)->late += out == REPORT_LATE;
-	owed_of(g, d)->missed += out == REPORT_MISSED;
-	EACH(g, m, c) {
-		c->on_time += out == REPORT_ON_TIME;
-		c->late += out == REPORT_LATE;
-		c->missed += out == REPORT_MISSED;
-		c->due++;
-		if (d->acked_at != 0) {
-			c->acked++;
-			push(&c->ack, &c->nack, d->acked_at - d->due);
-		}
-	}
+	count_deadline(r, g, m, d->name, d->workflow, out, 1);
+	if (out != REPORT_NOT_OWED && d->acked_at != 0)
+		count_ack(r, g, m, d->acked_at - d->due, 1);
 }
 
 static void
 on_step(void *arg, const struct store_report_step *s)
 {
 	struct report *r = arg;
-	struct group *g = group_of(r, s->officer, s->workflow);
-	int m = month_of(r, s->at);
 
-	if (m >= 0)
-		EACH(g, m, c)
-			c->escalations++;
+	count_steps(r, group_of(r, s->officer, s->workflow),
+	    month_of(r, s->at), 1);
+}
+
+static void
+on_kept_case(void *arg, const struct store_kept_case *k)
+{
+	struct report *r = arg;
+
+	count_case(r, group_of(r, k->officer, k->workflow),
+	    month_named(r, k->opened), month_named(r, k->closed), k->n);
+}
+
+/* Hours were kept in tenths, as they are printed: the ranks are the same. */
+static void
+on_kept_figure(void *arg, const struct store_kept_figure *f)
+{
+	struct report *r = arg;
+	struct group *g = group_of(r, f->officer, f->workflow);
+	int m = month_named(r, f->month);
+
+	if (strcmp(f->figure, "contact") == 0)
+		count_contact(r, g, m, f->tenths * 360, f->n);
+	else if (strcmp(f->figure, "acked") == 0)
+		count_ack(r, g, m, f->tenths * 360, f->n);
+	else if (strcmp(f->figure, "escalation") == 0)
+		count_steps(r, g, m, f->n);
+	else
+		for (int out = 0; out < REPORT_OUTCOMES; out++)
+			if (strcmp(f->figure, report_outcome_name[out]) == 0)
+				count_deadline(r, g, m, f->deadline,
+				    f->workflow, out, f->n);
 }
 
 static int
@@ -287,16 +409,11 @@ by_name(const void *a, const void *b)
 	    ((const struct group *)b)->name);
 }
 
-/* "YYYY-MM" into a year and month; -1 if it is not one. */
-static int
-parse_month(const char *s, int *y, int *m)
+/* When month m of year y begins in the zone tz: midnight on the 1st. */
+int64_t
+report_month_start(const struct tz *tz, int y, int m)
 {
-	char end;
-
-	if (sscanf(s, "%4d-%2d%c", y, m, &end) != 2 || strlen(s) != 7 ||
-	    *y < 1970 || *y > 2199 || *m < 1 || *m > 12)
-		return -1;
-	return 0;
+	return tz_local_to_utc(tz, (int64_t)civil_days(y, m, 1) * 86400);
 }
 
 /* The months from..to as instants of the default calendar's zone. */
@@ -322,14 +439,29 @@ period(struct report *r, const char *from, const char *to, char *err,
 		if (i < r->nmonths)
 			snprintf(r->label[i], sizeof r->label[i], "%04d-%02d",
 			    y, m);
-		r->start[i] = tz_local_to_utc(tz, (int64_t)civil_days(y, m, 1) *
-		    86400);
+		r->start[i] = report_month_start(tz, y, m);
 		if (++m > 12) {
 			m = 1;
 			y++;
 		}
 	}
 	return 0;
+}
+
+/* The period's live cases, then those purged, as the officers given see. */
+static int
+count_period(struct report *r, const char *officers)
+{
+	struct store *s = r->vd->store;
+	int64_t from = r->start[0], to = r->start[r->nmonths];
+	const char *first = r->label[0], *last = r->label[r->nmonths - 1];
+
+	return store_report_cases(s, from, to, officers, on_case, r) == -1 ||
+	    store_report_deadlines(s, from, to, officers, on_deadline, r) ==
+	    -1 || store_report_steps(s, from, to, officers, on_step, r) == -1 ||
+	    store_kept_cases(s, first, last, officers, on_kept_case, r) == -1 ||
+	    store_kept_figures(s, first, last, officers, on_kept_figure, r) ==
+	    -1 ? -1 : 0;
 }
 
 static void
@@ -371,11 +503,7 @@ req_report(struct vigild *vd, const struct origin *o, struct request *r)
 	if (period(&rep, r->from, r->to, err, sizeof err) == -1)
 		return req_refuse("%s", err);
 	visible = access_visible(vd->cfg, o->principal);
-	rc = store_report_cases(vd->store, rep.start[0], rep.start[rep.nmonths],
-	    visible, on_case, &rep) == -1 || store_report_deadlines(vd->store,
-	    rep.start[0], rep.start[rep.nmonths], visible, on_deadline, &rep) ==
-	    -1 || store_report_steps(vd->store, rep.start[0],
-	    rep.start[rep.nmonths], visible, on_step, &rep) == -1 ? -1 : 0;
+	rc = count_period(&rep, visible);
 	free(visible);
 	if (rc == -1) {
 		report_free(&rep);

@@ -285,6 +285,22 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"    ON CONFLICT (status, level, channel, reason) DO UPDATE"
 	"    SET n = n + 1;"
 	"  END;",
+
+	/*
+	 * 9 -> 10: the report's figures of purged cases (store-kept.c),
+	 * counted by month when retention empties them, without a
+	 * reference.  Not derived from the log: a rebuild keeps them.
+	 */
+	"CREATE TABLE kept_cases ("
+	"  opened TEXT NOT NULL, closed TEXT NOT NULL, officer TEXT NOT NULL,"
+	"  workflow TEXT NOT NULL, n INTEGER NOT NULL,"
+	"  PRIMARY KEY (opened, closed, officer, workflow)) WITHOUT ROWID;"
+	"CREATE TABLE kept_figures ("
+	"  month TEXT NOT NULL, officer TEXT NOT NULL, workflow TEXT NOT NULL,"
+	"  figure TEXT NOT NULL, deadline TEXT NOT NULL,"
+	"  tenths INTEGER NOT NULL, n INTEGER NOT NULL,"
+	"  PRIMARY KEY (month, officer, workflow, figure, deadline, tenths))"
+	"  WITHOUT ROWID;",
 };
 
 const char *
@@ -1032,7 +1048,11 @@ store_workflow_text(struct store *s, const char *name, const char *version)
 	return text;
 }
 
-/* Empty the derived tables, inside the caller's transaction. */
+/*
+ * Empty the derived tables, inside the caller's transaction.  The kept
+ * figures of purged cases are not derived from the log, whose events of
+ * them are emptied: they stay.
+ */
 int
 store_rebuild_begin(struct store *s)
 {

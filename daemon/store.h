@@ -16,7 +16,7 @@
 #include "template.h"
 #include "workflow.h"
 
-#define STORE_SCHEMA_VERSION	9
+#define STORE_SCHEMA_VERSION	10
 #define STORE_HASH_LEN		64	/* hex SHA-256 */
 
 struct store;
@@ -340,6 +340,37 @@ int	 store_report_deadlines(struct store *, int64_t, int64_t, const char *,
 	    store_report_deadline_fn *, void *);
 int	 store_report_steps(struct store *, int64_t, int64_t, const char *,
 	    store_report_step_fn *, void *);
+struct store_report_fns {
+	store_report_case_fn *on_case;
+	store_report_deadline_fn *on_deadline;
+	store_report_step_fn *on_step;
+};
+int	 store_report_case_of(struct store *, const char *,
+	    const struct store_report_fns *, void *);
+
+/* store-kept.c: the report's figures of purged cases, by month. */
+struct store_kept_case {
+	const char *opened, *closed;	/* months, YYYY-MM */
+	const char *officer, *workflow;	/* officer NULL: none */
+	int64_t	 n;			/* cases */
+};
+struct store_kept_figure {
+	const char *month, *officer, *workflow;
+	const char *figure;		/* "contact", "acked", "escalation" or
+					 * a deadline's outcome */
+	const char *deadline;		/* an outcome's, else NULL */
+	int64_t	 tenths;		/* of hours: to contact, to an ack */
+	int64_t	 n;
+};
+typedef void store_kept_case_fn(void *, const struct store_kept_case *);
+typedef void store_kept_figure_fn(void *, const struct store_kept_figure *);
+int	 store_kept_case_add(struct store *, const struct store_kept_case *);
+int	 store_kept_figure_add(struct store *,
+	    const struct store_kept_figure *);
+int	 store_kept_cases(struct store *, const char *, const char *,
+	    const char *, store_kept_case_fn *, void *);
+int	 store_kept_figures(struct store *, const char *, const char *,
+	    const char *, store_kept_figure_fn *, void *);
 int	 store_case_escalations(struct store *, const char *,
 	    store_escalation_fn *, void *);
 int64_t	 store_open_cases(struct store *, store_count_fn *, void *);

@@ -17,6 +17,7 @@
  *	deadman.c	the heartbeat, sent only while all is well
  *	http.c		the HTTP API: requests by the socket's own path
  *	purge.c		retention: closed cases purged after their time
+ *	report-keep.c	the report's figures of a purged case, kept
  *	sdnotify.c	what systemd is told
  *	metrics.c	Prometheus figures in a file
  *
@@ -321,10 +322,13 @@ req_fn	 req_show, req_list, req_status, req_outbox;	/* req-query.c */
 req_fn	 req_reload, req_retry, req_backup, req_audit;	/* req-admin.c */
 req_fn	 req_report;					/* report.c */
 enum report_outcome {
-	REPORT_ON_TIME, REPORT_LATE, REPORT_MISSED, REPORT_NOT_OWED
+	REPORT_ON_TIME, REPORT_LATE, REPORT_MISSED, REPORT_NOT_OWED,
+	REPORT_OUTCOMES
 };
+extern const char *const report_outcome_name[REPORT_OUTCOMES];
 enum report_outcome report_outcome(const struct store_report_deadline *,
 	    int64_t);
+int64_t	 report_month_start(const struct tz *, int, int);
 char	*report_html(struct vigild *, const json_t *, const char *);
 void	 req_admin_init(struct vigild *);
 void	 req_admin_schedule(struct vigild *);
@@ -459,6 +463,9 @@ void	 deadman_start(struct vigild *);
 void	 deadman_stop(struct vigild *);
 void	 deadman_finish(void);
 int64_t	 deadman_last_ok(void);
+
+/* report-keep.c */
+int	 report_keep(struct vigild *, const char *, int64_t);
 
 /* purge.c */
 void	 purge_schedule(struct vigild *);
