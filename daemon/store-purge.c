@@ -2,7 +2,8 @@
  * store-purge.c: retention.  A closed case past its time loses its rows in
  * the case tables and the outbox; its events stay in the chain, emptied of
  * everything that names anyone (reference, who, fields), under a stand-in
- * reference so the board's figures can still count per case.
+ * reference so the log can still be counted per case.  (The report's own
+ * figures of the case are kept first: report-keep.c.)
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
