@@ -7,7 +7,9 @@
  * req_dispatch(), the socket's own path: one set of checks, one set of
  * permissions.  A bearer token says who asks.  As on the socket, a change
  * is answered only once its commit holds: the connection is suspended
- * until then.
+ * until then.  As on the socket, a request must arrive whole within
+ * client_timeout, however its bytes dribble in: MHD's own timeout only
+ * counts silence, which a byte a second never is.
  *
  *	POST /v1/cases			open	(201)
  *	POST /v1/cases/REF/events	event
@@ -49,6 +51,14 @@ struct hreq {
 	int	 status;
 	struct hreq *next;		/* in the list of held ones */
 	struct MHD_Connection *conn;
+};
+
+/* One connection, for its request's deadline. */
+struct hconn {
+	struct MHD_Connection *conn;
+	double	 deadline;		/* clock_mono() by which the request
+					 * on its way must be whole; 0: none */
+	struct hconn *prev, *next;	/* in the list of them all */
 };
 
 /* The status of a reply; a case opened is 201. */
@@ -245,6 +255,108 @@ client_address(struct MHD_Connection *c, char *buf, size_t len)
 		else
 			inet_ntop(AF_INET6, a6, buf, (socklen_t)len);
 	}
+}
+
+/* The connection's record, made when it opened. */
+static struct hconn *
+hconn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/*
+ * A request on its way must be whole within client_timeout from now.
+ * Every deadline is that far from when it is set, so none comes before
+ * the timer's.
+ */
+static void
+deadline_set(struct vigild *vd, struct hconn *hc)
+{
+	if (hc == NULL)
+		return;
+	hc->deadline = clock_mono() + vd->http.timeout;
+	if (!ev_is_active(&vd->http.expiry)) {
+		ev_timer_set(&vd->http.expiry, vd->http.timeout, 0);
+		ev_timer_start(vd->loop, &vd->http.expiry);
+	}
+}
+
+/* Hang up on a client whose request did not arrive whole in time. */
+static void
+cut(struct vigild *vd, struct hconn *hc)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(hc->conn,
+	    MHD_CONNECTION_INFO_CONNECTION_FD);
+	char from[INET6_ADDRSTRLEN];
+
+	client_address(hc->conn, from, sizeof from);
+	log_info("HTTP: %s sent no complete request in %d seconds", from,
+	    vd->http.timeout);
+	hc->deadline = 0;
+	/* MHD sees the end and closes it itself, its state and all. */
+	if (ci != NULL)
+		shutdown(ci->connect_fd, SHUT_RDWR);
+}
+
+static void
+expiry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vigild *vd = w->data;
+	double now = clock_mono(), next = 0;
+
+	(void)revents;
+	for (struct hconn *hc = vd->http.conns; hc != NULL; hc = hc->next)
+		if (hc->deadline != 0 && hc->deadline <= now)
+			cut(vd, hc);
+		else if (hc->deadline != 0 && (next == 0 || hc->deadline < next))
+			next = hc->deadline;
+	if (next != 0) {
+		ev_timer_set(w, next - now, 0);
+		ev_timer_start(loop, w);
+	}
+}
+
+/* A connection opens, and its first request is on its way, or closes. */
+static void
+connection_cb(void *cls, struct MHD_Connection *c, void **ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct vigild *vd = cls;
+	struct hconn *hc = *ctx;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		hc = xcalloc(1, sizeof *hc);
+		hc->conn = c;
+		if ((hc->next = vd->http.conns) != NULL)
+			hc->next->prev = hc;
+		vd->http.conns = hc;
+		deadline_set(vd, hc);
+		*ctx = hc;
+		return;
+	}
+	if (hc->prev != NULL)
+		hc->prev->next = hc->next;
+	else
+		vd->http.conns = hc->next;
+	if (hc->next != NULL)
+		hc->next->prev = hc->prev;
+	free(hc);
+	*ctx = NULL;
+}
+
+/*
+ * A request's first line: the rest has client_timeout from now (a later
+ * request on a kept-alive connection had it from the one before).
+ */
+static void *
+request_line_cb(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)uri;
+	deadline_set(cls, hconn_of(c));
+	return NULL;		/* its struct hreq comes with the headers */
 }
 
 /*
@@ -458,6 +570,7 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct vigild *vd = cls;
 	struct hreq *h = *con_cls;
+	struct hconn *hc;
 
 	(void)version;
 	if (h == NULL) {		/* the headers: nothing to do yet */
@@ -472,6 +585,8 @@ access_cb(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if ((hc = hconn_of(c)) != NULL)
+		hc->deadline = 0;	/* here whole: the rest is up to us */
 	if (h->reply != NULL)		/* resumed after the commit */
 		return answer(vd, c, h);
 	return handle(vd, c, h, method, url);
@@ -483,9 +598,9 @@ completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	struct hreq *h = *con_cls;
 
-	(void)cls;
-	(void)c;
-	(void)toe;
+	/* Kept alive: the next request is on its way. */
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		deadline_set(cls, hconn_of(c));
 	if (h == NULL)
 		return;
 	buf_free(&h->body);
@@ -611,6 +726,9 @@ http_start(struct vigild *vd, char *err, size_t len)
 	}
 	tls[0].ptr_value = vd->http.cert;
 	tls[1].ptr_value = vd->http.key;
+	vd->http.timeout = vd->cfg->conf->client_timeout;
+	ev_timer_init(&vd->http.expiry, expiry_cb, 0, 0);
+	vd->http.expiry.data = vd;
 	vd->http.d = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 	    (vd->http.cert ? MHD_USE_TLS : 0), 0, NULL, NULL, access_cb, vd,
 	    MHD_OPTION_ARRAY, vd->http.cert ? tls : tls + 2,
@@ -618,8 +736,9 @@ http_start(struct vigild *vd, char *err, size_t len)
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)vd->cfg->http_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)vd->cfg->http_per_address,
-	    MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)vd->cfg->conf->client_timeout,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)vd->http.timeout,
+	    MHD_OPTION_NOTIFY_CONNECTION, connection_cb, vd,
+	    MHD_OPTION_URI_LOG_CALLBACK, request_line_cb, vd,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, vd,
 	    MHD_OPTION_END);
 	if (vd->http.d == NULL ||
@@ -648,6 +767,7 @@ http_close(struct vigild *vd)
 	ev_timer_stop(vd->loop, &vd->http.timer);
 	MHD_stop_daemon(vd->http.d);
 	vd->http.d = NULL;
+	ev_timer_stop(vd->loop, &vd->http.expiry);	/* armed to the end */
 	quotas_free(&vd->http.quotas);
 	free(vd->http.cert);
 	if (vd->http.key != NULL) {

@@ -44,6 +44,7 @@
 struct vigild;
 struct MHD_Daemon;
 struct hreq;
+struct hconn;
 /* quota.c: a token bucket per client */
 struct quota;
 struct quotas {
@@ -221,6 +222,9 @@ struct vigild {
 		ev_io	 io;		/* its epoll descriptor */
 		ev_timer timer;		/* its next timeout */
 		struct hreq *held;	/* waiting for the commit */
+		struct hconn *conns;	/* every connection open */
+		ev_timer expiry;	/* the next request's deadline */
+		int	 timeout;	/* client_timeout at the start */
 		char	*cert, *key;	/* the PEMs it started with */
 		struct quotas quotas;	/* each token's requests */
 	} http;
