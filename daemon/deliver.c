@@ -16,18 +16,24 @@
 
 #include "deliver.h"
 
-/* Up to a batch of jobs for one notifier off the queue (mutex held). */
+/*
+ * Up to a batch of jobs for one notifier off the queue and into the list
+ * of those out (mutex held).
+ */
 static size_t
 take(struct deliverer *d, struct job **batch, size_t max)
 {
 	struct notifier *nf = d->todo->notifier;
+	struct job *j;
 	size_t n = 0;
 
 	if ((size_t)d->todo->batch < max)
 		max = (size_t)d->todo->batch;
-	while (n < max && d->todo != NULL && d->todo->notifier == nf) {
-		batch[n++] = d->todo;
-		d->todo = d->todo->next;
+	while (n < max && (j = d->todo) != NULL && j->notifier == nf) {
+		d->todo = j->next;
+		j->next = d->out;
+		d->out = j;
+		batch[n++] = j;
 	}
 	if (d->todo == NULL)
 		d->todo_tail = &d->todo;
@@ -54,6 +60,15 @@ held(const struct deliverer *d, struct job **batch, size_t n)
 		    "%d s", m->wait);
 	}
 	return 1;
+}
+
+/* Take a job off a list (mutex held). */
+static void
+unlist(struct job **list, struct job *job)
+{
+	while (*list != job)
+		list = &(*list)->next;
+	*list = job->next;
 }
 
 static void *
@@ -91,6 +106,7 @@ deliver_run(void *arg)
 		if (wait > 0 && clock_mono() + wait > d->hold)
 			d->hold = clock_mono() + wait;
 		for (size_t i = n; i-- > 0;) {
+			unlist(&d->out, batch[i]);
 			batch[i]->next = d->done;
 			d->done = batch[i];
 		}
@@ -172,6 +188,27 @@ deliver_quiesce(struct deliverer *d)
 	for (struct job *j = left; j != NULL; j = j->next)
 		d->busy--;
 	return left;
+}
+
+/*
+ * Stopping, when the wait is over: how many messages are still with a
+ * server, the keys of the first *room of them added to keys (", "
+ * between), and *room less those added.
+ */
+int
+deliver_out(struct deliverer *d, struct buf *keys, int *room)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&d->mu);
+	for (struct job *j = d->out; j != NULL; j = j->next, n++)
+		if (*room > 0) {
+			buf_puts(keys, keys->len > 0 ? ", " : "");
+			buf_puts(keys, j->msg.key);
+			--*room;
+		}
+	pthread_mutex_unlock(&d->mu);
+	return n;
 }
 
 /*

@@ -26,7 +26,7 @@ struct job {
 	int	 level;			/* the highest escalation level it
 					 * carries (0: reminders); -1: none */
 	int	 unrendered;		/* its template failed: not sent */
-	struct job *next;
+	struct job *next;		/* in todo, out or done */
 };
 
 struct deliverer {
@@ -37,6 +37,7 @@ struct deliverer {
 	pthread_cond_t cv;
 	struct job *todo;		/* FIFO */
 	struct job **todo_tail;
+	struct job *out;		/* taken by threads, being sent */
 	struct job *done;
 	int64_t	 sessions;		/* opened since the last deliver_done() */
 	double	 hold;			/* clock_mono() before which nothing is
@@ -50,6 +51,7 @@ void	 deliver_start(struct deliverer *, struct ev_loop *, ev_async *, int);
 void	 deliver_submit(struct deliverer *, struct job *);
 struct job *deliver_done(struct deliverer *, int64_t *);
 struct job *deliver_quiesce(struct deliverer *);
+int	 deliver_out(struct deliverer *, struct buf *, int *);
 void	 deliver_stop(struct deliverer *);
 void	 deliver_free_jobs(struct job *);
 

@@ -92,10 +92,13 @@ drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct vigild *vd = w->data;
 
 	(void)revents;
-	if ((!store_in_transaction(vd->store) && control_drained(vd) &&
-	    outbox_drained(vd)) ||
-	    ev_now(loop) - vd->drain_started > LOOP_DRAIN_SECONDS)
+	if (!store_in_transaction(vd->store) && control_drained(vd) &&
+	    outbox_drained(vd))
 		ev_break(loop, EVBREAK_ALL);
+	else if (ev_now(loop) - vd->drain_started > LOOP_DRAIN_SECONDS) {
+		outbox_undrained(vd, (int)LOOP_DRAIN_SECONDS);
+		ev_break(loop, EVBREAK_ALL);
+	}
 }
 
 /*

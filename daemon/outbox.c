@@ -37,6 +37,7 @@
 #define BACKOFF_JITTER	5	/* each wait is give or take a fifth */
 _Static_assert(1 << BACKOFF_DOUBLINGS >= BACKOFF_MAX, "BACKOFF_DOUBLINGS");
 #define OUTBOX_KEY_BYTES 16	/* of SHA-256 in a key: 128 bits */
+#define OUTBOX_KEYS_LOGGED 5	/* keys named when a stop leaves some */
 
 static void record_rows(struct vigild *, const struct job *, int64_t);
 static void record_outcomes(struct vigild *);
@@ -915,6 +916,28 @@ outbox_drained(const struct vigild *vd)
 		if (vd->ob.deliver[ch].busy > 0)
 			return 0;
 	return 1;
+}
+
+/*
+ * The stop has waited its waited seconds and goes on: a message still
+ * with a server may yet be taken, and goes again at the next start under
+ * the same key.  Say so, with the keys to look for.
+ */
+void
+outbox_undrained(struct vigild *vd, int waited)
+{
+	struct buf keys = { 0 };
+	int n = 0, room = OUTBOX_KEYS_LOGGED;
+
+	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
+		n += deliver_out(&vd->ob.deliver[ch], &keys, &room);
+	if (n > OUTBOX_KEYS_LOGGED)
+		buf_puts(&keys, " and others");
+	if (n > 0)
+		log_warnx("outbox: %d message%s still on %s way after %d s: "
+		    "sent again at the next start (%s)", n, n == 1 ? "" : "s",
+		    n == 1 ? "its" : "their", waited, keys.s);
+	buf_free(&keys);
 }
 
 void

@@ -376,6 +376,7 @@ int	 outbox_cancel_case(struct vigild *, const struct wf_case *,
 void	 outbox_committed(struct vigild *, int);
 void	 outbox_quiesce(struct vigild *);
 int	 outbox_drained(const struct vigild *);
+void	 outbox_undrained(struct vigild *, int);
 void	 outbox_admin_alert(struct vigild *, enum tpl_kind, const char *, int,
 	    int64_t);
 void	 outbox_poke(struct vigild *);
