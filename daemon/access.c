@@ -37,6 +37,15 @@ is_relay(const struct cfg *cfg, const char *user)
 	return 0;
 }
 
+/* A member of staff, and whom they cover for while others are away. */
+static void
+staff_principal(struct vigild *vd, struct principal *pr)
+{
+	pr->kind = PR_STAFF;
+	pr->ncovering = away_covering(vd, pr->person, clock_now(),
+	    pr->covering, PR_COVERING_MAX);
+}
+
 /* Who the peer is: 0, or -1 with err saying why nobody. */
 int
 access_known(struct vigild *vd, const struct peer *peer, struct principal *pr,
@@ -53,7 +62,7 @@ access_known(struct vigild *vd, const struct peer *peer, struct principal *pr,
 			pr->kind = PR_RELAY;
 		else if ((pr->person = staff_find(vd->cfg->staff, t->staff)) !=
 		    NULL)
-			pr->kind = PR_STAFF;
+			staff_principal(vd, pr);
 		else {
 			snprintf(err, errlen, "token %s is for %s, who is no "
 			    "longer in the staff directory", t->name,
@@ -73,7 +82,7 @@ access_known(struct vigild *vd, const struct peer *peer, struct principal *pr,
 	if (peer->user[0] != '\0' &&
 	    (pr->person = staff_find_unix(vd->cfg->staff, peer->user)) !=
 	    NULL) {
-		pr->kind = PR_STAFF;
+		staff_principal(vd, pr);
 		return 0;
 	}
 	snprintf(err, errlen, "%s is not a vigil user: give them a unix_user "
@@ -185,7 +194,37 @@ access_may_see(const struct principal *pr, const struct staff_person *officer)
 	if (officer == me || (me->team != NULL && officer->team != NULL &&
 	    strcmp(me->team, officer->team) == 0))
 		return 1;
+	/* Covering for someone away: their cases, while it lasts. */
+	for (size_t i = 0; i < pr->ncovering; i++)
+		if (pr->covering[i] == officer)
+			return 1;
 	for (const struct staff_person *m = officer->manager; m != NULL;
+	    m = m->manager)
+		if (m == me)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether pr may say when p is away: p, a manager above p, or an
+ * administrator (the host's, an admin token, staff with role admin); a
+ * relay for whoever it says did it.
+ */
+int
+access_may_record_for(const struct principal *pr,
+    const struct staff_person *p)
+{
+	const struct staff_person *me;
+
+	if (p == NULL)
+		return 0;
+	if (pr->kind == PR_HOST)
+		return 1;
+	if ((me = pr->kind == PR_STAFF ? pr->person : pr->by) == NULL)
+		return 0;
+	if (me == p || me->role == ROLE_ADMIN)
+		return 1;
+	for (const struct staff_person *m = p->manager; m != NULL;
 	    m = m->manager)
 		if (m == me)
 			return 1;

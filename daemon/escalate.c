@@ -5,11 +5,13 @@
  * the manager above, a group); the staff directory says who they are and
  * how to reach them.  A role with nobody behind it (no officer, no line
  * manager) goes to the fallback group: a missed deadline never goes
- * nowhere.  An SMS to someone with no mobile number goes by email instead.
+ * nowhere.  Someone away is covered for (away.c).  An SMS to someone with
+ * no mobile number goes by email instead.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
 #include <string.h>
+#include <syslog.h>
 
 #include "vigild.h"
 
@@ -52,10 +54,20 @@ enqueue(struct esc_ctx *x, const char *recipient, const char *to_name,
 	return outbox_add(x->vd, &row, x->now);
 }
 
-/* One person on the channels asked for; SMS without a mobile is email. */
+/*
+ * One person, or their cover, on the channels asked for; SMS without a
+ * mobile is email.
+ */
 static int
 to_person(struct esc_ctx *x, const struct staff_person *p, unsigned channels)
 {
+	const struct staff_person *meant = p;
+	int away;
+
+	p = away_cover(x->vd, meant, x->now, &away);
+	if (away)
+		note_add(x->vd, LOG_INFO, "case %s: %s is away; telling %s, "
+		    "who covers", x->c->ref, meant->id, p->id);
 	if ((channels & WF_SMS) && p->mobile == NULL) {
 		log_notice("case %s: %s has no mobile number; telling them by "
 		    "email", x->c->ref, p->id);

@@ -46,6 +46,8 @@ static const struct req_handler {
 	[REQ_TOKENS] = { req_tokens, REQ_READS, REQ_ADMINS },
 	/* Figures of the cases one may see: the access table filters. */
 	[REQ_REPORT] = { req_report, REQ_READS, REQ_ANYONE },
+	/* Staff data, not a case's: away.c asks access.c who may. */
+	[REQ_AWAY] = { req_away, REQ_ADMINISTERS, REQ_ANYONE },
 };
 _Static_assert(nitems(req_handlers) == REQ_NKINDS,
     "every request kind has a handler");

@@ -301,6 +301,16 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  tenths INTEGER NOT NULL, n INTEGER NOT NULL,"
 	"  PRIMARY KEY (month, officer, workflow, figure, deadline, tenths))"
 	"  WITHOUT ROWID;",
+
+	/*
+	 * 10 -> 11: staff away and who covers for them (store-away.c), one
+	 * absence a person at a time.
+	 */
+	"CREATE TABLE absences ("
+	"  staff TEXT PRIMARY KEY, from_at INTEGER NOT NULL,"
+	"  until_at INTEGER NOT NULL, cover TEXT NOT NULL, by TEXT,"
+	"  at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX absences_cover ON absences (cover);",
 };
 
 const char *

@@ -16,7 +16,7 @@
 #include "template.h"
 #include "workflow.h"
 
-#define STORE_SCHEMA_VERSION	10
+#define STORE_SCHEMA_VERSION	11
 #define STORE_HASH_LEN		64	/* hex SHA-256 */
 
 struct store;
@@ -347,6 +347,23 @@ struct store_report_fns {
 };
 int	 store_report_case_of(struct store *, const char *,
 	    const struct store_report_fns *, void *);
+
+/* store-away.c: staff away, and who covers for them. */
+struct store_away {
+	char	*staff;
+	int64_t	 from, until;		/* away from, back at */
+	char	*cover;			/* who stands in */
+	char	*by;			/* who recorded it, or NULL */
+	int64_t	 at;			/* when */
+};
+int	 store_away_put(struct store *, const struct store_away *);
+int	 store_away_del(struct store *, const char *);
+int	 store_aways(struct store *, int64_t, struct store_away **, size_t *);
+int	 store_away_of(struct store *, const char *, int64_t,
+	    struct store_away *);
+int	 store_aways_covered(struct store *, const char *, int64_t,
+	    struct store_away **, size_t *);
+void	 store_away_clear(struct store_away *);
 
 /* store-kept.c: the report's figures of purged cases, by month. */
 struct store_kept_case {

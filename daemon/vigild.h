@@ -10,6 +10,7 @@
  *	cases.c		events applied to cases, steps fired, next instants
  *	sched.c		the one timer for the earliest pending instant
  *	escalate.c	who hears about an escalation step, and how
+ *	away.c		staff away, and who covers for them
  *	outbox.c	messages: queued durably, digested, sent, retried
  *	deliver.c	the delivery threads
  *	notes.c		log lines held until their writes commit
@@ -137,10 +138,14 @@ enum principal_kind {
 	PR_RELAY,			/* [access] relay: may say "by" */
 	PR_STAFF			/* a member of staff, by unix_user */
 };
+#define PR_COVERING_MAX	8
 struct principal {
 	enum principal_kind kind;
 	const struct staff_person *person;	/* PR_STAFF */
 	const struct staff_person *by;		/* who the request acts for */
+	/* PR_STAFF: those away whom the person covers for now (away.c). */
+	const struct staff_person *covering[PR_COVERING_MAX];
+	size_t	 ncovering;
 };
 
 /*
@@ -162,6 +167,14 @@ int	 access_check(struct vigild *, const struct peer *,
 	    const struct request *, int, struct principal *, char *, size_t);
 const char *access_name(const struct principal *);
 int	 access_may_see(const struct principal *, const struct staff_person *);
+int	 access_may_record_for(const struct principal *,
+	    const struct staff_person *);
+
+/* away.c */
+const struct staff_person *away_cover(struct vigild *,
+	    const struct staff_person *, int64_t, int *);
+size_t	 away_covering(struct vigild *, const struct staff_person *, int64_t,
+	    const struct staff_person **, size_t);
 char	*access_visible(const struct cfg *, const struct principal *);
 
 /* notes.c */
@@ -325,6 +338,7 @@ req_fn	 req_open, req_event, req_migrate;		/* req-case.c */
 req_fn	 req_show, req_list, req_status, req_outbox;	/* req-query.c */
 req_fn	 req_reload, req_retry, req_backup, req_audit;	/* req-admin.c */
 req_fn	 req_report;					/* report.c */
+req_fn	 req_away;					/* away.c */
 enum report_outcome {
 	REPORT_ON_TIME, REPORT_LATE, REPORT_MISSED, REPORT_NOT_OWED,
 	REPORT_OUTCOMES

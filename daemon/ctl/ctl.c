@@ -16,6 +16,7 @@ const struct ctl_cmd *const ctl_tables[] = {
 	ctl_admin_cmds,
 	ctl_calendar_cmds,
 	ctl_report_cmds,
+	ctl_away_cmds,
 	NULL
 };
 

@@ -52,11 +52,13 @@ json_t	*ctl_req(const struct ctl_cmd *);
 int	 ctl_request(struct ctl *, json_t *, json_t **);
 int	 ctl_call(struct ctl *, json_t *, void (*)(json_t *));
 
-/* ctl-case.c, ctl-query.c, ctl-admin.c, ctl-calendar.c, ctl-report.c */
+/* ctl-case.c, ctl-query.c, ctl-admin.c, ctl-calendar.c, ctl-report.c,
+ * ctl-away.c */
 extern const struct ctl_cmd ctl_case_cmds[];
 extern const struct ctl_cmd ctl_query_cmds[];
 extern const struct ctl_cmd ctl_admin_cmds[];
 extern const struct ctl_cmd ctl_calendar_cmds[];
 extern const struct ctl_cmd ctl_report_cmds[];
+extern const struct ctl_cmd ctl_away_cmds[];
 
 #endif

@@ -53,6 +53,9 @@ static const struct proto_key {
 	{ "name", K_NAME, offsetof(struct request, name) },
 	{ "role", K_NAME, offsetof(struct request, role) },
 	{ "staff", K_NAME, offsetof(struct request, staff) },
+	{ "until", K_TIME, offsetof(struct request, until) },
+	{ "cover", K_NAME, offsetof(struct request, cover) },
+	{ "back", K_BOOL, offsetof(struct request, back) },
 	{ "id", K_ID, offsetof(struct request, id) },
 	{ "fields", K_FIELDS, 0 },
 	{ "flags", K_FLAGS, 0 },
@@ -78,6 +81,7 @@ static const struct proto_cmd proto_cmds[] = {
 	{ "token-revoke", REQ_TOKEN_REVOKE, "name!" },
 	{ "tokens", REQ_TOKENS, "" },
 	{ "report", REQ_REPORT, "from! to! group format" },
+	{ "away", REQ_AWAY, "staff from until cover back by" },
 };
 
 /* A field value: short, printable, no control characters. */
@@ -327,6 +331,14 @@ proto_parse(const char *line, size_t len, struct request *r, char *err,
 	if (r->kind == REQ_MIGRATE && (r->ref == NULL) == (r->all == 0)) {
 		snprintf(err, errlen, "migrate needs a case reference or "
 		    "\"all\", not both");
+		goto fail;
+	}
+	/* Listing, a return, or an absence: its end and cover, not both. */
+	if (r->kind == REQ_AWAY && (r->staff == NULL ? r->until || r->cover ||
+	    r->from || r->back : r->back ? r->until || r->cover || r->from :
+	    !r->until || !r->cover)) {
+		snprintf(err, errlen, "away takes nothing (a list), staff and "
+		    "back, or staff, until and cover (and from)");
 		goto fail;
 	}
 	return 0;

@@ -33,6 +33,7 @@ enum req_kind {
 	REQ_TOKEN_REVOKE,
 	REQ_TOKENS,
 	REQ_REPORT,
+	REQ_AWAY,
 	REQ_NKINDS
 };
 
@@ -66,6 +67,9 @@ struct request {
 	const char *name;		/* a token's */
 	const char *role;
 	const char *staff;
+	const char *until;		/* away: back at */
+	const char *cover;		/* away: who stands in */
+	int	 back;			/* away: the absence ends now */
 	int	 overdue;
 	int	 all;
 	int	 failed;

@@ -211,6 +211,10 @@ static const struct {
 	{ "tokens", { "tokens" } },
 	{ "report", { "report", "--from", "2026-01", "--to", "2026-02",
 	    "--by", "team", "--format", "html" } },
+	{ "away", { "away", "jo", "--until", "t", "--cover", "sam", "--from",
+	    "f", "--by", "b" } },
+	{ "away", { "away", "jo", "--back" } },
+	{ "away", { "away" } },
 };
 
 static const struct ctl_cmd *
