@@ -364,7 +364,8 @@ owed_json(struct vigild *vd, struct group *g)
 {
 	json_t *list = json_array();
 
-	qsort(g->owed, g->nowed, sizeof *g->owed, by_deadline);
+	if (g->nowed > 0)	/* qsort(NULL, 0) is undefined */
+		qsort(g->owed, g->nowed, sizeof *g->owed, by_deadline);
 	for (size_t i = 0; i < g->nowed; i++) {
 		const struct owed *o = &g->owed[i];
 		const struct workflow *wf = wf_set_find(vd->cfg->workflows,

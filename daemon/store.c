@@ -45,7 +45,8 @@ enum stmt {
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_CASE_GET] = "SELECT workflow, version, state, opened, last_event, "
-	    "paused_at, next_seq, closed, closed_at FROM cases WHERE ref = ?",
+	    "paused_at, next_seq, closed, closed_at, next_at FROM cases "
+	    "WHERE ref = ?",
 	[S_CASE_EXISTS] = "SELECT 1 FROM cases WHERE ref = ?",
 	[S_CASE_PUT] = "INSERT INTO cases (ref, workflow, version, state, "
 	    "officer, opened, last_event, paused_at, next_seq, closed, next_at, "
@@ -745,6 +746,7 @@ store_case_load(struct store *s, const char *ref, struct wf_case *c)
 	c->next_seq = (uint32_t)sqlite3_column_int64(st, 6);
 	c->closed = sqlite3_column_int(st, 7);
 	c->closed_at = sqlite3_column_int64(st, 8);
+	c->next_at = sqlite3_column_int64(st, 9);
 	sqlite3_reset(st);
 
 	st = stmt(s, S_FIELDS_GET);
@@ -797,18 +799,6 @@ field_in(const struct wf_case *c, const char *key)
 		if (strcmp(c->fields[i].key, key) == 0)
 			return &c->fields[i];
 	return NULL;
-}
-
-static int
-same_deadline(const struct wf_deadline *a, const struct wf_deadline *b)
-{
-	return a->due == b->due && a->status == b->status &&
-	    a->started == b->started && a->closed_at == b->closed_at &&
-	    a->acked_at == b->acked_at && a->urgent == b->urgent &&
-	    a->pause_runs == b->pause_runs &&
-	    same_str(a->name, b->name) && same_str(a->duration, b->duration) &&
-	    same_str(a->closed_by, b->closed_by) &&
-	    same_str(a->acked_by, b->acked_by);
 }
 
 static int
@@ -886,7 +876,7 @@ store_case_save(struct store *s, const struct wf_case *was,
 		const struct wf_deadline *d = &c->deadlines[i], *old;
 
 		if ((old = wf_case_deadline(was, d->seq)) != NULL &&
-		    same_deadline(old, d))
+		    wf_deadline_same(old, d))
 			continue;
 		if (put_deadline(s, c->ref, d) == -1)
 			return -1;

@@ -189,6 +189,19 @@ wf_stamp_parse(const char *s, int64_t *t)
 	return iso_parse(s, NULL, t, err, sizeof err);
 }
 
+/* Whether two deadline instances are the same in every respect. */
+int
+wf_deadline_same(const struct wf_deadline *a, const struct wf_deadline *b)
+{
+	return a->due == b->due && a->status == b->status &&
+	    a->started == b->started && a->closed_at == b->closed_at &&
+	    a->acked_at == b->acked_at && a->urgent == b->urgent &&
+	    a->pause_runs == b->pause_runs &&
+	    same_str(a->name, b->name) && same_str(a->duration, b->duration) &&
+	    same_str(a->closed_by, b->closed_by) &&
+	    same_str(a->acked_by, b->acked_by);
+}
+
 /* The calendar a duration is measured on, or NULL if it is not there. */
 const struct calendar *
 wf_calendar(const struct workflow *wf, const struct cal_set *cals,

@@ -64,6 +64,8 @@ struct wf_case {
 	uint32_t next_seq;
 	int	 closed;		/* reached a final state */
 	int64_t	 closed_at;		/* when it did, or 0 */
+	int64_t	 next_at;		/* as loaded: its next step, or 0 (the
+					 * core's, not the engine's) */
 };
 
 struct wf_event {
@@ -165,5 +167,7 @@ void	 wf_case_free(struct wf_case *);
 void	 wf_case_copy(struct wf_case *, const struct wf_case *);
 const char *wf_case_field(const struct wf_case *, const char *);
 const struct wf_deadline *wf_case_deadline(const struct wf_case *, uint32_t);
+int	 wf_deadline_same(const struct wf_deadline *,
+	    const struct wf_deadline *);
 
 #endif
