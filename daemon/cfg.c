@@ -1,6 +1,6 @@
 /*
  * cfg.c: vigil.conf, its calendars, the workflow folder, the staff
- * directory, the notifiers, the message templates and the outbox settings,
+ * directory, the rotas, the notifiers, the message templates and the outbox settings,
  * loaded and checked together.  Start-up, "vigild --check" and a reload all go through
  * cfg_load(), so a configuration that --check accepts is exactly one that a
  * reload will apply; with any problem, nothing is applied.
@@ -30,6 +30,58 @@ check_groups(const struct cfg *cfg, struct diag *dg)
 	}
 }
 
+/* Five workflows include domestic-abuse.ini: one problem, said once. */
+static int
+reported(const struct diag *dg, const char *file, int line)
+{
+	for (size_t i = 0; i < dg->n; i++)
+		if (dg->v[i].line == line && same_str(dg->v[i].file, file))
+			return 1;
+	return 0;
+}
+
+/*
+ * A rota file names every rota a workflow escalates to, at the workflow's
+ * line.  Without one (the default install) each such rota has nobody on
+ * call, so outside the default calendar's hours its messages go to the
+ * fallback group: said once a load, not at every miss.
+ */
+static void
+load_rotas(struct cfg *cfg, struct diag *dg)
+{
+	const struct conf *c = cfg->conf;
+
+	if (c->rota != NULL)
+		cfg->rotas = rota_load(c->rota, &c->calendars, cfg->staff, dg);
+	else
+		cfg->rotas = rota_set_new();
+	for (size_t i = 0; cfg->rotas != NULL &&
+	    i < wf_set_count(cfg->workflows); i++) {
+		const struct workflow *wf = wf_set_get(cfg->workflows, i);
+		const struct wf_rota_ref *refs;
+		size_t n = wf_rotas(wf, &refs);
+
+		for (size_t k = 0; k < n; k++) {
+			if (rota_find(cfg->rotas, refs[k].name) != NULL)
+				continue;
+			if (c->rota != NULL) {
+				if (!reported(dg, refs[k].file, refs[k].line))
+					diag_add(dg, refs[k].file,
+					    refs[k].line, "rota %s is not "
+					    "defined in %s", refs[k].name,
+					    c->rota);
+				continue;
+			}
+			rota_add_empty(cfg->rotas, refs[k].name,
+			    c->default_calendar);
+			log_notice("workflow %s escalates to rota %s, but "
+			    "vigil.conf names no rota file: out of hours, "
+			    "group %s hears instead", wf_name(wf),
+			    refs[k].name, STAFF_FALLBACK);
+		}
+	}
+}
+
 struct cfg *
 cfg_load(const char *path, struct diag *dg)
 {
@@ -41,6 +93,8 @@ cfg_load(const char *path, struct diag *dg)
 	cfg->workflows = wf_load_dir(cfg->conf->workflows,
 	    &cfg->conf->calendars, dg);
 	cfg->staff = staff_load(cfg->conf->staff, dg);
+	if (cfg->workflows != NULL)
+		load_rotas(cfg, dg);
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
 		cfg->notifiers[ch] = notifier_new(cfg->conf,
 		    (enum notify_channel)ch, dg);
@@ -72,6 +126,7 @@ cfg_free(struct cfg *cfg)
 		return;
 	wf_set_free(cfg->workflows);
 	staff_free(cfg->staff);
+	rota_set_free(cfg->rotas);
 	for (int ch = 0; ch < NOTIFY_NCHANNELS; ch++)
 		if (cfg->notifiers[ch] != NULL)
 			notifier_free(cfg->notifiers[ch]);

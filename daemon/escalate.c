@@ -4,9 +4,10 @@
  * The workflow names roles relative to the case (officer, line manager,
  * the manager above, a group); the staff directory says who they are and
  * how to reach them.  A role with nobody behind it (no officer, no line
- * manager) goes to the fallback group: a missed deadline never goes
- * nowhere.  Someone away is covered for (away.c).  An SMS to someone with
- * no mobile number goes by email instead.
+ * manager, nobody on call on a rota that applies) goes to the fallback
+ * group: a missed deadline never goes nowhere.  Someone away is covered
+ * for (away.c).  An SMS to someone with no mobile number goes by email
+ * instead.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -107,6 +108,31 @@ to_group(struct esc_ctx *x, const struct staff_group *g, unsigned channels)
 }
 
 /*
+ * Whoever a rota has on call at the step's own instant, so that a step
+ * fired late (after a restart) goes where it should have gone then.  NULL
+ * when nobody is; *off when the rota does not apply (its calendar is open).
+ */
+static const struct staff_person *
+on_call(struct esc_ctx *x, const char *name, int *off)
+{
+	const struct rota *r = rota_find(x->vd->cfg->rotas, name);
+	const char *id;
+
+	*off = 0;
+	if (r == NULL)		/* only an old workflow version names it */
+		return NULL;
+	switch (rota_on_call(r, x->s->at, &id)) {
+	case ROTA_OFF:
+		*off = 1;
+		return NULL;
+	case ROTA_ON_CALL:
+		return staff_find(x->vd->cfg->staff, id);
+	default:
+		return NULL;
+	}
+}
+
+/*
  * The outbox rows for one step, in the firing's transaction.  The outbox's
  * unique keys make a step's message to one recipient on one channel exist
  * at most once.  -1 when a row could not be written: the caller rolls the
@@ -127,6 +153,7 @@ esc_step(struct vigild *vd, const struct wf_case *c, const struct workflow *wf,
 		const struct wf_recipient *r = &s->to[i];
 		const struct staff_person *p = NULL;
 		const struct staff_group *g = NULL;
+		int off;
 
 		switch (r->kind) {
 		case WF_TO_OFFICER:
@@ -138,6 +165,16 @@ esc_step(struct vigild *vd, const struct wf_case *c, const struct workflow *wf,
 		case WF_TO_GROUP:
 			g = staff_group(st, r->group);
 			break;
+		case WF_TO_ROTA:
+			if ((p = on_call(&x, r->rota, &off)) == NULL && off)
+				continue;
+			break;
+		}
+		if (p == NULL && g == NULL && r->kind == WF_TO_ROTA) {
+			g = staff_group(st, STAFF_FALLBACK);
+			log_notice("case %s: %s: nobody on call on rota %s; "
+			    "telling group %s", c->ref, s->deadline, r->rota,
+			    STAFF_FALLBACK);
 		}
 		if (p == NULL && g == NULL) {
 			g = staff_group(st, STAFF_FALLBACK);

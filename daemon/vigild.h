@@ -37,6 +37,7 @@
 #include "due.h"
 #include "notifier.h"
 #include "proto.h"
+#include "rota.h"
 #include "staff.h"
 #include "store.h"
 #include "template.h"
@@ -69,6 +70,7 @@ struct cfg {
 	struct conf *conf;
 	struct wf_set *workflows;
 	struct staff *staff;
+	struct rota_set *rotas;		/* every rota a workflow names */
 	struct notifier *notifiers[NOTIFY_NCHANNELS];	/* by channel */
 	struct tpl_set *templates;
 	struct outbox_conf ob;

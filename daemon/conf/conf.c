@@ -50,6 +50,7 @@ static const struct conf_opt {
 	{ "daemon", "workflows", offsetof(struct conf, workflows), OPT_PATH, 0,
 	    NULL },
 	{ "daemon", "staff", offsetof(struct conf, staff), OPT_PATH, 0, NULL },
+	{ "daemon", "rota", offsetof(struct conf, rota), OPT_PATH, 0, NULL },
 	{ "daemon", "templates", offsetof(struct conf, templates), OPT_PATH, 0,
 	    NULL },
 	{ "daemon", "client_timeout", offsetof(struct conf, client_timeout),

@@ -33,6 +33,7 @@ struct conf {
 	char	*socket;
 	char	*workflows;
 	char	*staff;
+	char	*rota;		/* the on-call rotas, or NULL: none */
 	char	*templates;	/* folder of message templates */
 	int	 client_timeout;	/* seconds a client may stay silent */
 	char	*backups;	/* the folder vigilctl backup writes to */

@@ -182,6 +182,13 @@ wf_groups(const struct workflow *wf, const char **out, size_t max)
 	return wf->ngroups;
 }
 
+size_t
+wf_rotas(const struct workflow *wf, const struct wf_rota_ref **out)
+{
+	*out = wf->rotas;
+	return wf->nrotas;
+}
+
 /* --- the checks ---------------------------------------------------- */
 
 static size_t

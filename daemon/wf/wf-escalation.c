@@ -11,7 +11,23 @@
 
 #include "wf-int.h"
 
-/* "officer", "line-manager", "line-manager's manager", "group NAME". */
+/* Each rota named, where it is first named. */
+static void
+rota_ref(struct workflow *wf, const struct raw_kv *kv, const char *name)
+{
+	for (size_t i = 0; i < wf->nrotas; i++)
+		if (strcmp(wf->rotas[i].name, name) == 0)
+			return;
+	wf->rotas = xreallocarray(wf->rotas, wf->nrotas + 1,
+	    sizeof *wf->rotas);
+	wf->rotas[wf->nrotas++] = (struct wf_rota_ref){ xstrdup(name),
+	    kv->file ? xstrdup(kv->file) : NULL, kv->line };
+}
+
+/*
+ * "officer", "line-manager", "line-manager's manager", "manager N",
+ * "group NAME", "rota NAME".
+ */
 static int
 target(struct ld *x, const struct raw_kv *kv, const char *t,
     struct wf_recip *r)
@@ -39,10 +55,14 @@ target(struct ld *x, const struct raw_kv *kv, const char *t,
 			    sizeof *wf->groups);
 			wf->groups[wf->ngroups++] = xstrdup(r->group);
 		}
+	} else if (strncmp(t, "rota ", 5) == 0 && wf_name_ok(t + 5)) {
+		r->kind = WF_TO_ROTA;
+		r->rota = xstrdup(t + 5);
+		rota_ref(wf, kv, r->rota);
 	} else {
 		WF_LD_ERR(x, kv, "unknown recipient \"%s\" (expected officer, "
-		    "line-manager, line-manager's manager, manager N or group "
-		    "NAME)", t);
+		    "line-manager, line-manager's manager, manager N, group "
+		    "NAME or rota NAME)", t);
 		return -1;
 	}
 	return 0;
@@ -216,6 +236,7 @@ wf_escdef_free(struct wf_escdef *e)
 	for (int l = 0; l <= WF_MAX_LEVELS; l++)
 		for (size_t r = 0; r < e->level[l].nto; r++) {
 			free(e->level[l].to[r].group);
+			free(e->level[l].to[r].rota);
 			for (size_t c = 0; c < e->level[l].to[r].nch; c++)
 				wf_guard_free(e->level[l].to[r].ch[c].when);
 		}

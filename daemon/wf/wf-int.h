@@ -149,6 +149,7 @@ struct wf_recip {
 	enum wf_target_kind kind;
 	int	 up;
 	char	*group;
+	char	*rota;
 	struct wf_chan ch[2];
 	size_t	 nch;
 };
@@ -230,6 +231,8 @@ struct workflow {
 	size_t	 nroles;
 	char	**groups;
 	size_t	 ngroups;
+	struct wf_rota_ref *rotas;
+	size_t	 nrotas;
 };
 
 const struct wf_statedef *wf_state(const struct workflow *, const char *);

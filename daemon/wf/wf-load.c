@@ -448,6 +448,11 @@ wf_free(struct workflow *wf)
 	free(wf->escs);
 	strv_free(wf->roles, wf->nroles);
 	strv_free(wf->groups, wf->ngroups);
+	for (size_t i = 0; i < wf->nrotas; i++) {
+		free(wf->rotas[i].name);
+		free(wf->rotas[i].file);
+	}
+	free(wf->rotas);
 	free(wf);
 }
 

@@ -54,6 +54,7 @@ emit(struct gen *g, const struct wf_deadline *d, const struct wf_level *lv,
 		s.to[s.nto].kind = r->kind;
 		s.to[s.nto].up = r->up;
 		s.to[s.nto].group = r->group;
+		s.to[s.nto].rota = r->rota;
 		s.to[s.nto].channels = ch;
 		s.nto++;
 	}

@@ -80,7 +80,8 @@ struct wf_event {
 enum wf_target_kind {
 	WF_TO_OFFICER,			/* the case's officer */
 	WF_TO_MANAGER,			/* "up" levels above the officer */
-	WF_TO_GROUP			/* a named group of the staff directory */
+	WF_TO_GROUP,			/* a named group of the staff directory */
+	WF_TO_ROTA			/* whoever a rota has on call then */
 };
 #define WF_EMAIL	0x1
 #define WF_SMS		0x2
@@ -88,6 +89,7 @@ struct wf_recipient {
 	enum wf_target_kind kind;
 	int	 up;			/* WF_TO_MANAGER: 1 = line manager */
 	const char *group;		/* WF_TO_GROUP */
+	const char *rota;		/* WF_TO_ROTA */
 	unsigned channels;		/* WF_EMAIL | WF_SMS */
 };
 
@@ -142,6 +144,17 @@ int	 wf_event_takes(const struct workflow *, const char *, const char *);
 #define WF_ROLE_LINE_MANAGER	"line-manager"
 #define WF_ROLE_MANAGER_ABOVE	"manager-above"
 size_t	 wf_groups(const struct workflow *, const char **, size_t);
+/*
+ * The rotas a workflow's escalations name ("rota NAME"), each where it is
+ * first named, so that the core can refuse one vigil.conf lacks at its
+ * file:line (the workflow's files are gone by then).
+ */
+struct wf_rota_ref {
+	char	*name;
+	char	*file;
+	int	 line;
+};
+size_t	 wf_rotas(const struct workflow *, const struct wf_rota_ref **);
 
 /*
  * The engine.  On refusal: -1, a reason in err, the case untouched.
