@@ -21,6 +21,7 @@ START_TEST(test_shipped_load)
 	char *dir = path_of("workflows");
 	struct wf_set *set = wf_load_dir(dir, cals, &dg);
 	const char *groups[4];
+	const struct wf_rota_ref *rotas;
 
 	diag_print(&dg, stderr);
 	ck_assert_ptr_nonnull(set);
@@ -38,6 +39,12 @@ START_TEST(test_shipped_load)
 		    "initial contact");
 		ck_assert_ptr_nonnull(wf_deadline_action(w, "dash"));
 		ck_assert_uint_eq(wf_groups(w, groups, 4), 0);
+		/* Named where the default escalation names it, for --check. */
+		ck_assert_uint_eq(wf_rotas(w, &rotas), 1);
+		ck_assert_str_eq(rotas[0].name, "out-of-hours");
+		ck_assert_ptr_nonnull(strstr(rotas[0].file,
+		    "/domestic-abuse.ini"));
+		ck_assert_int_gt(rotas[0].line, 0);
 	}
 	wf_set_free(set);
 	free(dir);
@@ -243,6 +250,11 @@ START_TEST(test_steps_urgent_and_ack)
 	ck_assert_uint_eq(n, 7);
 	assert_step(&s[0], 1, 1, 0, "2026-04-01T11:00:00+01:00");
 	ck_assert_uint_eq(s[0].to[0].channels, WF_EMAIL | WF_SMS);
+	/* And whoever is on call, should the rota apply then (Havebury 6.1). */
+	ck_assert_uint_eq(s[0].nto, 2);
+	ck_assert_int_eq(s[0].to[1].kind, WF_TO_ROTA);
+	ck_assert_str_eq(s[0].to[1].rota, "out-of-hours");
+	ck_assert_uint_eq(s[0].to[1].channels, WF_EMAIL | WF_SMS);
 	STEPS(s, { 1, 1, 2, 0, "2026-04-01T15:00:00+01:00" },
 	    { 2, 1, 2, 1, "2026-04-02T15:00:00+01:00" },
 	    { 3, 1, 2, 2, "2026-04-07T15:00:00+01:00" },
