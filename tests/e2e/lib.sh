@@ -71,6 +71,26 @@ case_url = https://cms.example/case/{ref}
 CONF
 }
 
+# For a test that counts the messages of an immediate-risk case opened
+# relative to now: the shipped workflows' rota out-of-hours (or, with no
+# rota file, the fallback group) would hear too when the test runs out of
+# hours.  Here the rota's calendar never closes, so it never applies.
+rota_never_applies() {
+	sed -i 's/^staff = staff.ini$/&\nrota = rota.ini/' "$T/vigil.conf"
+	cat >> "$T/vigil.conf" <<'CONF'
+
+[calendar always-open]
+days = mon-sun
+hours = 00:00-24:00
+holidays = none
+CONF
+	cat > "$T/rota.ini" <<'ROTA'
+[rota out-of-hours]
+calendar = always-open
+on-call = it.admin from mon 00:00
+ROTA
+}
+
 # VIGILD_WRAPPER runs vigild under a tool, e.g. "valgrind --error-exitcode=99
 # --leak-check=full": a leak or a bad read then fails the SIGTERM check.
 start_vigild() {
