@@ -1,9 +1,10 @@
 /*
  * cfg.c: vigil.conf, its calendars, the workflow folder, the staff
- * directory, the rotas, the notifiers, the message templates and the outbox settings,
- * loaded and checked together.  Start-up, "vigild --check" and a reload all go through
- * cfg_load(), so a configuration that --check accepts is exactly one that a
- * reload will apply; with any problem, nothing is applied.
+ * directory, the rotas, the notifiers, the message templates and the
+ * outbox settings, loaded and checked together.  Start-up, "vigild
+ * --check" and a reload all go through cfg_load(), so a configuration that
+ * --check accepts is exactly one that a reload will apply; with any
+ * problem, nothing is applied.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */

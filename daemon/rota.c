@@ -22,7 +22,7 @@ struct slot {				/* a weekly hand-over */
 	char	*who;
 	int	 line;
 };
-struct cover {				/* a dated one: [from, until) */
+struct override {			/* a dated one: [from, until) */
 	int64_t	 from, until;
 	char	*who;
 	int	 line;
@@ -33,8 +33,8 @@ struct rota {
 	int	 always;		/* hours = always */
 	struct slot *slots;		/* by at */
 	size_t	 nslots;
-	struct cover *covers;
-	size_t	 ncovers;
+	struct override *overrides;
+	size_t	 noverrides;
 };
 struct rota_set {
 	struct rota *v;
@@ -122,12 +122,12 @@ slot_cmp(const void *a, const void *b)
 	return x->at < y->at ? -1 : x->at > y->at;
 }
 
-/* A dated cover: both ends local to the rota's zone, and no overlap. */
+/* A dated override: both ends local to the rota's zone, and no overlap. */
 static void
 dated(struct rota_parse *p, struct rota *r, const struct conf_kv *kv,
     const char *who, const char *from, const char *until)
 {
-	struct cover c = { .line = kv->line };
+	struct override c = { .line = kv->line };
 	char err[128];
 
 	if (iso_parse(from, r->cal->tz, &c.from, err, sizeof err) == -1 ||
@@ -136,19 +136,21 @@ dated(struct rota_parse *p, struct rota *r, const struct conf_kv *kv,
 		return;
 	}
 	if (c.until <= c.from) {
-		problem(p, kv->line, "on-call: the cover ends before it "
+		problem(p, kv->line, "on-call: the override ends before it "
 		    "starts");
 		return;
 	}
-	for (size_t i = 0; i < r->ncovers; i++)
-		if (c.from < r->covers[i].until && r->covers[i].from < c.until) {
-			problem(p, kv->line, "on-call: this cover overlaps "
-			    "the one at line %d", r->covers[i].line);
+	for (size_t i = 0; i < r->noverrides; i++)
+		if (c.from < r->overrides[i].until &&
+		    r->overrides[i].from < c.until) {
+			problem(p, kv->line, "on-call: this override overlaps "
+			    "the one at line %d", r->overrides[i].line);
 			return;
 		}
 	c.who = xstrdup(who);
-	r->covers = xreallocarray(r->covers, r->ncovers + 1, sizeof *r->covers);
-	r->covers[r->ncovers++] = c;
+	r->overrides = xreallocarray(r->overrides, r->noverrides + 1,
+	    sizeof *r->overrides);
+	r->overrides[r->noverrides++] = c;
 }
 
 /* "ID from DAY HH:MM" or "ID from DATE HH:MM until DATE HH:MM". */
@@ -176,7 +178,7 @@ on_call(struct rota_parse *p, struct rota *r, const struct conf_kv *kv)
 	}
 	if (weekly(from, &s.at) == -1) {
 		problem(p, kv->line, "on-call: \"%s\" is not a day and a time, "
-		    "as in mon 17:00 (a dated cover needs until)", from);
+		    "as in mon 17:00 (a dated override needs until)", from);
 		goto done;
 	}
 	for (size_t i = 0; i < r->nslots; i++)
@@ -199,9 +201,9 @@ rota_free_one(struct rota *r)
 	for (size_t i = 0; i < r->nslots; i++)
 		free(r->slots[i].who);
 	free(r->slots);
-	for (size_t i = 0; i < r->ncovers; i++)
-		free(r->covers[i].who);
-	free(r->covers);
+	for (size_t i = 0; i < r->noverrides; i++)
+		free(r->overrides[i].who);
+	free(r->overrides);
 }
 
 static void
@@ -331,7 +333,7 @@ rota_find(const struct rota_set *set, const char *name)
 }
 
 /*
- * Who is on call at t: a dated cover if one holds, else the last weekly
+ * Who is on call at t: a dated override if one holds, else the last weekly
  * hand-over at or before t's local time, round the week.  Local wall time,
  * so "fri 17:00" stays 17:00 across a clock change.
  */
@@ -344,9 +346,9 @@ rota_on_call(const struct rota *r, int64_t t, const char **who)
 	*who = NULL;
 	if (!r->always && cal_is_open(r->cal, t))
 		return ROTA_OFF;
-	for (size_t i = 0; i < r->ncovers; i++)
-		if (r->covers[i].from <= t && t < r->covers[i].until) {
-			*who = r->covers[i].who;
+	for (size_t i = 0; i < r->noverrides; i++)
+		if (r->overrides[i].from <= t && t < r->overrides[i].until) {
+			*who = r->overrides[i].who;
 			return ROTA_ON_CALL;
 		}
 	if (r->nslots == 0)

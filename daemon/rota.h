@@ -10,7 +10,7 @@
  *	on-call = alex.okafor from fri 17:00	then to the next, round
  *						the week
  *	on-call = hos.morgan from 2026-12-24 17:00 until 2026-12-29 09:00
- *					a dated cover: wins while it lasts
+ *					a dated override: wins while it lasts
  *
  * Times are local to the calendar's zone.  Loading checks everything,
  * staff ids against the directory included, and reports every problem as

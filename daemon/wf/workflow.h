@@ -80,7 +80,7 @@ struct wf_event {
 enum wf_target_kind {
 	WF_TO_OFFICER,			/* the case's officer */
 	WF_TO_MANAGER,			/* "up" levels above the officer */
-	WF_TO_GROUP,			/* a named group of the staff directory */
+	WF_TO_GROUP,			/* a group of the staff directory */
 	WF_TO_ROTA			/* whoever a rota has on call then */
 };
 #define WF_EMAIL	0x1

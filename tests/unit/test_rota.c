@@ -159,7 +159,7 @@ START_TEST(test_bank_holiday)
 END_TEST
 
 /* 17:00 Thu 24 Dec to 09:00 Tue 29 Dec 2026 (GMT): Morgan. */
-START_TEST(test_christmas_cover)
+START_TEST(test_christmas_override)
 {
 	struct rota_set *set = example(ROTA_TEXT);
 
@@ -182,7 +182,7 @@ START_TEST(test_christmas_cover)
 }
 END_TEST
 
-/* Covers only: between them nobody, and the caller tells the fallback. */
+/* Overrides only: between them nobody, and the caller tells the fallback. */
 START_TEST(test_nobody)
 {
 	struct rota_set *set = example("[rota christmas]\nhours = always\n"
@@ -234,7 +234,7 @@ static const struct {
 	{ "[rota a]\non-call = sam.patel mon 17:00\n", 2,
 	    "expected ID from DAY HH:MM" },
 	{ "[rota a]\non-call = sam.patel from 2026-12-24 17:00\n", 2,
-	    "a dated cover needs until" },
+	    "a dated override needs until" },
 	{ "[rota a]\non-call = sam.patel from 2026-12-24 17:00 until "
 	    "2026-12-24 09:00\n", 2, "ends before it starts" },
 	{ "[rota a]\non-call = sam.patel from 2026-12-24 17:00 until "
@@ -281,7 +281,7 @@ rota_suite(void)
 	tcase_add_test(tc, test_weekday_evening);
 	tcase_add_test(tc, test_clock_change);
 	tcase_add_test(tc, test_bank_holiday);
-	tcase_add_test(tc, test_christmas_cover);
+	tcase_add_test(tc, test_christmas_override);
 	tcase_add_test(tc, test_nobody);
 	tcase_add_test(tc, test_shipped);
 	tcase_add_loop_test(tc, test_refused, 0, (int)nitems(bad));
