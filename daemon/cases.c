@@ -171,7 +171,7 @@ fields_text(const struct wf_field *f, size_t n)
 
 	if (n > 0) {		/* f may be NULL then */
 		memcpy(sorted, f, n * sizeof *f);
-		qsort(sorted, n, sizeof *sorted, by_key);
+		xqsort(sorted, n, sizeof *sorted, by_key);
 	}
 	canon_open(&c, '{');
 	for (size_t i = 0; i < n; i++) {

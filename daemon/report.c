@@ -338,7 +338,7 @@ rank_hours(int64_t *v, size_t n, double p)
 
 	if (n == 0)
 		return json_null();
-	qsort(v, n, sizeof *v, cmp64);
+	xqsort(v, n, sizeof *v, cmp64);
 	k = (size_t)ceil(p * (double)n);
 	return json_real(round((double)v[k ? k - 1 : 0] / 360.0) / 10.0);
 }
@@ -364,8 +364,7 @@ owed_json(struct vigild *vd, struct group *g)
 {
 	json_t *list = json_array();
 
-	if (g->nowed > 0)	/* qsort(NULL, 0) is undefined */
-		qsort(g->owed, g->nowed, sizeof *g->owed, by_deadline);
+	xqsort(g->owed, g->nowed, sizeof *g->owed, by_deadline);
 	for (size_t i = 0; i < g->nowed; i++) {
 		const struct owed *o = &g->owed[i];
 		const struct workflow *wf = wf_set_find(vd->cfg->workflows,
@@ -515,7 +514,7 @@ req_report(struct vigild *vd, const struct origin *o, struct request *r)
 		rep.by = NULL;
 		group_of(&rep, NULL, NULL);
 	}
-	qsort(rep.groups, rep.ngroups, sizeof *rep.groups, by_name);
+	xqsort(rep.groups, rep.ngroups, sizeof *rep.groups, by_name);
 	months = json_array();
 	for (int i = 0; i < rep.nmonths; i++)
 		json_array_append_new(months, json_string(rep.label[i]));

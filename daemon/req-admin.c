@@ -215,8 +215,7 @@ timed_copies(DIR *d, const char *suffix, size_t *np)
 		f[n].name = xstrdup(de->d_name);
 		f[n++].mtime = st.st_mtim.tv_sec;
 	}
-	if (n > 0)		/* qsort(NULL, 0) is undefined */
-		qsort(f, n, sizeof *f, by_age);
+	xqsort(f, n, sizeof *f, by_age);
 	*np = n;
 	return f;
 }

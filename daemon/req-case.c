@@ -173,7 +173,7 @@ unknown_workflow(struct vigild *vd, const char *name)
 
 	for (size_t i = 0; i < n; i++)
 		names[i] = wf_name(wf_set_get(set, i));
-	qsort(names, n, sizeof *names, cmp_name);
+	xqsort(names, n, sizeof *names, cmp_name);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			buf_puts(&known, ", ");

@@ -237,7 +237,7 @@ section(struct rota_parse *p, const struct conf_section *s, struct rota *r)
 	if (conf_kv(s, "on-call") == NULL)
 		problem(p, s->line, "[%s] has nobody on call (add on-call = "
 		    "ID from DAY HH:MM)", s->name);
-	qsort(r->slots, r->nslots, sizeof *r->slots, slot_cmp);
+	xqsort(r->slots, r->nslots, sizeof *r->slots, slot_cmp);
 }
 
 static struct rota_set *

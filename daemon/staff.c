@@ -443,7 +443,7 @@ check_unique(struct staff_parse *p, struct staff *st)
 	for (size_t i = 0; i < st->npeople; i++)
 		if (st->people[i].unix_user != NULL)
 			u[nu++] = &st->people[i];
-	qsort(u, nu, sizeof *u, unix_cmp);
+	xqsort(u, nu, sizeof *u, unix_cmp);
 	for (size_t i = 1; i < nu; i++)
 		if (strcmp(u[i - 1]->unix_user, u[i]->unix_user) == 0)
 			problem(p, u[i]->line, "%s and %s have the "
@@ -477,7 +477,7 @@ build(struct staff_parse *p)
 			    "most %d) or \"group NAME\"", s->name, VALID_NAME_MAX);
 		person_from(p, s, &st->people[st->npeople++]);
 	}
-	qsort(st->people, st->npeople, sizeof *st->people, person_cmp);
+	xqsort(st->people, st->npeople, sizeof *st->people, person_cmp);
 	resolve_managers(p, st);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct conf_section *s = &p->v[i];
@@ -491,7 +491,7 @@ build(struct staff_parse *p)
 			    name);
 		group_from(p, st, s, name, &st->groups[st->ngroups++]);
 	}
-	qsort(st->groups, st->ngroups, sizeof *st->groups, group_cmp);
+	xqsort(st->groups, st->ngroups, sizeof *st->groups, group_cmp);
 	check_unique(p, st);
 	find_cycles(p, st);
 	if (staff_group(st, STAFF_FALLBACK) == NULL)
@@ -536,7 +536,7 @@ sort_diags(struct diag *dg, size_t from)
 
 	for (size_t i = 0; i < n; i++)
 		v[i] = (struct diag_order){ dg->v[from + i], i };
-	qsort(v, n, sizeof *v, order_cmp);
+	xqsort(v, n, sizeof *v, order_cmp);
 	for (size_t i = 0; i < n; i++)
 		dg->v[from + i] = v[i].e;
 	free(v);

@@ -184,7 +184,7 @@ hol_year(enum hol_region r, int y, struct holiday *out, size_t max)
 		if (hol_oneoffs[i].y == y && (hol_oneoffs[i].regions & (1 << r)))
 			add(&l, civil_days(y, hol_oneoffs[i].m, hol_oneoffs[i].d),
 			    hol_oneoffs[i].name);
-	qsort(l.v, l.n, sizeof *l.v, by_day);
+	xqsort(l.v, l.n, sizeof *l.v, by_day);
 
 	/* Substitutes, in date order, each on the next free weekday. */
 	nfixed = l.n;
@@ -198,6 +198,6 @@ hol_year(enum hol_region r, int y, struct holiday *out, size_t max)
 		if (l.n < l.max)
 			l.v[l.n++] = (struct holiday){ d, l.v[i].name, 0, 1 };
 	}
-	qsort(l.v, l.n, sizeof *l.v, by_day);
+	xqsort(l.v, l.n, sizeof *l.v, by_day);
 	return l.n;
 }

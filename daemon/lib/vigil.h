@@ -48,6 +48,7 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) VIGIL_PRINTF(1, 2);
 char	*xvasprintf(const char *, va_list) VIGIL_PRINTF(1, 0);
+void	 xqsort(void *, size_t, size_t, int (*)(const void *, const void *));
 
 /* diag.c: problems found while loading files, reported as file:line. */
 struct diag_entry {

@@ -1,7 +1,8 @@
 /*
- * xmalloc.c: allocation that cannot fail.  Running out of memory in a daemon
- * this small means something is badly wrong; stopping is the safe answer,
- * and systemd restarts us with every deadline intact on disk.
+ * xmalloc.c: allocation that cannot fail (and a qsort that takes an empty
+ * array).  Running out of memory in a daemon this small means something is
+ * badly wrong; stopping is the safe answer, and systemd restarts us with
+ * every deadline intact on disk.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -79,4 +80,12 @@ xasprintf(const char *fmt, ...)
 	p = xvasprintf(fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+/* qsort(3) that takes an empty array as NULL: qsort(NULL, 0) is undefined. */
+void
+xqsort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 0)
+		qsort(v, n, size, cmp);
 }

@@ -45,7 +45,7 @@ wf_load_dir(const char *dir, const struct cal_set *cals, struct diag *dg)
 		names[nnames++] = xasprintf("%s/%s", dir, de->d_name);
 	}
 	closedir(d);
-	qsort(names, nnames, sizeof *names, cmp_str);
+	xqsort(names, nnames, sizeof *names, cmp_str);
 	for (size_t i = 0; i < nnames; i++) {
 		struct workflow *wf = wf_load_file(names[i], cals, dg);
 

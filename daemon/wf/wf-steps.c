@@ -156,12 +156,12 @@ wf_steps(const struct workflow *wf, const struct cal_set *cals,
 		g.out = xreallocarray(NULL, n, sizeof *g.out);
 		g.max = n;
 		generate(&g);
-		qsort(g.out, n, sizeof *g.out, cmp_step);
+		xqsort(g.out, n, sizeof *g.out, cmp_step);
 		if (max > 0)
 			memcpy(out, g.out, max * sizeof *out);
 		free(g.out);
 		return n;
 	}
-	qsort(out, n, sizeof *out, cmp_step);
+	xqsort(out, n, sizeof *out, cmp_step);
 	return n;
 }
