@@ -56,6 +56,8 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         if self.args.data_delay:
+            # A test may wait for this: the message is with the server.
+            open(os.path.join(self.args.spool, "in-data"), "w").close()
             await asyncio.sleep(self.args.data_delay)
         if self.args.data_reply:
             return self.args.data_reply
@@ -145,7 +147,8 @@ if __name__ == "__main__":
                    help="ADDRESS=REPLY, e.g. x@example.org=550 5.1.1 No such user")
     p.add_argument("--data-reply")
     p.add_argument("--data-delay", type=float, default=0,
-                   help="seconds before answering each message's data")
+                   help="seconds before answering each message's data "
+                   "(touching SPOOL/in-data first)")
     p.add_argument("--data-reply-for", action="append", default=[],
                    help="ADDRESS=REPLY for messages to ADDRESS")
     asyncio.run(main(p.parse_args()))
