@@ -140,16 +140,31 @@ proto_cmd_stray(const struct proto_cmd *c, json_t *obj)
 	return NULL;
 }
 
-/* The first key the command requires that obj lacks, or NULL. */
+/*
+ * The first key the command requires that obj lacks, or NULL.  It walks
+ * the command's own keys, not every key there is: this runs per request.
+ */
 const char *
 proto_cmd_lacks(const struct proto_cmd *c, json_t *obj)
 {
-	for (size_t i = 0; i < nitems(proto_keys); i++) {
-		int required;
+	char key[32];
 
-		if (proto_cmd_takes(c, proto_keys[i].name, &required) &&
-		    required && json_object_get(obj, proto_keys[i].name) == NULL)
-			return proto_keys[i].name;
+	for (const char *p = c->keys, *end; *p != '\0'; p = end) {
+		size_t n;
+
+		p += strspn(p, " ");
+		end = p + strcspn(p, " ");
+		if (end == p || end[-1] != '!')
+			continue;
+		n = (size_t)(end - p) - 1;
+		if (n >= sizeof key)
+			fatalx("proto: key longer than %zu", sizeof key - 1);
+		memcpy(key, p, n);
+		key[n] = '\0';
+		if (json_object_get(obj, key) == NULL)
+			for (size_t i = 0; i < nitems(proto_keys); i++)
+				if (strcmp(proto_keys[i].name, key) == 0)
+					return proto_keys[i].name;
 	}
 	return NULL;
 }
