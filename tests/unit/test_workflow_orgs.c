@@ -424,6 +424,18 @@ END_TEST
  * judgement without the person's consent, the Information Sharing Without
  * Consent form within the referral's 1 working day (Wed 15 April 10:00).
  */
+/* The case's last deadline of that name, or NULL. */
+static const struct wf_deadline *
+named(const struct wf_case *wc, const char *name)
+{
+	const struct wf_deadline *d = NULL;
+
+	for (size_t i = 0; i < wc->ndeadlines; i++)
+		if (strcmp(wc->deadlines[i].name, name) == 0)
+			d = &wc->deadlines[i];
+	return d;
+}
+
 START_TEST(test_waltham_forest_below_threshold)
 {
 	const struct wf_deadline *d;
@@ -454,14 +466,34 @@ START_TEST(test_waltham_forest_below_threshold)
 	    { "dash-completed", "2026-04-14T10:00", "o1", "officer",
 	      { "score=5", "judgement=high", "police-incidents-12m=0",
 	        "consent=no" }, .state = "marac-referral" });
-	for (size_t i = 0; i < c.ndeadlines; i++)
-		ck_assert_str_ne(c.deadlines[i].name, "multi-agency-meeting");
-	d = NULL;
-	for (size_t i = 0; i < c.ndeadlines; i++)
-		if (strcmp(c.deadlines[i].name, "iswc") == 0)
-			d = &c.deadlines[i];
-	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_null(named(&c, "multi-agency-meeting"));
+	ck_assert_ptr_nonnull(d = named(&c, "iswc"));
 	ck_assert_str_eq(L(d->due), "2026-04-15T10:00:00+01:00");
+
+	/* Consent not recorded is taken as not given: the form. */
+	wf_case_free(&c);
+	memset(&c, 0, sizeof c);
+	PLAY(wf, &c,
+	    { "open", "2026-04-13T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WF-5" },
+	    { "contact-made", "2026-04-13T11:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-14T10:00", "o1", "officer",
+	      { "score=5", "judgement=high", "police-incidents-12m=0" },
+	      .state = "marac-referral" });
+	ck_assert_ptr_nonnull(d = named(&c, "iswc"));
+	ck_assert_str_eq(L(d->due), "2026-04-15T10:00:00+01:00");
+
+	/* Three police incidents meet the criteria: not judgement alone. */
+	wf_case_free(&c);
+	memset(&c, 0, sizeof c);
+	PLAY(wf, &c,
+	    { "open", "2026-04-13T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WF-6" },
+	    { "contact-made", "2026-04-13T11:00", "o1", "officer" },
+	    { "dash-completed", "2026-04-14T10:00", "o1", "officer",
+	      { "score=5", "judgement=high", "police-incidents-12m=3",
+	        "consent=no" }, .state = "marac-referral" });
+	ck_assert_ptr_null(named(&c, "iswc"));
 }
 END_TEST
 
