@@ -668,6 +668,51 @@ START_TEST(test_wiltshire)
 END_TEST
 
 /*
+ * Wiltshire 5.3 and 6.5: an immediate risk goes to 999, and the service
+ * runs in business hours, so the urgent contact is 1 working hour, not
+ * the default's elapsed hour.  Opened Thu 2 Apr 16:30: half an hour that
+ * day; Good Friday, the weekend and Easter Monday are closed; the other
+ * half is Tue 7 Apr 09:00-09:30.  In hours it is the default's hour: Wed
+ * 8 Apr 10:00 is due 11:00.  A new incident at Sat 11 Apr 20:00 (the
+ * default would want 21:00) counts from Mon 13 Apr 09:00: the response is
+ * due 10:00; its DASH, a working day on, reaches Tue 09:00, an opening, so
+ * is due by the close of Monday.
+ */
+START_TEST(test_wiltshire_immediate)
+{
+	wf = load("wiltshire");
+	PLAY(wf, &c,
+	    { "open", "2026-04-02T16:30", "o1", "officer",
+	      { "officer=o1", "risk=high", "immediate-risk=yes" },
+	      .ref = "WI-4", .seq = 1, .st = WF_PENDING,
+	      .name = "initial-contact", .duration = "1 working hour",
+	      .due = "2026-04-07T09:30:00+01:00" });
+	ck_assert_int_eq(DL(&c, 1)->urgent, 1);
+	wf_case_free(&c);
+	memset(&c, 0, sizeof c);
+	PLAY(wf, &c,
+	    { "open", "2026-04-08T10:00", "o1", "officer",
+	      { "officer=o1", "risk=high", "immediate-risk=yes" },
+	      .ref = "WI-5", .seq = 1, .st = WF_PENDING,
+	      .name = "initial-contact", .duration = "1 working hour",
+	      .due = "2026-04-08T11:00:00+01:00" },
+	    { "contact-made", "2026-04-08T10:30", "o1", "officer", .seq = 1,
+	      .st = WF_MET },
+	    { "dash-completed", "2026-04-08T15:00", "o1", "officer",
+	      { "score=5", "judgement=standard", "police-incidents-12m=0" },
+	      .state = "support" },
+	    { "incident", "2026-04-11T20:00", "o1", "officer",
+	      { "immediate-risk=yes" }, .seq = 4, .st = WF_PENDING,
+	      .name = "dash", .duration = "1 working day",
+	      .due = "2026-04-13T17:00:00+01:00" },
+	    { .seq = 5, .st = WF_PENDING, .name = "urgent-response",
+	      .duration = "1 working hour",
+	      .due = "2026-04-13T10:00:00+01:00" });
+	ck_assert_int_eq(DL(&c, 5)->urgent, 1);
+}
+END_TEST
+
+/*
  * A pause does not stop a clock that is not the person's.  Waltham Forest
  * s11: DVPN served Thu 2 Apr 08:00, 48 hours not counting Sundays and bank
  * holidays: Thu 08-24 (16h), Good Friday (0), Sat 4 (40), Sun 5 and Easter
@@ -832,6 +877,7 @@ workflow_orgs_suite(void)
 	tcase_add_test(org_tcase(s, "wolverhampton"), test_wolverhampton);
 	tc = org_tcase(s, "wiltshire");
 	tcase_add_test(tc, test_wiltshire);
+	tcase_add_test(tc, test_wiltshire_immediate);
 	tcase_add_test(tc, test_pause_runs_wiltshire);
 	return s;
 }
