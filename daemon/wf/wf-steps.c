@@ -7,7 +7,8 @@
  * Per deadline: the reminder (level 0) before the due instant, level 1 at
  * it, each further level a duration after the one before, then repeats of
  * the last level, every repeat-every, at most repeat-max times.  A reminder
- * that would fall at or before the deadline's start is left out; repeats
+ * that would fall at or before the deadline's start is left out (at its
+ * start for one due at a date given inside its notice); repeats
  * after an acknowledgement are left out; while a case is paused, deadlines
  * not yet due when it paused have no steps, but for those a pause does not
  * stop.
@@ -88,9 +89,17 @@ deadline_steps(struct gen *g, const struct wf_deadline *d)
 
 	if (def == NULL || (e = def->esc) == NULL)
 		return;
-	if (e->has_reminder && step_at(g, &e->reminder, d->due, &at, 1) == 0 &&
-	    at > d->started)
-		emit(g, d, &e->level[0], 0, 0, at);
+	if (e->has_reminder && step_at(g, &e->reminder, d->due, &at, 1) == 0) {
+		/*
+		 * A date given inside its notice (an order ending the day
+		 * after tomorrow) is reminded at once rather than never; a
+		 * duration too short for its reminder goes without.
+		 */
+		if (at > d->started)
+			emit(g, d, &e->level[0], 0, 0, at);
+		else if (def->due_at != NULL && d->started < d->due)
+			emit(g, d, &e->level[0], 0, 0, d->started);
+	}
 	prev = d->due;
 	for (l = 1; l <= e->nlevels; l++) {
 		if (l > 1 && step_at(g, &e->level[l].after, prev, &prev, 0) == -1)

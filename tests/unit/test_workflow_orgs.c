@@ -840,6 +840,37 @@ START_TEST(test_orders_end)
 }
 END_TEST
 
+/*
+ * A DVPO recorded inside its notice: made Wed 29 Apr 2026 10:00, ending
+ * Thu 30 Apr, whose reminder (the close of Mon 27 Apr) would come before
+ * it was recorded.  The officer is reminded at once, at 10:00, not never;
+ * the miss stays at the end, Thu 30 Apr 00:00.
+ */
+START_TEST(test_order_inside_notice)
+{
+	struct wf_step st[8];
+	int64_t reminder = 0, miss = 0;
+	size_t n;
+
+	wf = load("waltham-forest");
+	PLAY(wf, &c,
+	    { "open", "2026-04-27T10:00", "o1", "officer",
+	      { "officer=o1", "risk=standard" }, .ref = "WF-7" },
+	    { "dvpo-made", "2026-04-29T10:00", "o1", "officer",
+	      { "ends=2026-04-30" }, .seq = 2, .st = WF_PENDING,
+	      .name = "dvpo-ends", .duration = "until 2026-04-30",
+	      .due = "2026-04-30T00:00:00+01:00" });
+	n = wf_steps(wf, cals, &c, st, nitems(st));
+	for (size_t i = 0; i < n; i++)
+		if (st[i].seq == 2 && st[i].level == 0)
+			reminder = st[i].at;
+		else if (st[i].seq == 2 && st[i].level == 1)
+			miss = st[i].at;
+	ck_assert_str_eq(L(reminder), "2026-04-29T10:00:00+01:00");
+	ck_assert_str_eq(L(miss), "2026-04-30T00:00:00+01:00");
+}
+END_TEST
+
 /* One TCase an organisation, each with the fixture. */
 static TCase *
 org_tcase(Suite *s, const char *name)
@@ -872,6 +903,7 @@ workflow_orgs_suite(void)
 	tcase_add_test(tc, test_waltham_forest);
 	tcase_add_test(tc, test_pause_runs_waltham_forest);
 	tcase_add_test(tc, test_orders_end);
+	tcase_add_test(tc, test_order_inside_notice);
 	tcase_add_test(org_tcase(s, "welwyn-hatfield"), test_welwyn_hatfield);
 	tcase_add_test(org_tcase(s, "havebury"), test_havebury);
 	tcase_add_test(org_tcase(s, "wolverhampton"), test_wolverhampton);
