@@ -337,10 +337,17 @@ START_TEST(test_main_path_all)
 		d--;
 	ck_assert_str_eq(d->name, "dash");
 	ck_assert_str_eq(L(d->due), "2026-04-02T15:00:00+01:00");
+	/* Waltham Forest s7 asks for consent at every DASH. */
+	if (strcmp(shipped[_i], "waltham-forest") == 0)
+		PLAY(wf, &c, { "dash-completed", "2026-04-02T11:00", "o1",
+		    "officer", { "score=17", "judgement=high",
+		    "police-incidents-12m=4", "consent=no" },
+		    .state = "marac-referral" });
+	else
+		PLAY(wf, &c, { "dash-completed", "2026-04-02T11:00", "o1",
+		    "officer", { "score=17", "judgement=high",
+		    "police-incidents-12m=4" }, .state = "marac-referral" });
 	PLAY(wf, &c,
-	    { "dash-completed", "2026-04-02T11:00", "o1", "officer",
-	      { "score=17", "judgement=high", "police-incidents-12m=4" },
-	      .state = "marac-referral" },
 	    { "marac-referred", "2026-04-02T16:00", "o1", "officer" },
 	    { "marac-heard", "2026-04-22T14:00", "o1", "officer",
 	      { "review-interval=2 weeks" }, .state = "support" });
@@ -402,7 +409,8 @@ START_TEST(test_waltham_forest)
 	      .st = WF_MET },
 	    { "contact-made", "2026-04-07T13:00", "o1", "officer" },
 	    { "dash-completed", "2026-04-07T14:00", "o1", "officer",
-	      { "score=4", "judgement=standard", "police-incidents-12m=0" } },
+	      { "score=4", "judgement=standard", "police-incidents-12m=0",
+	        "consent=yes" } },
 	    { "closure-requested", "2026-04-08T10:00", "o1", "officer",
 	      { "reason=agreed" } },
 	    /* s16: authorised by the officer's line manager, not any manager
@@ -470,7 +478,7 @@ START_TEST(test_waltham_forest_below_threshold)
 	ck_assert_ptr_nonnull(d = named(&c, "iswc"));
 	ck_assert_str_eq(L(d->due), "2026-04-15T10:00:00+01:00");
 
-	/* Consent not recorded is taken as not given: the form. */
+	/* Consent is asked at every DASH: one without it is refused. */
 	wf_case_free(&c);
 	memset(&c, 0, sizeof c);
 	PLAY(wf, &c,
@@ -479,9 +487,7 @@ START_TEST(test_waltham_forest_below_threshold)
 	    { "contact-made", "2026-04-13T11:00", "o1", "officer" },
 	    { "dash-completed", "2026-04-14T10:00", "o1", "officer",
 	      { "score=5", "judgement=high", "police-incidents-12m=0" },
-	      .state = "marac-referral" });
-	ck_assert_ptr_nonnull(d = named(&c, "iswc"));
-	ck_assert_str_eq(L(d->due), "2026-04-15T10:00:00+01:00");
+	      .refused = "consent" });
 
 	/* Three police incidents meet the criteria: not judgement alone. */
 	wf_case_free(&c);
