@@ -7,8 +7,8 @@
  * Per deadline: the reminder (level 0) before the due instant, level 1 at
  * it, each further level a duration after the one before, then repeats of
  * the last level, every repeat-every, at most repeat-max times.  A reminder
- * that would fall at or before the deadline's start is left out (at its
- * start for one due at a date given inside its notice); repeats
+ * that would fall at or before the deadline's start is left out (but for
+ * one due at a date given inside its notice: inside_notice()); repeats
  * after an acknowledgement are left out; while a case is paused, deadlines
  * not yet due when it paused have no steps, but for those a pause does not
  * stop.
@@ -79,6 +79,26 @@ step_at(struct gen *g, const struct duration *dur, int64_t from, int64_t *at,
 	return cal_add(cal, dur->unit, dur->n, from, at);
 }
 
+/*
+ * The reminder of a date given inside its notice (an order ending the
+ * day after tomorrow), which would otherwise never come: at the next
+ * working moment of a working-time reminder, or at once when that is
+ * not before the date.  A duration too short for its reminder goes
+ * without one.
+ */
+static int64_t
+inside_notice(struct gen *g, const struct wf_deadline *d,
+    const struct duration *reminder)
+{
+	const struct calendar *cal = wf_calendar(g->wf, g->cals, reminder);
+	int64_t at;
+
+	if (cal == NULL || !dur_is_working(reminder->unit) ||
+	    cal_next_open(cal, d->started, &at) == -1 || at >= d->due)
+		return d->started;
+	return at;
+}
+
 static void
 deadline_steps(struct gen *g, const struct wf_deadline *d)
 {
@@ -90,15 +110,11 @@ deadline_steps(struct gen *g, const struct wf_deadline *d)
 	if (def == NULL || (e = def->esc) == NULL)
 		return;
 	if (e->has_reminder && step_at(g, &e->reminder, d->due, &at, 1) == 0) {
-		/*
-		 * A date given inside its notice (an order ending the day
-		 * after tomorrow) is reminded at once rather than never; a
-		 * duration too short for its reminder goes without.
-		 */
 		if (at > d->started)
 			emit(g, d, &e->level[0], 0, 0, at);
 		else if (def->due_at != NULL && d->started < d->due)
-			emit(g, d, &e->level[0], 0, 0, d->started);
+			emit(g, d, &e->level[0], 0, 0, inside_notice(g, d,
+			    &e->reminder));
 	}
 	prev = d->due;
 	for (l = 1; l <= e->nlevels; l++) {

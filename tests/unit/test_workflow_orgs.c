@@ -425,13 +425,6 @@ START_TEST(test_waltham_forest)
 }
 END_TEST
 
-/*
- * s7 below the threshold, DASH done on Tue 14 April 2026 10:00: a meeting
- * with other agencies within 10 working days (15, 16, 17, 20, 21, 22, 23,
- * 24, 27, 28 April: Tue 28 April 10:00); referred on professional
- * judgement without the person's consent, the Information Sharing Without
- * Consent form within the referral's 1 working day (Wed 15 April 10:00).
- */
 /* The case's last deadline of that name, or NULL. */
 static const struct wf_deadline *
 named(const struct wf_case *wc, const char *name)
@@ -444,6 +437,13 @@ named(const struct wf_case *wc, const char *name)
 	return d;
 }
 
+/*
+ * s7 below the threshold, DASH done on Tue 14 April 2026 10:00: a meeting
+ * with other agencies within 10 working days (15, 16, 17, 20, 21, 22, 23,
+ * 24, 27, 28 April: Tue 28 April 10:00); referred on professional
+ * judgement without the person's consent, the Information Sharing Without
+ * Consent form within the referral's 1 working day (Wed 15 April 10:00).
+ */
 START_TEST(test_waltham_forest_below_threshold)
 {
 	const struct wf_deadline *d;
@@ -846,34 +846,58 @@ START_TEST(test_orders_end)
 }
 END_TEST
 
+/* The reminder and the miss of a case's deadline seq, as planned now. */
+static void
+planned(const struct wf_case *wc, uint32_t seq, int64_t *reminder,
+    int64_t *miss)
+{
+	struct wf_step st[8];
+	size_t n;
+
+	*reminder = *miss = 0;
+	n = wf_steps(wf, cals, wc, st, nitems(st));
+	for (size_t i = 0; i < n && i < nitems(st); i++)
+		if (st[i].seq == seq && st[i].level == 0)
+			*reminder = st[i].at;
+		else if (st[i].seq == seq && st[i].level == 1)
+			*miss = st[i].at;
+}
+
 /*
- * A DVPO recorded inside its notice: made Wed 29 Apr 2026 10:00, ending
- * Thu 30 Apr, whose reminder (the close of Mon 27 Apr) would come before
- * it was recorded.  The officer is reminded at once, at 10:00, not never;
- * the miss stays at the end, Thu 30 Apr 00:00.
+ * A DVPO recorded inside its notice, ending Thu 30 Apr 2026, whose
+ * reminder (the close of Mon 27 Apr) would come before it was recorded:
+ * made Wed 29 Apr 10:00, in hours, it is reminded at once, not never; made
+ * Tue 28 Apr 20:00, at the next working moment, Wed 09:00; made Wed 29 Apr
+ * 20:00, whose next working moment (Thu 09:00) is past the end, at once.
+ * The miss stays at the end, Thu 30 Apr 00:00.
  */
 START_TEST(test_order_inside_notice)
 {
-	struct wf_step st[8];
-	int64_t reminder = 0, miss = 0;
-	size_t n;
+	static const char *const reminders[] = { "2026-04-29T10:00:00+01:00",
+	    "2026-04-29T09:00:00+01:00", "2026-04-29T20:00:00+01:00" };
+	int64_t reminder, miss;
 
 	wf = load("waltham-forest");
-	PLAY(wf, &c,
-	    { "open", "2026-04-27T10:00", "o1", "officer",
-	      { "officer=o1", "risk=standard" }, .ref = "WF-7" },
-	    { "dvpo-made", "2026-04-29T10:00", "o1", "officer",
-	      { "ends=2026-04-30" }, .seq = 2, .st = WF_PENDING,
-	      .name = "dvpo-ends", .duration = "until 2026-04-30",
-	      .due = "2026-04-30T00:00:00+01:00" });
-	n = wf_steps(wf, cals, &c, st, nitems(st));
-	for (size_t i = 0; i < n; i++)
-		if (st[i].seq == 2 && st[i].level == 0)
-			reminder = st[i].at;
-		else if (st[i].seq == 2 && st[i].level == 1)
-			miss = st[i].at;
-	ck_assert_str_eq(L(reminder), "2026-04-29T10:00:00+01:00");
-	ck_assert_str_eq(L(miss), "2026-04-30T00:00:00+01:00");
+	for (size_t i = 0; i < nitems(reminders); i++) {
+		wf_case_free(&c);
+		memset(&c, 0, sizeof c);
+		PLAY(wf, &c, { "open", "2026-04-27T10:00", "o1", "officer",
+		    { "officer=o1", "risk=standard" }, .ref = "WF-7" });
+#define MADE(when)	PLAY(wf, &c, { "dvpo-made", when, "o1", "officer", \
+		    { "ends=2026-04-30" }, .seq = 2, .st = WF_PENDING, \
+		    .name = "dvpo-ends", .duration = "until 2026-04-30", \
+		    .due = "2026-04-30T00:00:00+01:00" })
+		if (i == 0)
+			MADE("2026-04-29T10:00");
+		else if (i == 1)
+			MADE("2026-04-28T20:00");
+		else
+			MADE("2026-04-29T20:00");
+#undef MADE
+		planned(&c, 2, &reminder, &miss);
+		ck_assert_str_eq(L(reminder), reminders[i]);
+		ck_assert_str_eq(L(miss), "2026-04-30T00:00:00+01:00");
+	}
 }
 END_TEST
 
