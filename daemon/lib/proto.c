@@ -147,8 +147,6 @@ proto_cmd_stray(const struct proto_cmd *c, json_t *obj)
 const char *
 proto_cmd_lacks(const struct proto_cmd *c, json_t *obj)
 {
-	char key[32];
-
 	for (const char *p = c->keys, *end; *p != '\0'; p = end) {
 		size_t n;
 
@@ -157,14 +155,13 @@ proto_cmd_lacks(const struct proto_cmd *c, json_t *obj)
 		if (end == p || end[-1] != '!')
 			continue;
 		n = (size_t)(end - p) - 1;
-		if (n >= sizeof key)
-			fatalx("proto: key longer than %zu", sizeof key - 1);
-		memcpy(key, p, n);
-		key[n] = '\0';
-		if (json_object_get(obj, key) == NULL)
-			for (size_t i = 0; i < nitems(proto_keys); i++)
-				if (strcmp(proto_keys[i].name, key) == 0)
-					return proto_keys[i].name;
+		for (size_t i = 0; i < nitems(proto_keys); i++) {
+			const char *name = proto_keys[i].name;
+
+			if (strncmp(name, p, n) == 0 && name[n] == '\0' &&
+			    json_object_get(obj, name) == NULL)
+				return name;
+		}
 	}
 	return NULL;
 }

@@ -99,6 +99,9 @@ START_TEST(test_keys)
 	refused("{\"cmd\":\"open\",\"ref\":\"A\"}", "open needs \"workflow\"");
 	refused("{\"cmd\":\"event\",\"ref\":\"A\"}", "event needs \"event\"");
 	refused("{\"cmd\":\"ack\",\"deadline\":\"d\"}", "ack needs \"ref\"");
+	/* Several missing: the first in the command's own order. */
+	refused("{\"cmd\":\"open\"}", "open needs \"ref\"");
+	refused("{\"cmd\":\"event\"}", "event needs \"ref\"");
 	refused("{\"cmd\":\"show\",\"ref\":\"A\",\"officer\":\"x\"}",
 	    "show does not take \"officer\"");
 	refused("{\"cmd\":\"show\",\"ref\":\"A\",\"name\":\"x\"}",
