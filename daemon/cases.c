@@ -331,6 +331,7 @@ status_name(const struct wf_case *c, const struct wf_deadline *d, int64_t now)
 json_t *
 case_json(struct vigild *vd, const struct wf_case *c, int64_t now)
 {
+	const struct workflow *wf = case_workflow(vd, c->workflow, c->version);
 	json_t *fields = json_object(), *deadlines = json_array();
 	char t1[ISO_LEN], t2[ISO_LEN], t3[ISO_LEN], t4[ISO_LEN];
 
@@ -341,9 +342,12 @@ case_json(struct vigild *vd, const struct wf_case *c, int64_t now)
 		const struct wf_deadline *d = &c->deadlines[i];
 
 		json_array_append_new(deadlines, json_pack(
-		    "{s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b}",
+		    "{s:I, s:s, s:s, s:s?, s:s, s:s, s:s, s:s?, s:s?, s:s?, "
+		    "s:s?, s:b}",
 		    "seq", (json_int_t)d->seq, "name", d->name,
 		    "duration", d->duration,
+		    "default_without", wf == NULL ? NULL :
+		    wf_deadline_default(wf, c, d),
 		    "started", conf_time(vd->cfg->conf, d->started, t1, sizeof t1),
 		    "due", conf_time(vd->cfg->conf, d->due, t2, sizeof t2),
 		    "status", status_name(c, d, now),

@@ -80,6 +80,9 @@ print_case(json_t *c)
 	json_array_foreach(a, i, x) {
 		printf("  %-20s %-9s due %s", str(x, "name"), str(x, "status"),
 		    str(x, "due"));
+		if (json_is_string(json_object_get(x, "default_without")))
+			printf(", %s by default: no %s agreed", str(x,
+			    "duration"), str(x, "default_without"));
 		if (json_is_string(json_object_get(x, "met_at")))
 			printf(", met %s", str(x, "met_at"));
 		if (json_is_string(json_object_get(x, "acked_by")))

@@ -197,6 +197,58 @@ start_at_date(const struct workflow *wf, const struct cal_set *cals,
 	return 0;
 }
 
+/*
+ * The duration line of def that holds for c, its index (def->ndur: none):
+ * the first whose condition holds and which is fixed or names a field the
+ * case has.  *skipped is the field of the last line passed over for want
+ * of its field (NULL: none).
+ */
+static size_t
+duration_rule(const struct wf_deaddef *def, const struct wf_case *c,
+    struct duration *dur, const char **skipped)
+{
+	char why[160];
+	const char *v;
+	size_t i;
+
+	*skipped = NULL;
+	for (i = 0; i < def->ndur; i++) {
+		const struct wf_durrule *r = &def->dur[i];
+
+		if (!wf_guard_eval(r->when, c->fields, c->nfields, c->state))
+			continue;
+		if (r->src == D_FIXED) {
+			*dur = r->d;
+			break;
+		}
+		if ((v = wf_case_field(c, r->field)) != NULL &&
+		    dur_parse(v, dur, why, sizeof why) == 0)
+			break;
+		*skipped = r->field;
+	}
+	return i;
+}
+
+/*
+ * The field whose absence gives a pending deadline its workflow's
+ * default duration, as the case stands (no review-interval agreed: the
+ * review every 4 weeks), or NULL: what "vigilctl show" flags.
+ */
+const char *
+wf_deadline_default(const struct workflow *wf, const struct wf_case *c,
+    const struct wf_deadline *d)
+{
+	const struct wf_deaddef *def = wf_deaddef(wf, d->name);
+	struct duration dur;
+	const char *skipped;
+	size_t i;
+
+	if (def == NULL || def->due_at != NULL || d->status != WF_PENDING ||
+	    (i = duration_rule(def, c, &dur, &skipped)) == def->ndur)
+		return NULL;
+	return def->dur[i].src == D_FIXED ? skipped : NULL;
+}
+
 static int
 start_deadline(const struct workflow *wf, const struct cal_set *cals,
     struct wf_case *c, const struct wf_deaddef *def, int64_t at, char *err,
@@ -204,28 +256,14 @@ start_deadline(const struct workflow *wf, const struct cal_set *cals,
 {
 	const struct calendar *cal;
 	struct duration dur;
-	char text[DUR_TEXT_MAX], why[160];
-	const char *v;
-	size_t i;
+	char text[DUR_TEXT_MAX];
+	const char *skipped;
 	int64_t due;
 
 	if (def->due_at != NULL)
 		return start_at_date(wf, cals, c, def, at, err, len);
-	for (i = 0; i < def->ndur; i++) {
-		const struct wf_durrule *r = &def->dur[i];
-
-		if (!wf_guard_eval(r->when, c->fields, c->nfields, c->state))
-			continue;
-		if (r->src == D_FIXED) {
-			dur = r->d;
-			break;
-		}
-		if ((v = wf_case_field(c, r->field)) != NULL &&
-		    dur_parse(v, &dur, why, sizeof why) == 0)
-			break;
-	}
 	/* The last line holds always, unless it names a field: needed. */
-	if (i == def->ndur)
+	if (duration_rule(def, c, &dur, &skipped) == def->ndur)
 		return seterr(err, len, "deadline %s starts now and needs field "
 		    "%s, which the case does not have: give it with this "
 		    "event", def->name, def->dur[def->ndur - 1].field);

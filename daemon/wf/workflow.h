@@ -182,5 +182,7 @@ const char *wf_case_field(const struct wf_case *, const char *);
 const struct wf_deadline *wf_case_deadline(const struct wf_case *, uint32_t);
 int	 wf_deadline_same(const struct wf_deadline *,
 	    const struct wf_deadline *);
+const char *wf_deadline_default(const struct workflow *,
+	    const struct wf_case *, const struct wf_deadline *);
 
 #endif
