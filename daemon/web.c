@@ -490,14 +490,23 @@ case_page(struct vigild *vd, struct buf *b, const json_t *info)
 		    "name")), *status = json_string_value(json_object_get(v,
 		    "status")), *by = json_string_value(json_object_get(v,
 		    "acked_by")), *title = wf ? wf_deadline_title(wf, name) :
-		    name;
-		char at[64];
+		    name, *dflt = json_string_value(json_object_get(v,
+		    "default_without"));
+		char at[64], due[256];
+		const char *shown;
 
 		buf_puts(b, "<tr><th scope=\"row\">");
 		html_text(b, title);
 		buf_puts(b, "</th>");
-		cell(b, when(vd, json_string_value(json_object_get(v, "due")),
-		    at, sizeof at));
+		shown = when(vd, json_string_value(json_object_get(v, "due")),
+		    at, sizeof at);
+		if (dflt != NULL) {	/* as vigilctl show says it */
+			snprintf(due, sizeof due, "%s (%s by default: no %s "
+			    "agreed)", shown, json_string_value(
+			    json_object_get(v, "duration")), dflt);
+			shown = due;
+		}
+		cell(b, shown);
 		cell(b, status);
 		buf_puts(b, "<td>");
 		if (by != NULL) {
