@@ -405,9 +405,13 @@ START_TEST(test_approvals)
 	    "manager", NULL), "staff id");
 	REFUSED(wf, &c, E("closure-rejected", "2026-04-01T12:00", "o2",
 	    NULL, NULL), "only by: manager");
+	/* Closure was asked before any contact: back to reported, with a
+	 * new contact deadline (seq 3), 1 working day from Wed 1 Apr 12:00. */
 	APPLY(wf, &c, E("closure-rejected", "2026-04-01T12:00", "m1",
 	    "manager", NULL));
-	ck_assert_str_eq(c.state, "support");
+	ck_assert_str_eq(c.state, "reported");
+	ck_assert_str_eq(DL(&c, 3)->name, "initial-contact");
+	ck_assert_str_eq(L(DL(&c, 3)->due), "2026-04-02T12:00:00+01:00");
 	ck_assert_int_eq(DL(&c, 2)->status, WF_MET);
 	ck_assert_str_eq(DL(&c, 2)->closed_by, "closure-rejected");
 	wf_case_free(&c);
