@@ -1,8 +1,8 @@
 /*
  * rota.c: read and check rota.ini, and say who is on call at an instant.
  *
- * Read as staff.ini is: inih hands every line to collect(), which keeps
- * it, then build() checks each section whole, so that a calendar named
+ * Read as staff.ini is: inih hands every line to conf_sections_line(), which
+ * keeps it, then build() checks each section whole, so that a calendar named
  * after the hand-overs still gives them their zone.  "on-call" is the one
  * key that may repeat.  A hand-over is a value, not a key ("mon 17:00 =
  * ..."), because inih ends a key at its first ':'.
@@ -42,14 +42,13 @@ struct rota_set {
 };
 
 struct rota_parse {
-	const char *file;
-	struct diag *dg;
+	struct conf_sections in;	/* the file's sections, as read */
 	const struct cal_set *cals;
 	const struct staff *staff;
-	struct conf_section *v;
-	size_t	 n;
-	int	 skip;			/* keys before any section, reported */
 };
+
+/* After a key outside any section. */
+#define ROTA_HINT	"start with [rota NAME]"
 
 static void problem(struct rota_parse *, int, const char *, ...)
 	    VIGIL_PRINTF(3, 4);
@@ -60,37 +59,8 @@ problem(struct rota_parse *p, int line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	diag_vadd(p->dg, p->file, line, fmt, ap);
+	diag_vadd(p->in.dg, p->in.file, line, fmt, ap);
 	va_end(ap);
-}
-
-static void
-collect(void *user, const char *section, const char *key, const char *value,
-    int line)
-{
-	struct rota_parse *p = user;
-	struct conf_section *s;
-	const struct conf_kv *kv;
-
-	if (key == NULL) {
-		p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
-		p->v[p->n++] = (struct conf_section){ .name = xstrdup(section),
-		    .line = line };
-		return;
-	}
-	if (p->n == 0) {
-		if (!p->skip)
-			problem(p, line, "\"%s\" is outside any section: start "
-			    "with [rota NAME]", key);
-		p->skip = 1;
-		return;
-	}
-	s = &p->v[p->n - 1];
-	if (strcmp(key, "on-call") != 0 && (kv = conf_kv(s, key)) != NULL)
-		problem(p, line, "\"%s\" is set twice in [%s] (first at line "
-		    "%d)", key, s->name, kv->line);
-	else
-		conf_section_add(s, key, value, line);
 }
 
 /* "mon 17:00" (or "monday 17:00") into seconds from Monday 00:00. */
@@ -245,8 +215,8 @@ build(struct rota_parse *p, size_t before)
 {
 	struct rota_set *set = rota_set_new();
 
-	for (size_t i = 0; i < p->n; i++) {
-		const struct conf_section *s = &p->v[i];
+	for (size_t i = 0; i < p->in.n; i++) {
+		const struct conf_section *s = &p->in.v[i];
 		const char *name = s->name + 5;
 		struct rota r = { 0 };
 
@@ -264,10 +234,8 @@ build(struct rota_parse *p, size_t before)
 		set->v = xreallocarray(set->v, set->n + 1, sizeof *set->v);
 		set->v[set->n++] = r;
 	}
-	for (size_t i = 0; i < p->n; i++)
-		conf_section_free(&p->v[i]);
-	free(p->v);
-	if (p->dg->n > before) {
+	conf_sections_free(&p->in);
+	if (p->in.dg->n > before) {
 		rota_set_free(set);
 		return NULL;
 	}
@@ -278,10 +246,11 @@ struct rota_set *
 rota_load(const char *path, const struct cal_set *cals,
     const struct staff *staff, struct diag *dg)
 {
-	struct rota_parse p = { path, dg, cals, staff, NULL, 0, 0 };
+	struct rota_parse p = { { .file = path, .dg = dg, .hint = ROTA_HINT,
+	    .repeats = "on-call" }, cals, staff };
 	size_t before = dg->n;
 
-	ini_load(path, collect, &p, dg);
+	ini_load(path, conf_sections_line, &p.in, dg);
 	return build(&p, before);
 }
 
@@ -290,10 +259,11 @@ struct rota_set *
 rota_load_buffer(const char *name, const char *buf, size_t len,
     const struct cal_set *cals, const struct staff *staff, struct diag *dg)
 {
-	struct rota_parse p = { name, dg, cals, staff, NULL, 0, 0 };
+	struct rota_parse p = { { .file = name, .dg = dg, .hint = ROTA_HINT,
+	    .repeats = "on-call" }, cals, staff };
 	size_t before = dg->n;
 
-	ini_load_buffer(name, buf, len, collect, &p, dg);
+	ini_load_buffer(name, buf, len, conf_sections_line, &p.in, dg);
 	return build(&p, before);
 }
 

@@ -2,9 +2,9 @@
  * staff.c: read and check staff.ini.
  *
  * The file is read in two passes: inih hands every section and key to
- * collect(), which only keeps them (with their lines); build() then makes
- * people and groups, so that a manager or member may be named before its
- * own section and every problem is found in one run.
+ * conf_sections_line(), which only keeps them (with their lines); build()
+ * then makes people and groups, so that a manager or member may be named
+ * before its own section and every problem is found in one run.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -18,6 +18,9 @@
 #include "staff.h"
 #include "utf8.h"
 
+/* After a key outside any section. */
+#define STAFF_HINT	"start with [ID] for a person or [group NAME]"
+
 struct staff {
 	struct staff_person *people;	/* sorted by id */
 	size_t	 npeople;
@@ -25,15 +28,7 @@ struct staff {
 	size_t	 ngroups;
 };
 
-struct staff_parse {
-	const char *file;
-	struct diag *dg;
-	struct conf_section *v;
-	size_t	 n;
-	int	 skip;			/* in a section already reported */
-};
-
-static void problem(struct staff_parse *, int, const char *, ...)
+static void problem(struct conf_sections *, int, const char *, ...)
 	    VIGIL_PRINTF(3, 4);
 
 static const char *const person_keys[] = {
@@ -44,44 +39,13 @@ static const char *const group_keys[] = {
 };
 
 static void
-problem(struct staff_parse *p, int line, const char *fmt, ...)
+problem(struct conf_sections *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	diag_vadd(p->dg, p->file, line, fmt, ap);
 	va_end(ap);
-}
-
-static void
-collect(void *user, const char *section, const char *key, const char *value,
-    int line)
-{
-	struct staff_parse *p = user;
-	struct conf_section *s;
-	const struct conf_kv *kv;
-
-	if (key == NULL) {
-		p->v = xreallocarray(p->v, p->n + 1, sizeof *p->v);
-		p->v[p->n++] = (struct conf_section){ .name = xstrdup(section),
-		    .line = line };
-		p->skip = 0;
-		return;
-	}
-	if (p->n == 0) {
-		if (!p->skip)
-			problem(p, line, "\"%s\" is outside any "
-			    "section: start with [ID] for a person or [group "
-			    "NAME]", key);
-		p->skip = 1;
-		return;
-	}
-	s = &p->v[p->n - 1];
-	if ((kv = conf_kv(s, key)) != NULL)
-		problem(p, line, "\"%s\" is set twice in [%s] (first at line "
-		    "%d)", key, s->name, kv->line);
-	else
-		conf_section_add(s, key, value, line);
 }
 
 static int
@@ -94,7 +58,7 @@ key_known(const char *key, const char *const *keys, size_t n)
 }
 
 static void
-unknown_keys(struct staff_parse *p, const struct conf_section *s,
+unknown_keys(struct conf_sections *p, const struct conf_section *s,
     const char *const *keys, size_t n, const char *what)
 {
 	for (size_t i = 0; i < s->n; i++) {
@@ -107,7 +71,7 @@ unknown_keys(struct staff_parse *p, const struct conf_section *s,
 
 /* An optional value that must be non-empty when given. */
 static const struct conf_kv *
-value_of(struct staff_parse *p, const struct conf_section *s, const char *key)
+value_of(struct conf_sections *p, const struct conf_section *s, const char *key)
 {
 	const struct conf_kv *kv = conf_kv(s, key);
 
@@ -120,7 +84,7 @@ value_of(struct staff_parse *p, const struct conf_section *s, const char *key)
 
 /* An optional address, checked by ok: addr_email_ok or addr_e164_ok. */
 static char *
-address_of(struct staff_parse *p, const struct conf_section *s,
+address_of(struct conf_sections *p, const struct conf_section *s,
     const char *key, int (*ok)(const char *, char *, size_t))
 {
 	const struct conf_kv *kv = value_of(p, s, key);
@@ -136,7 +100,7 @@ address_of(struct staff_parse *p, const struct conf_section *s,
 }
 
 static void
-person_from(struct staff_parse *p, const struct conf_section *s,
+person_from(struct conf_sections *p, const struct conf_section *s,
     struct staff_person *sp)
 {
 	const struct conf_kv *kv;
@@ -267,7 +231,7 @@ staff_manager(const struct staff_person *sp, int up)
 }
 
 static struct staff_group *
-group_from(struct staff_parse *p, struct staff *st,
+group_from(struct conf_sections *p, struct staff *st,
     const struct conf_section *s, const char *name, struct staff_group *g)
 {
 	const struct conf_kv *kv;
@@ -326,7 +290,7 @@ group_name(const char *section)
 }
 
 static void
-resolve_managers(struct staff_parse *p, struct staff *st)
+resolve_managers(struct conf_sections *p, struct staff *st)
 {
 	for (size_t i = 0; i < st->npeople; i++) {
 		struct staff_person *sp = &st->people[i];
@@ -346,7 +310,7 @@ resolve_managers(struct staff_parse *p, struct staff *st)
  * member in the file.
  */
 static void
-find_cycles(struct staff_parse *p, struct staff *st)
+find_cycles(struct conf_sections *p, struct staff *st)
 {
 	unsigned char *state = xcalloc(st->npeople, 1);	/* 0, 1 on path, 2 */
 	size_t *path = xreallocarray(NULL, st->npeople, sizeof *path);
@@ -410,7 +374,7 @@ unix_cmp(const void *a, const void *b)
 }
 
 static void
-check_unique(struct staff_parse *p, struct staff *st)
+check_unique(struct conf_sections *p, struct staff *st)
 {
 	const struct staff_person **u;
 	size_t nu = 0;
@@ -453,7 +417,7 @@ check_unique(struct staff_parse *p, struct staff *st)
 }
 
 static struct staff *
-build(struct staff_parse *p)
+build(struct conf_sections *p)
 {
 	struct staff *st = xcalloc(1, sizeof *st);
 	size_t np = 0, ng = 0;
@@ -504,14 +468,6 @@ build(struct staff_parse *p)
 	return st;
 }
 
-static void
-parse_free(struct staff_parse *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		conf_section_free(&p->v[i]);
-	free(p->v);
-}
-
 struct diag_order {
 	struct diag_entry e;
 	size_t	 seq;
@@ -543,11 +499,11 @@ sort_diags(struct diag *dg, size_t from)
 }
 
 static struct staff *
-finish(struct staff_parse *p, size_t before)
+finish(struct conf_sections *p, size_t before)
 {
 	struct staff *st = build(p);
 
-	parse_free(p);
+	conf_sections_free(p);
 	sort_diags(p->dg, before);
 	if (p->dg->n > before) {
 		staff_free(st);
@@ -559,11 +515,12 @@ finish(struct staff_parse *p, size_t before)
 struct staff *
 staff_load(const char *path, struct diag *dg)
 {
-	struct staff_parse p = { .file = path, .dg = dg };
+	struct conf_sections p = { .file = path, .dg = dg, .hint =
+	    STAFF_HINT };
 	size_t before = dg->n;
 
-	if (ini_load(path, collect, &p, dg) == -1) {
-		parse_free(&p);
+	if (ini_load(path, conf_sections_line, &p, dg) == -1) {
+		conf_sections_free(&p);
 		return NULL;
 	}
 	return finish(&p, before);
@@ -573,10 +530,11 @@ struct staff *
 staff_load_buffer(const char *name, const char *buf, size_t len,
     struct diag *dg)
 {
-	struct staff_parse p = { .file = name, .dg = dg };
+	struct conf_sections p = { .file = name, .dg = dg, .hint =
+	    STAFF_HINT };
 	size_t before = dg->n;
 
-	ini_load_buffer(name, buf, len, collect, &p, dg);
+	ini_load_buffer(name, buf, len, conf_sections_line, &p, dg);
 	return finish(&p, before);
 }
 

@@ -26,6 +26,21 @@ struct conf_section {
 	const char *file;	/* where it was last opened, as in conf_kv */
 };
 
+/*
+ * An INI file read whole into its sections (staff.ini, rota.ini):
+ * conf_sections_line() is the ini_load() handler (sections.c).
+ */
+struct conf_sections {
+	const char *file;
+	struct diag *dg;
+	const char *hint;		/* after a key outside any section:
+					 * "start with [rota NAME]" */
+	const char *repeats;		/* a key that may repeat, or NULL */
+	struct conf_section *v;
+	size_t	 n;
+	int	 skip;			/* keys before any section, reported */
+};
+
 struct conf {
 	char	*path;		/* the file read, or NULL for the defaults */
 	char	*dir;		/* relative paths are relative to this */
@@ -79,6 +94,9 @@ int	 conf_elapsed(const char *, int64_t *, char *, size_t);
 void	 conf_section_add(struct conf_section *, const char *, const char *,
 	    int);
 void	 conf_section_free(struct conf_section *);
+void	 conf_sections_line(void *, const char *, const char *, const char *,
+	    int);
+void	 conf_sections_free(struct conf_sections *);
 char	*conf_resolve(const struct conf *, const char *);
 char	*conf_time(const struct conf *, int64_t, char *, size_t);
 
