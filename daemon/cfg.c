@@ -31,16 +31,6 @@ check_groups(const struct cfg *cfg, struct diag *dg)
 	}
 }
 
-/* Five workflows include domestic-abuse.ini: one problem, said once. */
-static int
-reported(const struct diag *dg, const char *file, int line)
-{
-	for (size_t i = 0; i < dg->n; i++)
-		if (dg->v[i].line == line && same_str(dg->v[i].file, file))
-			return 1;
-	return 0;
-}
-
 /*
  * A rota file names every rota a workflow escalates to, at the workflow's
  * line.  Without one (the default install) each such rota has nobody on
@@ -65,12 +55,12 @@ load_rotas(struct cfg *cfg, struct diag *dg)
 		for (size_t k = 0; k < n; k++) {
 			if (rota_find(cfg->rotas, refs[k].name) != NULL)
 				continue;
+			/* Five workflows include domestic-abuse.ini:
+			 * diag_add says it once. */
 			if (c->rota != NULL) {
-				if (!reported(dg, refs[k].file, refs[k].line))
-					diag_add(dg, refs[k].file,
-					    refs[k].line, "rota %s is not "
-					    "defined in %s", refs[k].name,
-					    c->rota);
+				diag_add(dg, refs[k].file, refs[k].line,
+				    "rota %s is not defined in %s",
+				    refs[k].name, c->rota);
 				continue;
 			}
 			rota_add_empty(cfg->rotas, refs[k].name,

@@ -170,18 +170,18 @@ esc_step(struct vigild *vd, const struct wf_case *c, const struct workflow *wf,
 				continue;
 			break;
 		}
-		if (p == NULL && g == NULL && r->kind == WF_TO_ROTA) {
-			g = staff_group(st, STAFF_FALLBACK);
-			log_notice("case %s: %s: nobody on call on rota %s; "
-			    "telling group %s", c->ref, s->deadline, r->rota,
-			    STAFF_FALLBACK);
-		}
 		if (p == NULL && g == NULL) {
 			g = staff_group(st, STAFF_FALLBACK);
-			log_notice("case %s: %s: no %s to tell; telling group %s",
-			    c->ref, s->deadline, r->kind == WF_TO_OFFICER ?
-			    "officer" : r->kind == WF_TO_MANAGER ?
-			    "line manager" : r->group, STAFF_FALLBACK);
+			if (r->kind == WF_TO_ROTA)
+				log_notice("case %s: %s: nobody on call on "
+				    "rota %s; telling group %s", c->ref,
+				    s->deadline, r->rota, STAFF_FALLBACK);
+			else
+				log_notice("case %s: %s: no %s to tell; "
+				    "telling group %s", c->ref, s->deadline,
+				    r->kind == WF_TO_OFFICER ? "officer" :
+				    r->kind == WF_TO_MANAGER ? "line manager" :
+				    r->group, STAFF_FALLBACK);
 		}
 		if (p != NULL && to_person(&x, p, r->channels) == -1)
 			return -1;

@@ -260,8 +260,6 @@ int	 wf_ld_yes_no(struct ld *, const struct raw_kv *);
 int	 wf_ld_once(struct ld *, const struct raw_sec *, const struct raw_kv *);
 char	*wf_ld_split_when(const char *, char **);
 struct wf_guard *wf_ld_guard(struct ld *, const struct raw_kv *, const char *);
-void	 wf_ld_diag_once(struct diag *, const char *, int, const char *, ...)
-	    VIGIL_PRINTF(4, 5);
 int	 wf_ld_duration(struct ld *, const struct raw_kv *, const char *,
 	    struct duration *, int);
 

@@ -108,27 +108,6 @@ wf_ld_guard(struct ld *x, const struct raw_kv *kv, const char *text)
 	return wf_guard_compile(text, &nm);
 }
 
-/* Once per file:line, however many rules read a broken setting. */
-void
-wf_ld_diag_once(struct diag *dg, const char *file, int line, const char *fmt,
-    ...)
-{
-	va_list ap;
-	char *m;
-
-	va_start(ap, fmt);
-	m = xvasprintf(fmt, ap);
-	va_end(ap);
-	for (size_t i = 0; i < dg->n; i++)
-		if (dg->v[i].line == line && strcmp(dg->v[i].file, file) == 0 &&
-		    strcmp(dg->v[i].msg, m) == 0) {
-			free(m);
-			return;
-		}
-	diag_add(dg, file, line, "%s", m);
-	free(m);
-}
-
 /*
  * A duration written out, or a setting holding one; a problem with a
  * setting is reported where the setting is.
@@ -147,16 +126,18 @@ wf_ld_duration(struct ld *x, const struct raw_kv *kv, const char *text,
 		file = s->file;
 		line = s->line;
 	}
+	/* Once per file:line (diag_add's rule), however many rules read a
+	 * broken setting. */
 	if ((rc = dur_parse(t, d, err, sizeof err)) == -1 && !quiet) {
 		if (s != NULL)
-			wf_ld_diag_once(x->dg, file, line, "setting %s: %s", s->name,
+			diag_add(x->dg, file, line, "setting %s: %s", s->name,
 			    err);
 		else
-			wf_ld_diag_once(x->dg, file, line, "%s", err);
+			diag_add(x->dg, file, line, "%s", err);
 	}
 	if (rc == 0 && d->calendar[0] && x->cals &&
 	    !cal_set_find(x->cals, d->calendar))
-		wf_ld_diag_once(x->dg, file, line, "unknown calendar \"%s\"",
+		diag_add(x->dg, file, line, "unknown calendar \"%s\"",
 		    d->calendar);
 	free(free_me);
 	return rc;
