@@ -1,11 +1,13 @@
 /*
- * control.c: the control socket.  Line-delimited JSON (docs/protocol.md).
+ * control.c: the control socket, the loop's half (control.h): accepting,
+ * proving who connected, running each request and holding its reply.
+ * Line-delimited JSON (docs/protocol.md); control-io.c reads and parses.
  *
  * Replies given while the loop's transaction is open are held until it
- * commits (group commit: every client served in one loop iteration shares
- * one fsync), and a client with a held reply is not read from again until
- * it is released, so each client's replies stay in order.  A request whose
- * work runs off the loop (audit verify) is answered later through
+ * commits (group commit: every request the loop takes in one iteration
+ * shares one fsync); the thread reads nothing more from a client until its
+ * reply is released, so each client's replies stay in order.  A request
+ * whose work runs off the loop (audit verify) is answered later through
  * control_reply(), by client id: the client may have gone by then.
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
@@ -20,52 +22,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "vigild.h"
+#include "control.h"
 
 #define CONTROL_MAX_CLIENTS	256	/* connections at once */
 #define CONTROL_MAX_PER_UID	32	/* of them from one user (but root
 					 * and vigild's own) */
-#define CONTROL_OUT_MAX		(1024 * 1024)	/* reply bytes a client may
-						 * leave unread */
-#define CONTROL_READ		8192	/* bytes read at a time */
 #define CONTROL_BACKLOG		128	/* listen(2) */
 #define CONTROL_SOCKET_MODE	0660	/* the vigil group may connect */
 #define PEER_NAME_SECONDS	60	/* a looked-up user name is kept */
 
-struct client {
-	struct vigild *vd;
-	int	 fd;
-	ev_io	 rio, wio;
-	ev_timer idle;
-	struct peer peer;
-	char	*in;			/* bytes read, not yet a full line */
-	size_t	 inlen;
-	struct buf out;			/* replies not yet written */
-	size_t	 outoff;		/* how much of out is written */
-	json_t	*held;			/* reply waiting for the commit */
-	uint64_t id;			/* for replies given later */
-	int	 waiting;		/* its request runs off the loop */
-	int	 closing;		/* close once out is written */
-	struct client *next;
-};
-
-static void client_read_cb(struct ev_loop *, ev_io *, int);
-static void client_process(struct client *);
-
-/* Answering something already: read no further request yet. */
-static int
-client_busy(const struct client *cl)
-{
-	return cl->held != NULL || cl->waiting;
-}
-
-/* Replies it has not read: none taken from it past CONTROL_OUT_MAX. */
-static int
-client_backlogged(const struct client *cl)
-{
-	return cl->out.len - cl->outoff >= CONTROL_OUT_MAX;
-}
-
+/* The thread has hung up on it: nothing of it is left but this. */
 static void
 client_free(struct client *cl)
 {
@@ -79,201 +45,150 @@ client_free(struct client *cl)
 		}
 	}
 	vd->nclients--;
-	ev_io_stop(vd->loop, &cl->rio);
-	ev_io_stop(vd->loop, &cl->wio);
-	ev_timer_stop(vd->loop, &cl->idle);
-	close(cl->fd);
+	/* Stopped before its request was answered. */
+	if ((cl->held != NULL || cl->staged || cl->waiting) && !cl->bad)
+		proto_free(&cl->req);
 	json_decref(cl->held);
-	free(cl->in);
-	buf_free(&cl->out);
+	buf_free(&cl->text);
 	free(cl);
 }
 
-/* Write what the socket takes: 1 all of it, 0 not yet, -1 it failed. */
-static int
-client_flush(struct client *cl)
-{
-	ssize_t n;
-
-	while (cl->outoff < cl->out.len) {
-		n = write(cl->fd, cl->out.s + cl->outoff,
-		    cl->out.len - cl->outoff);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n <= 0)
-			return -1;
-		cl->outoff += (size_t)n;
-	}
-	cl->outoff = 0;
-	buf_reset(&cl->out);
-	return 1;
-}
-
-static void
-client_write_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct client *cl = w->data;
-	int rc;
-
-	(void)revents;
-	/* Reading its replies is progress: the client has its time again. */
-	ev_timer_again(loop, &cl->idle);
-	if ((rc = client_flush(cl)) == 0)
-		return;
-	ev_io_stop(loop, &cl->wio);
-	if (rc == -1 || cl->closing)
-		client_free(cl);
-	else
-		client_process(cl);	/* it read its replies: read on */
-}
-
-/*
- * Queue one reply line and write it now if the socket takes it (the
- * usual case, saving a loop iteration).  Whatever remains, a failure and
- * a hang-up are left to the write watcher: callers still use cl.
- */
-static void
-client_send(struct client *cl, json_t *reply)
+/* One reply line onto buf (either side's), letting go of the reply. */
+void
+control_serialise(struct buf *buf, json_t *reply)
 {
 	char *text = json_dumps(reply, JSON_COMPACT);
 
 	json_decref(reply);
 	if (text == NULL)
 		fatalx("cannot encode a reply");
-	buf_puts(&cl->out, text);
-	buf_add(&cl->out, "\n", 1);
+	buf_puts(buf, text);
+	buf_add(buf, "\n", 1);
 	free(text);
-	if (client_flush(cl) != 1 || cl->closing)
-		ev_io_start(cl->vd->loop, &cl->wio);
 }
 
-/* Say why, then hang up once that is written. */
+/*
+ * Answer the client's request with cl->text: write it now, unless the
+ * thread still has some of this client's to write; the thread writes what
+ * the socket did not take, and reads on.
+ */
 static void
-client_drop(struct client *cl, const char *why)
+client_write(struct client *cl)
 {
-	cl->closing = 1;
-	client_send(cl, req_refuse("%s", why));
-	ev_io_stop(cl->vd->loop, &cl->rio);
-	ev_timer_stop(cl->vd->loop, &cl->idle);
-}
-
-static void
-client_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct client *cl = w->data;
-
-	(void)loop;
-	(void)revents;
-	if (client_busy(cl))
-		return;		/* waiting for us, not the other way round */
-	if (cl->outoff < cl->out.len) {
-		log_warnx("control: %s read none of its replies in %d seconds: "
-		    "dropped", cl->peer.text, cl->vd->cfg->conf->client_timeout);
-		client_free(cl);
-		return;
-	}
-	log_info("control: %s sent no complete request in %d seconds",
-	    cl->peer.text, cl->vd->cfg->conf->client_timeout);
-	client_drop(cl, "timed out waiting for a request");
-}
-
-/* Handle each complete line, until one's reply must wait for a commit. */
-static void
-client_process(struct client *cl)
-{
-	struct vigild *vd = cl->vd;
-	char *nl, err[512];
-	struct request r;
-	json_t *reply;
-	size_t len;
-
-	while (!client_busy(cl) && !client_backlogged(cl) && !cl->closing &&
-	    !vd->stopping && (nl = memchr(cl->in, '\n', cl->inlen)) != NULL) {
-		len = (size_t)(nl - cl->in);
-		if (proto_parse(cl->in, len, &r, err, sizeof err) == -1)
-			reply = req_refuse("%s", err);
-		else {
-			struct origin o = { &cl->peer, cl->id, control_reply,
-			    NULL };
-
-			reply = req_dispatch(vd, &o, &r);
-			proto_free(&r);
-		}
-		memmove(cl->in, nl + 1, cl->inlen - len - 1);
-		cl->inlen -= len + 1;
-		/* The next request has client_timeout from now, however
-		 * its bytes dribble in. */
-		ev_timer_again(vd->loop, &cl->idle);
-		if (reply == NULL)
-			cl->waiting = 1;
-		else if (store_in_transaction(vd->store))
-			cl->held = reply;
-		else
-			client_send(cl, reply);
-	}
-	if (cl->inlen > PROTO_MAX_LINE) {
-		snprintf(err, sizeof err, "request too large (limit %d bytes)",
-		    PROTO_MAX_LINE);
-		client_drop(cl, err);
-	}
-	else if (!client_busy(cl) && !client_backlogged(cl) && !cl->closing &&
-	    !vd->stopping)
-		ev_io_start(vd->loop, &cl->rio);
-	else
-		ev_io_stop(vd->loop, &cl->rio);
-}
-
-static void
-client_read_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct client *cl = w->data;
 	ssize_t n;
 
-	(void)loop;
-	(void)revents;
-	cl->in = xreallocarray(cl->in, cl->inlen + CONTROL_READ, 1);
-	n = read(cl->fd, cl->in + cl->inlen, CONTROL_READ);
-	if (n == -1 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		if (cl->out.len == 0 && !client_busy(cl))
-			client_free(cl);
-		else {
-			cl->closing = 1;
-			ev_io_stop(cl->vd->loop, &cl->rio);
-		}
-		return;
+	cl->textoff = 0;
+	while (cl->direct && cl->textoff < cl->text.len) {
+		n = write(cl->fd, cl->text.s + cl->textoff,
+		    cl->text.len - cl->textoff);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;		/* the thread waits, or finds it gone */
+		cl->textoff += (size_t)n;
 	}
-	cl->inlen += (size_t)n;
-	client_process(cl);
+	ctlio_answered(cl->vd, cl);
+}
+
+static void
+client_answer(struct client *cl, json_t *reply)
+{
+	buf_reset(&cl->text);
+	control_serialise(&cl->text, reply);
+	client_write(cl);
+}
+
+/*
+ * Run a request the thread parsed (the thread frees it with the answer,
+ * where it was made).  Once vigild is stopping it is refused, so that the
+ * client hears that nothing was done.
+ */
+static void
+client_request(struct client *cl)
+{
+	struct vigild *vd = cl->vd;
+	struct origin o = { &cl->peer, cl->id, control_reply, NULL };
+	json_t *reply;
+
+	if (cl->bad)
+		reply = req_refuse("%s", cl->why);
+	else if (vd->stopping)
+		reply = req_refuse_kind("unavailable", "vigild is stopping; "
+		    "nothing was changed");
+	else
+		reply = req_dispatch(vd, &o, &cl->req);
+	if (reply == NULL)
+		cl->waiting = 1;
+	else if (store_in_transaction(vd->store))
+		cl->held = reply;
+	else
+		client_answer(cl, reply);
+}
+
+/*
+ * What the thread handed over: requests to run, clients to forget.  What
+ * it hands over meanwhile is taken too, so that a burst of requests joins
+ * one commit instead of being cut into two by the moment the loop woke.
+ * A client has one request at a time, and its next waits for the commit
+ * unless it only read: past CONTROL_MAX_CLIENTS the rest waits for the
+ * next iteration, so that firing and sending are not kept waiting.
+ */
+static void
+inbox_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct vigild *vd = w->data;
+	struct client *cl, *next;
+	int n = 0;
+
+	(void)revents;
+	while ((cl = ctlio_take(vd)) != NULL) {
+		for (; cl != NULL; cl = next, n++) {
+			next = cl->qnext;
+			if (cl->handed == CTL_GONE)
+				client_free(cl);
+			else
+				client_request(cl);
+		}
+		if (n >= CONTROL_MAX_CLIENTS) {
+			ev_async_send(loop, w);
+			break;
+		}
+	}
+}
+
+/* The transaction commits now: the thread serialises held replies meanwhile. */
+void
+control_committing(struct vigild *vd)
+{
+	for (struct client *cl = vd->clients; cl != NULL; cl = cl->next) {
+		if (cl->held == NULL)
+			continue;
+		buf_reset(&cl->text);
+		cl->stage = cl->held;
+		cl->held = NULL;
+		cl->staged = 1;
+		ctlio_stage(vd, cl);
+	}
 }
 
 /*
  * The transaction ended: release held replies (as errors if the commit
- * failed: nothing they describe is on disk) and read on.
+ * failed: nothing they describe is on disk).
  */
 void
 control_committed(struct vigild *vd, int ok)
 {
-	struct client *cl, *next;
-
-	for (cl = vd->clients; cl != NULL; cl = next) {
-		next = cl->next;
-		if (cl->held == NULL)
+	ctlio_staged(vd);
+	for (struct client *cl = vd->clients; cl != NULL; cl = cl->next) {
+		if (!cl->staged)
 			continue;
-		ev_timer_again(vd->loop, &cl->idle);
+		cl->staged = 0;
 		if (ok)
-			client_send(cl, cl->held);
-		else {
-			json_decref(cl->held);
-			client_send(cl, req_refuse_kind("unavailable",
+			client_write(cl);
+		else
+			client_answer(cl, req_refuse_kind("unavailable",
 			    "not stored: the database could not commit; "
 			    "nothing was changed"));
-		}
-		cl->held = NULL;
-		client_process(cl);
 	}
 }
 
@@ -363,11 +278,7 @@ turned_away(struct vigild *vd, int fd, const struct peer *p)
 	return 1;
 }
 
-/*
- * Take every connection waiting, and read each at once: a client writes
- * its request straight after connecting, so all of them join the same
- * commit instead of one per loop iteration.
- */
+/* Take every connection waiting, and hand each to the thread. */
 static void
 accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -376,6 +287,7 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct peer peer;
 	int fd;
 
+	(void)loop;
 	(void)revents;
 	for (;;) {
 		if ((fd = accept4(vd->listen_fd, NULL, NULL,
@@ -394,17 +306,11 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		cl->fd = fd;
 		cl->id = ++vd->next_client_id;
 		cl->peer = peer;
-		ev_io_init(&cl->rio, client_read_cb, fd, EV_READ);
-		ev_io_init(&cl->wio, client_write_cb, fd, EV_WRITE);
-		ev_init(&cl->idle, client_idle_cb);
-		cl->idle.repeat = vd->cfg->conf->client_timeout;
-		cl->rio.data = cl->wio.data = cl->idle.data = cl;
+		cl->timeout = vd->cfg->conf->client_timeout;
 		cl->next = vd->clients;
 		vd->clients = cl;
 		vd->nclients++;
-		ev_io_start(loop, &cl->rio);
-		ev_timer_again(loop, &cl->idle);
-		client_read_cb(loop, &cl->rio, EV_READ);
+		ctlio_hand(vd, cl);
 	}
 }
 
@@ -449,6 +355,10 @@ control_listen(struct vigild *vd, char *err, size_t errlen)
 	}
 	vd->listen_fd = fd;
 	vd->socket_path = xstrdup(path);
+	ev_async_init(&vd->control_inbox, inbox_cb);
+	vd->control_inbox.data = vd;
+	ev_async_start(vd->loop, &vd->control_inbox);
+	ctlio_start(vd, &vd->control_inbox);
 	ev_io_init(&vd->listen_io, accept_cb, fd, EV_READ);
 	vd->listen_io.data = vd;
 	ev_io_start(vd->loop, &vd->listen_io);
@@ -468,30 +378,25 @@ control_reply(struct vigild *vd, uint64_t id, json_t *reply)
 		return;
 	}
 	cl->waiting = 0;
-	client_send(cl, reply);
-	client_process(cl);
+	client_answer(cl, reply);
 }
 
-/* Stopping: accept nothing more and read no further requests. */
+/*
+ * Stopping: accept nothing more and read no further requests; the thread
+ * hangs up on each client once its reply is written.
+ */
 void
 control_quiesce(struct vigild *vd)
 {
 	ev_io_stop(vd->loop, &vd->listen_io);
-	for (struct client *cl = vd->clients; cl != NULL; cl = cl->next) {
-		ev_io_stop(vd->loop, &cl->rio);
-		ev_timer_stop(vd->loop, &cl->idle);
-		cl->closing = 1;
-	}
+	ctlio_quiesce(vd);
 }
 
-/* Whether every reply has been written. */
+/* Whether every reply has been written: every client is gone. */
 int
 control_drained(const struct vigild *vd)
 {
-	for (const struct client *cl = vd->clients; cl != NULL; cl = cl->next)
-		if (client_busy(cl) || cl->out.len > 0)
-			return 0;
-	return 1;
+	return vd->clients == NULL;
 }
 
 /* Stop accepting; drop clients (their held replies were released first). */
@@ -505,6 +410,10 @@ control_close(struct vigild *vd)
 	unlink(vd->socket_path);
 	free(vd->socket_path);
 	vd->socket_path = NULL;
+	for (struct client *cl = ctlio_stop(vd); cl != NULL; cl = cl->qnext)
+		if (cl->handed == CTL_REQUEST && !cl->bad)
+			proto_free(&cl->req);
+	ev_async_stop(vd->loop, &vd->control_inbox);
 	while (vd->clients != NULL)
 		client_free(vd->clients);
 }

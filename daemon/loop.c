@@ -28,6 +28,7 @@ commit(struct vigild *vd)
 
 	if (!store_in_transaction(vd->store))
 		return;
+	control_committing(vd);
 	ok = store_commit(vd->store) == 0;
 	notes_committed(vd, ok);
 	if (!ok) {

@@ -227,6 +227,8 @@ struct vigild {
 	char	*socket_path;
 	struct client *clients;
 	size_t	 nclients;
+	ev_async control_inbox;		/* its thread handed something over */
+	struct ctlio *ctlio;		/* control-io.c: that thread */
 	uint64_t next_client_id;
 	struct peer last_peer;		/* the user name last looked up, */
 	ev_tstamp last_peer_at;		/* and when */
@@ -321,6 +323,7 @@ void	 loop_stop(struct vigild *);
 /* control.c */
 int	 control_listen(struct vigild *, char *, size_t);
 void	 control_close(struct vigild *);
+void	 control_committing(struct vigild *);
 void	 control_committed(struct vigild *, int);
 void	 control_reply(struct vigild *, uint64_t, json_t *);
 void	 control_quiesce(struct vigild *);
