@@ -11,7 +11,7 @@
 #include "vigild.h"
 
 struct note {
-	int	 pri;			/* LOG_INFO or LOG_NOTICE */
+	int	 pri;			/* LOG_NOTICE, LOG_INFO or LOG_DEBUG */
 	char	*text;
 };
 
@@ -21,6 +21,8 @@ note_add(struct vigild *vd, int pri, const char *fmt, ...)
 	struct notes *n = &vd->notes;
 	va_list ap;
 
+	if (!log_wanted(pri))
+		return;
 	if (n->n == n->cap) {
 		n->cap = n->cap ? n->cap * 2 : 16;
 		n->v = xreallocarray(n->v, n->cap, sizeof *n->v);
@@ -44,8 +46,10 @@ notes_committed(struct vigild *vd, int ok)
 	for (size_t i = 0; i < n->n; i++) {
 		if (ok && n->v[i].pri == LOG_NOTICE)
 			log_notice("%s", n->v[i].text);
-		else if (ok)
+		else if (ok && n->v[i].pri == LOG_INFO)
 			log_info("%s", n->v[i].text);
+		else if (ok)
+			log_debug("%s", n->v[i].text);
 		free(n->v[i].text);
 	}
 	n->n = 0;

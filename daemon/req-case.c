@@ -301,8 +301,15 @@ req_event(struct vigild *vd, const struct origin *o, struct request *r)
 		goto out;
 	}
 	sched_consider(vd, next);
-	note_add(vd, LOG_INFO, "case %s: %s by %s (%s): %s -> %s", c.ref, ev.name,
-	    ev.by ? ev.by : "-", peer->text, was.state, c.state);
+	/*
+	 * An event that moves the case is an info line; one that leaves it
+	 * where it was (a CMS's stream of updates) only a debug line: the
+	 * database keeps every event, and journald's rate limit must not
+	 * drop warnings for a flood of updates.
+	 */
+	note_add(vd, strcmp(was.state, c.state) != 0 ? LOG_INFO : LOG_DEBUG,
+	    "case %s: %s by %s (%s): %s -> %s", c.ref, ev.name, ev.by ? ev.by :
+	    "-", peer->text, was.state, c.state);
 	reply = reply_case(vd, &c, ev.name, ev.at);
 out:
 	wf_case_free(&was);

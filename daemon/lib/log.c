@@ -86,6 +86,13 @@ log_vwrite(int pri, const char *fmt, va_list ap)
 	}
 }
 
+/* Whether a line at pri would be written: then it is worth formatting. */
+int
+log_wanted(int pri)
+{
+	return pri <= log_max;
+}
+
 static void log_line(int, const char *, ...) VIGIL_PRINTF(2, 3);
 
 static void

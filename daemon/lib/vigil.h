@@ -26,6 +26,7 @@ enum log_dest {
 void	 log_init(const char *, enum log_dest, int);
 enum log_dest log_dest_for_stderr(void);
 void	 log_echo_stderr(int);
+int	 log_wanted(int);
 void	 log_crit(const char *, ...) VIGIL_PRINTF(1, 2);
 void	 log_err(const char *, ...) VIGIL_PRINTF(1, 2);
 void	 log_warn(const char *, ...) VIGIL_PRINTF(1, 2);
