@@ -1,9 +1,10 @@
 /*
  * control-io.c: the control socket's thread.  It reads each connection,
- * parses one request at a time and hands it to the loop, and writes what
- * of the reply the socket did not take at once; it times out a client
- * that sends no request or reads no reply, and refuses an oversized one.
- * It touches nothing of vigild's but the clients handed to it (control.h).
+ * parses the requests it has sent and hands them to the loop, serialises
+ * replies held for a commit, and writes what the socket did not take; it
+ * times out a client that sends no request or reads no reply, and refuses
+ * an oversized one.  It touches nothing of vigild's but the clients handed
+ * to it (control.h).
  *
  * Copyright (c) 2026 The vigil authors.  SPDX-License-Identifier: ISC
  */
@@ -173,24 +174,33 @@ conn_backlogged(const struct client *cl)
 	return cl->out.len - cl->outoff >= CONTROL_OUT_MAX;
 }
 
-/* Hand the next complete line to the loop, or read on for one. */
+/* Hand every complete line (a batch) to the loop, or read on for one. */
 static void
 conn_process(struct ctlio *io, struct client *cl)
 {
+	struct ctl_req *r, **tail = &cl->batch;
 	char *nl, err[64];
-	size_t len;
+	size_t len, off = 0;
+	int n = 0;
 
 	if (cl->awaiting || cl->closing || io->quiescing ||
 	    conn_backlogged(cl)) {
 		ev_io_stop(io->loop, &cl->rio);
 		return;
 	}
-	if ((nl = memchr(cl->in, '\n', cl->inlen)) != NULL) {
-		len = (size_t)(nl - cl->in);
-		cl->bad = proto_parse(cl->in, len, &cl->req, cl->why,
-		    sizeof cl->why) == -1;
-		memmove(cl->in, nl + 1, cl->inlen - len - 1);
-		cl->inlen -= len + 1;
+	while (n++ < CTL_BATCH_MAX &&
+	    (nl = memchr(cl->in + off, '\n', cl->inlen - off)) != NULL) {
+		len = (size_t)(nl - (cl->in + off));
+		r = xcalloc(1, sizeof *r);
+		r->bad = proto_parse(cl->in + off, len, &r->req, r->why,
+		    sizeof r->why) == -1;
+		*tail = r;
+		tail = &r->next;
+		off += len + 1;
+	}
+	if (off > 0) {
+		memmove(cl->in, cl->in + off, cl->inlen - off);
+		cl->inlen -= off;
 		/* The next request has client_timeout from now, however its
 		 * bytes dribble in. */
 		ev_timer_again(io->loop, &cl->idle);
@@ -204,6 +214,20 @@ conn_process(struct ctlio *io, struct client *cl)
 		conn_drop(io, cl, err);
 	} else
 		ev_io_start(io->loop, &cl->rio);
+}
+
+/* A batch's requests, freed where they were made (or at a stop). */
+void
+ctl_batch_free(struct ctl_req *r)
+{
+	struct ctl_req *next;
+
+	for (; r != NULL; r = next) {
+		next = r->next;
+		if (!r->bad)
+			proto_free(&r->req);
+		free(r);
+	}
 }
 
 static void
@@ -251,13 +275,13 @@ conn_start(struct ctlio *io, struct client *cl)
 	read_cb(io->loop, &cl->rio, EV_READ);
 }
 
-/* The loop answered its request: write what it left, then on to the next. */
+/* The loop answered the batch: write what it left, then on to the next. */
 static void
 conn_answer(struct ctlio *io, struct client *cl)
 {
 	cl->awaiting = 0;
-	if (!cl->bad)
-		proto_free(&cl->req);
+	ctl_batch_free(cl->batch);
+	cl->batch = NULL;
 	ev_timer_again(io->loop, &cl->idle);
 	if (cl->textoff < cl->text.len)
 		buf_add(&cl->out, cl->text.s + cl->textoff,
@@ -402,6 +426,8 @@ ctlio_staged(struct vigild *vd)
 {
 	struct ctlio *io = vd->ctlio;
 
+	if (io == NULL)
+		return;		/* stopped: nothing was handed */
 	pthread_mutex_lock(&io->mu);
 	while (io->staging > 0)
 		pthread_cond_wait(&io->staged, &io->mu);
@@ -446,17 +472,17 @@ ctlio_quiesce(struct vigild *vd)
 }
 
 /*
- * Close every connection and end the thread.  What it handed to the loop
- * and the loop did not take is returned, for the loop to let go of.
+ * Close every connection and end the thread.  The loop then frees every
+ * client it knows, with whatever was handed to it and not taken.
  */
-struct client *
+void
 ctlio_stop(struct vigild *vd)
 {
 	struct ctlio *io = vd->ctlio;
-	struct client *cl, *left;
+	struct client *cl;
 
 	if (io == NULL)
-		return NULL;
+		return;
 	ask(io, &io->stop);
 	pthread_join(io->thread, NULL);
 	for (cl = io->to_io; cl != NULL; cl = cl->qnext) {
@@ -464,15 +490,15 @@ ctlio_stop(struct vigild *vd)
 			close(cl->fd);
 		else if (cl->handed == CTL_STAGE)
 			json_decref(cl->stage);
-		else if (!cl->bad)
-			proto_free(&cl->req);
+		else {
+			ctl_batch_free(cl->batch);
+			cl->batch = NULL;
+		}
 	}
-	left = io->to_loop;
 	ev_async_stop(io->loop, &io->wake);
 	ev_loop_destroy(io->loop);
 	pthread_cond_destroy(&io->staged);
 	pthread_mutex_destroy(&io->mu);
 	free(io);
 	vd->ctlio = NULL;
-	return left;
 }

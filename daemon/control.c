@@ -45,9 +45,7 @@ client_free(struct client *cl)
 		}
 	}
 	vd->nclients--;
-	/* Stopped before its request was answered. */
-	if ((cl->held != NULL || cl->staged || cl->waiting) && !cl->bad)
-		proto_free(&cl->req);
+	ctl_batch_free(cl->batch);	/* stopped before it was answered */
 	json_decref(cl->held);
 	buf_free(&cl->text);
 	free(cl);
@@ -68,68 +66,69 @@ control_serialise(struct buf *buf, json_t *reply)
 }
 
 /*
- * Answer the client's request with cl->text: write it now, unless the
- * thread still has some of this client's to write; the thread writes what
- * the socket did not take, and reads on.
+ * Write the replies serialised so far, while the thread has nothing of
+ * this client's to write; once the socket takes less, the rest waits for
+ * the thread, and so does every later reply of the batch.
  */
 static void
 client_write(struct client *cl)
 {
 	ssize_t n;
 
-	cl->textoff = 0;
 	while (cl->direct && cl->textoff < cl->text.len) {
 		n = write(cl->fd, cl->text.s + cl->textoff,
 		    cl->text.len - cl->textoff);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;		/* the thread waits, or finds it gone */
+		if (n <= 0) {
+			cl->direct = 0;	/* the thread waits, or finds it gone */
+			break;
+		}
 		cl->textoff += (size_t)n;
 	}
-	ctlio_answered(cl->vd, cl);
-}
-
-static void
-client_answer(struct client *cl, json_t *reply)
-{
-	buf_reset(&cl->text);
-	control_serialise(&cl->text, reply);
-	client_write(cl);
 }
 
 /*
- * Run a request the thread parsed (the thread frees it with the answer,
- * where it was made).  Once vigild is stopping it is refused, so that the
- * client hears that nothing was done.
+ * Run the batch's requests in order until one's reply must wait (for the
+ * commit, or for work off the loop); once all are answered, the thread
+ * writes what is left and reads on.  Once vigild is stopping a request is
+ * refused, so that the client hears that nothing was done.
  */
 static void
-client_request(struct client *cl)
+client_run(struct client *cl)
 {
 	struct vigild *vd = cl->vd;
 	struct origin o = { &cl->peer, cl->id, control_reply, NULL };
+	struct ctl_req *r;
 	json_t *reply;
 
-	if (cl->bad)
-		reply = req_refuse("%s", cl->why);
-	else if (vd->stopping)
-		reply = req_refuse_kind("unavailable", "vigild is stopping; "
-		    "nothing was changed");
-	else
-		reply = req_dispatch(vd, &o, &cl->req);
-	if (reply == NULL)
-		cl->waiting = 1;
-	else if (store_in_transaction(vd->store))
-		cl->held = reply;
-	else
-		client_answer(cl, reply);
+	while (cl->held == NULL && !cl->staged && !cl->waiting &&
+	    (r = cl->run) != NULL) {
+		cl->run = r->next;
+		if (r->bad)
+			reply = req_refuse("%s", r->why);
+		else if (vd->stopping)
+			reply = req_refuse_kind("unavailable", "vigild is "
+			    "stopping; nothing was changed");
+		else
+			reply = req_dispatch(vd, &o, &r->req);
+		if (reply == NULL)
+			cl->waiting = 1;
+		else if (store_in_transaction(vd->store))
+			cl->held = reply;
+		else
+			control_serialise(&cl->text, reply);
+	}
+	client_write(cl);
+	if (cl->held == NULL && !cl->staged && !cl->waiting && cl->run == NULL)
+		ctlio_answered(vd, cl);
 }
 
 /*
- * What the thread handed over: requests to run, clients to forget.  What
+ * What the thread handed over: batches to run, clients to forget.  What
  * it hands over meanwhile is taken too, so that a burst of requests joins
  * one commit instead of being cut into two by the moment the loop woke.
- * A client has one request at a time, and its next waits for the commit
+ * A client has one batch at a time, and its next waits for the commit
  * unless it only read: past CONTROL_MAX_CLIENTS the rest waits for the
  * next iteration, so that firing and sending are not kept waiting.
  */
@@ -144,10 +143,14 @@ inbox_cb(struct ev_loop *loop, ev_async *w, int revents)
 	while ((cl = ctlio_take(vd)) != NULL) {
 		for (; cl != NULL; cl = next, n++) {
 			next = cl->qnext;
-			if (cl->handed == CTL_GONE)
+				if (cl->handed == CTL_GONE)
 				client_free(cl);
-			else
-				client_request(cl);
+			else {
+				buf_reset(&cl->text);
+				cl->textoff = 0;
+				cl->run = cl->batch;
+				client_run(cl);
+			}
 		}
 		if (n >= CONTROL_MAX_CLIENTS) {
 			ev_async_send(loop, w);
@@ -163,7 +166,7 @@ control_committing(struct vigild *vd)
 	for (struct client *cl = vd->clients; cl != NULL; cl = cl->next) {
 		if (cl->held == NULL)
 			continue;
-		buf_reset(&cl->text);
+		cl->staged_at = cl->text.len;
 		cl->stage = cl->held;
 		cl->held = NULL;
 		cl->staged = 1;
@@ -173,22 +176,26 @@ control_committing(struct vigild *vd)
 
 /*
  * The transaction ended: release held replies (as errors if the commit
- * failed: nothing they describe is on disk).
+ * failed: nothing they describe is on disk) and run on.
  */
 void
 control_committed(struct vigild *vd, int ok)
 {
+	struct client *cl, *next;
+
 	ctlio_staged(vd);
-	for (struct client *cl = vd->clients; cl != NULL; cl = cl->next) {
+	for (cl = vd->clients; cl != NULL; cl = next) {
+		next = cl->next;
 		if (!cl->staged)
 			continue;
 		cl->staged = 0;
-		if (ok)
-			client_write(cl);
-		else
-			client_answer(cl, req_refuse_kind("unavailable",
-			    "not stored: the database could not commit; "
-			    "nothing was changed"));
+		if (!ok) {
+			cl->text.len = cl->staged_at;
+			control_serialise(&cl->text, req_refuse_kind(
+			    "unavailable", "not stored: the database could "
+			    "not commit; nothing was changed"));
+		}
+		client_run(cl);
 	}
 }
 
@@ -378,7 +385,8 @@ control_reply(struct vigild *vd, uint64_t id, json_t *reply)
 		return;
 	}
 	cl->waiting = 0;
-	client_answer(cl, reply);
+	control_serialise(&cl->text, reply);
+	client_run(cl);
 }
 
 /*
@@ -410,9 +418,7 @@ control_close(struct vigild *vd)
 	unlink(vd->socket_path);
 	free(vd->socket_path);
 	vd->socket_path = NULL;
-	for (struct client *cl = ctlio_stop(vd); cl != NULL; cl = cl->qnext)
-		if (cl->handed == CTL_REQUEST && !cl->bad)
-			proto_free(&cl->req);
+	ctlio_stop(vd);
 	ev_async_stop(vd->loop, &vd->control_inbox);
 	while (vd->clients != NULL)
 		client_free(vd->clients);
