@@ -191,7 +191,8 @@ conn_process(struct ctlio *io, struct client *cl)
 	while (n++ < CTL_BATCH_MAX &&
 	    (nl = memchr(cl->in + off, '\n', cl->inlen - off)) != NULL) {
 		len = (size_t)(nl - (cl->in + off));
-		r = xcalloc(1, sizeof *r);
+		r = xmalloc(sizeof *r);	/* proto_parse() clears req */
+		r->next = NULL;
 		r->bad = proto_parse(cl->in + off, len, &r->req, r->why,
 		    sizeof r->why) == -1;
 		*tail = r;
