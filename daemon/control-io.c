@@ -40,16 +40,28 @@ struct ctlio {
 
 static void conn_process(struct ctlio *, struct client *);
 
+/*
+ * Put a client on the queue of the side that takes what (a request or a
+ * hang-up goes to the loop, the rest to the thread), and wake that side.
+ */
 static void
-hand_to_loop(struct ctlio *io, struct client *cl, enum ctl_handed what)
+hand(struct ctlio *io, struct client *cl, enum ctl_handed what)
 {
+	int to_loop = what == CTL_REQUEST || what == CTL_GONE;
+	struct client ***tail = to_loop ? &io->to_loop_tail : &io->to_io_tail;
+
 	cl->handed = what;
 	cl->qnext = NULL;
 	pthread_mutex_lock(&io->mu);
-	*io->to_loop_tail = cl;
-	io->to_loop_tail = &cl->qnext;
+	**tail = cl;
+	*tail = &cl->qnext;
+	if (what == CTL_STAGE)
+		io->staging++;
 	pthread_mutex_unlock(&io->mu);
-	ev_async_send(io->main_loop, io->main_wake);
+	if (to_loop)
+		ev_async_send(io->main_loop, io->main_wake);
+	else
+		ev_async_send(io->loop, &io->wake);
 }
 
 /* Its descriptor and buffers; the struct itself is the loop's to free. */
@@ -75,7 +87,7 @@ conn_close(struct ctlio *io, struct client *cl)
 		;
 	*pp = cl->io_next;
 	conn_release(io, cl);
-	hand_to_loop(io, cl, CTL_GONE);
+	hand(io, cl, CTL_GONE);
 }
 
 /* Write what the socket takes: 1 all of it, 0 not yet, -1 it failed. */
@@ -208,7 +220,7 @@ conn_process(struct ctlio *io, struct client *cl)
 		cl->awaiting = 1;
 		cl->direct = cl->out.len == 0;
 		ev_io_stop(io->loop, &cl->rio);
-		hand_to_loop(io, cl, CTL_REQUEST);
+		hand(io, cl, CTL_REQUEST);
 	} else if (cl->inlen > PROTO_MAX_LINE) {
 		snprintf(err, sizeof err, "request too large (limit %d bytes)",
 		    PROTO_MAX_LINE);
@@ -387,23 +399,11 @@ ctlio_start(struct vigild *vd, ev_async *main_wake)
 	vd->ctlio = io;
 }
 
-static void
-hand_to_io(struct ctlio *io, struct client *cl, enum ctl_handed what)
-{
-	cl->handed = what;
-	cl->qnext = NULL;
-	pthread_mutex_lock(&io->mu);
-	*io->to_io_tail = cl;
-	io->to_io_tail = &cl->qnext;
-	pthread_mutex_unlock(&io->mu);
-	ev_async_send(io->loop, &io->wake);
-}
-
 /* A connection accepted, for the thread to serve (loop thread). */
 void
 ctlio_hand(struct vigild *vd, struct client *cl)
 {
-	hand_to_io(vd->ctlio, cl, CTL_NEW);
+	hand(vd->ctlio, cl, CTL_NEW);
 }
 
 /*
@@ -413,12 +413,7 @@ ctlio_hand(struct vigild *vd, struct client *cl)
 void
 ctlio_stage(struct vigild *vd, struct client *cl)
 {
-	struct ctlio *io = vd->ctlio;
-
-	pthread_mutex_lock(&io->mu);
-	io->staging++;
-	pthread_mutex_unlock(&io->mu);
-	hand_to_io(io, cl, CTL_STAGE);
+	hand(vd->ctlio, cl, CTL_STAGE);
 }
 
 /* Wait until every reply handed to ctlio_stage() is serialised. */
@@ -439,7 +434,7 @@ ctlio_staged(struct vigild *vd)
 void
 ctlio_answered(struct vigild *vd, struct client *cl)
 {
-	hand_to_io(vd->ctlio, cl, CTL_REPLY);
+	hand(vd->ctlio, cl, CTL_REPLY);
 }
 
 /* Every request and hang-up handed to the loop so far, oldest first. */
