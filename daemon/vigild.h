@@ -5,7 +5,8 @@
  *	cfg-read.c	vigil.conf's sections for the core: outbox, metrics
  *	cfg-reload.c	putting a new configuration in force
  *	loop.c		the libev loop: signals, group commit, shutdown
- *	control.c	the Unix socket and its clients
+ *	control.c	the Unix socket and its clients, on the loop
+ *	control-io.c	the socket's thread: reading, parsing, serialising
  *	req-*.c		one file per group of control commands
  *	cases.c		events applied to cases, steps fired, next instants
  *	sched.c		the one timer for the earliest pending instant
