@@ -143,7 +143,7 @@ inbox_cb(struct ev_loop *loop, ev_async *w, int revents)
 	while ((cl = ctlio_take(vd)) != NULL) {
 		for (; cl != NULL; cl = next, n++) {
 			next = cl->qnext;
-				if (cl->handed == CTL_GONE)
+			if (cl->handed == CTL_GONE)
 				client_free(cl);
 			else {
 				buf_reset(&cl->text);
