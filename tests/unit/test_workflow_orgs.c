@@ -204,7 +204,6 @@ START_TEST(test_repeat_after_closure)
 	      .state = "marac-referral" });
 
 	wf_case_free(&c);
-	memset(&c, 0, sizeof c);
 	referred_and_closed("DA-9");
 	PLAY(wf, &c,
 	    { "reopened", "2027-04-02T11:00", "o1", "officer",
@@ -466,7 +465,6 @@ START_TEST(test_waltham_forest_below_threshold)
 	ck_assert_int_eq(DL(&c, seq)->status, WF_MET);
 
 	wf_case_free(&c);
-	memset(&c, 0, sizeof c);
 	PLAY(wf, &c,
 	    { "open", "2026-04-13T10:00", "o1", "officer",
 	      { "officer=o1", "risk=standard" }, .ref = "WF-4" },
@@ -480,7 +478,6 @@ START_TEST(test_waltham_forest_below_threshold)
 
 	/* Consent is asked at every DASH: one without it is refused. */
 	wf_case_free(&c);
-	memset(&c, 0, sizeof c);
 	PLAY(wf, &c,
 	    { "open", "2026-04-13T10:00", "o1", "officer",
 	      { "officer=o1", "risk=standard" }, .ref = "WF-5" },
@@ -491,7 +488,6 @@ START_TEST(test_waltham_forest_below_threshold)
 
 	/* Three police incidents meet the criteria: not judgement alone. */
 	wf_case_free(&c);
-	memset(&c, 0, sizeof c);
 	PLAY(wf, &c,
 	    { "open", "2026-04-13T10:00", "o1", "officer",
 	      { "officer=o1", "risk=standard" }, .ref = "WF-6" },
@@ -662,7 +658,6 @@ START_TEST(test_wiltshire)
 	      .due = "2026-04-07T17:00:00+01:00" });
 	/* A Friday contact in hours: due the next Monday, same time. */
 	wf_case_free(&c);
-	memset(&c, 0, sizeof c);
 	PLAY(wf, &c,
 	    { "open", "2026-04-09T10:00", "o1", "officer",
 	      { "officer=o1", "risk=standard" }, .ref = "WI-2" },
@@ -695,7 +690,6 @@ START_TEST(test_wiltshire_immediate)
 	      .due = "2026-04-07T09:30:00+01:00" });
 	ck_assert_int_eq(DL(&c, 1)->urgent, 1);
 	wf_case_free(&c);
-	memset(&c, 0, sizeof c);
 	PLAY(wf, &c,
 	    { "open", "2026-04-08T10:00", "o1", "officer",
 	      { "officer=o1", "risk=high", "immediate-risk=yes" },
@@ -880,7 +874,6 @@ START_TEST(test_order_inside_notice)
 	wf = load("waltham-forest");
 	for (size_t i = 0; i < nitems(reminders); i++) {
 		wf_case_free(&c);
-		memset(&c, 0, sizeof c);
 		PLAY(wf, &c, { "open", "2026-04-27T10:00", "o1", "officer",
 		    { "officer=o1", "risk=standard" }, .ref = "WF-7" });
 #define MADE(when)	PLAY(wf, &c, { "dvpo-made", when, "o1", "officer", \
